@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install everything the tests need (the package, a browser for UI tests),
+# then run the whole test suite. .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+if [ -f scripts/install-browser.sh ]; then
+  bash scripts/install-browser.sh
+fi
+export PYTHONUNBUFFERED=1
+exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"

@@ -1,0 +1,3 @@
+from polycentric.cli.main import run
+
+run()

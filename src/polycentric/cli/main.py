@@ -1,0 +1,83 @@
+"""The ``polycentric`` command: a thin shell over the library.
+
+Each command group lives in its own module with a ``register(app)`` function;
+this module only assembles them, sets the home directory and turns
+:class:`~polycentric.errors.PolycentricError` into a one-line message and a
+non-zero exit code (2 for bad input, 1 otherwise).
+
+Dependency rule: cli modules may import anything in polycentric; nothing in
+polycentric imports cli.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from polycentric.errors import ConfigurationError, InputFormatError, PolycentricError, SourceError
+
+app = typer.Typer(
+    name="polycentric",
+    help="The UN voting record as a measurable model of the international system.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root(
+    home: Annotated[
+        Optional[Path],
+        typer.Option("--home", help="Folder of the record (default: $POLYCENTRIC_HOME or the user data dir)."),
+    ] = None,
+    data: Annotated[
+        Optional[Path],
+        typer.Option("--data", help="Folder of local source files (default: $POLYCENTRIC_DATA or ../shared/data)."),
+    ] = None,
+) -> None:
+    """polycentric: UN General Assembly votes, groups, measures, ideal points and forecasts."""
+    if home is not None:
+        os.environ["POLYCENTRIC_HOME"] = str(home)
+    if data is not None:
+        os.environ["POLYCENTRIC_DATA"] = str(data)
+
+
+def _register_all() -> None:
+    from polycentric.cli import forecast, groups, idealpoints, measures, record, web
+
+    for module in (record, groups, measures, idealpoints, forecast, web):
+        module.register(app)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and map library errors to exit codes."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except PolycentricError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return 2 if isinstance(exc, (InputFormatError, ConfigurationError, SourceError)) else 1
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        return 1
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return 0
+
+
+def run() -> None:  # console_scripts entry point
+    sys.exit(main())

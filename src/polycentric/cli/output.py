@@ -1,0 +1,87 @@
+"""Render a DataFrame for the command line: table, CSV, JSON or Parquet.
+
+Every listing command calls :func:`emit`, so ``--format`` and ``--out`` behave
+the same everywhere.
+
+Dependency rule: imports polars, rich and ``polycentric.errors`` only.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import json
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from polycentric.errors import ConfigurationError
+
+__all__ = ["OutputFormat", "TableFormat", "emit", "render"]
+
+
+class OutputFormat(str, enum.Enum):
+    """Formats every listing accepts."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+class TableFormat(str, enum.Enum):
+    """Formats for listings that are not exported as Parquet."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _to_json(df: pl.DataFrame) -> str:
+    rows = df.to_dicts()
+    return json.dumps(rows, default=str, ensure_ascii=False, indent=1) + "\n"
+
+
+def render(df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None) -> str:
+    """The text of ``df`` in ``fmt`` (table, csv or json)."""
+    fmt = getattr(fmt, "value", fmt)
+    if fmt == "csv":
+        return df.write_csv()
+    if fmt == "json":
+        return _to_json(df)
+    if fmt == "table":
+        from rich.console import Console
+        from rich.table import Table
+
+        shown = df if max_rows is None else df.head(max_rows)
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for name, dtype in shown.schema.items():
+            table.add_column(name, justify="right" if dtype.is_numeric() else "left")
+        for row in shown.iter_rows():
+            table.add_row(*["" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v)) for v in row])
+        buf = io.StringIO()
+        Console(file=buf, width=200, force_terminal=False, color_system=None).print(table)
+        text = buf.getvalue()
+        if max_rows is not None and df.height > max_rows:
+            text += f"... {df.height - max_rows} more rows (use --format csv or --out FILE for all)\n"
+        return text
+    raise ConfigurationError(f"unknown format {fmt!r}: expected table, csv, json or parquet")
+
+
+def emit(df: pl.DataFrame, fmt: str = "table", out: str | Path | None = None, *, max_rows: int | None = 200) -> None:
+    """Write ``df`` to ``out`` (or stdout) in ``fmt``.
+
+    ``parquet`` needs ``out``. A table on stdout is cut at ``max_rows`` rows with a note.
+    """
+    fmt = getattr(fmt, "value", fmt)
+    if fmt == "parquet":
+        if out is None:
+            raise ConfigurationError("--format parquet needs --out FILE")
+        df.write_parquet(out)
+        return
+    text = render(df, fmt, max_rows=None if out is not None else (max_rows if fmt == "table" else None))
+    if out is not None:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)

@@ -1,0 +1,166 @@
+"""Exceptions raised by polycentric.
+
+Every error the library raises on purpose derives from :class:`PolycentricError`,
+so ``except PolycentricError`` catches them all. The tree::
+
+    PolycentricError
+    ├── ConfigurationError          bad option, home directory or environment
+    ├── SourceError                 a problem with an input source
+    │   ├── InputFormatError        malformed input: names file, line and field
+    │   │   └── UnknownLayoutError  a file whose columns no reader knows
+    │   └── DownloadError           fetching a source failed
+    │       └── OfflineError        no network: says how to ingest a local file
+    ├── RecordError                 the embedded store
+    │   ├── RecordNotBuiltError     no record yet at this home
+    │   └── IngestError             an ingest could not complete (store unchanged)
+    ├── RegistryError               states and groups
+    │   ├── UnknownStateError       a code or name that names no state
+    │   └── UnknownGroupError       a group id that names no group
+    ├── MeasureError                a measure cannot be computed on its input
+    │   └── InsufficientDataError   too few roll calls or states
+    └── ModelError                  estimators
+        ├── NotFittedError          a fitted attribute was asked before fit()
+        └── ConvergenceError        an estimator failed to converge
+
+Dependency rule: this module imports nothing from polycentric.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "PolycentricError",
+    "ConfigurationError",
+    "SourceError",
+    "InputFormatError",
+    "UnknownLayoutError",
+    "DownloadError",
+    "OfflineError",
+    "RecordError",
+    "RecordNotBuiltError",
+    "IngestError",
+    "RegistryError",
+    "UnknownStateError",
+    "UnknownGroupError",
+    "MeasureError",
+    "InsufficientDataError",
+    "ModelError",
+    "NotFittedError",
+    "ConvergenceError",
+]
+
+
+class PolycentricError(Exception):
+    """Base class of every error polycentric raises on purpose."""
+
+
+class ConfigurationError(PolycentricError):
+    """An option, home directory or environment variable is invalid."""
+
+
+class SourceError(PolycentricError):
+    """A problem with an input source (a file or a download)."""
+
+
+class InputFormatError(SourceError):
+    """Malformed input.
+
+    The message names the file, the 1-based line (the header is line 1) and the
+    field, so a user can open the file at the fault.
+
+    Parameters
+    ----------
+    message
+        What is wrong, in words.
+    path
+        The file read.
+    line
+        1-based physical line number in the file, the header being line 1.
+    field
+        The column name at fault.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.reason = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.field = field
+        where = []
+        if self.path is not None:
+            where.append(self.path)
+        if line is not None:
+            where.append(f"line {line}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class UnknownLayoutError(InputFormatError):
+    """A file whose header matches no known layout; the message lists the expected columns."""
+
+
+class DownloadError(SourceError):
+    """Fetching a source from the network failed."""
+
+
+class OfflineError(DownloadError):
+    """The network cannot be reached; the message says how to ingest a local file instead."""
+
+
+class RecordError(PolycentricError):
+    """A problem with the embedded store."""
+
+
+class RecordNotBuiltError(RecordError):
+    """No record has been built at this home yet (run ``polycentric build`` or ``ingest``)."""
+
+
+class IngestError(RecordError):
+    """An ingest could not complete; the previous store is left intact."""
+
+
+class RegistryError(PolycentricError):
+    """A problem with the state or group registry."""
+
+
+class UnknownStateError(RegistryError, KeyError):
+    """A code or name that names no known state."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownGroupError(RegistryError, KeyError):
+    """A group identifier that names no known group."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class MeasureError(PolycentricError, ValueError):
+    """A measure cannot be computed on the given input."""
+
+
+class InsufficientDataError(MeasureError):
+    """Too few roll calls, votes or states for the measure or model."""
+
+
+class ModelError(PolycentricError):
+    """A problem with an estimator."""
+
+
+class NotFittedError(ModelError, AttributeError):
+    """A fitted attribute (ending in ``_``) was read before ``fit()``."""
+
+
+class ConvergenceError(ModelError):
+    """An estimator failed to converge."""

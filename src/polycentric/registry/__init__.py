@@ -1,0 +1,6 @@
+"""States (codes, successions, UN membership periods) and groups (dated memberships).
+
+Curated, sourced data files live in ``registry/data``.
+
+Dependency rule: imports ``polycentric.errors`` and ``polycentric.record.schema`` only.
+"""

@@ -1,0 +1,4 @@
+"""Self-contained HTML reports (state, group, roll call).
+
+Dependency rule: may import any library package; no shell imports it except cli/api.
+"""
