@@ -48,9 +48,9 @@ def _root(
 
 
 def _register_all() -> None:
-    from polycentric.cli import forecast, groups, idealpoints, measures, record, web
+    from polycentric.cli import forecast, groups, idealpoints, measures, record, sync, web
 
-    for module in (record, groups, measures, idealpoints, forecast, web):
+    for module in (record, sync, groups, measures, idealpoints, forecast, web):
         module.register(app)
 
 
