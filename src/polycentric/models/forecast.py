@@ -1,0 +1,910 @@
+"""Forecast every state's vote on a new General Assembly draft.
+
+The method, in one paragraph
+----------------------------
+A new draft is, with few exceptions, a variant of questions the Assembly has
+already voted on: most resolutions return every year under the same agenda item
+and title (Voeten 2013; Bailey, Strezhnev & Voeten 2017 bridge ideal points over
+time with exactly these repeats). :class:`VoteForecaster` therefore treats the
+draft's unknown item as a **mixture over candidate templates**: the ``k`` past
+roll calls most similar to it in text (TF-IDF cosine over title, description,
+agenda, subjects and issue codes; Salton & Buckley 1988), weighted by
+similarity and recency. Under template ``j`` state ``i`` votes
+
+.. math::
+
+    q_{ij}(v) = (1-\\lambda)\\,\\big[(1-\\varepsilon)\\,\\mathbb 1\\{v = V_{ij}\\}
+        + \\varepsilon\\, b_i(v)\\big] + \\lambda\\, P_{\\text{IRT}}(v \\mid \\theta_i, \\beta_j)
+
+(its own recorded vote on the template, smoothed toward its recent base rates
+``b_i``, blended with an ordered-logit item-response prediction from its
+*current* ideal point ``θ_i`` and the template's item parameters ``β_j``;
+when the state was not a member at the template's date only the IRT and base
+parts remain). The template weights are a prior over the draft's item
+parameters,
+
+.. math:: \\pi_j \\propto s_j^{\\alpha}\\, e^{-\\Delta t_j/\\tau},
+
+where ``s_j`` is the cosine similarity and ``Δt_j`` the template's age in
+years. **Revealed positions** (``known={"USA": "N"}``) update the prior by
+Bayes' rule, ``π_j ∝ π_j ∏_{r} q_{rj}(v_r)`` — a posterior over the draft's
+item parameters restricted to the candidate neighbours' estimated parameters
+(likelihood weighting; a discrete version of the item-location update of
+Clinton, Jackman & Rivers 2004). The forecast is the posterior predictive
+``p_i(v) = Σ_j π_j q_{ij}(v)``, for ``v`` in Y / A / N / X.
+
+The IRT part is a two-dimensional ordinal (N < A < Y) logit item-response model
+(Bailey, Strezhnev & Voeten 2017 use the one-dimensional dynamic probit
+version) fitted by penalised joint maximum likelihood with analytic gradients
+on the last ``irt_sessions`` sessions, so ideal points are current and item
+parameters exist for the recent templates; older templates use the history
+part only.
+
+The three Y / A / N probabilities are then **calibrated** by vector scaling
+(Guo et al. 2017: ``softmax(log p / T + b)``), fitted on true out-of-sample
+forecasts of the ``calibration_sessions`` sessions before the cut-off, each
+made only from data before that session. Separate calibrations are kept for
+forecasts with and without revealed votes.
+
+Not voting (``X``)
+------------------
+``X`` is a member present in the UN but recording no vote. When the record has
+``X`` rows they are used; when it has none (Voeten's files drop them),
+membership is inferred as the span between a state's first and last recorded
+vote and any member without a row on a roll call counts as ``X``. ``X`` is
+modelled as a fourth category of the same mixture; the Y / A / N scores in the
+backtest are computed on the votes actually cast, with the probabilities
+conditional on voting.
+
+Tallies and adoption
+--------------------
+The tally of each category is a Poisson-binomial count (states independent
+given the forecast); its interval is the exact 5–95 % range by dynamic
+programming. Adoption: simple majority, ``Y > N`` among members present and
+voting; two-thirds, ``Y ≥ 2 N`` (Charter Art. 18). ``P(adopt)`` is exact under
+the same independence. A state's *pivotality* is the probability that its
+switching between Y and N changes the outcome (Banzhaf-style, given the
+others' forecast), its *swing* score the entropy of its Y / A / N forecast,
+and its *break* probability the chance it votes other than its group's modal
+forecast.
+
+References
+----------
+Bailey, M. A., Strezhnev, A., & Voeten, E. (2017). Estimating dynamic state
+preferences from United Nations voting data. *Journal of Conflict Resolution*
+61(2), 430–456.
+Clinton, J., Jackman, S., & Rivers, D. (2004). The statistical analysis of roll
+call data. *American Political Science Review* 98(2), 355–370.
+Guo, C., Pleiss, G., Sun, Y., & Weinberger, K. Q. (2017). On calibration of
+modern neural networks. *ICML*.
+Salton, G., & Buckley, C. (1988). Term-weighting approaches in automatic text
+retrieval. *Information Processing & Management* 24(5), 513–523.
+Voeten, E. (2013). Data and analyses of voting in the United Nations General
+Assembly. In *Routledge Handbook of International Organization*.
+
+Dependency rule: imports numpy, scipy, scikit-learn, polars,
+``polycentric.errors`` and ``polycentric.record.schema`` (and, when present,
+``polycentric.registry``); never the store or the shells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+from scipy.optimize import minimize
+from scipy.special import expit, log_softmax
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from polycentric.errors import InputFormatError, InsufficientDataError, ModelError, NotFittedError
+from polycentric.record.schema import ISSUES
+
+__all__ = ["VOTE_ORDER", "Forecast", "VoteForecaster", "forecast"]
+
+VOTE_ORDER: tuple[str, ...] = ("Y", "A", "N", "X")
+"""Category order of every probability array: yes, abstain, no, not voting."""
+
+_CODE = {v: i for i, v in enumerate(VOTE_ORDER)}
+_NON_MEMBER = -1
+_TEXT_COLUMNS = ("title", "description", "agenda", "subjects")
+_DAYS_PER_YEAR = 365.2425
+
+
+def _years(dates: pl.Series | Sequence[dt.date]) -> np.ndarray:
+    s = pl.Series(dates).cast(pl.Date)
+    return s.cast(pl.Int32).to_numpy().astype(float) / _DAYS_PER_YEAR + 1970.0
+
+
+def _text_frame(roll_calls: pl.DataFrame) -> list[str]:
+    """One document per roll call: its text columns plus issue tokens."""
+    parts: list[pl.Expr] = [pl.col(c).fill_null("") for c in _TEXT_COLUMNS if c in roll_calls.columns]
+    for code in ISSUES:
+        col = f"issue_{code}"
+        if col in roll_calls.columns:
+            parts.append(pl.when(pl.col(col)).then(pl.lit(f"zzissue{code}")).otherwise(pl.lit("")))
+    if not parts:
+        return [""] * roll_calls.height
+    return roll_calls.select(pl.concat_str(parts, separator=" ").alias("t"))["t"].to_list()
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+@dataclass
+class _Corpus:
+    """The record as dense arrays: items sorted by date, states, vote codes."""
+
+    item_ids: np.ndarray  # rollcall_id, sorted by date
+    item_time: np.ndarray  # decimal years
+    item_session: np.ndarray  # session_number
+    item_is_resolution: np.ndarray  # bool: kind == "resolution"
+    item_symbol: list[str | None]
+    item_text: list[str]
+    states: np.ndarray  # state ids (str)
+    state_names: dict[str, str]
+    codes: np.ndarray  # int8 (n_items, n_states): 0..3 or -1 non-member
+    member_from: np.ndarray  # decimal years, per state
+    member_to: np.ndarray
+
+    @classmethod
+    def build(cls, votes: pl.DataFrame, roll_calls: pl.DataFrame) -> _Corpus:
+        for col in ("rollcall_id", "state", "vote"):
+            if col not in votes.columns:
+                raise InputFormatError(f"votes lack the column {col!r}", field=col)
+        for col in ("rollcall_id", "date"):
+            if col not in roll_calls.columns:
+                raise InputFormatError(f"roll calls lack the column {col!r}", field=col)
+        rc = roll_calls.filter(pl.col("date").is_not_null()).unique("rollcall_id", keep="first")
+        if "session_number" not in rc.columns:
+            rc = rc.with_columns(session_number=(pl.col("date").dt.year() - 1945).cast(pl.Int32))
+        if "kind" not in rc.columns:
+            rc = rc.with_columns(kind=pl.lit("resolution"))
+        if "resolution" not in rc.columns:
+            rc = rc.with_columns(resolution=pl.lit(None, dtype=pl.String))
+        rc = rc.filter(pl.col("rollcall_id").is_in(votes["rollcall_id"].unique().implode())).sort(
+            "date", "rollcall_id"
+        )
+        if rc.height == 0:
+            raise InsufficientDataError("no roll call with votes to learn from")
+        bad = votes.filter(~pl.col("vote").is_in(list(VOTE_ORDER)))
+        if bad.height:
+            raise InputFormatError(f"{bad.height} vote rows with a code outside Y/A/N/X, e.g. {bad.row(0)}", field="vote")
+        states = np.array(sorted(votes["state"].unique().to_list()), dtype=object)
+        s_index = {s: i for i, s in enumerate(states)}
+        r_index = {int(r): i for i, r in enumerate(rc["rollcall_id"].to_list())}
+        v = votes.filter(pl.col("rollcall_id").is_in(rc["rollcall_id"].implode()))
+        rows = np.fromiter((r_index[int(r)] for r in v["rollcall_id"].to_list()), dtype=np.int64, count=v.height)
+        cols = np.fromiter((s_index[s] for s in v["state"].to_list()), dtype=np.int64, count=v.height)
+        vals = np.fromiter((_CODE[x] for x in v["vote"].to_list()), dtype=np.int8, count=v.height)
+        codes = np.full((rc.height, states.size), _NON_MEMBER, dtype=np.int8)
+        codes[rows, cols] = vals
+        item_time = _years(rc["date"])
+        has_x = bool((vals == _CODE["X"]).any())
+        member_from = np.full(states.size, np.inf)
+        member_to = np.full(states.size, -np.inf)
+        np.minimum.at(member_from, cols, item_time[rows])
+        np.maximum.at(member_to, cols, item_time[rows])
+        if not has_x:  # infer membership spans: a member without a row did not vote
+            inside = (item_time[:, None] >= member_from[None, :]) & (item_time[:, None] <= member_to[None, :])
+            codes[(codes == _NON_MEMBER) & inside] = _CODE["X"]
+        names: dict[str, str] = {}
+        if "state_name" in votes.columns:
+            last = votes.sort("date" if "date" in votes.columns else "rollcall_id").unique("state", keep="last")
+            names = dict(zip(last["state"].to_list(), last["state_name"].to_list(), strict=True))
+        return cls(
+            item_ids=rc["rollcall_id"].to_numpy(),
+            item_time=item_time,
+            item_session=rc["session_number"].fill_null(0).to_numpy().astype(np.int64),
+            item_is_resolution=(rc["kind"].fill_null("resolution") == "resolution").to_numpy(),
+            item_symbol=rc["resolution"].to_list(),
+            item_text=_text_frame(rc),
+            states=states,
+            state_names={s: (names.get(s) or s) for s in states},
+            codes=codes,
+            member_from=member_from,
+            member_to=member_to,
+        )
+
+    def members_at(self, t: float) -> np.ndarray:
+        """Boolean mask of states that are members at decimal year ``t`` (or at the record's end)."""
+        t = min(t, float(self.member_to.max()))
+        return (self.member_from <= t + 1e-9) & (self.member_to >= t - 1e-9)
+
+    def cutoff_before(self, t: float) -> int:
+        """Number of items dated strictly before ``t``."""
+        return int(np.searchsorted(self.item_time, t - 1e-9, side="left"))
+
+
+# --------------------------------------------------------------------------- ordinal IRT
+
+
+def _ordinal_probs(eta: np.ndarray, cut: np.ndarray, gap: np.ndarray) -> np.ndarray:
+    """P(Y), P(A), P(N) under the ordinal logit with cut-points ``cut`` < ``cut + gap``."""
+    f1 = expit(cut - eta)
+    f2 = expit(cut + gap - eta)
+    return np.stack([1.0 - f2, f2 - f1, f1], axis=-1)
+
+
+@dataclass
+class _IRT:
+    """Penalised joint-ML ordinal logit: ``P(v ≤ k) = σ(κ_k − a_j·θ_i)``, N < A < Y."""
+
+    theta: np.ndarray  # (n_states, d)
+    a: np.ndarray  # (n_items_window, d)
+    cut: np.ndarray
+    log_gap: np.ndarray
+    item_index: np.ndarray  # corpus item indices in the window
+
+    @classmethod
+    def fit(
+        cls,
+        codes: np.ndarray,
+        item_index: np.ndarray,
+        n_dims: int,
+        theta0: np.ndarray | None = None,
+        max_iter: int = 200,
+    ) -> _IRT:
+        """Fit on ``codes[item_index]`` (Y/A/N cells only); prior N(0,1) on θ, N(0,2²) on a."""
+        y = codes[item_index]
+        present = (y >= 0) & (y <= 2)
+        n_i, n_s = y.shape
+        d = n_dims
+        score = np.where(y == 0, 1.0, np.where(y == 2, -1.0, 0.0)) * present
+        if theta0 is None:
+            centred = score - score.sum(1, keepdims=True) / np.maximum(present.sum(1, keepdims=True), 1)
+            centred *= present
+            _, _, vt = np.linalg.svd(centred, full_matrices=False)
+            theta0 = vt[:d].T * np.sqrt(n_s)
+            theta0 /= theta0.std(0, keepdims=True) + 1e-9
+        a0 = np.linalg.lstsq(theta0, (score - score.mean(1, keepdims=True)).T, rcond=None)[0].T * 0.5
+        p_yes = (((y == 0) & present).sum(1) + 1) / (present.sum(1) + 3)
+        p_no = (((y == 2) & present).sum(1) + 1) / (present.sum(1) + 3)
+        cut0 = np.log(p_no / (1 - p_no))
+        gap0 = np.log(np.maximum(np.log((1 - p_yes) / p_yes) - cut0, 0.2))
+        is_n, is_a, is_y = (y == 2) & present, (y == 1) & present, (y == 0) & present
+
+        def unpack(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+            o = 0
+            th = x[o : o + n_s * d].reshape(n_s, d)
+            o += n_s * d
+            aa = x[o : o + n_i * d].reshape(n_i, d)
+            o += n_i * d
+            return th, aa, x[o : o + n_i], x[o + n_i : o + 2 * n_i]
+
+        def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
+            th, aa, c, lg = unpack(x)
+            gap = np.exp(lg)
+            eta = aa @ th.T
+            f1 = expit(c[:, None] - eta)
+            f2 = expit((c + gap)[:, None] - eta)
+            dens = np.clip(f2 - f1, 1e-12, None)
+            ll = np.where(is_n, np.log(np.clip(f1, 1e-12, None)), 0.0)
+            ll += np.where(is_a, np.log(dens), 0.0)
+            ll += np.where(is_y, np.log(np.clip(1.0 - f2, 1e-12, None)), 0.0)
+            g1 = f1 * (1 - f1)
+            g2 = f2 * (1 - f2)
+            d_eta = np.where(is_n, -(1 - f1), 0.0) + np.where(is_a, -(g2 - g1) / dens, 0.0) + np.where(is_y, f2, 0.0)
+            d_k1 = np.where(is_n, 1 - f1, 0.0) + np.where(is_a, -g1 / dens, 0.0)
+            d_k2 = np.where(is_a, g2 / dens, 0.0) + np.where(is_y, -f2, 0.0)
+            nll = -ll.sum() + 0.5 * (th**2).sum() + 0.125 * (aa**2).sum() + 0.05 * (c**2).sum() + 0.5 * (lg**2).sum()
+            g_th = -(d_eta.T @ aa) + th
+            g_a = -(d_eta @ th) + 0.25 * aa
+            g_c = -(d_k1.sum(1) + d_k2.sum(1)) + 0.1 * c
+            g_lg = -(d_k2.sum(1) * gap) + lg
+            return float(nll), np.concatenate([g_th.ravel(), g_a.ravel(), g_c, g_lg])
+
+        x0 = np.concatenate([theta0.ravel(), a0.ravel(), cut0, gap0])
+        res = minimize(objective, x0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
+        th, aa, c, lg = unpack(res.x)
+        return cls(theta=th, a=aa, cut=c, log_gap=lg, item_index=np.asarray(item_index))
+
+    def probs(self, window_rows: np.ndarray, state_cols: np.ndarray) -> np.ndarray:
+        """(len(window_rows), len(state_cols), 3) Y/A/N probabilities."""
+        eta = self.a[window_rows] @ self.theta[state_cols].T
+        return _ordinal_probs(eta, self.cut[window_rows][:, None], np.exp(self.log_gap[window_rows])[:, None])
+
+
+# --------------------------------------------------------------------------- fitted state
+
+
+@dataclass
+class _State:
+    """Everything fitted from the items before one cut-off."""
+
+    cutoff: int
+    vectorizer: TfidfVectorizer
+    text_matrix: Any  # sparse (cutoff, vocab), L2-normalised rows
+    base: np.ndarray  # (n_states, 4) recent base rates
+    irt: _IRT | None
+    irt_row: np.ndarray  # (cutoff,) row in irt window or -1
+
+
+def _softmax_calibrate(p3: np.ndarray, params: np.ndarray) -> np.ndarray:
+    """Vector scaling of Y/A/N probabilities: softmax(log p / T + b), params = (log T, b_A, b_N)."""
+    temp = np.exp(params[0])
+    logits = np.log(np.clip(p3, 1e-9, None)) / temp
+    logits[..., 1] += params[1]
+    logits[..., 2] += params[2]
+    return np.exp(log_softmax(logits, axis=-1))
+
+
+def _fit_calibration(p3: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Minimise the log loss of vector scaling on validation forecasts (``y`` in 0..2)."""
+    if y.size < 50:
+        return np.zeros(3)
+    logp = np.log(np.clip(p3, 1e-9, None))
+
+    def nll(x: np.ndarray) -> float:
+        z = logp / np.exp(x[0])
+        z[:, 1] += x[1]
+        z[:, 2] += x[2]
+        return float(-log_softmax(z, axis=1)[np.arange(y.size), y].mean())
+
+    res = minimize(nll, np.zeros(3), method="Nelder-Mead", options={"xatol": 1e-3, "fatol": 1e-6, "maxiter": 400})
+    return np.asarray(res.x)
+
+
+class VoteForecaster:
+    """Forecast each member's Y / A / N / X vote on a draft (see the module docstring).
+
+    Parameters
+    ----------
+    n_neighbours
+        Number ``k`` of candidate templates (most similar past roll calls).
+    similarity_power
+        ``α`` in the template prior ``s^α e^{-Δt/τ}``.
+    recency_years
+        ``τ``, the e-folding age of a template in years.
+    smoothing
+        ``ε``, weight of the state's base rates inside its template vote.
+    irt_weight
+        ``λ``, weight of the ordinal IRT prediction inside a template vote.
+    irt_sessions
+        Sessions in the IRT window (the last ones before the cut-off).
+    n_dims
+        Dimensions of the IRT ideal points.
+    base_sessions
+        Sessions over which base rates ``b_i`` (including absence) are counted.
+    calibration_sessions
+        Sessions before the cut-off whose out-of-sample forecasts fit the calibration (0: none).
+    """
+
+    def __init__(
+        self,
+        *,
+        n_neighbours: int = 40,
+        similarity_power: float = 4.0,
+        recency_years: float = 4.0,
+        smoothing: float = 0.15,
+        irt_weight: float = 0.3,
+        irt_sessions: int = 5,
+        n_dims: int = 2,
+        base_sessions: int = 2,
+        calibration_sessions: int = 3,
+    ) -> None:
+        self.n_neighbours = n_neighbours
+        self.similarity_power = similarity_power
+        self.recency_years = recency_years
+        self.smoothing = smoothing
+        self.irt_weight = irt_weight
+        self.irt_sessions = irt_sessions
+        self.n_dims = n_dims
+        self.base_sessions = base_sessions
+        self.calibration_sessions = calibration_sessions
+
+    # ------------------------------------------------------------------ fitting
+
+    def fit(
+        self,
+        votes: pl.DataFrame,
+        roll_calls: pl.DataFrame,
+        *,
+        groups: Mapping[str, str] | None = None,
+        before: dt.date | None = None,
+    ) -> VoteForecaster:
+        """Learn from ``votes`` (VOTES_VIEW shape) and ``roll_calls`` (ROLL_CALLS shape).
+
+        ``groups`` maps state ids to a group id (e.g. UN regional groups) for the
+        group-break scores; ``before`` restricts learning to roll calls dated
+        strictly before that date.
+        """
+        corpus = _Corpus.build(votes, roll_calls)
+        cutoff = corpus.codes.shape[0] if before is None else corpus.cutoff_before(_years([before])[0])
+        return self._fit_corpus(corpus, cutoff, groups=groups)
+
+    def _fit_corpus(
+        self,
+        corpus: _Corpus,
+        cutoff: int,
+        *,
+        groups: Mapping[str, str] | None = None,
+        previous: _State | None = None,
+        calibration: dict[str, np.ndarray] | None = None,
+    ) -> VoteForecaster:
+        if cutoff < 10:
+            raise InsufficientDataError(f"only {cutoff} roll calls before the cut-off: too few to learn from")
+        self.corpus_ = corpus
+        self.groups_ = dict(groups) if groups else {}
+        self.state_ = self._fit_state(corpus, cutoff, previous)
+        if calibration is not None:
+            self.calibration_ = calibration
+        else:
+            self.calibration_ = self._fit_own_calibration(corpus, cutoff)
+        self.n_roll_calls_ = cutoff
+        self.last_date_ = corpus.item_time[cutoff - 1]
+        return self
+
+    def _fit_state(self, corpus: _Corpus, cutoff: int, previous: _State | None = None) -> _State:
+        texts = corpus.item_text[:cutoff]
+        vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", min_df=1, dtype=np.float32)
+        matrix = vec.fit_transform(texts)
+        codes = corpus.codes[:cutoff]
+        sess = corpus.item_session[:cutoff]
+        last = int(sess.max())
+        recent = sess > last - self.base_sessions
+        counts = np.stack([(codes[recent] == k).sum(0) for k in range(4)], axis=1).astype(float)
+        overall = counts.sum(0) + 1.0
+        prior = overall / overall.sum()
+        base = (counts + 5.0 * prior) / (counts.sum(1, keepdims=True) + 5.0)
+        irt: _IRT | None = None
+        irt_row = np.full(cutoff, -1, dtype=np.int64)
+        if self.irt_weight > 0:
+            window = np.flatnonzero(sess > last - self.irt_sessions)
+            present = ((codes[window] >= 0) & (codes[window] <= 2)).sum(1)
+            window = window[present >= 10]
+            if window.size >= 20:
+                theta0 = previous.irt.theta if previous is not None and previous.irt is not None else None
+                irt = _IRT.fit(corpus.codes, window, self.n_dims, theta0=theta0)
+                irt_row[window] = np.arange(window.size)
+        return _State(cutoff=cutoff, vectorizer=vec, text_matrix=matrix, base=base, irt=irt, irt_row=irt_row)
+
+    def _fit_own_calibration(self, corpus: _Corpus, cutoff: int) -> dict[str, np.ndarray]:
+        """Out-of-sample forecasts of the last sessions before the cut-off, to fit vector scaling."""
+        out = {"none": np.zeros(3), "revealed": np.zeros(3)}
+        if self.calibration_sessions <= 0:
+            return out
+        sess = corpus.item_session[:cutoff]
+        targets = sorted(set(sess[corpus.item_is_resolution[:cutoff]].tolist()))[-self.calibration_sessions :]
+        rng = np.random.default_rng(0)
+        collected: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"none": [], "revealed": []}
+        for s in targets:
+            items = np.flatnonzero((sess == s) & corpus.item_is_resolution[:cutoff])
+            cut = int(items.min()) if items.size else cutoff
+            cut = corpus.cutoff_before(corpus.item_time[cut])
+            if cut < 50:
+                continue
+            state = self._fit_state(corpus, cut)
+            for key in ("none", "revealed"):
+                known = None
+                if key == "revealed":
+                    known = [rng.choice(np.flatnonzero(corpus.codes[i] >= 0), size=5, replace=False) for i in items]
+                raw = self._raw_predict(state, corpus, items, known)
+                p3, y = _validation_cells(raw, corpus.codes[items], known)
+                collected[key].append((p3, y))
+        for key, parts in collected.items():
+            if parts:
+                out[key] = _fit_calibration(np.concatenate([p for p, _ in parts]), np.concatenate([y for _, y in parts]))
+        return out
+
+    # ------------------------------------------------------------------ prediction core
+
+    def _neighbours(self, state: _State, query_text: Sequence[str], query_time: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Top-k templates per query: (indices (m, k), prior weights (m, k), similarities (m, k))."""
+        q = state.vectorizer.transform(list(query_text))
+        sims = np.asarray((q @ state.text_matrix.T).todense(), dtype=float)
+        corpus = self.corpus_
+        age = np.clip(query_time[:, None] - corpus.item_time[None, : state.cutoff], 0.0, None)
+        score = np.clip(sims, 0.0, 1.0) ** self.similarity_power * np.exp(-age / self.recency_years)
+        k = min(self.n_neighbours, state.cutoff)
+        idx = np.argpartition(-score, k - 1, axis=1)[:, :k]
+        w = np.take_along_axis(score, idx, axis=1)
+        s = np.take_along_axis(sims, idx, axis=1)
+        # queries with no textual overlap: fall back to the most recent roll calls
+        empty = w.sum(1) <= 0
+        if empty.any():
+            recent = np.arange(state.cutoff - k, state.cutoff)
+            idx[empty] = recent
+            w[empty] = np.exp(-age[empty][:, recent] / self.recency_years)
+            s[empty] = 0.0
+        order = np.argsort(-w, axis=1)
+        return (
+            np.take_along_axis(idx, order, axis=1),
+            np.take_along_axis(w, order, axis=1),
+            np.take_along_axis(s, order, axis=1),
+        )
+
+    def _template_votes(self, state: _State, templates: np.ndarray) -> np.ndarray:
+        """(k, n_states, 4) per-template vote distributions ``q_ij``."""
+        corpus = self.corpus_
+        eps, lam = self.smoothing, self.irt_weight
+        codes = corpus.codes[templates]  # (k, n)
+        onehot = np.zeros((*codes.shape, 4))
+        member = codes >= 0
+        np.put_along_axis(onehot, np.where(member, codes, 0)[..., None].astype(np.int64), 1.0, axis=-1)
+        hist = np.where(member[..., None], (1 - eps) * onehot + eps * state.base[None], state.base[None])
+        if state.irt is None or lam <= 0:
+            return hist
+        rows = state.irt_row[templates]
+        has = rows >= 0
+        if not has.any():
+            return hist
+        irt3 = state.irt.probs(rows[has], np.arange(codes.shape[1]))  # (h, n, 3)
+        p_x = state.base[None, :, 3:4]
+        irt4 = np.concatenate([irt3 * (1 - p_x), np.broadcast_to(p_x, (*irt3.shape[:2], 1))], axis=-1)
+        out = hist.copy()
+        h = hist[has]
+        m = member[has][..., None]
+        out[has] = np.where(m, (1 - lam) * h + lam * irt4, 0.5 * h + 0.5 * irt4)
+        return out
+
+    def _posterior(
+        self, state: _State, templates: np.ndarray, prior: np.ndarray, known: np.ndarray | None, known_codes: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior template weights given revealed votes, and the predictive (n_states, 4)."""
+        q = self._template_votes(state, templates)
+        logw = np.log(prior / prior.sum())
+        if known is not None and known.size:
+            logw = logw + np.log(np.clip(q[:, known, known_codes], 1e-12, None)).sum(1)
+        w = np.exp(logw - logw.max())
+        w /= w.sum()
+        return w, np.einsum("k,kns->ns", w, q)
+
+    def _raw_predict(
+        self,
+        state: _State,
+        corpus: _Corpus,
+        items: np.ndarray,
+        known: Sequence[np.ndarray] | None,
+    ) -> np.ndarray:
+        """Uncalibrated (len(items), n_states, 4) forecasts of corpus items (text from the corpus)."""
+        texts = [corpus.item_text[i] for i in items]
+        idx, w, _ = self._neighbours(state, texts, corpus.item_time[items])
+        out = np.empty((items.size, corpus.states.size, 4))
+        for r in range(items.size):
+            kn = known[r] if known is not None else None
+            kc = corpus.codes[items[r], kn] if kn is not None else None
+            _, out[r] = self._posterior(state, idx[r], w[r], kn, kc)
+        return out
+
+    def _calibrate(self, p4: np.ndarray, key: str) -> np.ndarray:
+        params = self.calibration_.get(key, np.zeros(3))
+        p_x = p4[..., 3:4]
+        p3 = p4[..., :3] / np.clip(p4[..., :3].sum(-1, keepdims=True), 1e-12, None)
+        return np.concatenate([_softmax_calibrate(p3, params) * (1 - p_x), p_x], axis=-1)
+
+    # ------------------------------------------------------------------ public prediction
+
+    def _check(self) -> None:
+        if not hasattr(self, "state_"):
+            raise NotFittedError("VoteForecaster is not fitted: call fit() first")
+
+    def forecast(
+        self,
+        title: str | None = None,
+        *,
+        text: str | None = None,
+        agenda: str | None = None,
+        sponsors: Sequence[str] | None = None,
+        like: str | None = None,
+        known: Mapping[str, str] | None = None,
+        date: dt.date | None = None,
+        majority: str = "simple",
+    ) -> Forecast:
+        """Forecast a new draft.
+
+        Parameters
+        ----------
+        title, text, agenda
+            What is known of the draft; any may be omitted when ``like`` is given.
+        sponsors
+            State ids of the sponsors; each is forecast to vote Y (a sponsor's
+            vote on its own draft), unless given otherwise in ``known``.
+        like
+            A resolution symbol (``A/RES/77/229`` or ``R/77/229``) whose text is
+            added to the query; that roll call is always a template.
+        known
+            Announced positions, ``{"USA": "N", "RUS": "Y"}``.
+        date
+            Forecast date (membership on that date); default the day after the
+            last roll call learnt from.
+        majority
+            ``"simple"`` (Y > N) or ``"two-thirds"`` (Y ≥ 2N).
+        """
+        self._check()
+        if majority not in ("simple", "two-thirds"):
+            raise InputFormatError(f"majority must be 'simple' or 'two-thirds', not {majority!r}", field="majority")
+        corpus, state = self.corpus_, self.state_
+        parts = [p for p in (title, text, agenda) if p]
+        forced: list[int] = []
+        if like is not None:
+            symbol = _normalise_symbol(like)
+            hits = [i for i in range(state.cutoff) if corpus.item_symbol[i] and _normalise_symbol(corpus.item_symbol[i]) == symbol]
+            if not hits:
+                raise InputFormatError(f"no roll call on resolution {like!r} in the record learnt from", field="like")
+            whole = [i for i in hits if corpus.item_is_resolution[i]] or hits
+            forced.append(whole[-1])
+            parts.append(corpus.item_text[whole[-1]])
+        if not parts:
+            raise InputFormatError("give a title, a text or --like SYMBOL", field="title")
+        t = float(_years([date])[0]) if date is not None else float(corpus.item_time[state.cutoff - 1]) + 1 / 365
+        idx, w, sims = self._neighbours(state, [" ".join(parts)], np.array([t]))
+        templates, prior, sim = idx[0], w[0], sims[0]
+        for f in forced:
+            if f not in templates:
+                templates = np.append(templates[:-1], f)
+                prior = np.append(prior[:-1], prior.max())
+                sim = np.append(sim[:-1], 1.0)
+            else:
+                prior[templates == f] = max(prior.max(), prior[templates == f][0])
+        members = corpus.members_at(t)
+        known = dict(known or {})
+        for s in sponsors or ():
+            known.setdefault(s, "Y")
+        kn_idx, kn_code = self._known_arrays(known, members)
+        weights, p4 = self._posterior(state, templates, prior, kn_idx, kn_code)
+        p4 = self._calibrate(p4, "revealed" if kn_idx.size else "none")
+        if kn_idx.size:
+            p4[kn_idx] = 0.0
+            p4[kn_idx, kn_code] = 1.0
+        m = np.flatnonzero(members)
+        neighbours = pl.DataFrame(
+            {
+                "rollcall_id": corpus.item_ids[templates],
+                "resolution": [corpus.item_symbol[i] for i in templates],
+                "date": [_date_of(corpus.item_time[i]) for i in templates],
+                "similarity": sim.astype(float),
+                "prior_weight": (prior / prior.sum()).astype(float),
+                "posterior_weight": weights.astype(float),
+                "text": [corpus.item_text[i][:120] for i in templates],
+            }
+        ).sort("posterior_weight", descending=True)
+        return Forecast(
+            states=[str(s) for s in corpus.states[m]],
+            state_names=[corpus.state_names[s] for s in corpus.states[m]],
+            probabilities=p4[m],
+            known={corpus.states[i]: VOTE_ORDER[c] for i, c in zip(kn_idx, kn_code, strict=True)},
+            majority=majority,
+            groups={s: self.groups_[s] for s in corpus.states[m] if s in self.groups_},
+            neighbours=neighbours,
+            date=_date_of(t),
+        )
+
+    def _known_arrays(self, known: Mapping[str, str], members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        corpus = self.corpus_
+        index = {s: i for i, s in enumerate(corpus.states)}
+        idx, cds = [], []
+        for s, v in known.items():
+            key = str(s).strip().upper()
+            if key not in index:
+                raise InputFormatError(f"unknown state {s!r} in known positions", field="known")
+            code = str(v).strip().upper()
+            if code not in _CODE:
+                raise InputFormatError(f"vote {v!r} for {s} is not one of Y, A, N, X", field="known")
+            if not members[index[key]]:
+                raise InputFormatError(f"{key} is not a UN member on the forecast date", field="known")
+            idx.append(index[key])
+            cds.append(_CODE[code])
+        return np.asarray(idx, dtype=np.int64), np.asarray(cds, dtype=np.int64)
+
+
+def _normalise_symbol(symbol: str) -> str:
+    s = symbol.strip().upper().replace(" ", "")
+    if s.startswith("R/"):
+        s = "A/RES/" + s[2:]
+    return s
+
+
+def _date_of(t: float) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=round((t - 1970.0) * _DAYS_PER_YEAR))
+
+
+def _validation_cells(
+    raw: np.ndarray, codes: np.ndarray, known: Sequence[np.ndarray] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Y/A/N-conditional forecasts and outcomes of the cast votes of unrevealed states."""
+    mask = (codes >= 0) & (codes <= 2)
+    if known is not None:
+        for r, kn in enumerate(known):
+            mask[r, kn] = False
+    p3 = raw[..., :3][mask]
+    p3 = p3 / p3.sum(1, keepdims=True)
+    return p3, codes[mask].astype(np.int64)
+
+
+# --------------------------------------------------------------------------- the forecast
+
+
+def _count_distribution(p: np.ndarray) -> np.ndarray:
+    """Poisson-binomial distribution of the number of successes (exact DP)."""
+    dist = np.zeros(p.size + 1)
+    dist[0] = 1.0
+    for q in p:
+        dist[1:] = dist[1:] * (1 - q) + dist[:-1] * q
+        dist[0] *= 1 - q
+    return dist
+
+
+def _quantile(dist: np.ndarray, q: float) -> int:
+    return int(np.searchsorted(np.cumsum(dist), q - 1e-12))
+
+
+def _margin_weights(majority: str) -> np.ndarray:
+    """Contribution of Y/A/N/X to the adoption margin (adopted iff margin > 0 or ≥ 0)."""
+    return np.array([1, 0, -1, 0]) if majority == "simple" else np.array([1, 0, -2, 0])
+
+
+@dataclass
+class Forecast:
+    """A forecast of one draft: per-member probabilities and what follows from them.
+
+    ``probabilities`` is (n_members, 4) in :data:`VOTE_ORDER` (Y, A, N, X).
+    """
+
+    states: list[str]
+    state_names: list[str]
+    probabilities: np.ndarray
+    known: dict[str, str] = field(default_factory=dict)
+    majority: str = "simple"
+    groups: dict[str, str] = field(default_factory=dict)
+    neighbours: pl.DataFrame | None = None
+    date: dt.date | None = None
+
+    # ---- adoption and pivotality -------------------------------------------------
+
+    def _margin_dists(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """Prefix/suffix distributions of the adoption margin over states (offset-indexed)."""
+        w = _margin_weights(self.majority)
+        n = len(self.states)
+        lo = int(w.min()) * n
+        size = (int(w.max()) - int(w.min())) * n + 1
+        pre = np.zeros((n + 1, size))
+        pre[0, -lo] = 1.0
+        for i in range(n):
+            row = np.zeros(size)
+            for k in range(4):
+                if self.probabilities[i, k] > 0:
+                    row += np.roll(pre[i], int(w[k])) * self.probabilities[i, k]
+            pre[i + 1] = row
+        suf = np.zeros((n + 1, size))
+        suf[n, -lo] = 1.0
+        for i in range(n - 1, -1, -1):
+            row = np.zeros(size)
+            for k in range(4):
+                if self.probabilities[i, k] > 0:
+                    row += np.roll(suf[i + 1], int(w[k])) * self.probabilities[i, k]
+            suf[i] = row
+        return pre, suf, -lo
+
+    def _adopted(self, margin: np.ndarray) -> np.ndarray:
+        return margin > 0 if self.majority == "simple" else margin >= 0
+
+    @property
+    def p_adopt(self) -> float:
+        """Probability that the draft is adopted (states independent given the forecast)."""
+        pre, _, zero = self._margin_dists()
+        margin = np.arange(pre.shape[1]) - zero
+        dist = pre[-1]
+        # two-thirds needs at least one Y or N cast: margin 0 from all-abstain is not adoption
+        p = float(dist[self._adopted(margin)].sum())
+        if self.majority == "two-thirds":
+            p -= float(np.prod(self.probabilities[:, 1] + self.probabilities[:, 3]))
+        return max(0.0, min(1.0, p))
+
+    def pivotality(self) -> np.ndarray:
+        """P(the outcome differs between the state voting Y and voting N), per state."""
+        pre, suf, zero = self._margin_dists()
+        w = _margin_weights(self.majority)
+        size = pre.shape[1]
+        margin = np.arange(size) - zero
+        out = np.empty(len(self.states))
+        for i in range(len(self.states)):
+            # distribution of the others' margin: convolution of prefix i and suffix i+1
+            others = np.convolve(pre[i], suf[i + 1])[zero : zero + size]
+            adopt_y = self._adopted(margin + w[0])
+            adopt_n = self._adopted(margin + w[2])
+            out[i] = float(others[adopt_y != adopt_n].sum())
+        return out
+
+    # ---- tables -------------------------------------------------------------------
+
+    def entropy(self) -> np.ndarray:
+        """Entropy (bits) of the Y / A / N forecast conditional on voting."""
+        p3 = self.probabilities[:, :3] / np.clip(self.probabilities[:, :3].sum(1, keepdims=True), 1e-12, None)
+        return -(p3 * np.log2(np.clip(p3, 1e-12, None))).sum(1)
+
+    def p_break_group(self) -> np.ndarray:
+        """P(the state casts a vote other than its group's modal forecast); NaN without a group."""
+        out = np.full(len(self.states), np.nan)
+        group_of = np.array([self.groups.get(s, "") for s in self.states], dtype=object)
+        for g in set(group_of) - {""}:
+            rows = np.flatnonzero(group_of == g)
+            mode = int(self.probabilities[rows, :3].mean(0).argmax())
+            out[rows] = 1.0 - self.probabilities[rows, mode] - self.probabilities[rows, 3]
+        return out
+
+    def to_frame(self) -> pl.DataFrame:
+        """One row per member: probabilities, predicted vote, swing and break scores (map-ready)."""
+        p = self.probabilities
+        predicted = [VOTE_ORDER[k] for k in p.argmax(1)]
+        return pl.DataFrame(
+            {
+                "state": self.states,
+                "state_name": self.state_names,
+                "p_yes": p[:, 0],
+                "p_abstain": p[:, 1],
+                "p_no": p[:, 2],
+                "p_absent": p[:, 3],
+                "predicted": predicted,
+                "known": [s in self.known for s in self.states],
+                "group": [self.groups.get(s) for s in self.states],
+                "entropy": self.entropy(),
+                "pivotality": self.pivotality(),
+                "p_break_group": self.p_break_group(),
+            },
+            schema_overrides={"group": pl.String},
+        )
+
+    def tally(self, level: float = 0.90) -> pl.DataFrame:
+        """Expected count of each vote with a central ``level`` interval."""
+        rows = []
+        lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
+        for k, v in enumerate(VOTE_ORDER):
+            dist = _count_distribution(self.probabilities[:, k])
+            rows.append(
+                {
+                    "vote": v,
+                    "expected": float(self.probabilities[:, k].sum()),
+                    "lower": _quantile(dist, lo_q),
+                    "upper": _quantile(dist, hi_q),
+                }
+            )
+        return pl.DataFrame(rows)
+
+    def summary(self) -> dict[str, Any]:
+        """Tally, adoption probability and the majority rule, as a plain dict."""
+        tally = {r["vote"]: r for r in self.tally().to_dicts()}
+        return {
+            "date": str(self.date) if self.date else None,
+            "majority": self.majority,
+            "n_members": len(self.states),
+            "p_adopt": self.p_adopt,
+            **{f"expected_{v}": tally[v]["expected"] for v in VOTE_ORDER},
+            **{f"interval_{v}": [tally[v]["lower"], tally[v]["upper"]] for v in VOTE_ORDER},
+        }
+
+    def swing_states(self, n: int = 10, by: str = "entropy") -> pl.DataFrame:
+        """The ``n`` most uncertain (``by="entropy"``) or most pivotal (``by="pivotality"``) unrevealed states."""
+        if by not in ("entropy", "pivotality"):
+            raise InputFormatError(f"by must be 'entropy' or 'pivotality', not {by!r}", field="by")
+        return self.to_frame().filter(~pl.col("known")).sort(by, descending=True).head(n)
+
+    def group_breakers(self, n: int = 10) -> pl.DataFrame:
+        """The ``n`` unrevealed states most likely to vote against their group's modal forecast."""
+        return (
+            self.to_frame()
+            .filter(~pl.col("known") & pl.col("p_break_group").is_not_nan())
+            .sort("p_break_group", descending=True)
+            .head(n)
+        )
+
+
+def forecast(
+    votes: pl.DataFrame,
+    roll_calls: pl.DataFrame,
+    title: str | None = None,
+    *,
+    groups: Mapping[str, str] | None = None,
+    **kwargs: Any,
+) -> Forecast:
+    """Fit a :class:`VoteForecaster` on the record and forecast one draft (see :meth:`VoteForecaster.forecast`)."""
+    model = VoteForecaster().fit(votes, roll_calls, groups=groups)
+    return model.forecast(title, **kwargs)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ModelError(message)
