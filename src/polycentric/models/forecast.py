@@ -246,7 +246,7 @@ class _IRT:
         item_index: np.ndarray,
         n_dims: int,
         theta0: np.ndarray | None = None,
-        max_iter: int = 200,
+        max_iter: int = 100,
     ) -> _IRT:
         """Fit on ``codes[item_index]`` (Y/A/N cells only); prior N(0,1) on θ, N(0,2²) on a."""
         y = codes[item_index]
@@ -377,10 +377,10 @@ class VoteForecaster:
         self,
         *,
         n_neighbours: int = 40,
-        similarity_power: float = 4.0,
-        recency_years: float = 4.0,
-        smoothing: float = 0.15,
-        irt_weight: float = 0.3,
+        similarity_power: float = 3.0,
+        recency_years: float = 1.5,
+        smoothing: float = 0.3,
+        irt_weight: float = 0.1,
         irt_sessions: int = 5,
         n_dims: int = 2,
         base_sessions: int = 2,
@@ -535,10 +535,11 @@ class VoteForecaster:
         irt3 = state.irt.probs(rows[has], np.arange(codes.shape[1]))  # (h, n, 3)
         p_x = state.base[None, :, 3:4]
         irt4 = np.concatenate([irt3 * (1 - p_x), np.broadcast_to(p_x, (*irt3.shape[:2], 1))], axis=-1)
+        # where item parameters exist, the IRT forecast replaces the base rates as the smoothing target
         out = hist.copy()
-        h = hist[has]
         m = member[has][..., None]
-        out[has] = np.where(m, (1 - lam) * h + lam * irt4, 0.5 * h + 0.5 * irt4)
+        smoothed = (1 - eps) * onehot[has] + eps * irt4
+        out[has] = np.where(m, (1 - lam) * smoothed + lam * irt4, irt4)
         return out
 
     def _posterior(
@@ -546,7 +547,7 @@ class VoteForecaster:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Posterior template weights given revealed votes, and the predictive (n_states, 4)."""
         q = self._template_votes(state, templates)
-        logw = np.log(prior / prior.sum())
+        logw = np.log(np.clip(prior / prior.sum(), 1e-300, None))
         if known is not None and known.size:
             logw = logw + np.log(np.clip(q[:, known, known_codes], 1e-12, None)).sum(1)
         w = np.exp(logw - logw.max())
