@@ -188,6 +188,10 @@ class _Corpus:
         member_to = np.full(states.size, -np.inf)
         np.minimum.at(member_from, cols, item_time[rows])
         np.maximum.at(member_to, cols, item_time[rows])
+        # a state that voted in the record's last session is still a member (open-ended span)
+        last_session = rc["session_number"].max()
+        last_start = item_time[(rc["session_number"] == last_session).to_numpy()].min()
+        member_to[member_to >= last_start] = np.inf
         if not has_x:  # infer membership spans: a member without a row did not vote
             inside = (item_time[:, None] >= member_from[None, :]) & (item_time[:, None] <= member_to[None, :])
             codes[(codes == _NON_MEMBER) & inside] = _CODE["X"]
@@ -211,7 +215,6 @@ class _Corpus:
 
     def members_at(self, t: float) -> np.ndarray:
         """Boolean mask of states that are members at decimal year ``t`` (or at the record's end)."""
-        t = min(t, float(self.member_to.max()))
         return (self.member_from <= t + 1e-9) & (self.member_to >= t - 1e-9)
 
     def cutoff_before(self, t: float) -> int:
