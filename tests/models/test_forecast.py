@@ -104,7 +104,7 @@ def test_group_break_and_frame_columns():
 
 
 def test_inputs_are_validated(simulated):
-    votes, roll_calls, truth, model = simulated
+    _votes, _roll_calls, truth, model = simulated
     with pytest.raises(NotFittedError):
         VoteForecaster().forecast("anything")
     with pytest.raises(InputFormatError, match="unknown state"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -20,14 +20,14 @@ from polycentric.cli.output import TableFormat, emit, render
 from polycentric.errors import ConfigurationError, InputFormatError, RecordError
 
 
-class Majority(str, Enum):
+class Majority(StrEnum):
     """Adoption rule."""
 
     simple = "simple"
     two_thirds = "two-thirds"
 
 
-class Protocol(str, Enum):
+class Protocol(StrEnum):
     """Backtest protocol: which votes are revealed."""
 
     none = "none"

@@ -21,7 +21,7 @@ from polycentric.errors import ConfigurationError
 __all__ = ["OutputFormat", "TableFormat", "emit", "render"]
 
 
-class OutputFormat(str, enum.Enum):
+class OutputFormat(enum.StrEnum):
     """Formats every listing accepts."""
 
     table = "table"
@@ -30,7 +30,7 @@ class OutputFormat(str, enum.Enum):
     parquet = "parquet"
 
 
-class TableFormat(str, enum.Enum):
+class TableFormat(enum.StrEnum):
     """Formats for listings that are not exported as Parquet."""
 
     table = "table"

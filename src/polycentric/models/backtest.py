@@ -89,25 +89,24 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from polycentric.errors import InputFormatError, InsufficientDataError
 from polycentric.models.forecast import (
     VoteForecaster,
-    _count_distribution,
     _Corpus,
     _fit_calibration,
     _softmax_calibrate,
 )
 
 __all__ = [
-    "PROTOCOLS",
-    "P5",
     "K10",
     "METHODS",
+    "P5",
+    "PROTOCOLS",
     "accuracy",
-    "macro_f1",
-    "log_loss",
-    "expected_calibration_error",
-    "tally_mae",
     "adoption_accuracy",
     "backtest",
+    "expected_calibration_error",
+    "log_loss",
+    "macro_f1",
     "parse_sessions",
+    "tally_mae",
 ]
 
 P5: tuple[str, ...] = ("USA", "GBR", "FRA", "RUS", "CHN")
@@ -178,18 +177,34 @@ def adoption_accuracy(p_adopt: np.ndarray, adopted: np.ndarray) -> float:
     return float(((p_adopt > 0.5) == adopted).mean()) if adopted.size else float("nan")
 
 
-def _p_adopt_simple(p4: np.ndarray) -> float:
-    """P(Y > N) for independent states with (n, 4) probabilities."""
-    n = p4.shape[0]
-    dist = np.zeros(2 * n + 1)
-    dist[n] = 1.0
-    for y, _a, no, _x in p4:
-        stay = 1.0 - y - no
-        new = dist * stay
-        new[1:] += dist[:-1] * y
-        new[:-1] += dist[1:] * no
+def _p_adopt_simple(p4: np.ndarray) -> np.ndarray:
+    """P(Y > N) per roll call for independent states; ``p4`` is (m, n, 4), non-members all zero."""
+    m, n, _ = p4.shape
+    dist = np.zeros((m, 2 * n + 1))
+    dist[:, n] = 1.0
+    for i in range(n):
+        y, no = p4[:, i, 0:1], p4[:, i, 2:3]
+        new = dist * (1.0 - y - no)
+        new[:, 1:] += dist[:, :-1] * y
+        new[:, :-1] += dist[:, 1:] * no
         dist = new
-    return float(dist[n + 1 :].sum())
+    return dist[:, n + 1 :].sum(1)
+
+
+def _yes_interval(p_yes: np.ndarray, level: float = 0.90) -> tuple[np.ndarray, np.ndarray]:
+    """Central ``level`` interval of the Poisson-binomial Y count per roll call; ``p_yes`` is (m, n)."""
+    m, n = p_yes.shape
+    dist = np.zeros((m, n + 1))
+    dist[:, 0] = 1.0
+    for i in range(n):
+        q = p_yes[:, i : i + 1]
+        new = dist * (1.0 - q)
+        new[:, 1:] += dist[:, :-1] * q
+        dist = new
+    cdf = np.cumsum(dist, axis=1)
+    lo = ((cdf < (1 - level) / 2 - 1e-12).sum(1)).astype(np.int64)
+    hi = ((cdf < 1 - (1 - level) / 2 - 1e-12).sum(1)).astype(np.int64)
+    return lo, hi
 
 
 def parse_sessions(text: str) -> list[int]:
@@ -412,13 +427,9 @@ def _score_cells(p4: np.ndarray, cur: _SessionForecasts, protocol: str) -> dict[
     p4 = np.where(members[..., None], p4, 0.0)
     expected = p4[..., :3].sum(1)
     actual = np.stack([(cur.codes == k).sum(1) for k in range(3)], axis=1)
-    p_adopt = np.array([_p_adopt_simple(p4[r][members[r]]) for r in range(cur.codes.shape[0])])
-    in_interval = []
-    for r in range(cur.codes.shape[0]):
-        dist = _count_distribution(p4[r][members[r], 0])
-        cdf = np.cumsum(dist)
-        lo, hi = int(np.searchsorted(cdf, 0.05)), int(np.searchsorted(cdf, 0.95))
-        in_interval.append(lo <= actual[r, 0] <= hi)
+    p_adopt = _p_adopt_simple(p4)
+    lo, hi = _yes_interval(p4[..., 0])
+    in_interval = (lo <= actual[:, 0]) & (actual[:, 0] <= hi)
     p3 = _cond(p4)[mask]
     return {
         "y": cur.codes[mask].astype(np.int64),
@@ -427,7 +438,7 @@ def _score_cells(p4: np.ndarray, cur: _SessionForecasts, protocol: str) -> dict[
         "actual": actual,
         "p_adopt": p_adopt,
         "adopted": actual[:, 0] > actual[:, 2],
-        "tally_in_interval": np.array(in_interval),
+        "tally_in_interval": in_interval,
     }
 
 

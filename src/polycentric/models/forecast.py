@@ -249,7 +249,7 @@ class _IRT:
         item_index: np.ndarray,
         n_dims: int,
         theta0: np.ndarray | None = None,
-        max_iter: int = 100,
+        max_iter: int = 80,
     ) -> _IRT:
         """Fit on ``codes[item_index]`` (Y/A/N cells only); prior N(0,1) on θ, N(0,2²) on a."""
         y = codes[item_index]
@@ -278,21 +278,24 @@ class _IRT:
             o += n_i * d
             return th, aa, x[o : o + n_i], x[o + n_i : o + 2 * n_i]
 
+        w_n, w_a, w_y = is_n.astype(float), is_a.astype(float), is_y.astype(float)
+
         def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
             th, aa, c, lg = unpack(x)
             gap = np.exp(lg)
             eta = aa @ th.T
             f1 = expit(c[:, None] - eta)
             f2 = expit((c + gap)[:, None] - eta)
-            dens = np.clip(f2 - f1, 1e-12, None)
-            ll = np.where(is_n, np.log(np.clip(f1, 1e-12, None)), 0.0)
-            ll += np.where(is_a, np.log(dens), 0.0)
-            ll += np.where(is_y, np.log(np.clip(1.0 - f2, 1e-12, None)), 0.0)
+            dens = np.maximum(f2 - f1, 1e-12)
+            # log-likelihood of each cell: log F1 (N), log(F2 − F1) (A), log(1 − F2) (Y)
+            ll = w_n * np.log(np.maximum(f1, 1e-12)) + w_a * np.log(dens) + w_y * np.log(np.maximum(1.0 - f2, 1e-12))
             g1 = f1 * (1 - f1)
             g2 = f2 * (1 - f2)
-            d_eta = np.where(is_n, -(1 - f1), 0.0) + np.where(is_a, -(g2 - g1) / dens, 0.0) + np.where(is_y, f2, 0.0)
-            d_k1 = np.where(is_n, 1 - f1, 0.0) + np.where(is_a, -g1 / dens, 0.0)
-            d_k2 = np.where(is_a, g2 / dens, 0.0) + np.where(is_y, -f2, 0.0)
+            a_ratio1 = w_a * g1 / dens
+            a_ratio2 = w_a * g2 / dens
+            d_k1 = w_n * (1 - f1) - a_ratio1
+            d_k2 = a_ratio2 - w_y * f2
+            d_eta = -(d_k1 + d_k2)
             nll = -ll.sum() + 0.5 * (th**2).sum() + 0.125 * (aa**2).sum() + 0.05 * (c**2).sum() + 0.5 * (lg**2).sum()
             g_th = -(d_eta.T @ aa) + th
             g_a = -(d_eta @ th) + 0.25 * aa
@@ -336,18 +339,26 @@ def _softmax_calibrate(p3: np.ndarray, params: np.ndarray) -> np.ndarray:
 
 
 def _fit_calibration(p3: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Minimise the log loss of vector scaling on validation forecasts (``y`` in 0..2)."""
+    """Minimise the log loss of vector scaling on validation forecasts (``y`` in 0..2).
+
+    Parameters are ``(log T, b_A, b_N)``; L-BFGS with the analytic gradient.
+    """
     if y.size < 50:
         return np.zeros(3)
     logp = np.log(np.clip(p3, 1e-9, None))
+    onehot = np.eye(3)[y]
 
-    def nll(x: np.ndarray) -> float:
-        z = logp / np.exp(x[0])
+    def nll(x: np.ndarray) -> tuple[float, np.ndarray]:
+        inv_t = np.exp(-x[0])
+        z = logp * inv_t
         z[:, 1] += x[1]
         z[:, 2] += x[2]
-        return float(-log_softmax(z, axis=1)[np.arange(y.size), y].mean())
+        logs = log_softmax(z, axis=1)
+        resid = np.exp(logs) - onehot  # d(−log s_y)/dz
+        grad = np.array([-(resid * logp).sum(1).mean() * inv_t, resid[:, 1].mean(), resid[:, 2].mean()])
+        return float(-(logs * onehot).sum(1).mean()), grad
 
-    res = minimize(nll, np.zeros(3), method="Nelder-Mead", options={"xatol": 1e-3, "fatol": 1e-6, "maxiter": 400})
+    res = minimize(nll, np.zeros(3), jac=True, method="L-BFGS-B", bounds=[(-3, 3), (-10, 10), (-10, 10)])
     return np.asarray(res.x)
 
 
