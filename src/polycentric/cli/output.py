@@ -21,7 +21,7 @@ from polycentric.errors import ConfigurationError
 __all__ = ["OutputFormat", "TableFormat", "emit", "render"]
 
 
-class OutputFormat(enum.StrEnum):
+class OutputFormat(str, enum.Enum):
     """Formats every listing accepts."""
 
     table = "table"
@@ -30,7 +30,7 @@ class OutputFormat(enum.StrEnum):
     parquet = "parquet"
 
 
-class TableFormat(enum.StrEnum):
+class TableFormat(str, enum.Enum):
     """Formats for listings that are not exported as Parquet."""
 
     table = "table"
