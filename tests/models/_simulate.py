@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import polars as pl
 from scipy.special import expit
 
-WORDS = [
-    "water", "forest", "ocean", "desert", "mountain", "river", "island", "valley", "glacier", "harbour",
-    "refugee", "treaty", "nuclear", "trade", "health", "school", "labour", "rights", "border", "satellite",
-    "weapon", "mine", "children", "women", "food", "debt", "climate", "energy", "migrant", "cyber",
-]
+WORDS = (
+    "water forest ocean desert mountain river island valley glacier harbour refugee treaty nuclear trade "
+    "health school labour rights border satellite weapon mine children women food debt climate energy migrant cyber"
+).split()
 
 
 def simulate(
@@ -21,7 +21,7 @@ def simulate(
     n_sessions: int = 8,
     paired_titles: bool = False,
     seed: int = 0,
-) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, object]]:
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
     """``(votes, roll_calls, truth)``: each family is one resolution repeated every session.
 
     Family ``f`` has a discrimination ``a_f`` and cut-points; state ``i`` votes by the

@@ -96,7 +96,14 @@ def real_backtest(shared_data):
 def test_real_backtest_two_sessions(real_backtest):
     out = real_backtest
     assert out.columns[:9] == [
-        "session", "protocol", "method", "n_roll_calls", "n_votes", "accuracy", "macro_f1", "log_loss",
+        "session",
+        "protocol",
+        "method",
+        "n_roll_calls",
+        "n_votes",
+        "accuracy",
+        "macro_f1",
+        "log_loss",
         "calibration_error",
     ]
     assert {"tally_mae", "adoption_accuracy"} <= set(out.columns)

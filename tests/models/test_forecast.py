@@ -58,7 +58,8 @@ def test_revealed_votes_improve_log_loss_when_text_is_ambiguous():
     votes, roll_calls, truth = simulate(seed=2, paired_titles=True)
     model = VoteForecaster(calibration_sessions=0).fit(votes, roll_calls, before=dt.date(1999 + LAST, 1, 1))
     targets = roll_calls.filter(pl.col("session_number") == LAST)
-    loss_blind, loss_revealed = [], []
+    loss_blind: list[float] = []
+    loss_revealed: list[float] = []
     for rcid, title, date in targets.select("rollcall_id", "title", "date").iter_rows():
         idx, y = _cast(votes, rcid, truth["states"])
         reveal = idx[:10]

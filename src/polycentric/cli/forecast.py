@@ -171,10 +171,13 @@ def _emit_forecast(result: Any, fmt: str, out: Path | None) -> None:
             + "\n\n"
             + render(tally, "table")
             + "\nSwing states (most uncertain)\n"
-            + render(result.swing_states(5, by="entropy").select("state", "state_name", "entropy", "predicted"), "table")
+            + render(
+                result.swing_states(5, by="entropy").select("state", "state_name", "entropy", "predicted"), "table"
+            )
             + "\nMost pivotal\n"
             + render(
-                result.swing_states(5, by="pivotality").select("state", "state_name", "pivotality", "predicted"), "table"
+                result.swing_states(5, by="pivotality").select("state", "state_name", "pivotality", "predicted"),
+                "table",
             )
             + "\n"
             + render(states, "table")

@@ -97,9 +97,9 @@ def load_voeten(data_dir: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         sources=pl.lit("voeten"),
         **flags,
     ).with_columns(year=pl.col("date").dt.year().cast(pl.Int32))
-    roll_calls = pl.concat(
-        [conform(rc, ROLL_CALLS), rc.select("description")], how="horizontal"
-    ).sort("date", "rollcall_id")
+    roll_calls = pl.concat([conform(rc, ROLL_CALLS), rc.select("description")], how="horizontal").sort(
+        "date", "rollcall_id"
+    )
 
     raw = pl.read_csv(folder / "un_votes.csv.gz", infer_schema_length=0, null_values=[]).with_columns(
         pl.col("country_code").fill_null("")

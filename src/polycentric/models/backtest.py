@@ -247,9 +247,7 @@ class _SessionForecasts:
     group: np.ndarray  # (m, n) predicted code 0..2
 
 
-def _nearest_templates(
-    corpus: _Corpus, cutoff: int, items: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _nearest_templates(corpus: _Corpus, cutoff: int, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Past whole-resolution roll calls ranked by similarity (ties: most recent first), per item."""
     pool = np.flatnonzero(corpus.item_is_resolution[:cutoff])
     vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", dtype=np.float32)
@@ -357,8 +355,16 @@ def backtest(
         prior = np.array([(train == k).sum() for k in range(4)], dtype=float)
         nearest, group = _baseline_votes(corpus, cutoff, items, group_index)
         current = _SessionForecasts(
-            session=s, items=items, codes=codes, eval_mask=masks, known=known, raw=raw,
-            base=state.base, prior=prior / prior.sum(), nearest=nearest, group=group,
+            session=s,
+            items=items,
+            codes=codes,
+            eval_mask=masks,
+            known=known,
+            raw=raw,
+            base=state.base,
+            prior=prior / prior.sum(),
+            nearest=nearest,
+            group=group,
         )
         if s in sessions:
             history = done[-model.calibration_sessions :] if model.calibration_sessions > 0 else []

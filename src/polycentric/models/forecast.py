@@ -100,7 +100,7 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from polycentric.errors import InputFormatError, InsufficientDataError, ModelError, NotFittedError
+from polycentric.errors import InputFormatError, InsufficientDataError, NotFittedError
 from polycentric.record.schema import ISSUES
 
 __all__ = ["VOTE_ORDER", "Forecast", "VoteForecaster", "forecast"]
@@ -165,14 +165,14 @@ class _Corpus:
             rc = rc.with_columns(kind=pl.lit("resolution"))
         if "resolution" not in rc.columns:
             rc = rc.with_columns(resolution=pl.lit(None, dtype=pl.String))
-        rc = rc.filter(pl.col("rollcall_id").is_in(votes["rollcall_id"].unique().implode())).sort(
-            "date", "rollcall_id"
-        )
+        rc = rc.filter(pl.col("rollcall_id").is_in(votes["rollcall_id"].unique().implode())).sort("date", "rollcall_id")
         if rc.height == 0:
             raise InsufficientDataError("no roll call with votes to learn from")
         bad = votes.filter(~pl.col("vote").is_in(list(VOTE_ORDER)))
         if bad.height:
-            raise InputFormatError(f"{bad.height} vote rows with a code outside Y/A/N/X, e.g. {bad.row(0)}", field="vote")
+            raise InputFormatError(
+                f"{bad.height} vote rows with a code outside Y/A/N/X, e.g. {bad.row(0)}", field="vote"
+            )
         states = np.array(sorted(votes["state"].unique().to_list()), dtype=object)
         s_index = {s: i for i, s in enumerate(states)}
         r_index = {int(r): i for i, r in enumerate(rc["rollcall_id"].to_list())}
@@ -501,12 +501,16 @@ class VoteForecaster:
                 collected[key].append((p3, y))
         for key, parts in collected.items():
             if parts:
-                out[key] = _fit_calibration(np.concatenate([p for p, _ in parts]), np.concatenate([y for _, y in parts]))
+                out[key] = _fit_calibration(
+                    np.concatenate([p for p, _ in parts]), np.concatenate([y for _, y in parts])
+                )
         return out
 
     # ------------------------------------------------------------------ prediction core
 
-    def _neighbours(self, state: _State, query_text: Sequence[str], query_time: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _neighbours(
+        self, state: _State, query_text: Sequence[str], query_time: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Top-k templates per query: (indices (m, k), prior weights (m, k), similarities (m, k))."""
         q = state.vectorizer.transform(list(query_text))
         sims = np.asarray((q @ state.text_matrix.T).todense(), dtype=float)
@@ -557,7 +561,12 @@ class VoteForecaster:
         return out
 
     def _posterior(
-        self, state: _State, templates: np.ndarray, prior: np.ndarray, known: np.ndarray | None, known_codes: np.ndarray | None
+        self,
+        state: _State,
+        templates: np.ndarray,
+        prior: np.ndarray,
+        known: np.ndarray | None,
+        known_codes: np.ndarray | None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Posterior template weights given revealed votes, and the predictive (n_states, 4)."""
         q = self._template_votes(state, templates)
@@ -637,7 +646,9 @@ class VoteForecaster:
         forced: list[int] = []
         if like is not None:
             symbol = _normalise_symbol(like)
-            hits = [i for i in range(state.cutoff) if corpus.item_symbol[i] and _normalise_symbol(corpus.item_symbol[i]) == symbol]
+            hits = [
+                i for i in range(state.cutoff) if (sym := corpus.item_symbol[i]) and _normalise_symbol(sym) == symbol
+            ]
             if not hits:
                 raise InputFormatError(f"no roll call on resolution {like!r} in the record learnt from", field="like")
             whole = [i for i in hits if corpus.item_is_resolution[i]] or hits
@@ -918,8 +929,3 @@ def forecast(
     """Fit a :class:`VoteForecaster` on the record and forecast one draft (see :meth:`VoteForecaster.forecast`)."""
     model = VoteForecaster().fit(votes, roll_calls, groups=groups)
     return model.forecast(title, **kwargs)
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ModelError(message)
