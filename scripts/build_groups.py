@@ -92,13 +92,17 @@ UN_ADMISSION_EXACT = {
     "SVN": "1992-05-22", "BIH": "1992-05-22", "CZE": "1993-01-19", "SVK": "1993-01-19", "MKD": "1993-04-08",
     "ERI": "1993-05-28", "MCO": "1993-05-28", "AND": "1993-07-28", "PLW": "1994-12-15", "NAM": "1990-04-23",
     "LIE": "1990-09-18", "EAZ": "1963-12-16",
+    "CHN": "1971-10-25",  # the People's Republic; the China seat before is coded TWN (as in the state registry)
 }
 # Regional groups of states that ended (not in the current lists).
 REGIONAL_HISTORICAL = [
     # group, state, joined, left, uncertain, note
     ("EEG", "DDR", "1973-09-18", "1990-10-02", False, "German Democratic Republic until unification"),
     ("EEG", "CSK", "1963-12-17", "1992-12-31", False, "Czechoslovakia until its dissolution"),
-    ("EEG", "YUG", "1963-12-17", "1992-04-27", True, "SFR Yugoslavia until its dissolution"),
+    ("EEG", "YUG", "1963-12-17", "1992-09-21", True,
+     "SFR Yugoslavia until A/RES/47/1 (1992-09-22) ended its seat (the FRY was admitted as SRB on 2000-11-01)"),
+    ("APG", "TWN", "1963-12-17", "1971-10-24", True,
+     "the Republic of China held the China seat until A/RES/2758 (XXVI) of 1971-10-25 (its votes are coded TWN)"),
     ("APG", "YMD", "1967-12-14", "1990-05-21", False, "South Yemen until unification"),
     ("AFRICAN_GROUP", "EAZ", "1963-12-17", "1964-04-25", True, "Zanzibar until its union with Tanganyika"),
 ]
@@ -115,10 +119,12 @@ REGIONAL_SPECIAL = {
     ("AFRICAN_GROUP", "ZAF"): ("member", None, "day", True,
                                "South Africa was barred from taking part in the General Assembly 1974-11-12 to 1994-06-23; "
                                "its participation in the African Group before 1994 is not documented here"),
+    ("APG", "CHN"): ("member", "1971-10-25", "day", False,
+                     "People's Republic of China from A/RES/2758 (XXVI); the China seat before is coded TWN"),
     ("WEOG", "DEU"): ("member", "1973-09-18", "day", False, "Federal Republic of Germany; united Germany from 1990-10-03"),
 }
 # Canonical ids of states that are not UN members but are listed in groups (UN observer states).
-NON_MEMBER_STATES = {"PSE": "Palestine, State of", "VAT": "Holy See"}
+NON_MEMBER_STATES = {"PSE": "Palestine", "VAT": "Holy See"}
 
 
 @dataclass
