@@ -459,7 +459,9 @@ def membership_mask(
         .with_row_index("_row")
         .sort("date")
     )
-    joined = frame.join_asof(spells, left_on="date", right_on="joined", by="state", strategy="backward")
+    joined = frame.join_asof(
+        spells, left_on="date", right_on="joined", by="state", strategy="backward", check_sortedness=False
+    )  # both sides sorted by date above
     mask = (
         joined.with_columns(
             (pl.col("joined").is_not_null() & (pl.col("left").is_null() | (pl.col("date") <= pl.col("left"))))
