@@ -171,7 +171,7 @@ def load_states(data: Path) -> tuple[pl.DataFrame, dict[int, str], dict[str, str
         name = r.get("common_name") or r["name"]
         names[r["alpha_3"]] = name
     names.update(HISTORICAL)
-    names.update({k: names.get(k, v) for k, v in NON_MEMBER_STATES.items()})
+    names.update(NON_MEMBER_STATES)
     cc = pl.read_csv(data / "country_codes" / "countrycode_codelist.csv", infer_schema_length=0, null_values=[])
     cow = {int(r["cown"]): r["iso3c"] for r in cc.iter_rows(named=True) if r["cown"] and r["iso3c"]}
     cow.update(COW_EXTRA)
