@@ -46,6 +46,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import itertools
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -430,7 +431,7 @@ def validate(df: pl.DataFrame, valid: set[str], source_keys: set[str], group_ids
     far = dt.date(9999, 12, 31)
     for (g, s), sub in df.group_by(["group", "state"]):
         spells = sorted((r["joined"], r["left"] or far) for r in sub.iter_rows(named=True))
-        for (_, l0), (j1, _) in zip(spells, spells[1:], strict=False):
+        for (_, l0), (j1, _) in itertools.pairwise(spells):
             if j1 <= l0:
                 errors.append(f"{g} {s}: overlapping spells")
     if errors:
@@ -471,7 +472,7 @@ def cross_checks(df: pl.DataFrame, index: list[dict], data: Path, cow: dict[int,
                         parts.append(f"{label}: " + ", ".join(_explain(gid, s, curated_pairs) for s in sorted(diff)))
             else:
                 parts.append(f"internacia: {len(cur)}; differences: "
-                             + (", ".join(sorted((ours ^ cur))) or "none"))
+                             + (", ".join(sorted(ours ^ cur)) or "none"))
         log.add("; ".join(parts))
     log.add("")
     log.add("(*) marks a state with a curated spell or drop for that group (the difference is deliberate; "

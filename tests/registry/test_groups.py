@@ -185,7 +185,7 @@ def test_aliases(alias: str, gid: str) -> None:
 
 
 def test_unknown_group_lists_close_matches() -> None:
-    with pytest.raises(UnknownGroupError, match="did you mean.*CARICOM"):
+    with pytest.raises(UnknownGroupError, match=r"did you mean.*CARICOM"):
         G.get_group("CARICON")
     with pytest.raises(UnknownGroupError):
         G.get_group("no such thing at all")

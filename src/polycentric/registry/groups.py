@@ -37,6 +37,7 @@ import datetime as dt
 import difflib
 import functools
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -105,9 +106,9 @@ def _state_names() -> dict[str, str]:
     """Canonical state id -> current (or last) name, from the state registry when it is installed."""
     names: dict[str, str] = {}
     try:
-        from polycentric.registry import states as _states
+        import importlib
 
-        table = _states.states_table()
+        table = importlib.import_module("polycentric.registry.states").states_table()
         names = dict(zip(table["state"].to_list(), table["name"].to_list(), strict=True))
     except (ImportError, AttributeError):  # state registry not installed: the groups' own table
         text = resources.files(_PACKAGE).joinpath("data", "groups", "states.csv").read_text(encoding="utf-8")
@@ -577,7 +578,7 @@ def _jsonable(v: Any) -> Any:
 
 
 def _check_clash(group: Group, *, home: str | Path | None, overwrite: bool) -> None:
-    builtins, balias = _builtin()
+    _builtins, balias = _builtin()
     for a in (group.id, *group.aliases):
         if _norm(a) in balias:
             raise RegistryError(f"{a!r} names the built-in group {balias[_norm(a)]}: choose another id or alias")
@@ -683,7 +684,7 @@ def _parse_csv(path: Path, sep: str) -> list[Group]:
             continue
         if len(row) != len(header):
             raise InputFormatError(f"expected {len(header)} fields, found {len(row)}", path=path, line=line)
-        rec = {h: v.strip() for h, v in zip(header, row, strict=True)}
+        rec: dict[str, Any] = {h: v.strip() for h, v in zip(header, row, strict=True)}
         gid = rec.pop("group")
         if not gid:
             raise InputFormatError("empty group id", path=path, line=line, field="group")
@@ -761,7 +762,7 @@ def _group_from_spec(spec: Mapping[str, Any], *, where: Path | None) -> Group:
         status = (rec.get("status") or "member").strip().lower()
         if status not in STATUSES:
             raise fail(f"unknown status {status!r}: expected one of {', '.join(STATUSES)}", field_name("status"), line)
-        dates = {}
+        dates: dict[str, dt.date | None] = {}
         for key in ("joined", "left"):
             value = rec.get(key)
             if value in (None, ""):
@@ -800,7 +801,7 @@ def _group_from_spec(spec: Mapping[str, Any], *, where: Path | None) -> Group:
         by_state.setdefault(r["state"], []).append(r)
     for sid, spells in by_state.items():
         spells.sort(key=lambda r: r["joined"] or lo)
-        for a, b in zip(spells, spells[1:], strict=False):
+        for a, b in itertools.pairwise(spells):
             if (b["joined"] or lo) <= (a["left"] or hi):
                 raise fail(f"spells of {sid} overlap ({a['joined'] or 'start'}..{a['left'] or 'open'} and "
                            f"{b['joined'] or 'start'}..{b['left'] or 'open'})",
