@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import AUTH_RECORD, GA_RECORD, SC_RECORD, auth_file, ga_file, sc_file
 from undl_server import FakeLibrary
 
+from conftest import AUTH_RECORD, GA_RECORD, SC_RECORD, auth_file, ga_file, sc_file
 from polycentric.errors import DownloadError, OfflineError, UnknownLayoutError
 from polycentric.sources import download
 from polycentric.sources.download import SOURCES, RemoteFile, newest_file, read_manifest, sync_all, sync_source
@@ -47,12 +47,14 @@ def test_newest_name_orders_by_date_not_by_text() -> None:
     auths = [RemoteFile(n, n) for n in ("member_states_auths_2025-10-08.csv", "member_states_auths_2025-12-02_rev-1.csv",
                                         "member_states_auths_2025-12-02.csv")]  # fmt: skip
     assert newest_file(SOURCES["authorities"], auths).name == "member_states_auths_2025-12-02_rev-1.csv"
-    with pytest.raises(DownloadError, match="2026_02_06_sc_voting.csv"):
+    with pytest.raises(DownloadError, match=r"2026_02_06_sc_voting\.csv"):
         newest_file(spec, [RemoteFile("2026_02_06_sc_voting.csv", "x")])
 
 
 @pytest.mark.parametrize("listing", [("marc",), ("html",)])
-def test_discovers_the_newest_release_from_marcxml_or_html(library: FakeLibrary, tmp_path: Path, listing: tuple[str, ...]) -> None:
+def test_discovers_the_newest_release_from_marcxml_or_html(
+    library: FakeLibrary, tmp_path: Path, listing: tuple[str, ...]
+) -> None:
     library.listing = listing
     content = ga_file(3)
     _publish_ga_releases(library, content)
@@ -217,7 +219,7 @@ def test_sc_and_authority_files_are_checked_by_their_readers(library: FakeLibrar
     assert _sync(library, tmp_path, key="sc").layout == "undl-sc"
     assert _sync(library, tmp_path, key="authorities").layout == "undl-authorities"
     library.put(SC_RECORD, "2026_03_01_sc_voting.csv", b"a,b\n1,2\n")
-    with pytest.raises(UnknownLayoutError, match="Security Council.*Expected the columns undl_id"):
+    with pytest.raises(UnknownLayoutError, match=r"Security Council.*Expected the columns undl_id"):
         _sync(library, tmp_path, key="sc")
     assert read_manifest(tmp_path)["sc"]["name"] == "2026_02_06_sc_voting.csv"
 

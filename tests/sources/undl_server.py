@@ -67,7 +67,8 @@ def _marcxml(lib: FakeLibrary, record_id: int) -> bytes:
 
 def _html(lib: FakeLibrary, record_id: int) -> bytes:
     links = "".join(
-        f'<li><a href="/record/{record_id}/files/{name}?ln=en">{name}</a></li>' for name in lib.records.get(record_id, {})
+        f'<li><a href="/record/{record_id}/files/{name}?ln=en">{name}</a></li>'
+        for name in lib.records.get(record_id, {})
     )
     return f"<html><body><h1>Record {record_id}</h1><ul>{links}</ul></body></html>".encode()
 

@@ -947,4 +947,3 @@ def result_as_dict(result: SourceResult) -> dict[str, Any]:
     d = asdict(result)
     d["path"] = str(result.path) if result.path else None
     return d
-

@@ -158,7 +158,10 @@ def read_member_state_authorities(path: str | Path) -> pl.DataFrame:
                 ends = _split_dates(get(row, "End date"), path, line, "End date")
                 if len(ends) > len(starts) or len(ends) < len(starts) - 1:
                     raise InputFormatError(
-                        f"{len(starts)} start date(s) but {len(ends)} end date(s)", path=path, line=line, field="End date"
+                        f"{len(starts)} start date(s) but {len(ends)} end date(s)",
+                        path=path,
+                        line=line,
+                        field="End date",
                     )
                 m49_text = get(row, "M49 Code")
                 m49 = None
@@ -171,7 +174,12 @@ def read_member_state_authorities(path: str | Path) -> pl.DataFrame:
                 episodes = list(zip(starts, [*ends, None][: len(starts)], strict=True)) if starts else [(None, None)]
                 for k, (start, end) in enumerate(episodes, start=1):
                     if start is not None and end is not None and end < start:
-                        raise InputFormatError(f"episode {k} ends ({end}) before it starts ({start})", path=path, line=line, field="End date")
+                        raise InputFormatError(
+                            f"episode {k} ends ({end}) before it starts ({start})",
+                            path=path,
+                            line=line,
+                            field="End date",
+                        )
                     rows.append(
                         {
                             "code": code,
@@ -200,6 +208,10 @@ def _by_name(auth: pl.DataFrame) -> dict[str, list[dict[str, object]]]:
     return out
 
 
+def _starts(rows: list[dict[str, object]]) -> list[dt.date]:
+    return sorted(o["start"] for o in rows if isinstance(o["start"], dt.date))
+
+
 def name_successions(auth: pl.DataFrame) -> pl.DataFrame:
     """The links between names, oriented from the earlier name to the later one.
 
@@ -223,7 +235,7 @@ def name_successions(auth: pl.DataFrame) -> pl.DataFrame:
             continue
         other_rows = names.get(str(other).casefold(), [])
         this_first = r["start"]
-        other_first = min((o["start"] for o in other_rows if o["start"] is not None), default=None)
+        other_first = min(_starts(other_rows), default=None)
         if r["link"] == "earlier":
             earlier_is_other = True
         elif r["link"] == "later":
@@ -231,15 +243,25 @@ def name_successions(auth: pl.DataFrame) -> pl.DataFrame:
         else:
             earlier_is_other = other_first is not None and (this_first is None or other_first < this_first)
         if earlier_is_other:
-            from_name, from_rows, to_name, to_rows = str(other), other_rows, str(r["name"]), names.get(str(r["name"]).casefold(), [])
+            from_name, from_rows, to_name, to_rows = (
+                str(other),
+                other_rows,
+                str(r["name"]),
+                names.get(str(r["name"]).casefold(), []),
+            )
         else:
-            from_name, from_rows, to_name, to_rows = str(r["name"]), names.get(str(r["name"]).casefold(), []), str(other), other_rows
+            from_name, from_rows, to_name, to_rows = (
+                str(r["name"]),
+                names.get(str(r["name"]).casefold(), []),
+                str(other),
+                other_rows,
+            )
         key = (from_name.casefold(), to_name.casefold())
         if key in seen:
             continue
         seen.add(key)
-        from_first = min((o["start"] for o in from_rows if o["start"] is not None), default=None)
-        to_starts = sorted(o["start"] for o in to_rows if o["start"] is not None)
+        from_first = min(_starts(from_rows), default=None)
+        to_starts = _starts(to_rows)
         date = next((s for s in to_starts if from_first is None or s >= from_first), None)
         out.append(
             {
@@ -252,7 +274,13 @@ def name_successions(auth: pl.DataFrame) -> pl.DataFrame:
         )
     return pl.from_dicts(
         out,
-        schema={"from_code": pl.String(), "from_name": pl.String(), "to_code": pl.String(), "to_name": pl.String(), "date": pl.Date()},
+        schema={
+            "from_code": pl.String(),
+            "from_name": pl.String(),
+            "to_code": pl.String(),
+            "to_name": pl.String(),
+            "date": pl.Date(),
+        },
     )
 
 

@@ -64,6 +64,7 @@ __all__ = [
     "ScVotes",
     "check_header",
     "ga_session_number",
+    "ga_session_opening",
     "read_sc_votes",
 ]
 
@@ -92,6 +93,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "total_non_voting": ("total_non_voting", "non-voting", "non_voting"),
 }
 _REQUIRED = ("undl_id", "ms_code", "ms_vote", "date")
+_TOTALS = ("total_yes", "total_no", "total_abstain", "total_non_voting")
 _VOTES = {"Y": "Y", "N": "N", "A": "A", "X": "X", "NV": "X", "": "X"}
 
 # Codes of the vote files for states the project files under another id (see the
@@ -108,7 +110,7 @@ class ScVotes(NamedTuple):
 
 def _expected_message() -> str:
     parts = []
-    for key, names in _ALIASES.items():
+    for names in _ALIASES.values():
         parts.append(names[0] if len(names) == 1 else f"{names[0]} (or {', '.join(names[1:])})")
     return ", ".join(parts)
 
@@ -138,19 +140,32 @@ def check_header(columns: Sequence[str], path: str | Path | None = None) -> dict
     return found
 
 
+def ga_session_opening(year: int) -> dt.date:
+    """The opening day of the General Assembly regular session of ``year``.
+
+    Rule 1 of the rules of procedure: the Tuesday of the third week of September,
+    counting from the first week (Monday to Sunday) with at least one working day
+    in September; from 2023 the Assembly opens in the second such week
+    (5 September 2023, 10 September 2024, 9 September 2025). Openings before
+    the rule took this form (before 2002 the third Tuesday of September) may
+    differ by a week.
+    """
+    sept1 = dt.date(year, 9, 1)
+    first_week = sept1 - dt.timedelta(days=sept1.weekday())  # Monday of the week of 1 September
+    if sept1.weekday() >= 5:  # 1 September on a weekend: the first working week is the next one
+        first_week += dt.timedelta(days=7)
+    weeks = 1 if year >= 2023 else 2
+    return first_week + dt.timedelta(days=7 * weeks + 1)
+
+
 def ga_session_number(date: dt.date) -> int:
     """The General Assembly regular session in progress on ``date``.
 
-    Session ``n`` opens on the third Tuesday of September of year ``1945 + n``
-    (rule 1 of the rules of procedure); the first session ran through 1946 and
-    up to the second's opening in 1947. Early openings that departed from the
-    rule are not modelled, so dates in the first weeks of September of those
-    years may be off by one.
+    Session ``n`` opens in September of year ``1945 + n``
+    (:func:`ga_session_opening`); the first ran from January 1946 to the
+    second's opening in 1947.
     """
-    sept1 = dt.date(date.year, 9, 1)
-    first_tuesday = sept1 + dt.timedelta(days=(1 - sept1.weekday()) % 7)
-    opening = first_tuesday + dt.timedelta(days=14)
-    n = date.year - 1945 if date >= opening else date.year - 1946
+    n = date.year - 1945 if date >= ga_session_opening(date.year) else date.year - 1946
     return max(n, 1)
 
 
@@ -162,7 +177,9 @@ def _parse_date(value: str, path: Path, line: int) -> dt.date:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             pass
-    raise InputFormatError(f"impossible or malformed date {value!r} (expected YYYY-MM-DD)", path=path, line=line, field="date")
+    raise InputFormatError(
+        f"impossible or malformed date {value!r} (expected YYYY-MM-DD)", path=path, line=line, field="date"
+    )
 
 
 def _parse_int(value: str, path: Path, line: int, field: str) -> int | None:
@@ -234,20 +251,23 @@ def read_sc_votes(path: str | Path) -> ScVotes:
                 if not row:
                     continue
                 if len(row) != len(header):
-                    raise InputFormatError(
-                        f"row has {len(row)} fields, the header {len(header)}", path=path, line=line
-                    )
+                    raise InputFormatError(f"row has {len(row)} fields, the header {len(header)}", path=path, line=line)
                 raw_id = get(row, "undl_id")
                 undl_id = _parse_int(raw_id, path, line, "undl_id")
                 if undl_id is None:
                     raise InputFormatError("empty undl_id", path=path, line=line, field="undl_id")
                 code = get(row, "ms_code").upper()
                 if not re.fullmatch(r"[A-Z]{3}", code):
-                    raise InputFormatError(f"not a three-letter state code: {code!r}", path=path, line=line, field="ms_code")
+                    raise InputFormatError(
+                        f"not a three-letter state code: {code!r}", path=path, line=line, field="ms_code"
+                    )
                 vote_raw = get(row, "ms_vote").upper()
                 if vote_raw not in _VOTES:
                     raise InputFormatError(
-                        f"unknown vote code {vote_raw!r} (expected Y, N, A, X or NV)", path=path, line=line, field="ms_vote"
+                        f"unknown vote code {vote_raw!r} (expected Y, N, A, X or NV)",
+                        path=path,
+                        line=line,
+                        field="ms_vote",
                     )
                 if (undl_id, code) in seen:
                     raise InputFormatError(
@@ -255,6 +275,9 @@ def read_sc_votes(path: str | Path) -> ScVotes:
                     )
                 seen.add((undl_id, code))
                 date = _parse_date(get(row, "date"), path, line)
+                totals = {
+                    key: _parse_int(get(row, key), path, line, _ALIASES[key][0]) for key in _TOTALS if key in cols
+                }
                 if undl_id not in roll:
                     resolution = _normalise_symbol(get(row, "resolution"))
                     roll[undl_id] = {
@@ -269,22 +292,29 @@ def read_sc_votes(path: str | Path) -> ScVotes:
                         "agenda": get(row, "agenda") or None,
                         "subjects": get(row, "subjects") or None,
                         "kind": "resolution",
-                        "total_yes": _parse_int(get(row, "total_yes"), path, line, "total_yes"),
-                        "total_no": _parse_int(get(row, "total_no"), path, line, "total_no"),
-                        "total_abstain": _parse_int(get(row, "total_abstain"), path, line, "total_abstentions"),
-                        "total_non_voting": _parse_int(get(row, "total_non_voting"), path, line, "total_non_voting"),
+                        **totals,
                         "sources": "undl",
                         "draft": get(row, "draft") or None,
                         "meeting": get(row, "meeting") or None,
                         "adopted": resolution is not None,
                     }
-                elif roll[undl_id]["date"] != date:
-                    raise InputFormatError(
-                        f"roll call {undl_id} has two dates ({roll[undl_id]['date']} and {date})",
-                        path=path,
-                        line=line,
-                        field="date",
-                    )
+                else:
+                    first = roll[undl_id]
+                    if first["date"] != date:
+                        raise InputFormatError(
+                            f"roll call {undl_id} has two dates ({first['date']} and {date})",
+                            path=path,
+                            line=line,
+                            field="date",
+                        )
+                    for key, value in totals.items():
+                        if first[key] != value:
+                            raise InputFormatError(
+                                f"roll call {undl_id} has two recorded totals ({first[key]} and {value})",
+                                path=path,
+                                line=line,
+                                field=_ALIASES[key][0],
+                            )
                 votes["undl_id"].append(undl_id)
                 votes["state"].append(_CODE_ALIASES.get(code, code))
                 votes["ms_code"].append(code)
@@ -300,6 +330,12 @@ def read_sc_votes(path: str | Path) -> ScVotes:
     rc = pl.from_dicts(list(roll.values()), schema=schema)
     vt = pl.DataFrame(
         votes,
-        schema={"undl_id": pl.Int64(), "state": pl.String(), "ms_code": pl.String(), "state_name": pl.String(), "vote": pl.String()},
+        schema={
+            "undl_id": pl.Int64(),
+            "state": pl.String(),
+            "ms_code": pl.String(),
+            "state_name": pl.String(),
+            "vote": pl.String(),
+        },
     )
     return ScVotes(rc.sort("date", "undl_id"), vt)
