@@ -300,3 +300,56 @@ def test_client_can_be_injected(library: FakeLibrary, tmp_path: Path) -> None:
     library.put(GA_RECORD, GA_NEW, ga_file(2))
     with httpx.Client() as client:
         assert _sync(library, tmp_path, client=client).status == "downloaded"
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def test_cli_sync_prints_the_report(library: FakeLibrary, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from polycentric.cli.main import main
+
+    content = ga_file(2)
+    library.put(GA_RECORD, GA_NEW, content)
+    argv = ["--home", str(tmp_path), "sync", "--only", "ga", "--url", library.base_url, "--no-ingest", "--no-progress"]
+    assert main([*argv, "--format", "csv"]) == 0
+    out = capsys.readouterr()
+    sha = hashlib.sha256(content).hexdigest()
+    assert out.out.splitlines() == [
+        "source,status,file,bytes,sha256,layout,error",
+        f"ga,downloaded,{GA_NEW},{len(content)},{sha},undl-2026,",
+    ]
+    assert "ingest skipped" in out.err
+    assert main([*argv, "--format", "json"]) == 0
+    assert '"status": "unchanged"' in capsys.readouterr().out
+
+
+def test_cli_sync_offline_exits_non_zero_with_the_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from polycentric.cli.main import main
+
+    code = main(["--home", str(tmp_path), "sync", "--url", f"http://127.0.0.1:{_closed_port()}", "--no-progress"])
+    assert code == 2
+    assert "polycentric ingest PATH" in capsys.readouterr().err
+
+
+def test_cli_sync_failed_source_exits_2(
+    library: FakeLibrary, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from polycentric.cli.main import main
+
+    library.put(GA_RECORD, GA_NEW, b"a,b\n1,2\n")
+    argv = [
+        "--home",
+        str(tmp_path),
+        "sync",
+        "--only",
+        "ga",
+        "--url",
+        library.base_url,
+        "--no-progress",
+        "--format",
+        "csv",
+    ]
+    assert main(argv) == 2
+    out = capsys.readouterr()
+    assert "Expected the columns undl_id" in out.out
+    assert "error: 1 source(s) could not be synced (ga)" in out.err

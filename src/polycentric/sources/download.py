@@ -158,7 +158,22 @@ def check_ga_header(columns: Sequence[str], path: str | Path | None = None) -> s
 
 
 def _check_ga_file(path: Path) -> str:
-    layout = check_ga_header(_read_header(path), path)
+    header = _read_header(path)
+    layout = check_ga_header(header, path)
+    try:  # the record's own layout detection, when this installation has it
+        from polycentric.sources.detect import detect_layout
+    except ImportError:
+        pass
+    else:
+        detected = detect_layout(header, path)
+        if not detected.startswith("undl"):
+            raise UnknownLayoutError(
+                f"the file reads as layout {detected}, not a UN Digital Library GA voting file; "
+                f"expected the columns {', '.join(GA_COLUMNS_2026)}",
+                path=path,
+                line=1,
+            )
+        layout = detected
     _check_rows(path, n_rows=2000)
     return layout
 
@@ -872,6 +887,7 @@ def _record_ingest() -> Callable[..., Any] | None:
     import importlib
 
     for module_name, attr in (
+        ("polycentric.record.store", "ingest"),
         ("polycentric.record.ingest", "ingest"),
         ("polycentric.record", "ingest"),
     ):
@@ -930,7 +946,7 @@ def sync_all(
     if not ingest:
         report.ingest_note = "ingest skipped (--no-ingest)"
     elif not changed:
-        report.ingest_note = "nothing changed: the record is current"
+        report.ingest_note = "nothing ingested" if report.failed else "nothing changed: the record is current"
     else:
         ingest_fn = _record_ingest()
         if ingest_fn is None:
