@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from undl_fixtures import auth_file
 
-from conftest import auth_file
 from polycentric.errors import InputFormatError, UnknownLayoutError
 from polycentric.sources.undl_authorities import (
     AUTHORITY_SCHEMA,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from undl_fixtures import AUTH_RECORD, GA_RECORD, SC_RECORD, auth_file, ga_file, sc_file
 from undl_server import FakeLibrary
 
-from conftest import AUTH_RECORD, GA_RECORD, SC_RECORD, auth_file, ga_file, sc_file
 from polycentric.errors import DownloadError, OfflineError, UnknownLayoutError
 from polycentric.sources import download
 from polycentric.sources.download import SOURCES, RemoteFile, newest_file, read_manifest, sync_all, sync_source

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from undl_fixtures import SC_HEADER, sc_file
 
-from conftest import SC_HEADER, sc_file
 from polycentric.errors import InputFormatError, UnknownLayoutError
 from polycentric.record.schema import ROLL_CALLS
 from polycentric.sources.undl_sc import check_header, ga_session_number, read_sc_votes
