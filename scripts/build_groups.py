@@ -47,6 +47,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import os
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -528,8 +529,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=OUT)
     p.add_argument("--check", action="store_true", help="fail if the shipped files are out of date")
     a = p.parse_args(argv)
-    data = a.data or next(d for d in (ROOT.parent / "shared" / "data", ROOT / ".." / ".." / "shared" / "data",
-                                      Path("/work/shared/data")) if d.is_dir())
+    env = os.environ.get("POLYCENTRIC_DATA")
+    candidates = [Path(env)] if env else []
+    candidates += [ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data"]
+    data = a.data or next((d for d in candidates if d.is_dir()), None)
+    if data is None:
+        print("no shared data folder: pass --data DIR or set POLYCENTRIC_DATA", file=sys.stderr)
+        return 2
     files, log = build(data)
     files["BUILD.md"] = "\n".join(log.lines) + "\n"
     if a.check:
