@@ -8,8 +8,6 @@ hand-curated files in ``scripts/groups_curated/``, and writes:
 - ``memberships.csv``  one membership spell per row: group, state, status, joined,
                        left, precision, source, uncertain, note
 - ``sources.csv``      citation keys used in ``source`` / ``sources``
-- ``states.csv``       the canonical state ids (ISO3-like) and names the registry
-                       validates against
 - ``BUILD.md``         the derivation log: rows used, dropped, corrected, and the
                        cross-checks against COW and the current-composition lists
 
@@ -178,6 +176,14 @@ def load_states(data: Path) -> tuple[pl.DataFrame, dict[int, str], dict[str, str
     cow = {int(r["cown"]): r["iso3c"] for r in cc.iter_rows(named=True) if r["cown"] and r["iso3c"]}
     cow.update(COW_EXTRA)
     iso2 = {r["iso2c"]: r["iso3c"] for r in cc.iter_rows(named=True) if r["iso2c"] and r["iso3c"]}
+    try:  # validate against the state registry when installed (the package's canonical ids)
+        from polycentric.registry.states import states_table
+
+        reg = states_table()
+        names = dict(zip(reg["state"].to_list(), reg["name"].to_list(), strict=True))
+        names.update({k: v for k, v in NON_MEMBER_STATES.items() if k not in names})
+    except ImportError:
+        pass
     states = pl.DataFrame({"state": list(names), "name": list(names.values())}).sort("state")
     return states, cow, iso2
 
@@ -260,15 +266,32 @@ def current_list(data: Path, block_id: str, iso2: dict[str, str]) -> set[str]:
     return {iso2.get(x, x) for x in rows["member_id"].to_list()}
 
 
-def un_admission(data: Path, cow: dict[int, str]) -> dict[str, tuple[dt.date, str]]:
-    """state -> (UN admission date, precision) from COW 'un' years (+ exact dates where known)."""
-    yearly = cow_yearly(data, ["un"], cow, Log())
+def un_admission(data: Path, cow: dict[int, str], log: Log | None = None) -> dict[str, tuple[dt.date, str]]:
+    """state -> (UN admission date, precision).
+
+    From the state registry's UN membership periods (exact days) when it is installed; otherwise
+    from COW 'un' years plus the exact dates of ``UN_ADMISSION_EXACT``.
+    """
     out: dict[str, tuple[dt.date, str]] = {}
+    try:
+        from polycentric.registry.states import membership_periods
+    except ImportError:
+        membership_periods = None
+    if membership_periods is not None:
+        first = membership_periods().group_by("state").agg(pl.col("start").min())
+        for state, start in first.iter_rows():
+            out[state] = (start, "day")
+        if log is not None:
+            log.add(f"- UN admission dates: polycentric.registry.states ({len(out)} states, exact days)")
+        return out
+    yearly = cow_yearly(data, ["un"], cow, Log())
     for state, years in yearly.items():
         y0 = min(years)
         out[state] = (dt.date(1945, 10, 24), "day") if y0 == 1945 else (dt.date(y0, 1, 1), "year")
     for state, d in UN_ADMISSION_EXACT.items():
         out[state] = (dt.date.fromisoformat(d), "day")
+    if log is not None:
+        log.add("- UN admission dates: COW v3 'un' years (state registry not installed)")
     return out
 
 
@@ -354,7 +377,7 @@ def build(data: Path) -> tuple[dict[str, str], Log]:
     source_keys = {r["key"] for r in sources}
     log.h("Curated drops")
     curated, drops = curated_spells(log)
-    un = un_admission(data, cow)
+    un = un_admission(data, cow, log)
 
     log.h("Derivation per group")
     all_rows: list[dict] = []
@@ -399,7 +422,6 @@ def build(data: Path) -> tuple[dict[str, str], Log]:
                                                               "sources")} for g in index])),
         "memberships.csv": _csv(df),
         "sources.csv": _csv(pl.DataFrame(sources)),
-        "states.csv": _csv(states),
     }
     return files, log
 

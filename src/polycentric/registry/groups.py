@@ -26,8 +26,8 @@ Note: ``NAM`` is the Non-Aligned Movement here, although it is also Namibia's
 ISO3 code; group ids and state ids live in different namespaces.
 
 Dependency rule: imports ``polycentric.errors``, ``polycentric.config`` (the
-home folder of user groups) and ``polycentric.registry.states`` (when present)
-only.
+home folder of user groups) and ``polycentric.registry.states`` (state ids and
+names) only.
 """
 
 from __future__ import annotations
@@ -103,16 +103,11 @@ DateLike = dt.date | dt.datetime | str
 
 @functools.cache
 def _state_names() -> dict[str, str]:
-    """Canonical state id -> current (or last) name, from the state registry when it is installed."""
-    names: dict[str, str] = {}
-    try:
-        import importlib
+    """Canonical state id -> current (or last) name, from the state registry (+ UN observer states)."""
+    from polycentric.registry.states import states_table
 
-        table = importlib.import_module("polycentric.registry.states").states_table()
-        names = dict(zip(table["state"].to_list(), table["name"].to_list(), strict=True))
-    except (ImportError, AttributeError):  # state registry not installed: the groups' own table
-        text = resources.files(_PACKAGE).joinpath("data", "groups", "states.csv").read_text(encoding="utf-8")
-        names = {r["state"]: r["name"] for r in csv.DictReader(io.StringIO(text))}
+    table = states_table()
+    names = dict(zip(table["state"].to_list(), table["name"].to_list(), strict=True))
     for sid, name in _NON_MEMBER_STATES.items():
         names.setdefault(sid, name)
     return names
