@@ -15,7 +15,7 @@ baseline, the one-off fit time, and the peak resident memory of the process.
 
 Usage::
 
-    .venv/bin/python benchmarks/forecast.py --data ../shared/data --repeat 5
+    .venv/bin/python benchmarks/forecast.py --data ../shared/data --repeat 5   # or --home A_BUILT_RECORD
 """
 
 from __future__ import annotations
@@ -45,15 +45,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="folder laid out like ../shared/data")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--home", default=None, help="a built record (default: build one from --data in a temp dir)")
     args = parser.parse_args()
 
-    from polycentric.config import local_data_dir
-    from polycentric.models._voeten_fallback import load_voeten, regional_groups
-    from polycentric.models.forecast import VoteForecaster
+    import tempfile
+    from pathlib import Path
 
-    data = str(local_data_dir(args.data))
-    roll_calls, votes = load_voeten(data)
-    groups = regional_groups(data)
+    from polycentric.config import local_data_dir
+    from polycentric.models.forecast import VoteForecaster, regional_groups
+    from polycentric.record.store import ingest, open_record
+
+    if args.home is None:
+        data = Path(local_data_dir(args.data))
+        home = tempfile.mkdtemp(prefix="polycentric_bench_")
+        ingest([data / "unvotes_voeten_2024", data / "unga_undl_keyvotes_sample"], home=home)
+    else:
+        home = args.home
+    record = open_record(home)
+    votes, roll_calls = record.votes(), record.roll_calls()
+    groups = regional_groups()
 
     t0, c0 = time.perf_counter(), time.process_time()
     model = VoteForecaster().fit(votes, roll_calls, groups=groups)

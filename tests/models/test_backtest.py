@@ -85,15 +85,14 @@ def test_simulated_backtest_reveals_help_and_model_beats_everyone_yes():
 
 
 @pytest.fixture(scope="module")
-def real_backtest(shared_data):
-    from polycentric.models._voeten_fallback import load_voeten, regional_groups
+def real_backtest(record):
+    from polycentric.models.forecast import regional_groups
 
-    roll_calls, votes = load_voeten(str(shared_data))
-    return backtest(votes, roll_calls, "76-77", ("none", "p5"), groups=regional_groups(str(shared_data)))
+    return backtest(record.votes(), record.roll_calls(), "76-77", ("none", "p5"), groups=regional_groups())
 
 
 @pytest.mark.slow
-def test_real_backtest_two_sessions(real_backtest):
+def test_real_backtest_two_sessions(real_backtest, record):
     out = real_backtest
     assert out.columns[:9] == [
         "session",
@@ -109,8 +108,13 @@ def test_real_backtest_two_sessions(real_backtest):
     assert {"tally_mae", "adoption_accuracy"} <= set(out.columns)
     assert set(out["session"]) == {"76", "77", "pooled"}
     pooled = {(r["protocol"], r["method"]): r for r in out.filter(pl.col("session") == "pooled").iter_rows(named=True)}
-    # sessions 76 and 77: 77 + 88 roll calls in the Voeten record, all kind == "resolution"
-    assert pooled[("none", "model")]["n_roll_calls"] == 165
+    # every whole-resolution roll call of sessions 76 and 77 (emergency special sessions included) is forecast
+    whole = record.roll_calls(kind="resolution").filter(pl.col("session_number").is_in([76, 77]))
+    assert pooled[("none", "model")]["n_roll_calls"] == whole.height
+    per_session = out.filter(
+        (pl.col("protocol") == "none") & (pl.col("method") == "model") & (pl.col("session") != "pooled")
+    )
+    assert per_session["n_roll_calls"].sum() == whole.height
     for protocol in ("none", "p5"):
         model, yes = pooled[(protocol, "model")], pooled[(protocol, "everyone_yes")]
         assert model["macro_f1"] > yes["macro_f1"] + 0.3

@@ -129,12 +129,10 @@ def test_like_puts_the_resolution_first_and_sponsors_vote_yes(simulated):
 
 
 @pytest.fixture(scope="module")
-def real_model(shared_data):
-    from polycentric.models._voeten_fallback import load_voeten, regional_groups
+def real_model(record):
+    from polycentric.models.forecast import regional_groups
 
-    roll_calls, votes = load_voeten(str(shared_data))
-    model = VoteForecaster(calibration_sessions=1).fit(votes, roll_calls, groups=regional_groups(str(shared_data)))
-    return model
+    return VoteForecaster(calibration_sessions=1).fit(record.votes(), record.roll_calls(), groups=regional_groups())
 
 
 @pytest.mark.slow
@@ -146,8 +144,9 @@ def test_real_record_crimea_like_forecast(real_model):
     assert p["UKR"]["predicted"] == "Y" and p["USA"]["predicted"] == "Y"
     assert p["RUS"]["p_no"] == 1.0 and p["RUS"]["known"]
     assert p["IND"]["predicted"] == "A"
-    # current membership: 192 states in the 2022 record (no Palestine vote rows; Venezuela etc. kept)
-    assert 185 <= frame.height <= 193
+    # members on the day after the last roll call: the registry's 193 UN members
+    assert frame.height == 193
+    assert fc.groups["UKR"] == "EEG" and fc.groups["IND"] == "APG"
     tally = {r["vote"]: r for r in fc.tally().iter_rows(named=True)}
     assert sum(t["expected"] for t in tally.values()) == pytest.approx(frame.height)
     assert tally["Y"]["lower"] <= tally["Y"]["expected"] <= tally["Y"]["upper"]

@@ -17,7 +17,7 @@ import polars as pl
 import typer
 
 from polycentric.cli.output import TableFormat, emit, render
-from polycentric.errors import ConfigurationError, InputFormatError, RecordError
+from polycentric.errors import InputFormatError
 
 
 class Majority(StrEnum):
@@ -36,42 +36,12 @@ class Protocol(StrEnum):
 
 
 def load_record_frames(home: str | Path | None = None) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str]]:
-    """``(votes, roll_calls, groups)`` from the record, or from the local Voeten files while no record API exists."""
-    try:
-        import polycentric
+    """``(votes, roll_calls, groups)``: the General Assembly record and the UN regional groups today."""
+    import polycentric
+    from polycentric.models.forecast import regional_groups
 
-        opener = getattr(polycentric, "open", None)
-        if opener is not None:
-            record = opener(home=home)
-            votes, roll_calls = record.votes(), record.roll_calls()
-            return votes, roll_calls, _groups(votes)
-    except (ImportError, AttributeError, RecordError):
-        pass
-    from polycentric.config import local_data_dir
-    from polycentric.models._voeten_fallback import load_voeten, regional_groups
-
-    data = local_data_dir()
-    roll_calls, votes = load_voeten(str(data))
-    return votes, roll_calls, regional_groups(str(data))
-
-
-def _groups(votes: pl.DataFrame) -> dict[str, str]:
-    """UN regional groups of the states, from the registry when it offers them, else the local fallback."""
-    try:  # the registry's API is not settled yet: use it only when it has what we need
-        from polycentric.registry import groups as registry_groups  # type: ignore[attr-defined]
-
-        members = getattr(registry_groups, "regional_group_of", None)
-        if callable(members):
-            return {s: g for s in votes["state"].unique().to_list() if (g := members(s))}
-    except ImportError:
-        pass
-    try:
-        from polycentric.config import local_data_dir
-        from polycentric.models._voeten_fallback import regional_groups
-
-        return regional_groups(str(local_data_dir()))
-    except ConfigurationError:
-        return {}
+    record = polycentric.open(home)
+    return record.votes(), record.roll_calls(), regional_groups()
 
 
 def _parse_known(text: str | None) -> dict[str, str]:

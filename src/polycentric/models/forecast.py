@@ -103,10 +103,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from polycentric.errors import InputFormatError, InsufficientDataError, NotFittedError
 from polycentric.record.schema import ISSUES
 
-__all__ = ["VOTE_ORDER", "Forecast", "VoteForecaster", "forecast"]
+__all__ = ["REGIONAL_GROUPS", "VOTE_ORDER", "Forecast", "VoteForecaster", "forecast", "regional_groups"]
 
 VOTE_ORDER: tuple[str, ...] = ("Y", "A", "N", "X")
 """Category order of every probability array: yes, abstain, no, not voting."""
+
+REGIONAL_GROUPS: tuple[str, ...] = ("AFRICAN_GROUP", "APG", "EEG", "GRULAC", "WEOG")
+"""The five UN regional groups (ids of :mod:`polycentric.registry.groups`), the default groups for break scores."""
 
 _CODE = {v: i for i, v in enumerate(VOTE_ORDER)}
 _NON_MEMBER = -1
@@ -129,6 +132,31 @@ def _text_frame(roll_calls: pl.DataFrame) -> list[str]:
     if not parts:
         return [""] * roll_calls.height
     return roll_calls.select(pl.concat_str(parts, separator=" ").alias("t"))["t"].to_list()
+
+
+def regional_groups(date: dt.date | None = None, groups: Sequence[str] = REGIONAL_GROUPS) -> dict[str, str]:
+    """``{state: group}`` for the states in ``groups`` on ``date`` (default today), from the group registry.
+
+    A state in several of ``groups`` on that day keeps the first listed.
+    """
+    from polycentric.registry.groups import members_on
+
+    day = date or dt.date.today()
+    out: dict[str, str] = {}
+    for g in groups:
+        for state in members_on(g, [day])["state"].to_list():
+            out.setdefault(state, g)
+    return out
+
+
+def _registry_members(date: dt.date) -> set[str] | None:
+    """UN members on ``date`` from the state registry (None when it cannot say)."""
+    try:
+        from polycentric.registry.states import member_states
+
+        return set(member_states(date))
+    except Exception:  # registry data unavailable: fall back to the record's own spans
+        return None
 
 
 # --------------------------------------------------------------------------- corpus
@@ -667,6 +695,10 @@ class VoteForecaster:
             else:
                 prior[templates == f] = max(prior.max(), prior[templates == f][0])
         members = corpus.members_at(t)
+        registered = _registry_members(_date_of(t))
+        if registered is not None and t > corpus.item_time[-1]:
+            # after the record ends, membership comes from the registry (admissions, departures)
+            members = np.array([s in registered for s in corpus.states])
         known = dict(known or {})
         for s in sponsors or ():
             known.setdefault(s, "Y")
