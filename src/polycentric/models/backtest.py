@@ -241,6 +241,7 @@ class _SessionForecasts:
     eval_mask: dict[str, np.ndarray]  # protocol -> (m, n) cast votes of unrevealed states
     known: dict[str, list[np.ndarray]]
     raw: dict[str, np.ndarray]  # protocol -> (m, n, 4) uncalibrated model forecast
+    components: dict[str, list[tuple[np.ndarray, np.ndarray]]]  # protocol -> per item (weights, (k, n, 4))
     base: np.ndarray  # (n, 4) base rates
     prior: np.ndarray  # (4,) training class frequencies
     nearest: np.ndarray  # (m, n) predicted code 0..2
@@ -341,12 +342,14 @@ def backtest(
         codes = corpus.codes[items]
         known: dict[str, list[np.ndarray]] = {}
         raw: dict[str, np.ndarray] = {}
+        comps: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
         masks: dict[str, np.ndarray] = {}
         for p in protocols:
             rev = np.array([index[x] for x in PROTOCOLS[p] if x in index], dtype=np.int64)
             kn = [rev[codes[r, rev] >= 0] for r in range(items.size)]
             known[p] = kn
-            raw[p] = model._raw_predict(state, corpus, items, kn if rev.size else None)
+            comps[p] = []
+            raw[p] = model._raw_predict(state, corpus, items, kn if rev.size else None, components=comps[p])
             mask = (codes >= 0) & (codes <= 2)
             for r, k in enumerate(kn):
                 mask[r, k] = False
@@ -361,6 +364,7 @@ def backtest(
             eval_mask=masks,
             known=known,
             raw=raw,
+            components=comps,
             base=state.base,
             prior=prior / prior.sum(),
             nearest=nearest,
@@ -370,8 +374,10 @@ def backtest(
             history = done[-model.calibration_sessions :] if model.calibration_sessions > 0 else []
             for p in protocols:
                 for method in methods:
-                    p4 = _method_probs(method, p, current, history, done)
+                    p4, params = _method_probs(method, p, current, history, done)
                     cells = _score_cells(p4, current, p)
+                    if method == "model":  # tallies and adoption as mixtures over the templates
+                        cells["p_adopt"], cells["tally_in_interval"] = _mixture_outcomes(current, p, params)
                     pooled.setdefault((p, method), []).append(cells)
                     if per_session:
                         rows.append({"session": str(s), "protocol": p, "method": method, **_summarise([cells])})
@@ -390,8 +396,8 @@ def _method_probs(
     cur: _SessionForecasts,
     history: Sequence[_SessionForecasts],
     done: Sequence[_SessionForecasts],
-) -> np.ndarray:
-    """(m, n, 4) probabilities of a method, calibrated only from earlier sessions."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """(m, n, 4) probabilities of a method, calibrated only from earlier sessions, and the model's calibration."""
     p_x = np.broadcast_to(cur.base[None, :, 3:4], (*cur.codes.shape, 1))
     if method == "model":
         if history:
@@ -401,11 +407,10 @@ def _method_probs(
         else:
             params = np.zeros(3)
         p3 = _softmax_calibrate(_cond(cur.raw[protocol]), params)
-        return np.concatenate([p3 * (1 - p_x), p_x], axis=-1)
+        return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), params
     if method == "everyone_yes":
-        pred = np.zeros(cur.codes.shape, dtype=np.int64)
         p3 = np.broadcast_to(cur.prior[:3] / cur.prior[:3].sum(), (*cur.codes.shape, 3))
-        return np.concatenate([p3 * (1 - p_x), p_x], axis=-1)
+        return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), np.zeros(3)
     attr = "nearest" if method == "nearest" else "group"
     pred = getattr(cur, attr)
     confusion = np.ones((3, 3))
@@ -414,7 +419,42 @@ def _method_probs(
         np.add.at(confusion, (getattr(h, attr)[mask], h.codes[mask].astype(np.int64)), 1)
     table = confusion / confusion.sum(1, keepdims=True)
     p3 = table[pred]
-    return np.concatenate([p3 * (1 - p_x), p_x], axis=-1)
+    return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), np.zeros(3)
+
+
+def _mixture_outcomes(cur: _SessionForecasts, protocol: str, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """P(adopt) and whether the Y count falls in the 90 % interval, as mixtures over each item's templates."""
+    p_adopt = np.empty(cur.codes.shape[0])
+    inside = np.empty(cur.codes.shape[0], dtype=bool)
+    for r, (weights, q) in enumerate(cur.components[protocol]):
+        members = cur.codes[r] >= 0
+        q = q[:, members]
+        p_x = q[..., 3:4]
+        comp = np.concatenate([_softmax_calibrate(_cond(q), params) * (1 - p_x), p_x], axis=-1)
+        known = cur.known[protocol][r]
+        if known.size:
+            local = np.cumsum(members) - 1
+            comp[:, local[known]] = 0.0
+            comp[:, local[known], cur.codes[r, known]] = 1.0
+        p_adopt[r] = float(weights @ _p_adopt_simple(comp))
+        lo, hi = _yes_interval_mixture(weights, comp[..., 0])
+        y = int((cur.codes[r] == 0).sum())
+        inside[r] = lo <= y <= hi
+    return p_adopt, inside
+
+
+def _yes_interval_mixture(weights: np.ndarray, p_yes: np.ndarray, level: float = 0.90) -> tuple[int, int]:
+    """Central interval of the Y count under a mixture (weights (k,)) of Poisson-binomials (p_yes (k, n))."""
+    k, n = p_yes.shape
+    dist = np.zeros((k, n + 1))
+    dist[:, 0] = 1.0
+    for i in range(n):
+        q = p_yes[:, i : i + 1]
+        new = dist * (1.0 - q)
+        new[:, 1:] += dist[:, :-1] * q
+        dist = new
+    cdf = np.cumsum(weights @ dist)
+    return int((cdf < (1 - level) / 2 - 1e-12).sum()), int((cdf < 1 - (1 - level) / 2 - 1e-12).sum())
 
 
 def _cond(p4: np.ndarray) -> np.ndarray:

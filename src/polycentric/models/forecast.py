@@ -149,12 +149,12 @@ def regional_groups(date: dt.date | None = None, groups: Sequence[str] = REGIONA
     return out
 
 
-def _registry_members(date: dt.date) -> set[str] | None:
-    """UN members on ``date`` from the state registry (None when it cannot say)."""
+def _registry_members(date: dt.date) -> tuple[set[str], set[str]] | None:
+    """``(UN members on date, every id the registry knows)`` from the state registry, or None."""
     try:
-        from polycentric.registry.states import member_states
+        from polycentric.registry.states import member_states, states_table
 
-        return set(member_states(date))
+        return set(member_states(date)), set(states_table()["state"].to_list())
     except Exception:  # registry data unavailable: fall back to the record's own spans
         return None
 
@@ -595,15 +595,15 @@ class VoteForecaster:
         prior: np.ndarray,
         known: np.ndarray | None,
         known_codes: np.ndarray | None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Posterior template weights given revealed votes, and the predictive (n_states, 4)."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Posterior template weights given revealed votes, the predictive (n_states, 4), and ``q`` (k, n_states, 4)."""
         q = self._template_votes(state, templates)
         logw = np.log(np.clip(prior / prior.sum(), 1e-300, None))
         if known is not None and known.size:
             logw = logw + np.log(np.clip(q[:, known, known_codes], 1e-12, None)).sum(1)
         w = np.exp(logw - logw.max())
         w /= w.sum()
-        return w, np.einsum("k,kns->ns", w, q)
+        return w, np.einsum("k,kns->ns", w, q), q
 
     def _raw_predict(
         self,
@@ -611,18 +611,27 @@ class VoteForecaster:
         corpus: _Corpus,
         items: np.ndarray,
         known: Sequence[np.ndarray] | None,
+        components: list[tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> np.ndarray:
-        """Uncalibrated (len(items), n_states, 4) forecasts of corpus items (text from the corpus)."""
+        """Uncalibrated (len(items), n_states, 4) forecasts of corpus items (text from the corpus).
+
+        When ``components`` is a list, the (weights, per-template forecasts) of each item
+        (templates of posterior weight ≥ 1e-3) are appended to it.
+        """
         texts = [corpus.item_text[i] for i in items]
         idx, w, _ = self._neighbours(state, texts, corpus.item_time[items])
         out = np.empty((items.size, corpus.states.size, 4))
         for r in range(items.size):
             kn = known[r] if known is not None else None
             kc = corpus.codes[items[r], kn] if kn is not None else None
-            _, out[r] = self._posterior(state, idx[r], w[r], kn, kc)
+            weights, out[r], q = self._posterior(state, idx[r], w[r], kn, kc)
+            if components is not None:
+                keep = weights >= 1e-3
+                components.append((weights[keep] / weights[keep].sum(), q[keep]))
         return out
 
     def _calibrate(self, p4: np.ndarray, key: str) -> np.ndarray:
+        """Vector scaling of the Y/A/N part (calibration ``key``: "none" or "revealed"); X unchanged."""
         params = self.calibration_.get(key, np.zeros(3))
         p_x = p4[..., 3:4]
         p3 = p4[..., :3] / np.clip(p4[..., :3].sum(-1, keepdims=True), 1e-12, None)
@@ -695,19 +704,27 @@ class VoteForecaster:
             else:
                 prior[templates == f] = max(prior.max(), prior[templates == f][0])
         members = corpus.members_at(t)
-        registered = _registry_members(_date_of(t))
-        if registered is not None and t > corpus.item_time[-1]:
-            # after the record ends, membership comes from the registry (admissions, departures)
-            members = np.array([s in registered for s in corpus.states])
+        registry = _registry_members(_date_of(t))
+        if registry is not None and t > corpus.item_time[-1]:
+            # after the record ends, membership of the states the registry knows comes from it
+            registered, known_ids = registry
+            members = np.array(
+                [(s in registered) if s in known_ids else bool(m) for s, m in zip(corpus.states, members, strict=True)]
+            )
         known = dict(known or {})
         for s in sponsors or ():
             known.setdefault(s, "Y")
         kn_idx, kn_code = self._known_arrays(known, members)
-        weights, p4 = self._posterior(state, templates, prior, kn_idx, kn_code)
-        p4 = self._calibrate(p4, "revealed" if kn_idx.size else "none")
+        weights, p4, q = self._posterior(state, templates, prior, kn_idx, kn_code)
+        key = "revealed" if kn_idx.size else "none"
+        p4 = self._calibrate(p4, key)
+        keep = weights >= 1e-3
+        comp = self._calibrate(q[keep], key)
         if kn_idx.size:
             p4[kn_idx] = 0.0
             p4[kn_idx, kn_code] = 1.0
+            comp[:, kn_idx] = 0.0
+            comp[:, kn_idx, kn_code] = 1.0
         m = np.flatnonzero(members)
         neighbours = pl.DataFrame(
             {
@@ -729,6 +746,8 @@ class VoteForecaster:
             groups={s: self.groups_[s] for s in corpus.states[m] if s in self.groups_},
             neighbours=neighbours,
             date=_date_of(t),
+            components=comp[:, m],
+            component_weights=weights[keep] / weights[keep].sum(),
         )
 
     def _known_arrays(self, known: Mapping[str, str], members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -800,6 +819,11 @@ class Forecast:
     """A forecast of one draft: per-member probabilities and what follows from them.
 
     ``probabilities`` is (n_members, 4) in :data:`VOTE_ORDER` (Y, A, N, X).
+    ``components`` (k, n_members, 4) and ``component_weights`` (k,) are the
+    calibrated per-template forecasts and their posterior weights: votes are
+    correlated through the unknown item, so tallies and the adoption probability
+    are mixtures over templates of independent-state distributions. Without
+    components, states are taken as independent given ``probabilities``.
     """
 
     states: list[str]
@@ -810,11 +834,19 @@ class Forecast:
     groups: dict[str, str] = field(default_factory=dict)
     neighbours: pl.DataFrame | None = None
     date: dt.date | None = None
+    components: np.ndarray | None = None
+    component_weights: np.ndarray | None = None
 
     # ---- adoption and pivotality -------------------------------------------------
 
-    def _margin_dists(self) -> tuple[np.ndarray, np.ndarray, int]:
+    def _mixture(self) -> list[tuple[float, np.ndarray]]:
+        if self.components is None or self.component_weights is None:
+            return [(1.0, self.probabilities)]
+        return list(zip(self.component_weights.tolist(), self.components, strict=True))
+
+    def _margin_dists(self, probabilities: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, int]:
         """Prefix/suffix distributions of the adoption margin over states (offset-indexed)."""
+        p = self.probabilities if probabilities is None else probabilities
         w = _margin_weights(self.majority)
         n = len(self.states)
         lo = int(w.min()) * n
@@ -824,33 +856,49 @@ class Forecast:
         for i in range(n):
             row = np.zeros(size)
             for k in range(4):
-                if self.probabilities[i, k] > 0:
-                    row += np.roll(pre[i], int(w[k])) * self.probabilities[i, k]
+                if p[i, k] > 0:
+                    row += np.roll(pre[i], int(w[k])) * p[i, k]
             pre[i + 1] = row
         suf = np.zeros((n + 1, size))
         suf[n, -lo] = 1.0
         for i in range(n - 1, -1, -1):
             row = np.zeros(size)
             for k in range(4):
-                if self.probabilities[i, k] > 0:
-                    row += np.roll(suf[i + 1], int(w[k])) * self.probabilities[i, k]
+                if p[i, k] > 0:
+                    row += np.roll(suf[i + 1], int(w[k])) * p[i, k]
             suf[i] = row
         return pre, suf, -lo
+
+    def _margin_final(self, p: np.ndarray) -> tuple[np.ndarray, int]:
+        """Distribution of the adoption margin for independent states with probabilities ``p``."""
+        w = _margin_weights(self.majority)
+        n = p.shape[0]
+        lo = int(w.min()) * n
+        dist = np.zeros((int(w.max()) - int(w.min())) * n + 1)
+        dist[-lo] = 1.0
+        for i in range(n):
+            new = np.zeros_like(dist)
+            for k in range(4):
+                if p[i, k] > 0:
+                    new += np.roll(dist, int(w[k])) * p[i, k]
+            dist = new
+        return dist, -lo
 
     def _adopted(self, margin: np.ndarray) -> np.ndarray:
         return margin > 0 if self.majority == "simple" else margin >= 0
 
     @property
     def p_adopt(self) -> float:
-        """Probability that the draft is adopted (states independent given the forecast)."""
-        pre, _, zero = self._margin_dists()
-        margin = np.arange(pre.shape[1]) - zero
-        dist = pre[-1]
-        # two-thirds needs at least one Y or N cast: margin 0 from all-abstain is not adoption
-        p = float(dist[self._adopted(margin)].sum())
-        if self.majority == "two-thirds":
-            p -= float(np.prod(self.probabilities[:, 1] + self.probabilities[:, 3]))
-        return max(0.0, min(1.0, p))
+        """Probability that the draft is adopted (a mixture over templates; states independent within one)."""
+        total = 0.0
+        for weight, p in self._mixture():
+            dist, zero = self._margin_final(p)
+            margin = np.arange(dist.size) - zero
+            part = float(dist[self._adopted(margin)].sum())
+            if self.majority == "two-thirds":  # margin 0 from no Y or N cast at all is not adoption
+                part -= float(np.prod(p[:, 1] + p[:, 3]))
+            total += weight * part
+        return max(0.0, min(1.0, total))
 
     def pivotality(self) -> np.ndarray:
         """P(the outcome differs between the state voting Y and voting N), per state."""
@@ -907,17 +955,17 @@ class Forecast:
         )
 
     def tally(self, level: float = 0.90) -> pl.DataFrame:
-        """Expected count of each vote with a central ``level`` interval."""
+        """Expected count of each vote with a central ``level`` interval (mixture over templates)."""
         rows = []
         lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
         for k, v in enumerate(VOTE_ORDER):
-            dist = _count_distribution(self.probabilities[:, k])
+            dist = sum(weight * _count_distribution(p[:, k]) for weight, p in self._mixture())
             rows.append(
                 {
                     "vote": v,
                     "expected": float(self.probabilities[:, k].sum()),
-                    "lower": _quantile(dist, lo_q),
-                    "upper": _quantile(dist, hi_q),
+                    "lower": _quantile(np.asarray(dist), lo_q),
+                    "upper": _quantile(np.asarray(dist), hi_q),
                 }
             )
         return pl.DataFrame(rows)
