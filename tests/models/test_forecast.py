@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import polars as pl
@@ -91,6 +92,56 @@ def test_forecast_object_adoption_and_pivotality_by_hand():
     abstain = np.array([[0, 1.0, 0, 0]] * 3)
     assert Forecast(["A", "B", "C"], ["A", "B", "C"], abstain, majority="two-thirds").p_adopt == pytest.approx(0.0)
     assert Forecast(["A", "B", "C"], ["A", "B", "C"], abstain).p_adopt == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("majority", ["simple", "two-thirds"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_adoption_and_pivotality_match_brute_force(majority, seed):
+    rng = np.random.default_rng(seed)
+    n = 5
+    p = rng.dirichlet(np.ones(4), size=n)
+    fc = Forecast([f"S{i}" for i in range(n)], [f"S{i}" for i in range(n)], p, majority=majority)
+
+    def adopted(votes: tuple[int, ...]) -> bool:
+        y, no = votes.count(0), votes.count(2)
+        return y > no if majority == "simple" else (y + no > 0 and y >= 2 * no)
+
+    p_adopt = 0.0
+    pivotal = np.zeros(n)
+    for votes in itertools.product(range(4), repeat=n):
+        prob = float(np.prod([p[i, v] for i, v in enumerate(votes)]))
+        p_adopt += prob * adopted(votes)
+        for i in range(n):
+            if votes[i] == 0:  # weight the others' votes only, once per configuration of the others
+                others = prob / p[i, 0]
+                with_no = (*votes[:i], 2, *votes[i + 1 :])
+                pivotal[i] += others * (adopted(votes) != adopted(with_no))
+    assert fc.p_adopt == pytest.approx(p_adopt)
+    assert fc.pivotality() == pytest.approx(pivotal)
+
+
+def test_tally_and_adoption_are_mixtures_over_templates():
+    # two equally likely templates: everyone Y, or everyone N; marginally each state is a fair coin
+    n = 10
+    all_yes = np.tile([1.0, 0, 0, 0], (n, 1))
+    all_no = np.tile([0, 0, 1.0, 0], (n, 1))
+    states = [f"S{i}" for i in range(n)]
+    mixed = Forecast(
+        states,
+        states,
+        0.5 * all_yes + 0.5 * all_no,
+        components=np.stack([all_yes, all_no]),
+        component_weights=np.array([0.5, 0.5]),
+    )
+    independent = Forecast(states, states, 0.5 * all_yes + 0.5 * all_no)
+    # correlated votes: the count is 0 or 10, adoption a coin flip
+    assert mixed.p_adopt == pytest.approx(0.5)
+    y = mixed.tally().filter(pl.col("vote") == "Y").row(0, named=True)
+    assert (y["lower"], y["upper"], y["expected"]) == (0, 10, pytest.approx(5.0))
+    # independent coins: P(Y > N) = P(Bin(10, 1/2) ≥ 6) = 386/1024, interval [2, 8]
+    assert independent.p_adopt == pytest.approx(386 / 1024)
+    y = independent.tally().filter(pl.col("vote") == "Y").row(0, named=True)
+    assert (y["lower"], y["upper"]) == (2, 8)
 
 
 def test_group_break_and_frame_columns():

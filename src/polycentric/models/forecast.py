@@ -796,13 +796,20 @@ def _validation_cells(
 
 
 def _count_distribution(p: np.ndarray) -> np.ndarray:
-    """Poisson-binomial distribution of the number of successes (exact DP)."""
-    dist = np.zeros(p.size + 1)
-    dist[0] = 1.0
-    for q in p:
-        dist[1:] = dist[1:] * (1 - q) + dist[:-1] * q
-        dist[0] *= 1 - q
-    return dist
+    """Poisson-binomial distribution of the number of successes (exact DP).
+
+    ``p`` is (n,) or (k, n) (k independent sets of n probabilities); the result is (n+1,) or (k, n+1).
+    """
+    batch = np.atleast_2d(p)
+    k, n = batch.shape
+    dist = np.zeros((k, n + 1))
+    dist[:, 0] = 1.0
+    for i in range(n):
+        q = batch[:, i : i + 1]
+        new = dist * (1.0 - q)
+        new[:, 1:] += dist[:, :-1] * q
+        dist = new
+    return dist[0] if p.ndim == 1 else dist
 
 
 def _quantile(dist: np.ndarray, q: float) -> int:
@@ -870,17 +877,21 @@ class Forecast:
         return pre, suf, -lo
 
     def _margin_final(self, p: np.ndarray) -> tuple[np.ndarray, int]:
-        """Distribution of the adoption margin for independent states with probabilities ``p``."""
+        """Distribution (k, size) of the adoption margin for k sets of independent states ``p`` (k, n, 4)."""
         w = _margin_weights(self.majority)
-        n = p.shape[0]
-        lo = int(w.min()) * n
-        dist = np.zeros((int(w.max()) - int(w.min())) * n + 1)
-        dist[-lo] = 1.0
+        k, n, _ = p.shape
+        lo, hi = int(w.min()) * n, int(w.max()) * n
+        dist = np.zeros((k, hi - lo + 1))
+        dist[:, -lo] = 1.0
         for i in range(n):
             new = np.zeros_like(dist)
-            for k in range(4):
-                if p[i, k] > 0:
-                    new += np.roll(dist, int(w[k])) * p[i, k]
+            for c in range(4):
+                shift = int(w[c])
+                q = p[:, i, c : c + 1]
+                if shift >= 0:
+                    new[:, shift:] += dist[:, : dist.shape[1] - shift] * q
+                else:
+                    new[:, :shift] += dist[:, -shift:] * q
             dist = new
         return dist, -lo
 
@@ -890,29 +901,35 @@ class Forecast:
     @property
     def p_adopt(self) -> float:
         """Probability that the draft is adopted (a mixture over templates; states independent within one)."""
-        total = 0.0
-        for weight, p in self._mixture():
-            dist, zero = self._margin_final(p)
-            margin = np.arange(dist.size) - zero
-            part = float(dist[self._adopted(margin)].sum())
-            if self.majority == "two-thirds":  # margin 0 from no Y or N cast at all is not adoption
-                part -= float(np.prod(p[:, 1] + p[:, 3]))
-            total += weight * part
-        return max(0.0, min(1.0, total))
+        mixture = self._mixture()
+        weights = np.array([w for w, _ in mixture])
+        p = np.stack([q for _, q in mixture])
+        dist, zero = self._margin_final(p)
+        margin = np.arange(dist.shape[1]) - zero
+        part = dist[:, self._adopted(margin)].sum(1)
+        if self.majority == "two-thirds":  # margin 0 from no Y or N cast at all is not adoption
+            part = part - np.prod(p[:, :, 1] + p[:, :, 3], axis=1)
+        return float(np.clip(weights @ part, 0.0, 1.0))
 
     def pivotality(self) -> np.ndarray:
-        """P(the outcome differs between the state voting Y and voting N), per state."""
+        """P(the outcome differs between the state voting Y and voting N), per state.
+
+        Computed from the marginal probabilities (states independent): the
+        probability that the others' margin ``M`` lies where ``M + w_Y`` and
+        ``M + w_N`` fall on different sides of the adoption threshold.
+        """
         pre, suf, zero = self._margin_dists()
         w = _margin_weights(self.majority)
         size = pre.shape[1]
-        margin = np.arange(size) - zero
-        out = np.empty(len(self.states))
-        for i in range(len(self.states)):
-            # distribution of the others' margin: convolution of prefix i and suffix i+1
-            others = np.convolve(pre[i], suf[i + 1])[zero : zero + size]
-            adopt_y = self._adopted(margin + w[0])
-            adopt_n = self._adopted(margin + w[2])
-            out[i] = float(others[adopt_y != adopt_n].sum())
+        margins = np.arange(-size, size)
+        pivotal = margins[self._adopted(margins + w[0]) != self._adopted(margins + w[2])]
+        a = np.arange(size)
+        out = np.zeros(len(self.states))
+        for c in pivotal.tolist():
+            # P(others' margin = c) = Σ_a pre_i[a] · suf_{i+1}[c + 2·zero − a]
+            b = c + 2 * zero - a
+            ok = (b >= 0) & (b < size)
+            out += (pre[:-1][:, a[ok]] * suf[1:][:, b[ok]]).sum(1)
         return out
 
     # ---- tables -------------------------------------------------------------------
@@ -959,7 +976,8 @@ class Forecast:
         rows = []
         lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
         for k, v in enumerate(VOTE_ORDER):
-            dist = sum(weight * _count_distribution(p[:, k]) for weight, p in self._mixture())
+            mixture = self._mixture()
+            dist = np.array([w for w, _ in mixture]) @ _count_distribution(np.stack([p[:, k] for _, p in mixture]))
             rows.append(
                 {
                     "vote": v,
