@@ -20,6 +20,7 @@ the group registry is imported lazily, only when a group is named by its id.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
@@ -162,7 +163,7 @@ def membership_frame(group: GroupSpec) -> tuple[str, pl.DataFrame]:
     if isinstance(group, str):
         name = group
         try:
-            from polycentric.registry import groups as registry_groups
+            registry_groups = importlib.import_module("polycentric.registry.groups")
         except ImportError as exc:  # the registry is not installed yet
             raise UnknownGroupError(
                 f"unknown group {group!r}: the group registry is not available; pass a membership DataFrame"

@@ -118,12 +118,12 @@ class AgreementMatrix(NamedTuple):
     states: list[str]
     matrix: np.ndarray
     n_shared: np.ndarray
-    index: str
 
-    def to_frame(self, *, include_self: bool = False, min_shared: int = 1) -> pl.DataFrame:
+    def to_frame(self, index: str | None = None, *, include_self: bool = False, min_shared: int = 1) -> pl.DataFrame:
         """Long format: one row per unordered pair ``state_a < state_b``.
 
-        Columns ``state_a, state_b, index, value, n_shared``; pairs with fewer than
+        Columns ``state_a, state_b, [index], value, n_shared`` (``index`` is a
+        constant column naming the index when given); pairs with fewer than
         ``min_shared`` shared votes are left out.
         """
         n = len(self.states)
@@ -134,7 +134,7 @@ class AgreementMatrix(NamedTuple):
             {
                 "state_a": names[ia].tolist(),
                 "state_b": names[ib].tolist(),
-                "index": [self.index] * len(ia),
+                "index": [index] * len(ia),
                 "value": self.matrix[ia, ib].astype(np.float64),
                 "n_shared": self.n_shared[ia, ib].astype(np.int64),
             },
@@ -146,7 +146,8 @@ class AgreementMatrix(NamedTuple):
                 "n_shared": pl.Int64,
             },
         )
-        return df.filter(pl.col("n_shared") >= min_shared).with_columns(pl.col("value").fill_nan(None))
+        df = df.filter(pl.col("n_shared") >= min_shared).with_columns(pl.col("value").fill_nan(None))
+        return df if index is not None else df.drop("index")
 
 
 def agreement_matrix(
@@ -189,7 +190,7 @@ def agreement_matrix(
     Returns
     -------
     AgreementMatrix
-        ``(states, matrix, n_shared, index)``; ``.to_frame()`` gives the long format.
+        ``(states, matrix, n_shared)``; ``.to_frame(index)`` gives the long format.
 
     References
     ----------
@@ -208,7 +209,7 @@ def agreement_matrix(
     coded = v.join(lookup, on="state", how="inner").with_columns(
         (pl.col("rollcall_id").rank("dense") - 1).cast(pl.Int64).alias("_r")
     )
-    n_rc = int(coded["_r"].max()) + 1 if coded.height else 0
+    n_rc = coded["_r"].n_unique()
     si = coded["_s"].to_numpy()
     ri = coded["_r"].to_numpy()
     vote = coded["vote"].to_numpy()
@@ -236,7 +237,7 @@ def agreement_matrix(
         else:
             value = 1.0 - 2.0 * (0.25 * half + opposite) / shared
     value[shared == 0] = np.nan
-    return AgreementMatrix(names, value, shared.astype(np.int64), index)
+    return AgreementMatrix(names, value, shared.astype(np.int64))
 
 
 def agreement_pairs(
@@ -260,11 +261,13 @@ def agreement_pairs(
     v = filter_years(votes, years)
     parts: list[pl.DataFrame] = []
     if not keys:
-        parts.append(agreement_matrix(v, index, absent=absent, states=states).to_frame(min_shared=min_shared))
+        parts.append(agreement_matrix(v, index, absent=absent, states=states).to_frame(index, min_shared=min_shared))
     else:
         for key, chunk in sorted(v.partition_by(keys, as_dict=True).items(), key=lambda kv: str(kv[0])):
             try:
-                frame = agreement_matrix(chunk, index, absent=absent, states=states).to_frame(min_shared=min_shared)
+                frame = agreement_matrix(chunk, index, absent=absent, states=states).to_frame(
+                    index, min_shared=min_shared
+                )
             except InsufficientDataError:
                 continue
             parts.append(frame.with_columns(pl.lit(key[0], dtype=votes.schema[keys[0]]).alias(keys[0])))

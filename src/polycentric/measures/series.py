@@ -218,13 +218,13 @@ def find_series(
     seeds: list[tuple[str, frozenset[str]]] = []
     family_of: dict[str, int] = {}
     for core, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        toks = frozenset(normalise_title(core))
-        sims = [_jaccard(toks, s) for _, s in seeds]
+        core_tokens = frozenset(normalise_title(core))
+        sims = [_jaccard(core_tokens, s) for _, s in seeds]
         if sims and max(sims) >= 0.6:
             family_of[core] = sims.index(max(sims))
         else:
             family_of[core] = len(seeds)
-            seeds.append((core, toks))
+            seeds.append((core, core_tokens))
     matched = matched.with_columns(
         pl.col("_core").replace_strict(family_of, return_dtype=pl.Int64).alias("family"),
     ).with_columns(pl.col("family").replace_strict({i: s[0] for i, s in enumerate(seeds)}).alias("family_title"))
