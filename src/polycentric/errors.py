@@ -30,24 +30,24 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
-    "ConfigurationError",
-    "ConvergenceError",
-    "DownloadError",
-    "IngestError",
-    "InputFormatError",
-    "InsufficientDataError",
-    "MeasureError",
-    "ModelError",
-    "NotFittedError",
-    "OfflineError",
     "PolycentricError",
+    "ConfigurationError",
+    "SourceError",
+    "InputFormatError",
+    "UnknownLayoutError",
+    "DownloadError",
+    "OfflineError",
     "RecordError",
     "RecordNotBuiltError",
+    "IngestError",
     "RegistryError",
-    "SourceError",
-    "UnknownGroupError",
-    "UnknownLayoutError",
     "UnknownStateError",
+    "UnknownGroupError",
+    "MeasureError",
+    "InsufficientDataError",
+    "ModelError",
+    "NotFittedError",
+    "ConvergenceError",
 ]
 
 

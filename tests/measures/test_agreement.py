@@ -196,7 +196,7 @@ def test_record_usa_isr_usa_cub(real: tuple[pl.DataFrame, pl.DataFrame]) -> None
         assert got["value"].item() == pytest.approx(expected)
         result[other] = expected
     # the pooled one-pass matrix gives the same numbers
-    states, m, n = agreement_matrix(votes, "simple")
+    states, m, _ = agreement_matrix(votes, "simple")
     u = states.index("USA")
     for other, value in result.items():
         assert m[u, states.index(other)] == pytest.approx(value)
