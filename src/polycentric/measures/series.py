@@ -8,18 +8,20 @@ Method
    than three letters (``ARMS RACE`` -> ``arm race``), and only the first 300
    characters read (some sources put a whole debate transcript in a text field).
 2. **Match** a search against each text by *token containment*: the share of the
-   search's tokens found in the text, where a token also matches a text token of
-   at least five letters with a ``difflib`` similarity >= 0.85 (catches
-   misspellings in the record such as "fieln", "Unites", "COERSION"). A roll
+   search's tokens found in the text, where a word of five letters or more also
+   matches a text word within one edit (Levenshtein distance; two edits for
+   words of nine letters or more), which catches misspellings in the record
+   such as "fieln", "Unites", "COERSION". A roll
    call is in the series when its best text reaches ``threshold`` (default 0.85),
    so that wording changes over decades ("of America", "temporarily occupied",
    "telecommunication(s)") do not break a series while different resolutions
    sharing a few words do not join it.
 3. **Families**: the matched roll calls' core titles (the best-matching text
-   with agenda prefixes such as ``A/71/251 96a -`` and suffixes such as
+   (a text that is an agenda item's, ``A/71/251 96a - ...``, loses ties to the
+   resolution's own title), with agenda prefixes such as ``A/71/251 96a -`` and suffixes such as
    ``: resolution / adopted by the General Assembly`` removed) are clustered:
    the most frequent core title seeds a family, and each other title joins the
-   family whose seed has the highest token Jaccard similarity if it is >= 0.6,
+   family whose seed has the highest token Jaccard similarity if it is >= 0.7,
    else it seeds a new family. ``family`` numbers families by size.
 4. Amendments and separate-paragraph votes are left out (``kinds``).
 
@@ -34,7 +36,6 @@ Dependency rule: imports polars, the standard library, ``polycentric.errors`` an
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -65,6 +66,7 @@ _STOP = frozenset(
 )
 _TEXT_COLUMNS: tuple[str, ...] = ("title", "agenda", "subjects")
 _MAX_CHARS = 300
+_FAMILY_JACCARD = 0.7
 
 
 class SeriesSpec(NamedTuple):
@@ -131,7 +133,19 @@ def normalise_title(text: str | None) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _similar(a: str, b: str) -> bool:
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+    """Words of five letters or more within one edit (two for nine letters or more): typos, not synonyms."""
+    limit = 2 if min(len(a), len(b)) >= 9 else 1
+    if abs(len(a) - len(b)) > limit:
+        return False
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return False
+        prev = cur
+    return prev[-1] <= limit
 
 
 def match_score(search_tokens: Sequence[str], text_tokens: Sequence[str]) -> float:
@@ -204,6 +218,8 @@ def find_series(
         for c in text_cols:
             toks = normalise_title(r[c])
             score = max(match_score(q, toks) for q in search_tokens if q)
+            if r[c] and _PREFIX.match(r[c]):
+                score *= 0.999  # an agenda item's text ("A/72/251 97a - ..."): prefer the resolution's own title
             if score > best or (score == best and best_text == ""):
                 best, best_text = score, r[c] or ""
         if best >= threshold:
@@ -220,7 +236,7 @@ def find_series(
     for core, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         core_tokens = frozenset(normalise_title(core))
         sims = [_jaccard(core_tokens, s) for _, s in seeds]
-        if sims and max(sims) >= 0.6:
+        if sims and max(sims) >= _FAMILY_JACCARD:
             family_of[core] = sims.index(max(sims))
         else:
             family_of[core] = len(seeds)
