@@ -26,6 +26,13 @@ OUT_OPT = typer.Option("--out", "-o", help="Write the listing to FILE instead of
 PLOT_OPT = typer.Option("--plot", help="Also draw a chart to FILE (.png, .svg or .pdf).")
 
 
+def _check_plot(plot: Path | None) -> None:
+    if plot is not None:
+        from polycentric.measures.plots import check_plot_path
+
+        check_plot_path(plot)
+
+
 def _open_record() -> Any:
     """The record at the home chosen by ``--home`` / POLYCENTRIC_HOME."""
     import polycentric
@@ -78,6 +85,7 @@ def agreement_cmd(
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Agreement between two states per year, with the number of shared votes."""
+    _check_plot(plot)
     from polycentric.measures.agreement import agreement
 
     df = agreement(_votes(), state_a.upper(), state_b.upper(), index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
@@ -105,6 +113,7 @@ def agreement_matrix_cmd(
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Pooled agreement of every pair of states, in one pass (long format; --plot draws the heatmap)."""
+    _check_plot(plot)
     from polycentric.measures._common import filter_years
     from polycentric.measures.agreement import agreement_matrix
 
@@ -143,6 +152,7 @@ def cohesion_cmd(
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Cohesion of groups per year: Rice index or the Hix–Noury–Roland agreement index."""
+    _check_plot(plot)
     from polycentric.measures.cohesion import cohesion
 
     df = cohesion(
@@ -171,6 +181,7 @@ def voice_cmd(
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """A group's voice: majority matched the outcome, share of votes cast, decisive roll calls."""
+    _check_plot(plot)
     from polycentric.measures.voice import voice
 
     df = voice(_votes(), groups, years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
@@ -208,6 +219,7 @@ def alignment_cmd(
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Each state's agreement with reference states and group majorities, per year."""
+    _check_plot(plot)
     from polycentric.measures.alignment import DEFAULT_REFERENCES, alignment
 
     refs = _split(with_) or list(DEFAULT_REFERENCES)
@@ -254,6 +266,7 @@ def neutrality_cmd(
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Abstention and non-voting rates per state and year."""
+    _check_plot(plot)
     from polycentric.measures.neutrality import neutrality
 
     chosen = _split(states)
@@ -287,6 +300,7 @@ def shifts_cmd(
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """States whose alignment with a reference changed most between two periods, with the driving roll calls."""
+    _check_plot(plot)
     from polycentric.measures.shifts import shifts
 
     df = shifts(_votes(), start, end, reference=reference, index=index, min_shared=min_shared)  # type: ignore[arg-type]
@@ -317,6 +331,7 @@ def series_cmd(
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """A recurring resolution's vote history per year (or its switchers)."""
+    _check_plot(plot)
     from polycentric.measures.series import KNOWN_SERIES, series_switchers, series_table
 
     if list_:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_bars", "plot_heatmap", "plot_series_history", "plot_time_series"]
+__all__ = ["check_plot_path", "plot_bars", "plot_heatmap", "plot_series_history", "plot_time_series"]
 
 _FORMATS = (".png", ".svg", ".pdf")
 
@@ -36,10 +36,16 @@ def _figure(width: float = 8.0, height: float = 4.5) -> tuple[Figure, Axes]:
     return fig, fig.add_subplot()
 
 
-def _save(fig: Figure, path: str | Path) -> Path:
+def check_plot_path(path: str | Path) -> Path:
+    """The chart's path, or :class:`ConfigurationError` when its suffix is not .png, .svg or .pdf."""
     path = Path(path)
     if path.suffix.lower() not in _FORMATS:
         raise ConfigurationError(f"cannot write a chart to {path.name}: use a .png, .svg or .pdf file name")
+    return path
+
+
+def _save(fig: Figure, path: str | Path) -> Path:
+    path = check_plot_path(path)
     fig.savefig(path, dpi=150, metadata={"Software": "polycentric"} if path.suffix.lower() == ".png" else None)
     return path
 
