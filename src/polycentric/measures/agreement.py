@@ -39,7 +39,8 @@ Dependency rule: imports numpy, polars, ``polycentric.errors`` and ``polycentric
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from typing import Literal, NamedTuple, TypeAlias
 
 import numpy as np
@@ -150,6 +151,19 @@ class AgreementMatrix(NamedTuple):
         return df if index is not None else df.drop("index")
 
 
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """Run BLAS on one thread: these (states × roll calls) products are small, and several
+    BLAS threads on a busy machine are many times slower than one."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
 def agreement_matrix(
     votes: pl.DataFrame,
     index: Index = "simple",
@@ -200,31 +214,30 @@ def agreement_matrix(
     v = prepare_votes(votes, absent).select("rollcall_id", "state", "vote")
     if states is not None:
         v = v.filter(pl.col("state").is_in(list(states)))
-    check_unique(v)
     names = sorted(v["state"].unique().to_list()) if states is None else list(dict.fromkeys(states))
     n_states = len(names)
-    if n_states == 0:
+    if n_states == 0 or v.height == 0:
         raise InsufficientDataError("no votes to compute agreement on")
     lookup = pl.DataFrame({"state": names, "_s": np.arange(n_states, dtype=np.int64)})
-    coded = v.join(lookup, on="state", how="inner").with_columns(
-        (pl.col("rollcall_id").rank("dense") - 1).cast(pl.Int64).alias("_r")
+    coded = v.join(lookup, on="state", how="inner").select(
+        "_s",
+        (pl.col("rollcall_id").rank("dense") - 1).cast(pl.Int64).alias("_r"),
+        pl.col("vote").replace_strict({"Y": 0, "A": 1, "N": 2}, return_dtype=pl.Int8).alias("_v"),
     )
-    n_rc = coded["_r"].n_unique()
-    si = coded["_s"].to_numpy()
-    ri = coded["_r"].to_numpy()
-    vote = coded["vote"].to_numpy()
-    # float32 counts are exact up to 2**24 roll calls; BLAS sgemm makes the products fast.
-    mats: dict[str, np.ndarray] = {}
-    for code in CAST:
-        m = np.zeros((n_states, n_rc), dtype=np.float32)
-        sel = vote == code
+    n_rc = int(coded["_r"].max()) + 1  # type: ignore[arg-type]
+    si, ri, code = (coded[c].to_numpy() for c in ("_s", "_r", "_v"))
+    # 0/1 indicator matrices; float32 counts are exact up to 2**24 roll calls.
+    y, a, n = (np.zeros((n_states, n_rc), dtype=np.float32) for _ in range(3))
+    for k, m in enumerate((y, a, n)):
+        sel = code == k
         m[si[sel], ri[sel]] = 1.0
-        mats[code] = m
-    y, a, n = mats["Y"], mats["A"], mats["N"]
     p = y + a + n
-    shared = (p @ p.T).astype(np.float64)
-    same = (y @ y.T + a @ a.T + n @ n.T).astype(np.float64)
-    yn = (y @ n.T).astype(np.float64)
+    if p.max() > 1 or int(p.sum()) != coded.height:
+        check_unique(v)  # raises with an example of the duplicate
+    with _one_blas_thread():
+        shared = (p @ p.T).astype(np.float64)
+        same = (y @ y.T + a @ a.T + n @ n.T).astype(np.float64)
+        yn = (y @ n.T).astype(np.float64)
     opposite = yn + yn.T
     half = shared - same - opposite
     with np.errstate(invalid="ignore", divide="ignore"):
