@@ -133,7 +133,9 @@ def _sessions(text: str | None) -> tuple[int, int] | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=os.environ.get("POLYCENTRIC_DATA", str(HERE.parents[1].parent / "shared" / "data")))
+    parser.add_argument(
+        "--data", default=os.environ.get("POLYCENTRIC_DATA", str(HERE.parents[1].parent / "shared" / "data"))
+    )
     parser.add_argument("--sessions", default=None, help="e.g. 60-77 (default: all)")
     parser.add_argument("--repeat", type=int, default=5, help="timed repetitions of polycentric (median reported)")
     parser.add_argument("--baseline-repeat", type=int, default=1, help="timed repetitions of the pandas baseline")
@@ -150,8 +152,18 @@ def main() -> None:
         for side in ("polycentric", "pandas"):
             res = Path(tmp) / f"{side}.json"
             repeat = args.repeat if side == "polycentric" else args.baseline_repeat
-            cmd = [sys.executable, str(HERE), "--worker", side, "--result", str(res), "--data", args.data,
-                   "--repeat", str(repeat)]
+            cmd = [
+                sys.executable,
+                str(HERE),
+                "--worker",
+                side,
+                "--result",
+                str(res),
+                "--data",
+                args.data,
+                "--repeat",
+                str(repeat),
+            ]
             if args.sessions:
                 cmd += ["--sessions", args.sessions]
             subprocess.run(cmd, check=True)
@@ -163,14 +175,20 @@ def main() -> None:
     max_diff = max(abs(a[k][0] - b[k][0]) for k in a)
     assert all(a[k][1] == b[k][1] for k in a), "shared-vote counts differ"
     t_ours, t_base = statistics.median(ours["times"]), statistics.median(base["times"])
-    print(f"workload: {ours['n_votes']:,} votes, {ours['n_rollcalls']:,} roll calls, {ours['n_states']} states, "
-          f"{len(a):,} pairs (sessions {args.sessions or 'all'}), Lijphart index")
-    print(f"polycentric agreement_matrix: median {t_ours:.3f} s over {len(ours['times'])} runs "
-          f"({', '.join(f'{t:.3f}' for t in ours['times'])}); peak RSS {ours['peak_rss_mib']:.0f} MiB "
-          f"({ours['peak_rss_mib'] - ours['rss_after_load_mib']:.0f} MiB above the loaded data)")
-    print(f"pandas self-join + groupby:   median {t_base:.3f} s over {len(base['times'])} runs "
-          f"({', '.join(f'{t:.3f}' for t in base['times'])}); peak RSS {base['peak_rss_mib']:.0f} MiB "
-          f"({base['peak_rss_mib'] - base['rss_after_load_mib']:.0f} MiB above the loaded data)")
+    print(
+        f"workload: {ours['n_votes']:,} votes, {ours['n_rollcalls']:,} roll calls, {ours['n_states']} states, "
+        f"{len(a):,} pairs (sessions {args.sessions or 'all'}), Lijphart index"
+    )
+    print(
+        f"polycentric agreement_matrix: median {t_ours:.3f} s over {len(ours['times'])} runs "
+        f"({', '.join(f'{t:.3f}' for t in ours['times'])}); peak RSS {ours['peak_rss_mib']:.0f} MiB "
+        f"({ours['peak_rss_mib'] - ours['rss_after_load_mib']:.0f} MiB above the loaded data)"
+    )
+    print(
+        f"pandas self-join + groupby:   median {t_base:.3f} s over {len(base['times'])} runs "
+        f"({', '.join(f'{t:.3f}' for t in base['times'])}); peak RSS {base['peak_rss_mib']:.0f} MiB "
+        f"({base['peak_rss_mib'] - base['rss_after_load_mib']:.0f} MiB above the loaded data)"
+    )
     print(f"speed-up: {t_base / t_ours:.1f}x; largest difference between the results: {max_diff:.2e}")
 
 
