@@ -120,10 +120,14 @@ def test_json_out_and_plots(cli_record: tuple[pl.DataFrame, pl.DataFrame], tmp_p
 
 
 def test_shifts_series_neutrality_voice(cli_record: tuple[pl.DataFrame, pl.DataFrame], tmp_path: Path) -> None:
-    r = runner.invoke(app, ["shifts", "--from", "2014", "--to", "2022", "--top", "5", "--format", "csv"])
+    bars = tmp_path / "shifts.png"
+    r = runner.invoke(
+        app, ["shifts", "--from", "2014", "--to", "2022", "--top", "5", "--format", "csv", "--plot", str(bars)]
+    )
     assert r.exit_code == 0, r.output
     df = pl.read_csv(io.StringIO(r.output))
     assert df.height == 5 and (df["change"].abs().diff().drop_nulls() <= 1e-12).all()
+    assert bars.read_bytes()[:4] == b"\x89PNG"
     r = runner.invoke(app, ["series", "cuba-embargo", "--format", "csv", "--plot", str(tmp_path / "s.png")])
     assert r.exit_code == 0, r.output
     s = pl.read_csv(io.StringIO(r.output))

@@ -133,7 +133,7 @@ def agreement_matrix_cmd(
             np.where(result.n_shared >= min_shared, result.matrix, np.nan),
             plot,
             title=f"Agreement ({index}){' ' + years if years else ''}",
-            vmin=-1.0 if index.startswith("s") else 0.0,
+            vmin=-1.0 if index in ("s", "s_squared") else 0.0,
             vmax=1.0,
         )
 
@@ -252,7 +252,7 @@ def alignment_cmd(
                 pooled.select(cols).to_numpy().astype(float),
                 plot,
                 title=f"Alignment ({index})",
-                vmin=-1.0 if index.startswith("s") else 0.0,
+                vmin=-1.0 if index in ("s", "s_squared") else 0.0,
                 vmax=1.0,
             )
 

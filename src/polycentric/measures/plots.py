@@ -9,6 +9,7 @@ Dependency rule: imports numpy, polars, matplotlib and ``polycentric.errors``.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,7 +73,7 @@ def plot_time_series(
     ax.set_ylabel(ylabel or y)
     if ylim is not None:
         ax.set_ylim(*ylim)
-    ax.set_title(title)
+    ax.set_title(textwrap.fill(title, 70), fontsize="medium")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", ncols=2 if data["_label"].n_unique() > 6 else 1)
     return _save(fig, path)
@@ -95,7 +96,7 @@ def plot_heatmap(
     image = ax.imshow(np.ma.masked_invalid(matrix), aspect="auto", cmap="viridis", vmin=vmin, vmax=vmax)
     ax.set_xticks(range(n_cols), labels=list(columns), rotation=90, fontsize=7)
     ax.set_yticks(range(n_rows), labels=list(rows), fontsize=7)
-    ax.set_title(title)
+    ax.set_title(textwrap.fill(title, 70), fontsize="medium")
     fig.colorbar(image, ax=ax, label=colorbar_label)
     return _save(fig, path)
 
@@ -111,7 +112,7 @@ def plot_bars(
     ax.set_yticks(pos, labels=list(labels), fontsize=8)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(xlabel)
-    ax.set_title(title)
+    ax.set_title(textwrap.fill(title, 70), fontsize="medium")
     ax.grid(axis="x", alpha=0.3)
     return _save(fig, path)
 
@@ -129,6 +130,6 @@ def plot_series_history(history: pl.DataFrame, path: str | Path, *, title: str =
         bottom += vals
     ax.set_xticks(pos, labels=labels, rotation=90, fontsize=7)
     ax.set_ylabel("states")
-    ax.set_title(title)
-    ax.legend(fontsize="small")
+    ax.set_title(textwrap.fill(title, 70), fontsize="medium")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _save(fig, path)
