@@ -1,17 +1,14 @@
-"""Fixtures of the measures tests: small hand-built vote frames, fake group registry, the real record."""
+"""Fixtures of the measures tests: a stand-in group registry and the real record's frames."""
 
 from __future__ import annotations
 
 import sys
 import types
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
-
-from ._voeten import load_voeten
 
 
 class FakeGroup:
@@ -39,10 +36,6 @@ def fake_groups(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, pl.DataFr
 
 
 @pytest.fixture(scope="session")
-def real(request: pytest.FixtureRequest, shared_data: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``(votes, roll_calls)`` of the real record: the ``record`` fixture when present, else a private loader."""
-    try:
-        record: Any = request.getfixturevalue("record")
-    except pytest.FixtureLookupError:
-        return load_voeten(shared_data)
+def real(record: Any) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``(votes, roll_calls)`` of the real record (the session-scoped ``record`` fixture), all GA roll calls."""
     return record.votes(), record.roll_calls()

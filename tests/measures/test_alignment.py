@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from polycentric.errors import UnknownStateError
 from polycentric.measures._common import group_majority
@@ -80,3 +82,20 @@ def test_record_neutrality_and_alignment_direct(real: tuple[pl.DataFrame, pl.Dat
     for ref in ("USA", "CHN"):
         pair = agreement(votes, "IND", ref, by="year")
         assert al.filter(pl.col("reference") == ref)["value"].item() == pytest.approx(pair["value"].item())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    table=st.lists(st.lists(st.sampled_from("YNAX"), min_size=4, max_size=4), min_size=1, max_size=8),
+    seed=st.integers(0, 1000),
+)
+def test_alignment_properties(table: list[list[str]], seed: int) -> None:
+    votes = make_votes({i + 1: dict(zip(["USA", "X1", "X2", "X3"], row, strict=True)) for i, row in enumerate(table)})
+    if votes.filter(pl.col("state") == "USA")["vote"].is_in(["Y", "N", "A"]).sum() == 0:
+        return
+    out = alignment(votes, ["USA", "group:BLOC"], groups={"BLOC": BLOC}, by=None, index="s")
+    assert ((out["value"] >= -1) & (out["value"] <= 1)).all()
+    assert out.filter((pl.col("state") == "USA") & (pl.col("reference") == "USA"))["value"].item() == 1.0
+    shuffled = votes.sample(fraction=1.0, shuffle=True, seed=seed)
+    again = alignment(shuffled, ["USA", "group:BLOC"], groups={"BLOC": BLOC}, by=None, index="s")
+    assert out.equals(again)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from polycentric.errors import MeasureError
 from polycentric.measures.voice import voice, voice_rollcalls
@@ -75,3 +77,28 @@ def test_record_group_share_is_direct_count(real: tuple[pl.DataFrame, pl.DataFra
     assert (
         merged["outcome"] == pl.Series(["Y" if y > n else "N" for y, n in zip(merged["y"], merged["no"], strict=True)])
     ).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    table=st.lists(st.lists(st.sampled_from("YNAX"), min_size=7, max_size=7), min_size=1, max_size=8),
+    seed=st.integers(0, 1000),
+)
+def test_properties(table: list[list[str]], seed: int) -> None:
+    votes = make_votes({i + 1: dict(zip("ABCDEFG", row, strict=True)) for i, row in enumerate(table)})
+    rc = voice_rollcalls(votes, GROUP)
+    shares = rc["vote_share"].drop_nulls()
+    assert ((shares >= 0) & (shares <= 1)).all()
+    # a group whose members all stayed away can be neither decisive nor matched
+    silent = rc.filter(pl.col("n_group_cast") == 0)
+    assert not silent["decisive"].any() and silent["matched"].null_count() == silent.height
+    # decisive under the simple rule means removing the group's Y - N margin flips Y > N
+    flip = rc.with_columns(
+        (
+            (pl.col("yes") > pl.col("no"))
+            != ((pl.col("yes") - pl.col("group_yes")) > (pl.col("no") - pl.col("group_no")))
+        ).alias("f")
+    )
+    assert (flip["f"] == flip["decisive"]).all()
+    shuffled = votes.sample(fraction=1.0, shuffle=True, seed=seed)
+    assert voice(votes, {"G": GROUP}, by=None).equals(voice(shuffled, {"G": GROUP}, by=None))
