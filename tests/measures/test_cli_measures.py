@@ -148,3 +148,16 @@ def test_errors_are_one_line(cli_record: tuple[pl.DataFrame, pl.DataFrame], caps
     assert "cannot read years" in capsys.readouterr().err
     assert main(["cohesion", "EU", "--plot", "chart.gif"]) == 2
     assert "use a .png, .svg or .pdf" in capsys.readouterr().err
+
+
+def test_cohesion_nam_eu_with_the_registry(
+    monkeypatch: pytest.MonkeyPatch, real: tuple[pl.DataFrame, pl.DataFrame]
+) -> None:
+    """The issue's example: `polycentric cohesion NAM EU --years 1991-2022`, both groups, every year, twice the same."""
+    monkeypatch.setattr(cli_measures, "_open_record", lambda: _Record(*real))
+    first = runner.invoke(app, ["cohesion", "NAM", "EU", "--years", "1991-2022"])
+    assert first.exit_code == 0, first.output
+    assert runner.invoke(app, ["cohesion", "NAM", "EU", "--years", "1991-2022"]).output == first.output
+    expected = cohesion(real[0], ["NAM", "EU"], years=(1991, 2022))
+    assert first.output == render(expected, "table", max_rows=200)
+    assert expected.group_by("group").agg(pl.col("year").n_unique()).sort("group").rows() == [("EU", 32), ("NAM", 32)]

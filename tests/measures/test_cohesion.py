@@ -129,3 +129,24 @@ def test_record_eu15_against_direct_count(real: tuple[pl.DataFrame, pl.DataFrame
     assert got["year"].unique().sort().to_list() == [2000, 2001, 2002, 2003]
     # all 15 were members and voted on most roll calls
     assert got["mean_size_present"].min() > 14
+
+
+def test_record_registry_group_matches_registry_mask(real: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    """A group named by registry id uses the registry's dated spells: the members counted on each roll
+    call are those the registry's own ``membership_mask`` selects."""
+    from polycentric.registry.groups import membership_mask as registry_mask
+
+    votes = real[0].filter(pl.col("year").is_between(2019, 2022))
+    for gid in ("NAM", "EU"):
+        rc = cohesion_rollcalls(votes, gid)
+        direct = (
+            votes.filter(registry_mask(gid, votes))
+            .group_by("rollcall_id")
+            .agg(pl.len().alias("n"), pl.col("vote").is_in(["Y", "N", "A"]).sum().alias("present"))
+        )
+        merged = rc.join(direct, on="rollcall_id", how="full", coalesce=True)
+        assert merged.height == rc.height == direct.height
+        assert (merged["n_members"] == merged["n"]).all() and (merged["n_present"] == merged["present"]).all()
+    eu = cohesion_rollcalls(votes, "EU")
+    assert eu.filter(pl.col("year") == 2019)["n_members"].max() == 28  # the UK was still a member
+    assert eu.filter(pl.col("year") == 2021)["n_members"].max() == 27
