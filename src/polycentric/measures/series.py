@@ -225,7 +225,9 @@ def find_series(
         if best >= threshold:
             rows.append((r["rollcall_id"], best, core_title(best_text)))
     if not rows:
-        raise InsufficientDataError(f"no roll call matches {search!r}")
+        raise InsufficientDataError(
+            f"no roll call matches {search!r} (known series: {', '.join(KNOWN_SERIES)}; or give words of the title)"
+        )
     matched = pl.DataFrame(
         rows, schema={"rollcall_id": pl.Int64, "score": pl.Float64, "_core": pl.String}, orient="row"
     )
