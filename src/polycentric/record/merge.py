@@ -8,8 +8,9 @@ Two sources hold *the same roll call* when
   ``rcid``; or
 - both are votes on a whole resolution with the same normalised symbol in the
   same body (``R/68/262`` = ``A/RES/68/262``). A symbol that a source uses for
-  more than one whole-resolution roll call is linked on (symbol, date) instead,
-  and not at all when that is still ambiguous. Voeten's raw file cannot tell
+  more than one whole-resolution roll call is linked on (symbol, date) instead;
+  a roll call with no symbol (or one still ambiguous) on (date, title), compared
+  in upper case without punctuation, where that is unique in the source. Voeten's raw file cannot tell
   amendment votes from whole-resolution votes, so it links by symbol only where
   the symbol names a single roll call in that file.
 
@@ -119,6 +120,17 @@ def _keys(rc: pl.DataFrame) -> pl.DataFrame:
         .then(sym_date)
         .otherwise(None)
     )
+    # no usable symbol: link on (body, date, title) where that is unique in the source
+    title = pl.col("title").str.to_uppercase().str.replace_all(r"[^0-9A-Z]+", "")
+    n_title = pl.len().over("source_id", "body", "date", "_title")
+    rc = rc.with_columns(_title=title).with_columns(
+        sym_key=pl.when(
+            pl.col("sym_key").is_null() & pl.col("kind_known") & (pl.col("kind") == "resolution")
+            & pl.col("date").is_not_null() & pl.col("_title").is_not_null() & (pl.col("_title") != "") & (n_title == 1)
+        )
+        .then(pl.col("body") + "|" + pl.col("date").cast(pl.String) + "|" + pl.col("_title"))
+        .otherwise(pl.col("sym_key"))
+    ).drop("_title")
     voeten = pl.col("src_kind").is_in(["voeten", "voeten-raw"])
     # one key per Voeten rcid: the symbol key of the best Voeten source having one
     rcid_key = (
