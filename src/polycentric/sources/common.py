@@ -355,15 +355,16 @@ def physical_line(path: Path, record_index: int) -> int:
 def stream_csv(path: Path, columns: list[str], header: list[str], block_size: int = 1 << 24) -> Iterator[pa.RecordBatch]:
     """Stream the named columns of a CSV (plain or gzip) as Arrow record batches of strings.
 
+    Every column is parsed and checked to be UTF-8, even those not returned.
     Empty fields become null; nothing else does ("NA" stays the string "NA",
     Namibia's ISO2 code). Malformed input raises :class:`InputFormatError`
     naming the line and field (see :func:`locate_problem`).
     """
     compression = "gzip" if is_gzip(path) else None
     read = pacsv.ReadOptions(block_size=block_size, use_threads=True)
+    # every column is converted (and so checked to be UTF-8), only ``columns`` are returned
     conv = pacsv.ConvertOptions(
-        include_columns=columns,
-        column_types={c: pa.string() for c in columns},
+        column_types={c: pa.string() for c in header},
         strings_can_be_null=True,
         null_values=[""],
         quoted_strings_can_be_null=True,
@@ -378,7 +379,7 @@ def stream_csv(path: Path, columns: list[str], header: list[str], block_size: in
                 batch = reader.read_next_batch()
             except StopIteration:
                 break
-            yield batch
+            yield batch.select(columns)
     except (pa.ArrowInvalid, OSError, EOFError) as exc:
         err = locate_problem(path, header)
         if err.line is None:

@@ -41,6 +41,7 @@ from polycentric.sources.common import (
     dedupe_votes,
     normalise_symbols,
     read_header,
+    session_in_progress_expr,
     stream_csv,
 )
 
@@ -202,9 +203,13 @@ def _finish_roll_calls(rc: pl.DataFrame, *, kind_known: bool) -> pl.DataFrame:
         if "amend" in rc.columns
         else pl.lit("resolution")
     )
+    special = sym_session.is_not_null() & pl.col("date").is_not_null()
     rc = rc.with_columns(
         body=pl.lit("GA"),
         session=pl.coalesce(sym_session, pl.col("session_number").cast(pl.String)),
+        # Voeten numbers special and emergency special sessions by the regular session that
+        # follows them; the record uses the regular session in progress on the date
+        session_number=pl.when(special).then(session_in_progress_expr(pl.col("date"))).otherwise(pl.col("session_number")),
         year=pl.coalesce(pl.col("date").dt.year().cast(pl.Int32), pl.col("year") if "year" in rc.columns else pl.lit(None, dtype=pl.Int32)),
         kind=kind,
         kind_known=pl.lit(kind_known),
