@@ -150,13 +150,16 @@ def _roll_calls(path: Path, meta: pl.DataFrame) -> pl.DataFrame:
             (parse_ints(path, meta, col, dtype=pl.Int32()) if col in meta.columns else pl.Series(target, [None] * meta.height, dtype=pl.Int32)).alias(target)
         )
     res = meta.select(normalise_symbols(pl.col("resolution")).alias("resolution"))["resolution"]
+    def text(col: str) -> pl.Series | pl.Expr:
+        return meta[col] if col in meta.columns else pl.lit(None, dtype=pl.String)
+
     out = out.with_columns(
         resolution=res,
-        title=meta["title"] if "title" in meta.columns else None,
-        agenda=meta["agenda_title"] if "agenda_title" in meta.columns else None,
-        subjects=meta["subjects"] if "subjects" in meta.columns else None,
-        session_raw=meta["session"].str.strip_chars().str.to_uppercase() if "session" in meta.columns else None,
-    )
+        title=text("title"),
+        agenda=text("agenda_title"),
+        subjects=text("subjects"),
+        session_raw=text("session"),
+    ).with_columns(pl.col("session_raw").str.strip_chars().str.to_uppercase())
     sym_session = pl.col("resolution").str.extract(r"^A/RES/(ES-\d+|S-\d+|\d+)/", 1)
     raw_session = pl.col("session_raw").str.replace_all(r"\s", "").str.replace(r"^(ES|S)-?0*(\d+)$", "$1-$2").str.replace(r"^0*(\d+).*$", "$1")
     out = out.with_columns(session=pl.coalesce(raw_session, sym_session))
