@@ -87,8 +87,10 @@ _CURRENT = "CURRENT"
 
 def _hash_files(paths: Iterable[Path]) -> str:
     h = hashlib.sha256()
-    for p in sorted(paths, key=lambda q: q.name):
-        h.update(p.name.encode())
+    files = sorted(paths, key=lambda q: q.name)
+    for p in files:
+        if len(files) > 1:  # the parts of a folder source are told apart by name; a lone file by content only
+            h.update(p.name.encode())
         with p.open("rb") as fh:
             while chunk := fh.read(1 << 22):
                 h.update(chunk)
