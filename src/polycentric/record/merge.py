@@ -252,15 +252,15 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
                 ledger_rows.append(
                     (s.source, vote_file or s.source, "votes", "derived", "X added: UN member on that date with no row in this source", absent.height)
                 )
+    # sources are de-duplicated by their readers and derived X rows fill only missing states
     votes = pl.concat([*vote_parts, *derived_parts])
-    votes = votes.unique(["rollcall_id", "state"], keep="first")
 
     conflicts = _conflicts(rc, meta, sources, members)
 
     roll_calls = meta.select(list(ROLL_CALLS)).cast(ROLL_CALLS).sort("rollcall_id")  # type: ignore[arg-type]
     view = votes.join(
         roll_calls.select("rollcall_id", "resolution", "date", "year", "session", "session_number"), on="rollcall_id"
-    ).sort("rollcall_id", "state")
+    ).sort("rollcall_id")  # row groups by roll call: queries by roll call read few of them
     view = view.with_columns(state_name=state_names_at(view["state"], view["date"]))
     ledger = pl.DataFrame(ledger_rows, schema=LEDGER_SCHEMA, orient="row")
     return Merged(

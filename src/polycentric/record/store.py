@@ -262,7 +262,7 @@ def ingest(
             votes = data.votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES)  # type: ignore[arg-type]
             ledger = data.ledger.cast(LEDGER)  # type: ignore[arg-type]
             rc.write_parquet(d / "roll_calls.parquet")
-            votes.write_parquet(d / "votes.parquet")
+            votes.write_parquet(d / "votes.parquet", compression="lz4")
             ledger.write_parquet(d / "ledger.parquet")
             meta = {
                 "source_id": sid,
@@ -286,7 +286,7 @@ def ingest(
         roll_calls = _issue_hook(merged.roll_calls)
         say("writing the record")
         roll_calls.write_parquet(tmp / "roll_calls.parquet")
-        merged.votes.write_parquet(tmp / "votes.parquet", statistics=True, row_group_size=256_000)
+        merged.votes.write_parquet(tmp / "votes.parquet", compression="lz4", statistics=True, row_group_size=128_000)
         merged.ledger.write_parquet(tmp / "ledger.parquet")
         merged.conflicts.write_parquet(tmp / "conflicts.parquet")
         merged.ids.write_parquet(tmp / "ids.parquet")

@@ -405,9 +405,11 @@ def dedupe_votes(votes: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     seated). A Y/N/A row wins over an X row; otherwise the first row is kept.
     Returns the frame and the number of rows dropped.
     """
-    key = pl.struct("src_rc", "state")
-    if not bool(votes.select(key.is_duplicated().any()).item()):
+    dup_keys = votes.group_by("src_rc", "state").len().filter(pl.col("len") > 1).drop("len")
+    if dup_keys.height == 0:
         return votes, 0
-    ordered = votes.with_row_index("_order").sort(["src_rc", "state", pl.col("vote") == "X", "_order"])
-    kept = ordered.unique(["src_rc", "state"], keep="first").sort("_order").drop("_order")
+    indexed = votes.with_row_index("_order")
+    clash = indexed.join(dup_keys, on=["src_rc", "state"], how="semi")
+    winners = clash.sort(["src_rc", "state", pl.col("vote") == "X", "_order"]).unique(["src_rc", "state"], keep="first")
+    kept = pl.concat([indexed.join(dup_keys, on=["src_rc", "state"], how="anti"), winners]).sort("_order").drop("_order")
     return kept, votes.height - kept.height
