@@ -18,7 +18,9 @@ UNDL = (
     "101,RUS,RU,N,2014-03-27,68,A/RES/68/262,,,,Territorial integrity,Ag,,2,1,0,0,3,\n"
     "101,CHN,CN,Y,2014-03-27,68,A/RES/68/262,,,,Territorial integrity,Ag,,2,1,0,0,3,\n"
 )
-SINGLE = "resolution,date,ms_code,ms_vote\nR/68/262,2014-03-27,USA,Y\nR/68/262,2014-03-27,RUS,N\nR/68/262,2014-03-27,CHN,A\n"
+SINGLE = (
+    "resolution,date,ms_code,ms_vote\nR/68/262,2014-03-27,USA,Y\nR/68/262,2014-03-27,RUS,N\nR/68/262,2014-03-27,CHN,A\n"
+)
 
 
 def _files(tmp_path: Path) -> tuple[Path, Path]:
@@ -154,7 +156,10 @@ def test_x_rows_follow_membership(record) -> None:  # type: ignore[no-untyped-de
 def test_undl_layout_file_merges_with_voeten(shared_data: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     ingest(
-        [shared_data / "unvotes_voeten_2024", shared_data / "undl_layout_from_voeten" / "ga_voting_undl_layout_1946_2023.csv.gz"],
+        [
+            shared_data / "unvotes_voeten_2024",
+            shared_data / "undl_layout_from_voeten" / "ga_voting_undl_layout_1946_2023.csv.gz",
+        ],
         home=home,
     )
     rec = open_record(home)
@@ -167,3 +172,33 @@ def test_undl_layout_file_merges_with_voeten(shared_data: Path, tmp_path: Path) 
     assert undl_rows == 854_022
     # the 11 roll calls where two codes of the China seat were both listed: recorded totals count both
     assert rec.check().height == 11
+
+
+def test_sc_file_supersedes_veto_list_and_authorities_are_accounted(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "sources"))
+    from undl_fixtures import auth_file, ga_file, sc_file
+
+    vetoes = tmp_path / "vetoes.csv"
+    vetoes.write_text(
+        "year,date,month,draft,meeting_record,agenda_item,crisis_topic,region,member_veto1,member_veto2,member_veto3\n"
+        "2022,2/25/2022,2,S/2022/155,S/PV.8979,Ukraine,Ukraine,Europe,Russia,,\n",
+        encoding="utf-8",
+    )
+    files = []
+    for name, data in (("sc.csv", sc_file()), ("auth.csv", auth_file()), ("ga.csv", ga_file())):
+        (tmp_path / name).write_bytes(data)
+        files.append(tmp_path / name)
+    home = tmp_path / "home"
+    ingest([vetoes, *files], home=home)
+    rec = open_record(home)
+    draft = rec.roll_calls(body="SC", resolution="S/2022/155")
+    assert draft.height == 1 and draft["sources"][0] == "undl-sc;unsc-vetoes"
+    assert rec.votes(body="SC", resolution="S/2022/155").filter(pl.col("state") == "RUS")["vote"].to_list() == ["N"]
+    ledger = rec.ledger()
+    assert ledger.filter(pl.col("file") == "auth.csv")["status"].to_list() == ["skipped"]
+    assert ledger.filter(pl.col("file") == "vetoes.csv").select("status", "rows").rows() == [("merged", 1)]
+    # GA roll calls Voeten never coded get issue codes from the classifier
+    ga = rec.roll_calls()
+    assert set(ga["issues_source"]) == {"classifier"}

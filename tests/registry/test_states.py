@@ -147,7 +147,9 @@ def test_names_at_the_time() -> None:
 
 def test_resolve_codes_vectorised_with_dates() -> None:
     codes = pl.Series(["YU", "YU", "RU", "NA", "CHN", "CHN"])
-    dates = pl.Series(["1980-01-01", "2005-01-01", "2000-01-01", "2000-01-01", "1960-01-01", "1990-01-01"]).str.to_date()
+    dates = pl.Series(
+        ["1980-01-01", "2005-01-01", "2000-01-01", "2000-01-01", "1960-01-01", "1990-01-01"]
+    ).str.to_date()
     assert resolve_codes(codes, dates).to_list() == ["YUG", "SRB", "RUS", "NAM", "TWN", "CHN"]
     with pytest.raises(UnknownStateError) as info:
         resolve_codes(pl.Series(["FR", "XX"]))

@@ -111,7 +111,15 @@ def test_wrong_layout(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     bad = _write(tmp_path / "layout.csv", ["country,year,score", "FRA,2020,1"])
     err = _refused(home, bad, capsys)
     assert "line 1" in err and "unknown layout" in err
-    for expected in ("undl-2026", "ms_code", "ms_votes", "rcid", "ccode", "member_veto1", "resolution, date, ms_code, ms_vote"):
+    for expected in (
+        "undl-2026",
+        "ms_code",
+        "ms_votes",
+        "rcid",
+        "ccode",
+        "member_veto1",
+        "resolution, date, ms_code, ms_vote",
+    ):
         assert expected in err
 
 
@@ -121,7 +129,9 @@ def test_forced_format_that_does_not_fit(home: Path, tmp_path: Path, capsys: pyt
     assert "--format undl expects" in err and "undl_id" in err
 
 
-def test_one_bad_file_among_good_ones_changes_nothing(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_bad_file_among_good_ones_changes_nothing(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good2 = _write(tmp_path / "good2.csv", ["resolution,date,ms_code,ms_vote", "A/RES/77/1,2022-10-01,FRA,Y"])
     bad = _write(tmp_path / "bad.csv", [UNDL_HEADER, _row(1, "USA", "UNITED STATES", "maybe")])
     before = _snapshot(home)

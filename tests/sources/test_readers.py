@@ -78,7 +78,12 @@ def test_undl_2024_layout(tmp_path: Path) -> None:
     assert src.layout == "undl-2024"
     assert dict(zip(src.votes["state"], src.votes["vote"], strict=True)) == {"USA": "Y", "RUS": "N", "NAM": "X"}
     rc = src.roll_calls.row(0, named=True)
-    assert (rc["session"], rc["session_number"], rc["resolution"], rc["total_non_voting"]) == ("ES-11", 76, "A/RES/ES-11/1", 1)
+    assert (rc["session"], rc["session_number"], rc["resolution"], rc["total_non_voting"]) == (
+        "ES-11",
+        76,
+        "A/RES/ES-11/1",
+        1,
+    )
 
 
 def test_undl_2025_layout_and_detection() -> None:
@@ -102,7 +107,12 @@ def test_voeten_raw_codes(tmp_path: Path) -> None:
     )
     src = read_source(f)
     assert src.layout == "voeten-raw"
-    assert dict(zip(src.votes["state"], src.votes["vote"], strict=True)) == {"USA": "Y", "RUS": "N", "DEU": "X", "TWN": "A"}
+    assert dict(zip(src.votes["state"], src.votes["vote"], strict=True)) == {
+        "USA": "Y",
+        "RUS": "N",
+        "DEU": "X",
+        "TWN": "A",
+    }
     skipped = src.ledger.filter(pl.col("status") == "skipped")["rows"].sum()
     assert skipped == 1 and src.input_rows[("raw.csv", "votes")] == 5
     assert src.roll_calls["issue_me"].to_list() == [True]
