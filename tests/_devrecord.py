@@ -32,8 +32,11 @@ class DevRecord:
     def __init__(self, data: Path) -> None:
         cc = pl.read_csv(data / "country_codes/countrycode_codelist.csv", infer_schema=False, null_values=[])
         cc = cc.select(
-            iso2=pl.col("iso2c"), iso3=pl.col("iso3c"), name=pl.col("country.name.en"),
-            m49=pl.col("iso3n").cast(pl.Int32, strict=False), cow=pl.col("cown").cast(pl.Int32, strict=False),
+            iso2=pl.col("iso2c"),
+            iso3=pl.col("iso3c"),
+            name=pl.col("country.name.en"),
+            m49=pl.col("iso3n").cast(pl.Int32, strict=False),
+            cow=pl.col("cown").cast(pl.Int32, strict=False),
         ).filter(pl.col("iso3") != "")
         hist = {"CS": "CSK", "YU": "YUG", "DD": "DDR", "YD": "YMD"}
         v = pl.read_csv(data / "unvotes_voeten_2024/un_votes.csv.gz", infer_schema=False, null_values=[])
@@ -58,53 +61,100 @@ class DevRecord:
             resolution=pl.col("unres").map_elements(_norm_symbol, return_dtype=pl.String),
             title=pl.col("short"),
             agenda=pl.col("descr"),
-            kind=pl.when(pl.col("amend") == "1").then(pl.lit("amendment"))
-            .when(pl.col("para") == "1").then(pl.lit("paragraph")).otherwise(pl.lit("resolution")),
+            kind=pl.when(pl.col("amend") == "1")
+            .then(pl.lit("amendment"))
+            .when(pl.col("para") == "1")
+            .then(pl.lit("paragraph"))
+            .otherwise(pl.lit("resolution")),
             important=pl.col("importantvote").cast(pl.Int32).cast(pl.Boolean),
-            body=pl.lit("GA"), sources=pl.lit("voeten"), issues_source=pl.lit("voeten"),
+            body=pl.lit("GA"),
+            sources=pl.lit("voeten"),
+            issues_source=pl.lit("voeten"),
         ).with_columns(year=pl.col("date").dt.year().cast(pl.Int32))
         for code in ("me", "nu", "di", "hr", "co", "ec"):
             ids = iss.filter(pl.col("short_name") == code)["rcid"]
             rc = rc.with_columns(pl.col("rollcall_id").is_in(ids.implode()).alias(f"issue_{code}"))
         # key votes sample (UN DL coding) appended with fresh ids
-        kv = pl.concat([
-            pl.read_csv(f, infer_schema=False, null_values=[]).select("resolution", "date", "ms_code", "ms_vote")
-            for f in sorted((data / "unga_undl_keyvotes_sample").glob("*.csv"))
-        ])
+        kv = pl.concat(
+            [
+                pl.read_csv(f, infer_schema=False, null_values=[]).select("resolution", "date", "ms_code", "ms_vote")
+                for f in sorted((data / "unga_undl_keyvotes_sample").glob("*.csv"))
+            ]
+        )
         kv = kv.filter(pl.col("resolution") != "A/RES/68/262")
         extra = kv.select("resolution", "date").unique(maintain_order=True).with_row_index("i")
         extra = extra.with_columns(
-            rollcall_id=(pl.col("i") + 100000).cast(pl.Int64), date=pl.col("date").str.to_date(),
+            rollcall_id=(pl.col("i") + 100000).cast(pl.Int64),
+            date=pl.col("date").str.to_date(),
             session=pl.col("resolution").str.extract(r"A/RES/([^/]+)/"),
-            body=pl.lit("GA"), kind=pl.lit("resolution"), sources=pl.lit("file:keyvotes"),
-            title=pl.when(pl.col("resolution").str.contains("ES-11")).then(pl.lit("AGGRESSION AGAINST UKRAINE"))
-            .otherwise(pl.lit("ILLEGAL ISRAELI ACTIONS IN OCCUPIED EAST JERUSALEM AND THE REST OF THE OCCUPIED PALESTINIAN TERRITORY")),
+            body=pl.lit("GA"),
+            kind=pl.lit("resolution"),
+            sources=pl.lit("file:keyvotes"),
+            title=pl.when(pl.col("resolution").str.contains("ES-11"))
+            .then(pl.lit("AGGRESSION AGAINST UKRAINE"))
+            .otherwise(
+                pl.lit(
+                    "ILLEGAL ISRAELI ACTIONS IN OCCUPIED EAST JERUSALEM AND THE REST OF THE OCCUPIED PALESTINIAN TERRITORY"
+                )
+            ),
         ).with_columns(
             year=pl.col("date").dt.year().cast(pl.Int32),
-            session_number=(pl.col("date").dt.year() - 1945 - (pl.col("date").dt.month() < 9).cast(pl.Int32)).cast(pl.Int32),
+            session_number=(pl.col("date").dt.year() - 1945 - (pl.col("date").dt.month() < 9).cast(pl.Int32)).cast(
+                pl.Int32
+            ),
         )
         kv = kv.join(extra.select("resolution", "rollcall_id"), on="resolution").select(
-            "rollcall_id", state="ms_code", vote="ms_vote")
+            "rollcall_id", state="ms_code", vote="ms_vote"
+        )
         self._roll_calls = conform(pl.concat([conform(rc, ROLL_CALLS), conform(extra, ROLL_CALLS)]), ROLL_CALLS)
         states = cc.filter(pl.col("iso3").is_in(pl.concat([v["state"], kv["state"]]).unique().implode()))
-        states = pl.concat([states, pl.DataFrame({
-            "iso2": ["CS", "YU", "DD", "YD", "TZ"], "iso3": ["CSK", "YUG", "DDR", "YMD", "EAZ"],
-            "name": ["Czechoslovakia", "Yugoslavia", "German Democratic Republic", "Yemen (South)", "Zanzibar"],
-            "m49": [200, 891, 278, 720, None], "cow": [315, 345, 265, 680, 511]},
-            schema_overrides={"m49": pl.Int32, "cow": pl.Int32})])
+        states = pl.concat(
+            [
+                states,
+                pl.DataFrame(
+                    {
+                        "iso2": ["CS", "YU", "DD", "YD", "TZ"],
+                        "iso3": ["CSK", "YUG", "DDR", "YMD", "EAZ"],
+                        "name": [
+                            "Czechoslovakia",
+                            "Yugoslavia",
+                            "German Democratic Republic",
+                            "Yemen (South)",
+                            "Zanzibar",
+                        ],
+                        "m49": [200, 891, 278, 720, None],
+                        "cow": [315, 345, 265, 680, 511],
+                    },
+                    schema_overrides={"m49": pl.Int32, "cow": pl.Int32},
+                ),
+            ]
+        )
         self._states = conform(states.with_columns(state=pl.col("iso3")), STATES).unique("state").sort("state")
         names = dict(zip(self._states["state"].to_list(), self._states["name"].to_list(), strict=False))
         allv = pl.concat([v.select("rollcall_id", "state", "vote"), kv])
         allv = allv.with_columns(state_name=pl.col("state").replace_strict(names, default=None))
         self._votes = conform(
-            allv.join(self._roll_calls.select("rollcall_id", "resolution", "date", "year", "session", "session_number"),
-                      on="rollcall_id"),
+            allv.join(
+                self._roll_calls.select("rollcall_id", "resolution", "date", "year", "session", "session_number"),
+                on="rollcall_id",
+            ),
             VOTES_VIEW,
         )
         self.version = hashlib.sha256(f"dev-{self._votes.height}-{date.today()}".encode()).hexdigest()[:16]
 
-    def _filter_rc(self, session=None, year=None, start=None, end=None, issue=None, state=None,
-                   resolution=None, search=None, kind=None, body="GA") -> pl.DataFrame:
+    def _filter_rc(
+        self,
+        session=None,
+        year=None,
+        start=None,
+        end=None,
+        issue=None,
+        state=None,
+        resolution=None,
+        search=None,
+        kind=None,
+        body="GA",
+    ) -> pl.DataFrame:
         df = self._roll_calls
         if body is not None:
             df = df.filter(pl.col("body") == body)
@@ -121,8 +171,10 @@ class DevRecord:
         if resolution is not None:
             df = df.filter(pl.col("resolution") == _norm_symbol(resolution))
         if search is not None:
-            df = df.filter(pl.col("title").str.to_lowercase().str.contains(search.lower(), literal=True)
-                           | pl.col("resolution").str.contains(search.upper(), literal=True))
+            df = df.filter(
+                pl.col("title").str.to_lowercase().str.contains(search.lower(), literal=True)
+                | pl.col("resolution").str.contains(search.upper(), literal=True)
+            )
         if kind is not None:
             df = df.filter(pl.col("kind") == kind)
         if state is not None:

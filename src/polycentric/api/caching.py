@@ -71,9 +71,7 @@ class ResponseCache:
         headers = dict(scope.get("headers") or [])
         accept = headers.get(b"accept", b"").decode("latin-1")
         fmt = "csv" if ("text/csv" in accept and "application/json" not in accept) else "json"
-        key = "\x1f".join(
-            [self.version(), scope["path"], scope.get("query_string", b"").decode("latin-1"), fmt]
-        )
+        key = "\x1f".join([self.version(), scope["path"], scope.get("query_string", b"").decode("latin-1"), fmt])
         return '"' + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32] + '"'
 
     def _store(self, etag: str, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
@@ -126,7 +124,9 @@ class ResponseCache:
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"etag", b"cache-control")]
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() not in (b"etag", b"cache-control")
+                ]
                 if status == 200:
                     headers += [(b"etag", etag.encode()), (b"cache-control", CACHE_CONTROL.encode())]
                 else:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 __all__ = [
     "MAX_LIMIT",
+    "ErrorBody",
     "Format",
     "Page",
     "Paging",
@@ -30,6 +31,7 @@ __all__ = [
     "paging",
     "row_model",
     "table_response",
+    "table_responses",
     "wanted_format",
 ]
 
@@ -37,7 +39,7 @@ MAX_LIMIT = 10_000
 """The largest page a client may ask for; larger tables are read in pages."""
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     """Response formats of table routes."""
 
     json = "json"
@@ -137,6 +139,40 @@ def page_model(row: type[BaseModel]) -> type[BaseModel]:
     )
     _MODELS[name] = model
     return model
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong, in words."""
+
+    type: str = Field(description="The error's class, e.g. UnknownStateError, ValidationError.")
+    message: str
+    details: Optional[list[dict[str, Any]]] = None
+
+
+class ErrorBody(BaseModel):
+    """The JSON body of every 4xx/5xx response."""
+
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "404": {"model": ErrorBody, "description": "Unknown state, group, roll call or route."},
+    "422": {"model": ErrorBody, "description": "Invalid parameters (the message names them)."},
+    "503": {"model": ErrorBody, "description": "No record built yet at this home, or a model is not available."},
+}
+
+
+def table_responses(row: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` of a table route: a JSON page or CSV, 304, and the JSON errors."""
+    return {
+        "200": {
+            "model": page_model(row),
+            "description": "A page of rows (JSON) or the rows as CSV.",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        "304": {"description": "Not modified: the ETag in If-None-Match still matches."},
+        **ERROR_RESPONSES,
+    }
 
 
 def _json_ready(df: pl.DataFrame) -> pl.DataFrame:

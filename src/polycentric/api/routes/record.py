@@ -13,7 +13,15 @@ from fastapi.responses import Response
 
 from polycentric.api.backend import Backend, get_backend
 from polycentric.api.params import RecordFilters, StateCode, record_filters
-from polycentric.api.tables import Format, Paging, page_model, paging, row_model, table_response, wanted_format
+from polycentric.api.tables import (
+    Format,
+    Paging,
+    paging,
+    row_model,
+    table_response,
+    table_responses,
+    wanted_format,
+)
 from polycentric.errors import RecordError, UnknownStateError
 from polycentric.record.schema import ROLL_CALLS, STATES, VOTES_VIEW
 
@@ -39,7 +47,7 @@ class _NotFound(RecordError, LookupError):
     """A requested roll call is not in the record (mapped to 404)."""
 
 
-@router.get("/rollcalls", response_model=page_model(RollCall), summary="Roll calls matching the filters")
+@router.get("/rollcalls", responses=table_responses(RollCall), summary="Roll calls matching the filters")
 def roll_calls(
     filters: RecordFilters = Depends(record_filters),
     page: Paging = Depends(paging),
@@ -50,7 +58,7 @@ def roll_calls(
     return table_response(backend.record.roll_calls(**filters.kwargs()), fmt, page, filename="rollcalls")
 
 
-@router.get("/rollcalls/{rollcall_id}", response_model=page_model(RollCall), summary="One roll call")
+@router.get("/rollcalls/{rollcall_id}", responses=table_responses(RollCall), summary="One roll call")
 def roll_call(
     rollcall_id: RollCallId, fmt: Format = Depends(wanted_format), backend: Backend = Depends(get_backend)
 ) -> Response:
@@ -58,7 +66,7 @@ def roll_call(
     return table_response(_roll_call(backend, rollcall_id), fmt, filename=f"rollcall-{rollcall_id}")
 
 
-@router.get("/rollcalls/{rollcall_id}/votes", response_model=page_model(Vote), summary="Votes of one roll call")
+@router.get("/rollcalls/{rollcall_id}/votes", responses=table_responses(Vote), summary="Votes of one roll call")
 def roll_call_votes(
     rollcall_id: RollCallId,
     page: Paging = Depends(paging),
@@ -68,14 +76,16 @@ def roll_call_votes(
     """Every state's vote (Y/N/A/X) on one roll call."""
     rc = _roll_call(backend, rollcall_id)
     symbol, date = rc["resolution"][0], rc["date"][0]
-    votes = backend.record.votes(resolution=symbol, body=None) if symbol else backend.record.votes(
-        start=date, end=date, body=None
+    votes = (
+        backend.record.votes(resolution=symbol, body=None)
+        if symbol
+        else backend.record.votes(start=date, end=date, body=None)
     )
     votes = votes.filter(pl.col("rollcall_id") == rollcall_id)
     return table_response(votes, fmt, page, filename=f"votes-{rollcall_id}")
 
 
-@router.get("/votes", response_model=page_model(Vote), summary="Votes matching the filters")
+@router.get("/votes", responses=table_responses(Vote), summary="Votes matching the filters")
 def votes(
     filters: RecordFilters = Depends(record_filters),
     page: Paging = Depends(paging),
@@ -86,7 +96,7 @@ def votes(
     return table_response(backend.record.votes(**filters.kwargs()), fmt, page, filename="votes")
 
 
-@router.get("/states", response_model=page_model(State), summary="All states")
+@router.get("/states", responses=table_responses(State), summary="All states")
 def states(
     page: Paging = Depends(paging), fmt: Format = Depends(wanted_format), backend: Backend = Depends(get_backend)
 ) -> Response:
@@ -94,7 +104,7 @@ def states(
     return table_response(backend.record.states(), fmt, page, filename="states")
 
 
-@router.get("/states/map-ids", response_model=page_model(StateMap), summary="State id to world-atlas feature id")
+@router.get("/states/map-ids", responses=table_responses(StateMap), summary="State id to world-atlas feature id")
 def state_map_ids(fmt: Format = Depends(wanted_format), backend: Backend = Depends(get_backend)) -> Response:
     """ISO3 state id ↔ M49 code ↔ ``world-atlas`` feature id (M49 as a zero-padded 3-digit string).
 
@@ -113,13 +123,13 @@ def _state(backend: Backend, state: str) -> pl.DataFrame:
     return row
 
 
-@router.get("/states/{state}", response_model=page_model(State), summary="One state")
+@router.get("/states/{state}", responses=table_responses(State), summary="One state")
 def state(state: StateCode, fmt: Format = Depends(wanted_format), backend: Backend = Depends(get_backend)) -> Response:
     """One state of the registry (404 when unknown)."""
     return table_response(_state(backend, state), fmt, filename=f"state-{state.upper()}")
 
 
-@router.get("/states/{state}/votes", response_model=page_model(Vote), summary="A state's votes")
+@router.get("/states/{state}/votes", responses=table_responses(Vote), summary="A state's votes")
 def state_votes(
     state: StateCode,
     filters: RecordFilters = Depends(record_filters),
