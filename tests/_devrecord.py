@@ -163,9 +163,9 @@ class DevRecord:
         if year is not None:
             df = df.filter(pl.col("year") == year)
         if start is not None:
-            df = df.filter(pl.col("date") >= pl.lit(start).cast(pl.Date))
+            df = df.filter(pl.col("date") >= pl.lit(date.fromisoformat(str(start))))
         if end is not None:
-            df = df.filter(pl.col("date") <= pl.lit(end).cast(pl.Date))
+            df = df.filter(pl.col("date") <= pl.lit(date.fromisoformat(str(end))))
         if issue is not None:
             df = df.filter(pl.col(f"issue_{issue}"))
         if resolution is not None:
