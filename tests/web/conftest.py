@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _webfixtures import app, client, live_server, served_record
 
+from _webfixtures import app, client, live_server, served_record
 from polycentric.web import static_dir
 
 __all__ = ["app", "artifacts", "browser", "client", "live_server", "page", "served_record"]

@@ -132,7 +132,7 @@ def create_app(home: str | Path | None = None, *, record: Any = None) -> FastAPI
         return _error(exc.status_code, "HTTPError", str(exc.detail))
 
     @app.get("/api/health", tags=["meta"], summary="Liveness probe")
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         """Always ``{"status": "ok"}`` while the server runs (does not open the record)."""
         return {"status": "ok", "version": __version__}
 

@@ -62,7 +62,9 @@ SEARCHERS = [_states, _roll_calls]
 
 @router.get("/search", responses=table_responses(Hit), summary="Search states, groups and roll calls")
 def search(
-    q: str = Query(..., min_length=1, max_length=200, description="Text: a state code or name, a group, a symbol, a title."),
+    q: str = Query(
+        ..., min_length=1, max_length=200, description="Text: a state code or name, a group, a symbol, a title."
+    ),
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
