@@ -18,8 +18,8 @@ Run::
 
     .venv/bin/python benchmarks/load.py --duration 30 --clients 50
 
-``--home DIR`` serves that record (default: ``$POLYCENTRIC_HOME``); ``--dev-record`` serves the
-test stand-in built from ../shared/data (used before the record layer existed).
+``--home DIR`` serves the record there; without it a record is built first from the local
+source files (``../shared/data``) into a temporary folder, as ``polycentric build`` does offline.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def serve(port: int, home: str | None, dev_record: bool) -> None:
     if dev_record:
         sys.path.insert(0, str(ROOT / "tests"))
         from _devrecord import DevRecord
+
         from polycentric.config import local_data_dir
 
         record = DevRecord(local_data_dir())
@@ -212,20 +214,21 @@ def main() -> None:
     ap.add_argument("--baseline-duration", type=float, default=10.0, help="seconds of the /api/health phase")
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--home", default=None)
-    ap.add_argument("--dev-record", action="store_true")
     ap.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     args = ap.parse_args()
     if args.serve:
-        serve(args.serve, args.home, args.dev_record)
+        serve(args.serve, args.home)
         return
+    home = args.home
+    if home is None:
+        from polycentric.record.build import build_record
+
+        home = tempfile.mkdtemp(prefix="polycentric-load-")
+        print(build_record(home=home, offline=True).message, file=sys.stderr)
 
     port = _free_port()
-    cmd = [sys.executable, __file__, "--serve", str(port)]
-    if args.home:
-        cmd += ["--home", args.home]
-    if args.dev_record:
-        cmd.append("--dev-record")
+    cmd = [sys.executable, __file__, "--serve", str(port), "--home", home]
     proc = subprocess.Popen(cmd, env=os.environ.copy())
     base = f"http://127.0.0.1:{port}"
     try:

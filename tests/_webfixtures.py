@@ -20,14 +20,9 @@ from polycentric.api import create_app
 
 
 @pytest.fixture(scope="session")
-def served_record(request: pytest.FixtureRequest, shared_data: Any) -> Any:
-    """The record the web tests serve: the suite's ``record`` fixture once it exists."""
-    try:
-        return request.getfixturevalue("record")
-    except pytest.FixtureLookupError:  # until the record layer lands on main
-        from _devrecord import DevRecord
-
-        return DevRecord(shared_data)
+def served_record(record: Any) -> Any:
+    """The record the web tests serve: the suite's ``record`` fixture (built once from ../shared/data)."""
+    return record
 
 
 @pytest.fixture(scope="session")

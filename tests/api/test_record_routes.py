@@ -121,3 +121,19 @@ def test_openapi_schema_lists_routes(client: TestClient) -> None:
     schema = client.get("/api/openapi.json").json()
     for path in ("/api/rollcalls", "/api/votes", "/api/states/{state}", "/api/rollcalls/{rollcall_id}/votes"):
         assert path in schema["paths"]
+
+
+def test_state_codes_and_names_resolve(client: TestClient) -> None:
+    for alias in ("SUN", "Russia", "643"):
+        r = client.get(f"/api/states/{alias}")
+        assert r.status_code == 200, alias
+        assert r.json()["data"][0]["state"] == "RUS"
+
+
+def test_search_ranks_exact_hits_first(client: TestClient) -> None:
+    hits = client.get("/api/search", params={"q": "R/68/262"}).json()["data"]
+    assert hits[0]["kind"] == "rollcall" and "A/RES/68/262" in hits[0]["label"]
+    hits = client.get("/api/search", params={"q": "india"}).json()["data"]
+    assert hits[0] == {"kind": "state", "id": "IND", "label": "India (IND)", "rank": 0}
+    csv_text = client.get("/api/search", params={"q": "ukraine", "format": "csv"}).text
+    assert csv_text.splitlines()[0] == "kind,id,label,rank"

@@ -47,14 +47,12 @@ class Backend:
 
     def version(self) -> str:
         """The record's version: changes whenever the record's content changes."""
-        rec = self.record
-        for attr in ("version", "fingerprint"):
-            value = getattr(rec, attr, None)
-            if callable(value):
-                value = value()
-            if value is not None:
-                return str(value)
-        return hashlib.sha256(f"{id(rec)}-{self._started}".encode()).hexdigest()[:16]
+        if "version" not in self._cache:
+            rec = self.record
+            path = getattr(rec, "path", None)  # the record's immutable version folder (atomic swaps)
+            basis = f"{path}" if path is not None else f"{id(rec)}-{self._started}"
+            self._cache["version"] = hashlib.sha256(basis.encode()).hexdigest()[:16]
+        return str(self._cache["version"])
 
     def memo(self, key: str, make: Any) -> Any:
         """Compute ``make()`` once per key (fitted models shared by requests)."""

@@ -28,13 +28,17 @@ Issue.__doc__ = "Voeten's six issue codes: " + ", ".join(f"{k} ({v})" for k, v i
 Kind = enum.Enum("Kind", {k: k for k in KINDS}, type=str)  # type: ignore[misc]
 Body = enum.Enum("Body", {k: k for k in BODIES}, type=str)  # type: ignore[misc]
 
-STATE_PATTERN = r"^[A-Za-z]{3}$"
+STATE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 .,'()\-]{0,59}$"
 SESSION_PATTERN = r"^((ES|S)-)?[0-9]{1,3}$"
 SYMBOL_PATTERN = r"^[A-Za-z0-9/.\-() ]{1,60}$"
 
 StateCode = Annotated[
     str,
-    Path(pattern=STATE_PATTERN, description="State id (ISO3-like, e.g. RUS, USA; DDR, YUG for states that ended)."),
+    Path(
+        pattern=STATE_PATTERN,
+        description="State id (ISO3-like: RUS, USA; DDR, YUG for states that ended), or any code or name "
+        "the state registry resolves (SUN, 643, Russia).",
+    ),
 ]
 
 

@@ -24,6 +24,7 @@ from polycentric.api.tables import (
 )
 from polycentric.errors import RecordError, UnknownStateError
 from polycentric.record.schema import ROLL_CALLS, STATES, VOTES_VIEW
+from polycentric.registry.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["record"])
 
@@ -116,8 +117,9 @@ def state_map_ids(fmt: Format = Depends(wanted_format), backend: Backend = Depen
 
 
 def _state(backend: Backend, state: str) -> pl.DataFrame:
-    df = backend.record.states()
-    row = df.filter(pl.col("state") == state.upper())
+    """The registry row of the state a code or name resolves to (``resolve_state``)."""
+    sid = resolve_state(state)
+    row = backend.record.states().filter(pl.col("state") == sid)
     if row.height == 0:
         raise UnknownStateError(f"unknown state {state!r}: see /api/states for the ids")
     return row
@@ -126,7 +128,8 @@ def _state(backend: Backend, state: str) -> pl.DataFrame:
 @router.get("/states/{state}", responses=table_responses(State), summary="One state")
 def state(state: StateCode, fmt: Format = Depends(wanted_format), backend: Backend = Depends(get_backend)) -> Response:
     """One state of the registry (404 when unknown)."""
-    return table_response(_state(backend, state), fmt, filename=f"state-{state.upper()}")
+    row = _state(backend, state)
+    return table_response(row, fmt, filename=f"state-{row['state'][0]}")
 
 
 @router.get("/states/{state}/votes", responses=table_responses(Vote), summary="A state's votes")
@@ -138,6 +141,6 @@ def state_votes(
     backend: Backend = Depends(get_backend),
 ) -> Response:
     """A state's votes (``Record.votes(state=...)``), with the record filters."""
-    _state(backend, state)
-    df = backend.record.votes(state=state.upper(), **filters.kwargs())
-    return table_response(df, fmt, page, filename=f"votes-{state.upper()}")
+    sid = _state(backend, state)["state"][0]
+    df = backend.record.votes(state=sid, **filters.kwargs())
+    return table_response(df, fmt, page, filename=f"votes-{sid}")

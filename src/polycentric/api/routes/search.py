@@ -15,6 +15,9 @@ from fastapi.responses import Response
 
 from polycentric.api.backend import Backend, get_backend
 from polycentric.api.tables import Format, Paging, paging, row_model, table_response, table_responses, wanted_format
+from polycentric.errors import UnknownStateError
+from polycentric.registry.states import resolve_state
+from polycentric.sources.common import normalise_symbol
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -24,25 +27,28 @@ _HITS = {"kind": pl.String(), "id": pl.String(), "label": pl.String(), "rank": p
 
 
 def _states(backend: Backend, q: str) -> pl.DataFrame:
+    """The state ``q`` resolves to (any code or name, ``resolve_state``), then states whose name contains it."""
+    try:
+        exact = resolve_state(q)
+    except UnknownStateError:
+        exact = None
     states = backend.record.states()
-    text = q.lower()
-    hits = states.filter(
-        (pl.col("state") == q.upper())
-        | (pl.col("iso2").fill_null("") == q.upper())
-        | pl.col("name").str.to_lowercase().str.contains(text, literal=True)
-    )
+    is_exact = pl.col("state") == exact if exact is not None else pl.lit(False)
+    hits = states.filter(is_exact | pl.col("name").str.to_lowercase().str.contains(q.lower(), literal=True))
     return hits.select(
         kind=pl.lit("state"),
         id=pl.col("state"),
         label=pl.format("{} ({})", pl.col("name"), pl.col("state")),
-        rank=pl.when(pl.col("state") == q.upper()).then(0).otherwise(1).cast(pl.Int64),
-    )
+        rank=pl.when(is_exact).then(0).otherwise(1).cast(pl.Int64),
+    ).sort("rank", "label")
 
 
 def _roll_calls(backend: Backend, q: str) -> pl.DataFrame:
-    rc = backend.record.roll_calls(search=q, body=None)
-    rc = rc.sort(["date", "rollcall_id"], descending=True)
-    symbol = q.upper().replace("R/", "A/RES/", 1) if q.upper().startswith("R/") else q.upper()
+    """Roll calls on the resolution ``q`` names (any spelling), then those whose text contains ``q``."""
+    exact = backend.record.roll_calls(resolution=q, body=None)
+    text = backend.record.roll_calls(search=q, body=None).sort(["date", "rollcall_id"], descending=True)
+    rc = pl.concat([exact, text]).unique("rollcall_id", keep="first", maintain_order=True)
+    symbol = normalise_symbol(q)
     return rc.select(
         kind=pl.lit("rollcall"),
         id=pl.col("rollcall_id").cast(pl.String),
