@@ -6,9 +6,17 @@ Dependency rule: a thin shell; logic lives in the library (``polycentric.api``,
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
+
+from polycentric.errors import ConfigurationError
+
+report_app = typer.Typer(help="Write a self-contained HTML brief (opens without a server).", no_args_is_help=True)
+
+OutOption = Annotated[Optional[Path], typer.Option("--out", "-o", help="HTML file to write (default: a name in .).")]
 
 
 def serve(
@@ -24,6 +32,57 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 
+def _years(spec: str | None) -> tuple[int, int] | None:
+    if spec is None:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–:]\s*(\d{4}))?\s*", spec)
+    if not m:
+        raise ConfigurationError(f"--years {spec!r}: expected YYYY or YYYY-YYYY")
+    start, end = int(m.group(1)), int(m.group(2) or m.group(1))
+    if end < start:
+        raise ConfigurationError(f"--years {spec!r}: the end comes before the start")
+    return start, end
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+
+
+def _write(html: str, out: Path | None, default: str) -> None:
+    from polycentric.report import write_brief
+
+    path = write_brief(html, out if out is not None else Path(default))
+    typer.echo(str(path))
+
+
+@report_app.command("rollcall")
+def report_rollcall(
+    symbol: Annotated[str, typer.Argument(help="Resolution symbol, e.g. A/RES/ES-11/1 or R/68/262.")],
+    out: OutOption = None,
+) -> None:
+    """A brief on the vote on one resolution: tally, states by vote, group breakdown."""
+    import polycentric
+    from polycentric.report import rollcall_brief
+
+    _write(rollcall_brief(polycentric.open(), symbol), out, f"report-rollcall-{_slug(symbol)}.html")
+
+
+@report_app.command("state")
+def report_state(
+    state: Annotated[str, typer.Argument(help="State code or name, e.g. RUS.")],
+    years: Annotated[Optional[str], typer.Option("--years", help="Years, e.g. 2014-2023.")] = None,
+    out: OutOption = None,
+) -> None:
+    """A brief on one state's votes (and alignment and ideal points where available)."""
+    import polycentric
+    from polycentric.report import state_brief
+
+    span = _years(years)
+    suffix = f"-{span[0]}-{span[1]}" if span else ""
+    _write(state_brief(polycentric.open(), state, years=span), out, f"report-state-{_slug(state)}{suffix}.html")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.command("serve")(serve)
+    app.add_typer(report_app, name="report")
