@@ -141,10 +141,12 @@ def create_app(home: str | Path | None = None, *, record: Any = None) -> FastAPI
         """The record's version (used in ETags), polycentric's version and how to cite the data."""
         return {"record_version": backend.version(), "polycentric_version": __version__, "citation": CITATION}
 
+    from polycentric.api.routes import groups as group_routes
     from polycentric.api.routes import record as record_routes
     from polycentric.api.routes import search as search_routes
 
     app.include_router(record_routes.router)
+    app.include_router(group_routes.router)
     app.include_router(search_routes.router)
 
     static = _static_dir()

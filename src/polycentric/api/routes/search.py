@@ -15,7 +15,8 @@ from fastapi.responses import Response
 
 from polycentric.api.backend import Backend, get_backend
 from polycentric.api.tables import Format, Paging, paging, row_model, table_response, table_responses, wanted_format
-from polycentric.errors import UnknownStateError
+from polycentric.errors import UnknownGroupError, UnknownStateError
+from polycentric.registry import groups as groups_registry
 from polycentric.registry.states import resolve_state
 from polycentric.sources.common import normalise_symbol
 
@@ -62,7 +63,25 @@ def _roll_calls(backend: Backend, q: str) -> pl.DataFrame:
     )
 
 
-SEARCHERS = [_states, _roll_calls]
+def _groups(backend: Backend, q: str) -> pl.DataFrame:
+    """The group ``q`` names (id, alias or name, ``get_group``), then groups whose name or aliases contain it."""
+    try:
+        exact: str | None = groups_registry.get_group(q, home=backend.home).id
+    except UnknownGroupError:
+        exact = None
+    table = groups_registry.list_groups(home=backend.home)
+    is_exact = pl.col("id") == exact if exact is not None else pl.lit(False)
+    text = pl.concat_str([pl.col("id"), pl.col("name"), pl.col("aliases").fill_null("")], separator=" ")
+    hits = table.filter(is_exact | text.str.to_lowercase().str.contains(q.lower(), literal=True))
+    return hits.select(
+        kind=pl.lit("group"),
+        id=pl.col("id"),
+        label=pl.format("{} ({})", pl.col("name"), pl.col("id")),
+        rank=pl.when(is_exact).then(0).otherwise(2).cast(pl.Int64),
+    )
+
+
+SEARCHERS = [_states, _groups, _roll_calls]
 """Functions (backend, q) -> hits; each area adds its own."""
 
 
