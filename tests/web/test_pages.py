@@ -96,3 +96,48 @@ def test_unknown_state_shows_message(page: Any, live_server: str) -> None:
     page.goto(f"{live_server}/#/state?id=ZZZ")
     page.wait_for_selector("#app[data-ready=true]")
     assert "ZZZ" in page.locator("#app .error").inner_text()
+
+
+def test_rollcall_group_breakdown(page: Any, live_server: str, served_record: Any) -> None:
+    from polycentric.registry.groups import get_group
+
+    _open(page, f"{live_server}/#/rollcall?symbol=A/RES/ES-11/1")
+    votes = served_record.votes(resolution="A/RES/ES-11/1")
+    by_state = dict(zip(votes["state"].to_list(), votes["vote"].to_list(), strict=True))
+    for gid in ("EU", "NAM", "AU"):
+        members = get_group(gid).states(dt.date(2022, 3, 2))
+        expected = Counter(by_state[s] for s in members if s in by_state)
+        row = page.locator(f"table.group-breakdown tr[data-group={gid}]")
+        shown = {code: int(row.locator(f"td[data-vote={code}]").inner_text()) for code in "YNAX"}
+        assert shown == {code: expected.get(code, 0) for code in "YNAX"}, gid
+    eu = page.locator("table.group-breakdown tr[data-group=EU] td[data-vote=Y]").inner_text()
+    assert eu == "27"
+
+
+def test_group_page_map_follows_year(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.registry.groups import get_group
+
+    _open(page, f"{live_server}/#/group?id=NAM&year=2022")
+    fig = page.locator("figure[data-chart=NAM-membership-map]")
+    assert fig.get_attribute("data-year") == "2022"
+    shown = _map_values(page)
+    expected = get_group("NAM").members(dt.date(2022, 7, 1), ["member", "observer"])
+    expected_map = dict(zip(expected["state"].to_list(), expected["status"].to_list(), strict=True))
+    on_map = set(served_record.states().drop_nulls("m49")["state"].to_list())
+    assert shown == {s: v for s, v in expected_map.items() if s in on_map}
+    # states the registry cannot place (e.g. Palestine, not a UN member state) are named below the map
+    off_map = sorted(set(expected_map) - on_map)
+    note = page.locator("figure[data-chart=NAM-membership-map] .unmapped")
+    for state in off_map:
+        assert state in note.inner_text()
+    page.screenshot(path=str(artifacts / "group-NAM-2022.png"), full_page=True)
+    page.locator("input.year-slider").fill("1975")
+    page.wait_for_function("() => document.querySelector('figure[data-chart=NAM-membership-map]').dataset.year === '1975'")
+    assert "year=1975" in page.url  # the view state is kept in the shareable URL
+    members_1975 = set(get_group("NAM").states(dt.date(1975, 7, 1)))
+    shown_1975 = {s for s, v in _map_values(page).items() if v == "member"}
+    note = page.locator("figure[data-chart=NAM-membership-map] .unmapped").inner_text()
+    off_map = {s for s in members_1975 if f"({s})" in note}  # states that ended: no shape in world-atlas
+    assert off_map == {"YMD", "YUG"}
+    assert shown_1975 == members_1975 - off_map
+    assert page.js_errors == []

@@ -126,7 +126,7 @@ export async function drawMap(container, values, opts = {}) {
     const note = document.createElement("p");
     note.className = "note unmapped";
     note.textContent = `Not on the map (no shape for today's borders): ${unmapped
-      .map((s) => `${s.name} ${VOTE_NAMES[values.get(s.state)] || values.get(s.state)}`)
+      .map((s) => `${s.name === s.state ? s.state : `${s.name} (${s.state})`}: ${VOTE_NAMES[values.get(s.state)] || values.get(s.state)}`)
       .join(", ")}.`;
     container.append(note);
   }

@@ -8,6 +8,8 @@ export async function render() {
     ["rollcall", { symbol: "A/RES/68/262" }, "A/RES/68/262 — territorial integrity of Ukraine (27 March 2014)"],
     ["state", { id: "RUS", from: 2014, to: 2023 }, "Russian Federation, 2014–2023"],
     ["state", { id: "IND" }, "India"],
+    ["group", { id: "NAM", year: 2022 }, "Non-Aligned Movement, 2022"],
+    ["group", { id: "BRICS" }, "BRICS and its enlargements"],
   ];
   return el(
     "section",

@@ -98,3 +98,30 @@ def group_history(
     """Every membership spell of the group (``Group.history``): who joined and left when, with sources."""
     g = registry.get_group(group, home=backend.home)
     return table_response(g.history(), fmt, page, filename=f"group-{g.id}-history")
+
+
+Yearly = row_model("GroupMemberOnDate", {"date": dt.date, "state": str, "status": str})
+
+
+@router.get(
+    "/groups/{group}/members-by-year",
+    responses=table_responses(Yearly),
+    summary="A group's states on 1 July of each year",
+)
+def group_members_by_year(
+    group: GroupId,
+    start: int = Query(1946, ge=1900, le=2100, description="First year."),
+    end: Optional[int] = Query(None, ge=1900, le=2100, description="Last year (default this year)."),
+    status: Optional[list[Status]] = Query(  # type: ignore[valid-type]
+        None, description="Statuses to list (repeatable); default member and observer."
+    ),
+    page: Paging = Depends(paging),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """Membership over time (``members_on`` at 1 July of each year): one row per (date, state)."""
+    last = end if end is not None else dt.date.today().year
+    dates = [dt.date(y, 7, 1) for y in range(start, last + 1)]
+    statuses = [s.value for s in status] if status else ["member", "observer"]
+    df = registry.members_on(group, dates, statuses=statuses, home=backend.home)
+    return table_response(df, fmt, page, filename=f"group-{group}-by-year")
