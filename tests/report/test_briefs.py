@@ -102,3 +102,20 @@ def test_cli_writes_reports(served_record: Any, tmp_path: Path, monkeypatch: pyt
     assert (tmp_path / "report-state-RUS-2014-2023.html").is_file()
     assert main(["--home", str(served_record.home), "report", "state", "RUS", "--years", "2023-2014"]) == 2
     assert main(["--home", str(served_record.home), "report", "state", "ZZZZ"]) != 0
+
+
+def test_group_brief_members_on_date(served_record: Any, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from polycentric.registry.groups import get_group
+    from polycentric.report import group_brief
+
+    html = group_brief(served_record, "NAM", date=dt.date(2022, 3, 2))
+    rows = _parse(html).tables["members"][1:]
+    expected = get_group("NAM").members(dt.date(2022, 3, 2), ["member", "observer"])
+    assert sorted(r[0] for r in rows) == sorted(expected["state"].to_list())
+    assert sum(r[2] == "member" for r in rows) == len(get_group("NAM").states(dt.date(2022, 3, 2)))
+    out = tmp_path / "nam.html"
+    assert main(["--home", str(served_record.home), "report", "group", "NAM", "--out", str(out)]) == 0
+    assert "Non-Aligned Movement" in out.read_text(encoding="utf-8")
+    assert main(["--home", str(served_record.home), "report", "group", "NOPE", "--out", str(out)]) != 0

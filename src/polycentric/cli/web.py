@@ -82,6 +82,25 @@ def report_state(
     _write(state_brief(polycentric.open(), state, years=span), out, f"report-state-{_slug(state)}{suffix}.html")
 
 
+@report_app.command("group")
+def report_group(
+    group: Annotated[str, typer.Argument(help="Group id, alias or name, e.g. NAM.")],
+    date: Annotated[Optional[str], typer.Option("--date", help="Day of the member list (YYYY-MM-DD).")] = None,
+    out: OutOption = None,
+) -> None:
+    """A brief on one group: membership over time, members on a date, sources."""
+    import datetime as dt
+
+    import polycentric
+    from polycentric.report import group_brief
+
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError as exc:
+        raise ConfigurationError(f"--date {date!r}: expected YYYY-MM-DD") from exc
+    _write(group_brief(polycentric.open(), group, date=day), out, f"report-group-{_slug(group)}.html")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.command("serve")(serve)

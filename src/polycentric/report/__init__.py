@@ -8,6 +8,6 @@ Dependency rule: may import any library package; no shell imports it except cli/
 
 from __future__ import annotations
 
-from polycentric.report.briefs import rollcall_brief, state_brief, write_brief
+from polycentric.report.briefs import group_brief, rollcall_brief, state_brief, write_brief
 
-__all__ = ["rollcall_brief", "state_brief", "write_brief"]
+__all__ = ["group_brief", "rollcall_brief", "state_brief", "write_brief"]

@@ -23,7 +23,7 @@ from polycentric.errors import RecordError
 from polycentric.registry.states import resolve_state
 from polycentric.report import charts
 
-__all__ = ["Section", "render_brief", "rollcall_brief", "state_brief", "write_brief"]
+__all__ = ["Section", "group_brief", "render_brief", "rollcall_brief", "state_brief", "write_brief"]
 
 VOTE_ORDER = ("Y", "N", "A", "X")
 VOTE_NOTE = (
@@ -231,6 +231,54 @@ def state_brief(record: Any, state: str, *, years: tuple[int, int] | None = None
         sections=sections,
         method=[VOTE_NOTE],
         command=f"polycentric report state {sid}" + (f" --years {years[0]}-{years[1]}" if years else ""),
+    )
+
+
+def group_brief(record: Any, group: str, *, date: dt.date | None = None) -> str:
+    """A brief on one group: its size over time, its members and observers on ``date``, its sources.
+
+    Parameters
+    ----------
+    record
+        An opened record (for the citation block and the record version).
+    group
+        A group id, alias or name (``NAM``, ``G-77``, ``European Union``).
+    date
+        The day the member list is given for (default today).
+    """
+    from polycentric.registry import groups as registry
+
+    g = registry.get_group(group)
+    day = date or dt.date.today()
+    years = list(range(1946, day.year + 1))
+    yearly = registry.members_on(g, [dt.date(y, 7, 1) for y in years], statuses=["member", "observer"])
+    size = yearly.group_by("date", "status").len()
+    series = {}
+    for status in ("member", "observer"):
+        counts = dict(size.filter(pl.col("status") == status).select(pl.col("date").dt.year(), "len").iter_rows())
+        series[f"{status}s"] = (years, [counts.get(y, 0) for y in years])
+    chart = charts.line_chart(series, f"{g.name}: states on 1 July of each year", "states")
+    members = g.members(day, ["member", "observer"]).select("state", "state_name", "status", "joined", "left", "source")
+    sources = registry.builtin_sources().filter(pl.col("key").is_in(list(g.sources)))
+    sections = [
+        Section("size", "Membership over time", [{"kind": "svg", "svg": chart, "caption": "Members and observers."}]),
+        Section(
+            "members",
+            f"Members and observers on {day}",
+            [table_block(members, id="members", note=f"{members.height} states.")],
+        ),
+        Section("sources", "Sources of the membership data", [table_block(sources, id="sources")]),
+    ]
+    return render_brief(
+        record,
+        title=f"{g.name} ({g.id})",
+        subtitle=f"{g.kind}; {g.description}",
+        sections=sections,
+        method=[
+            "Membership is evaluated on each date from dated spells (joined, left) in polycentric's group "
+            "registry; spells marked uncertain are included and flagged in the registry's files.",
+        ],
+        command=f"polycentric report group {g.id}" + (f" --date {date}" if date else ""),
     )
 
 
