@@ -48,22 +48,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(port: int, home: str | None, dev_record: bool) -> None:
+def serve(port: int, home: str | None) -> None:
     """Child process: serve the app with uvicorn until killed."""
     import uvicorn
 
     from polycentric.api import create_app
 
-    record = None
-    if dev_record:
-        sys.path.insert(0, str(ROOT / "tests"))
-        from _devrecord import DevRecord
-
-        from polycentric.config import local_data_dir
-
-        record = DevRecord(local_data_dir())
-    app = create_app(home=home, record=record)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+    uvicorn.run(create_app(home=home), host="127.0.0.1", port=port, log_level="error", access_log=False)
 
 
 def typical_paths(client: httpx.Client) -> list[str]:
