@@ -79,9 +79,9 @@ def typical_paths(client: httpx.Client) -> list[str]:
     optional = {
         "/api/groups": "/api/groups",
         "/api/groups/{group}/members": "/api/groups/NAM/members?date=2022-03-02",
-        "/api/cohesion": "/api/cohesion?groups=NAM,EU&years=2010-2022",
+        "/api/cohesion": "/api/cohesion?groups=NAM,EU&start=2010&end=2022",
         "/api/rollcalls/{rollcall_id}/groups": f"/api/rollcalls/{rid}/groups",
-        "/api/alignment": "/api/alignment?states=IND&years=2010-2022",
+        "/api/alignment": "/api/alignment?states=IND&start=2010&end=2022",
     }
     paths += [p for key, p in optional.items() if key in schema]
     for p in paths:  # every path must answer 200 before we time it
