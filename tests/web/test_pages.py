@@ -141,3 +141,24 @@ def test_group_page_map_follows_year(page: Any, live_server: str, served_record:
     assert off_map == {"YMD", "YUG"}
     assert shown_1975 == members_1975 - off_map
     assert page.js_errors == []
+
+
+def test_measure_charts_render(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.measures import alignment, cohesion
+
+    _open(page, f"{live_server}/#/state?id=IND&from=2010&to=2020")
+    fig = page.locator("figure[data-chart=IND-alignment]")
+    votes = served_record.votes(start=dt.date(2010, 1, 1), end=dt.date(2020, 12, 31))
+    expected = alignment(votes, years=(2010, 2020), states=["IND"]).drop_nulls("value")
+    expected = expected.filter(expected["reference"] != "IND")
+    assert fig.get_attribute("data-points") == str(expected.height)
+    assert int(fig.get_attribute("data-series") or 0) == expected["reference"].n_unique() == 6
+    assert fig.locator("svg path").count() >= 6  # one line per reference
+    page.screenshot(path=str(artifacts / "state-IND-alignment.png"), full_page=True)
+    _open(page, f"{live_server}/#/group?id=NAM&compare=EU,G77")
+    fig = page.locator("figure[data-chart=NAM-cohesion]")
+    all_votes = served_record.votes()
+    expected_c = cohesion(all_votes, ["NAM", "EU", "G77"], years=(1946, dt.date.today().year)).drop_nulls("value")
+    assert fig.get_attribute("data-points") == str(expected_c.height)
+    assert fig.get_attribute("data-series") == "3"
+    assert page.js_errors == []

@@ -94,7 +94,7 @@ export async function render(params) {
       ),
     ),
   );
-  const sections = await groupSections(g);
+  const sections = await groupSections(g, params);
   return el(
     "section",
     { class: "group", "data-title": g.name, "data-group": g.id },
