@@ -132,7 +132,9 @@ def test_group_page_map_follows_year(page: Any, live_server: str, served_record:
         assert state in note.inner_text()
     page.screenshot(path=str(artifacts / "group-NAM-2022.png"), full_page=True)
     page.locator("input.year-slider").fill("1975")
-    page.wait_for_function("() => document.querySelector('figure[data-chart=NAM-membership-map]').dataset.year === '1975'")
+    page.wait_for_function(
+        "() => document.querySelector('figure[data-chart=NAM-membership-map]').dataset.year === '1975'"
+    )
     assert "year=1975" in page.url  # the view state is kept in the shareable URL
     members_1975 = set(get_group("NAM").states(dt.date(1975, 7, 1)))
     shown_1975 = {s for s, v in _map_values(page).items() if v == "member"}
