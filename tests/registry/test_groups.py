@@ -161,14 +161,100 @@ def test_nam_member_years_follow_cow_before_2014(shared_data: Path) -> None:
 
 
 def test_g77_current_list_matches_the_sources(shared_data: Path) -> None:
-    sna = pl.read_csv(shared_data / "groups" / "g77_sna_team16_2024.csv", infer_schema_length=0)
-    sna = set(sna.filter(pl.col(sna.columns[1]) == "1")[sna.columns[0]].to_list())
+    sna_table = pl.read_csv(shared_data / "groups" / "g77_sna_team16_2024.csv", infer_schema_length=0)
+    sna = set(sna_table.filter(pl.col(sna_table.columns[1]) == "1")[sna_table.columns[0]].to_list())
     ours = set(G.get_group("G77").states("2025-06-30"))
     assert len(sna) == 133
     assert ours - sna == {"PSE", "BIH"}  # Palestine (internacia) and the unresolved Bosnia (flagged uncertain)
     assert sna <= ours
     assert G.get_group("G77").members("2025-06-30", include_uncertain=True).filter(
         pl.col("state") == "BIH")["uncertain"].to_list() == [True]
+
+
+# ---------------------------------------------------------------------------- like-minded initiatives
+
+DATA_README = Path(G.__file__).parent / "data" / "groups" / "README.md"
+
+
+def _readme_initiative_table() -> dict[str, tuple[int, int]]:
+    """group -> (listed, flagged) from the data README's initiatives table."""
+    text = DATA_README.read_text(encoding="utf-8")
+    section = text.split("## Like-minded initiatives", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0] in {"PARIS_CALL", "IHL_CALL", "IPID"}:
+            rows[cells[0]] = (int(cells[2]), int(cells[3]))
+    return rows
+
+
+def test_readme_counts_of_listed_initiative_supporters_match_the_data() -> None:
+    table = _readme_initiative_table()
+    assert set(table) == {"PARIS_CALL", "IHL_CALL", "IPID"}
+    for gid, (listed, flagged) in table.items():
+        spells = G.get_group(gid).membership
+        assert spells["state"].n_unique() == listed, gid
+        assert spells.filter(pl.col("uncertain"))["state"].n_unique() == flagged, gid
+        assert set(spells["status"].to_list()) == {"member"}, gid
+
+
+@pytest.mark.parametrize(
+    ("gid", "day", "official"),
+    [  # official counts of state supporters on a day, from the sources cited in sources.csv
+        ("PARIS_CALL", "2018-11-12", 51), ("PARIS_CALL", "2021-11-11", 81),
+        ("IHL_CALL", "2021-10-31", 51),
+        ("IPID", "2019-09-26", 30), ("IPID", "2021-06-24", 43), ("IPID", "2022-11-14", 50),
+        ("IPID", "2023-11-13", 52), ("IPID", "2025-07-18", 56),
+    ],
+)
+def test_listed_initiative_supporters_never_exceed_the_official_count(gid: str, day: str, official: int) -> None:
+    assert 0 < len(G.get_group(gid).states(day)) <= official
+
+
+def test_paris_call_united_states_and_launch() -> None:
+    pc = G.get_group("PARIS_CALL")
+    assert not pc.is_member("USA", "2020-01-01")
+    assert not pc.is_member("USA", "2021-11-09")
+    assert pc.is_member("USA", "2021-11-10")
+    assert pc.is_member("USA", "2022-01-01")
+    assert pc.states("2018-11-11") == []  # nobody before the launch
+    certain = set(pc.members("2022-01-01", include_uncertain=False)["state"].to_list())
+    assert certain == {"FRA", "CAN", "USA"}
+    assert {"DEU", "JPN", "GBR"} <= set(pc.states("2019-01-01"))  # recalled supporters, flagged
+    assert not {"RUS", "CHN"} & set(pc.states("2025-01-01"))
+
+
+def test_ihl_call_endorsers() -> None:
+    ihl = G.get_group("IHL_CALL")
+    assert ihl.states("2019-09-25") == []
+    assert set(ihl.members("2019-09-26", include_uncertain=False)["state"].to_list()) == {"FRA", "DEU"}
+    endorsers = set(ihl.states("2021-10-31"))
+    assert {"ALB", "CIV", "MDV", "NZL", "URY", "MKD", "LIE"} <= endorsers
+    assert not {"USA", "GBR", "HUN", "LVA", "LTU"} & endorsers  # EU members absent from the 2021 list stay out
+
+
+def test_information_and_democracy_partnership_dated_signatories() -> None:
+    pid = G.get_group("IPID")
+    assert not pid.is_member("ARG", "2021-06-23") and pid.is_member("ARG", "2021-06-24")
+    assert not pid.is_member("USA", "2022-09-21") and pid.is_member("USA", "2022-09-22")
+    assert pid.is_member("URY", "2022-09-22")
+    assert not pid.is_member("BRA", "2023-08-30") and pid.is_member("BRA", "2023-08-31")
+    assert not pid.is_member("MDA", "2023-11-09") and pid.is_member("MDA", "2023-11-10")
+    joined_2022 = set(pid.states("2022-12-31")) - set(pid.states("2021-12-31"))
+    assert joined_2022 == {"USA", "URY", "IRL", "NER", "ALB"}
+    assert pid.members("2023-01-01").filter(pl.col("state") == "NER")["uncertain"].to_list() == [True]
+
+
+def test_g77_south_africa_romania_palau() -> None:
+    g77 = G.get_group("G77")
+    assert not g77.is_member("ZAF", "1990-01-01")
+    assert g77.is_member("ZAF", "1995-01-01")
+    assert g77.is_member("ROU", "2000-01-01") and not g77.is_member("ROU", "2007-01-01")
+    assert g77.is_member("PLW", "2003-06-30") and not g77.is_member("PLW", "2005-01-01")
+    hist = g77.history()
+    assert hist.filter(pl.col("state").is_in(["ZAF", "ROU", "PLW"]))["uncertain"].all()
+    # current lists unchanged by the former members
+    assert not {"ROU", "PLW"} & set(g77.states("2025-06-30"))
 
 
 # -------------------------------------------------------------------------------------------- lookup
