@@ -90,6 +90,9 @@ def register(app: typer.Typer) -> None:
         from polycentric.models.forecast import VoteForecaster
 
         text = text_file.read_text(encoding="utf-8") if text_file is not None else None
+        known_votes, day = _parse_known(known), _parse_date(date)  # bad input fails before the fit
+        if not (title or text or agenda or like):
+            raise InputFormatError("give --title, --text-file, --agenda or --like SYMBOL", field="title")
         votes, roll_calls, groups = load_record_frames()
         model = VoteForecaster().fit(votes, roll_calls, groups=groups)
         result = model.forecast(
@@ -97,9 +100,9 @@ def register(app: typer.Typer) -> None:
             text=text,
             agenda=agenda,
             like=like,
-            known=_parse_known(known),
+            known=known_votes,
             sponsors=[s.strip().upper() for s in sponsors.split(",") if s.strip()] if sponsors else None,
-            date=_parse_date(date),
+            date=day,
             majority=majority.value,
         )
         _emit_forecast(result, fmt.value, out)
