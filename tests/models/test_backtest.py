@@ -127,11 +127,18 @@ def test_real_backtest_two_sessions(real_backtest, record):
 # --------------------------------------------------------------------------- CLI
 
 
-@pytest.fixture()
-def simulated_record(monkeypatch):
+@pytest.fixture(scope="module")
+def simulated_fit():
     votes, roll_calls, truth = simulate(seed=4)
     groups = {s: ("G1" if i % 2 else "G2") for i, s in enumerate(truth["states"])}
+    return votes, roll_calls, truth, groups, VoteForecaster().fit(votes, roll_calls, groups=groups)
+
+
+@pytest.fixture()
+def simulated_record(monkeypatch, simulated_fit):
+    votes, roll_calls, truth, groups, model = simulated_fit
     monkeypatch.setattr("polycentric.cli.forecast.load_record_frames", lambda home=None: (votes, roll_calls, groups))
+    monkeypatch.setattr("polycentric.cli.forecast.fitted_forecaster", lambda home=None: model)
     return votes, roll_calls, truth, groups
 
 
@@ -140,8 +147,11 @@ def test_cli_forecast_csv_is_the_library_frame(simulated_record, capsys):
     code = main(["forecast", "--title", truth["titles"][2], "--known", "S01=N,S02=Y", "--format", "csv"])
     captured = capsys.readouterr()
     assert code == 0
-    model = VoteForecaster().fit(votes, roll_calls, groups=groups)
-    expected = model.forecast(truth["titles"][2], known={"S01": "N", "S02": "Y"})
+    expected = (
+        VoteForecaster()
+        .fit(votes, roll_calls, groups=groups)
+        .forecast(truth["titles"][2], known={"S01": "N", "S02": "Y"})
+    )
     assert captured.out == render(expected.to_frame(), "csv")
     assert captured.err.startswith("forecast for ") and "P(adopted)" in captured.err
     header = captured.out.splitlines()[0].split(",")
@@ -178,3 +188,21 @@ def test_cli_backtest_rows(simulated_record, capsys):
     )
     assert (out["accuracy"] > 0).all() and (out["accuracy"] <= 1).all()
     _ = dt  # dates are parsed by the CLI
+
+
+@pytest.mark.slow
+def test_cli_forecast_on_the_record_fits_once_then_uses_the_cache(record, capsys):
+    home = str(record.home)
+    args = ["--home", home, "forecast", "--like", "A/RES/77/229", "--known", "RUS=N", "--format", "csv"]
+    assert main(args) == 0
+    first = capsys.readouterr().out
+    caches = list((record.home / "cache").glob("forecaster-*.pkl"))
+    assert len(caches) == 1
+    stamp = caches[0].stat().st_mtime_ns
+    assert main(args) == 0
+    assert capsys.readouterr().out == first
+    assert caches[0].stat().st_mtime_ns == stamp  # loaded, not refitted
+    rows = pl.read_csv(first.encode())
+    assert rows.height == 193
+    russia = rows.filter(pl.col("state") == "RUS").row(0, named=True)
+    assert russia["p_no"] == 1.0 and russia["predicted"] == "N"

@@ -44,6 +44,30 @@ def load_record_frames(home: str | Path | None = None) -> tuple[pl.DataFrame, pl
     return record.votes(), record.roll_calls(), regional_groups()
 
 
+def fitted_forecaster(home: str | Path | None = None) -> Any:
+    """A :class:`VoteForecaster` fitted on the record, cached under ``<home>/cache`` per record version.
+
+    The first call fits (seconds); later calls on the same record version load the fit.
+    """
+    import polycentric
+    from polycentric.models.forecast import VoteForecaster, regional_groups
+
+    model = VoteForecaster()
+    record = polycentric.open(home)
+    cache = Path(record.home) / "cache" / f"forecaster-{Path(record.path).name}-{model.cache_key()}.pkl"
+    if cache.is_file():
+        try:
+            return VoteForecaster.load(cache)
+        except Exception:  # a stale or unreadable cache is refitted
+            pass
+    model.fit(record.votes(), record.roll_calls(), groups=regional_groups())
+    try:
+        model.save(cache)
+    except OSError:  # a read-only home: work without the cache
+        pass
+    return model
+
+
 def _parse_known(text: str | None) -> dict[str, str]:
     if not text:
         return {}
@@ -86,15 +110,15 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
         out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file.")] = None,
     ) -> None:
-        """Forecast every member's vote on a new draft: probabilities, tally, adoption, swing states."""
-        from polycentric.models.forecast import VoteForecaster
+        """Forecast every member's vote on a new draft: probabilities, tally, adoption, swing states.
 
+        The model is fitted on the first call and cached under the record's home for later calls.
+        """
         text = text_file.read_text(encoding="utf-8") if text_file is not None else None
         known_votes, day = _parse_known(known), _parse_date(date)  # bad input fails before the fit
         if not (title or text or agenda or like):
             raise InputFormatError("give --title, --text-file, --agenda or --like SYMBOL", field="title")
-        votes, roll_calls, groups = load_record_frames()
-        model = VoteForecaster().fit(votes, roll_calls, groups=groups)
+        model = fitted_forecaster()
         result = model.forecast(
             title,
             text=text,

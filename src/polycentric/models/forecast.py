@@ -58,11 +58,12 @@ conditional on voting.
 
 Tallies and adoption
 --------------------
-The tally of each category is a Poisson-binomial count (states independent
-given the forecast); its interval is the exact 5–95 % range by dynamic
-programming. Adoption: simple majority, ``Y > N`` among members present and
-voting; two-thirds, ``Y ≥ 2 N`` (Charter Art. 18). ``P(adopt)`` is exact under
-the same independence. A state's *pivotality* is the probability that its
+Votes are correlated through the unknown item, so the tally of each category
+is a mixture over the templates (posterior weights) of Poisson-binomial counts
+(states independent *given* a template); its interval is the exact 5–95 %
+range of that mixture, by dynamic programming. Adoption: simple majority, ``Y > N`` among members present and
+voting; two-thirds, ``Y ≥ 2 N`` (Charter Art. 18). ``P(adopt)`` is the same
+mixture. A state's *pivotality* is the probability that its
 switching between Y and N changes the outcome (Banzhaf-style, given the
 others' forecast), its *swing* score the entropy of its Y / A / N forecast,
 and its *break* probability the chance it votes other than its group's modal
@@ -90,8 +91,11 @@ Dependency rule: imports numpy, scipy, scikit-learn, polars,
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -100,7 +104,7 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from polycentric.errors import InputFormatError, InsufficientDataError, NotFittedError
+from polycentric.errors import InputFormatError, InsufficientDataError, ModelError, NotFittedError
 from polycentric.record.schema import ISSUES
 
 __all__ = ["REGIONAL_GROUPS", "VOTE_ORDER", "Forecast", "VoteForecaster", "forecast", "regional_groups"]
@@ -437,6 +441,33 @@ class VoteForecaster:
         self.n_dims = n_dims
         self.base_sessions = base_sessions
         self.calibration_sessions = calibration_sessions
+
+    # ------------------------------------------------------------------ persistence
+
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted forecaster to ``path`` (a pickle: load only files you wrote yourself)."""
+        self._check()
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(target)
+        return target
+
+    @staticmethod
+    def load(path: str | Path) -> VoteForecaster:
+        """Read a forecaster written by :meth:`save`."""
+        with Path(path).open("rb") as fh:
+            model = pickle.load(fh)
+        if not isinstance(model, VoteForecaster):
+            raise ModelError(f"{path} does not hold a VoteForecaster")
+        return model
+
+    def cache_key(self) -> str:
+        """A short hash of the hyper-parameters (with the record version, names a cached fit)."""
+        params = {k: v for k, v in sorted(vars(self).items()) if not k.endswith("_")}
+        return hashlib.sha1(repr(params).encode()).hexdigest()[:12]
 
     # ------------------------------------------------------------------ fitting
 
