@@ -67,6 +67,10 @@ tally_mae
 adoption_accuracy
     share of roll calls where ``P(adopt) > 0.5`` matches the recorded outcome
     (simple majority, ``Y > N``).
+tally_coverage
+    share of roll calls whose recorded Y count lies in the central 90 %
+    interval of the forecast Y count (for the model, the mixture over
+    templates; for the baselines, independent states).
 
 References
 ----------
@@ -300,7 +304,7 @@ def backtest(
     Returns one row per (session, protocol, method) plus pooled rows
     (``session == "pooled"``), with columns ``session, protocol, method,
     n_roll_calls, n_votes, accuracy, macro_f1, log_loss, calibration_error,
-    tally_mae, adoption_accuracy, f1_yes, f1_abstain, f1_no``. With
+    tally_mae, adoption_accuracy, tally_coverage, f1_yes, f1_abstain, f1_no``. With
     ``per_session=False`` only the pooled rows are returned.
     """
     if isinstance(sessions, str):
