@@ -225,7 +225,7 @@ class IdealPointModel:
         dims: Literal[1, 2] = 1,
         *,
         issue: str | None = None,
-        random_walk_sd: float | None = 0.2,
+        random_walk_sd: float | None = 0.35,
         initial_sd: float = 1.0,
         bridge: bool = True,
         reference: str = "USA",
@@ -234,7 +234,7 @@ class IdealPointModel:
         max_iter: int = 300,
         tol: float = 1e-3,
         cutpoint_sd: float = 5.0,
-        discrimination_sd: float = 2.5,
+        discrimination_sd: float = 0.3,
         random_state: int | None = None,
         init_noise: float = 0.0,
     ) -> None:
@@ -470,7 +470,7 @@ class IdealPointModel:
             theta = theta + self.init_noise * rng.standard_normal(theta.shape)
         chain = core.Chain.from_units(des.unit_state, des.unit_session)
         priors = core.Priors(cutpoint_sd=self.cutpoint_sd, discrimination_sd=self.discrimination_sd)
-        rw = 0.2 if self.random_walk_sd is None else float(self.random_walk_sd)
+        rw = 0.35 if self.random_walk_sd is None else float(self.random_walk_sd)
         qdiag, qoff = chain.precision(rw, self.initial_sd)
         for _ in range(3 if init is None else 1):
             beta, c, g = core.item_step(obs, core.terms(obs, theta, beta, c, g), theta, beta, c, g, tied, priors)
