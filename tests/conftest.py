@@ -16,3 +16,20 @@ def shared_data() -> Path:
     if path is None:
         pytest.fail("../shared/data not found: tests read the real datasets from there")
     return path
+
+
+@pytest.fixture(scope="session")
+def record(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A record built once from the shared data (unvotes triple, key-vote samples, SC vetoes)."""
+    from polycentric.record.store import ingest, open_record
+
+    home = tmp_path_factory.mktemp("record_home")
+    ingest(
+        [
+            shared_data / "unvotes_voeten_2024",
+            shared_data / "unga_undl_keyvotes_sample",
+            shared_data / "unsc_vetoes" / "unsc_vetoes_1946_sept2022.csv",
+        ],
+        home=home,
+    )
+    return open_record(home)

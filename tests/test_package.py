@@ -20,3 +20,15 @@ def test_cli_help_runs():
     out = subprocess.run([sys.executable, "-m", "polycentric", "--help"], capture_output=True, text=True)
     assert out.returncode == 0
     assert "polycentric" in out.stdout
+
+
+def test_main_returns_exit_code_of_typer_exit():
+    import typer
+
+    from polycentric.cli.main import app, main
+
+    @app.command("_exit-probe", hidden=True)
+    def _probe() -> None:
+        raise typer.Exit(3)
+
+    assert main(["_exit-probe"]) == 3

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from polycentric.errors import ConfigurationError
 
-__all__ = ["home_dir", "local_data_dir", "find_local_data_dir"]
+__all__ = ["find_local_data_dir", "home_dir", "local_data_dir"]
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
 

@@ -30,24 +30,24 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
-    "PolycentricError",
     "ConfigurationError",
-    "SourceError",
-    "InputFormatError",
-    "UnknownLayoutError",
+    "ConvergenceError",
     "DownloadError",
-    "OfflineError",
-    "RecordError",
-    "RecordNotBuiltError",
     "IngestError",
-    "RegistryError",
-    "UnknownStateError",
-    "UnknownGroupError",
-    "MeasureError",
+    "InputFormatError",
     "InsufficientDataError",
+    "MeasureError",
     "ModelError",
     "NotFittedError",
-    "ConvergenceError",
+    "OfflineError",
+    "PolycentricError",
+    "RecordError",
+    "RecordNotBuiltError",
+    "RegistryError",
+    "SourceError",
+    "UnknownGroupError",
+    "UnknownLayoutError",
+    "UnknownStateError",
 ]
 
 

@@ -60,7 +60,8 @@ _register_all()
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and map library errors to exit codes."""
     try:
-        app(args=argv, standalone_mode=False)
+        # standalone_mode=False: click returns a command's exit code (typer.Exit) instead of exiting
+        result = app(args=argv, standalone_mode=False)
     except PolycentricError as exc:
         typer.echo(f"error: {exc}", err=True)
         return 2 if isinstance(exc, (InputFormatError, ConfigurationError, SourceError)) else 1
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             exc.show()
             return exc.exit_code
         raise
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 def run() -> None:  # console_scripts entry point

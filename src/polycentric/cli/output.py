@@ -1,4 +1,4 @@
-"""Render a DataFrame for the command line: table, CSV, JSON or Parquet.
+"""Render a DataFrame for the command line: table, CSV, JSON, Parquet or Stata.
 
 Every listing command calls :func:`emit`, so ``--format`` and ``--out`` behave
 the same everywhere.
@@ -18,7 +18,7 @@ import polars as pl
 
 from polycentric.errors import ConfigurationError
 
-__all__ = ["OutputFormat", "TableFormat", "emit", "render"]
+__all__ = ["OutputFormat", "TableFormat", "emit", "render", "write_stata"]
 
 
 class OutputFormat(str, enum.Enum):
@@ -28,6 +28,7 @@ class OutputFormat(str, enum.Enum):
     csv = "csv"
     json = "json"
     parquet = "parquet"
+    dta = "dta"
 
 
 class TableFormat(str, enum.Enum):
@@ -66,19 +67,46 @@ def render(df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None)
         if max_rows is not None and df.height > max_rows:
             text += f"... {df.height - max_rows} more rows (use --format csv or --out FILE for all)\n"
         return text
-    raise ConfigurationError(f"unknown format {fmt!r}: expected table, csv, json or parquet")
+    raise ConfigurationError(f"unknown format {fmt!r}: expected table, csv, json, parquet or dta")
+
+
+def write_stata(df: pl.DataFrame, out: str | Path) -> None:
+    """Write ``df`` as a Stata ``.dta`` file (version 118, UTF-8).
+
+    Booleans become 0/1 bytes, dates Stata daily dates (``%td``), integer
+    columns with missing values doubles (Stata's missing ``.``), strings keep
+    their nulls as empty strings.
+    """
+    casts = []
+    for name, dtype in df.schema.items():
+        if dtype == pl.Boolean:
+            casts.append(pl.col(name).cast(pl.Int8))
+        elif dtype.is_integer() and df[name].null_count():
+            casts.append(pl.col(name).cast(pl.Float64))
+        elif dtype == pl.String:
+            casts.append(pl.col(name).fill_null(""))
+    frame = df.with_columns(casts).to_pandas()
+    dates = {name: "td" for name, dtype in df.schema.items() if dtype == pl.Date}
+    for name in dates:
+        frame[name] = frame[name].astype("datetime64[ns]")
+    frame.to_stata(out, write_index=False, convert_dates=dates, version=118)
 
 
 def emit(df: pl.DataFrame, fmt: str = "table", out: str | Path | None = None, *, max_rows: int | None = 200) -> None:
     """Write ``df`` to ``out`` (or stdout) in ``fmt``.
 
-    ``parquet`` needs ``out``. A table on stdout is cut at ``max_rows`` rows with a note.
+    ``parquet`` and ``dta`` (Stata) need ``out``. A table on stdout is cut at ``max_rows`` rows with a note.
     """
     fmt = getattr(fmt, "value", fmt)
     if fmt == "parquet":
         if out is None:
             raise ConfigurationError("--format parquet needs --out FILE")
         df.write_parquet(out)
+        return
+    if fmt == "dta":
+        if out is None:
+            raise ConfigurationError("--format dta needs --out FILE")
+        write_stata(df, out)
         return
     text = render(df, fmt, max_rows=None if out is not None else (max_rows if fmt == "table" else None))
     if out is not None:

@@ -1,12 +1,192 @@
-"""CLI commands: record (filled in by its issue's work).
+"""CLI commands of the record: build, ingest, check, rollcalls, votes, state.
 
-Dependency rule: a thin shell; logic lives in the library.
+Dependency rule: a thin shell; logic lives in the library
+(:mod:`polycentric.record.store`, :mod:`polycentric.record.build`,
+:mod:`polycentric.registry.states`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import polars as pl
 import typer
+
+from polycentric.cli.output import OutputFormat, emit
+
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv, json, parquet or dta (Stata; needs --out).")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of the screen.")]
+
+_ROLL_CALL_TABLE = ["rollcall_id", "date", "session", "resolution", "kind", "title", "total_yes", "total_no", "total_abstain", "sources"]
+_VOTE_COLUMNS = ["state", "state_name", "vote", "resolution", "date", "session", "session_number", "year", "rollcall_id"]
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def _run_with_progress(steps: int, work):  # type: ignore[no-untyped-def]
+    with _progress() as bar:
+        task = bar.add_task("starting", total=steps)
+
+        def say(msg: str) -> None:
+            bar.update(task, description=msg, advance=1)
+
+        result = work(say)
+        bar.update(task, completed=steps)
+    return result
+
+
+def build(
+    offline: Annotated[bool, typer.Option("--offline", help="Do not try to download; ingest local files.")] = False,
+) -> None:
+    """Build the record: from the UN Digital Library when online, from local files when offline."""
+    from polycentric.record.build import LOCAL_SOURCES, build_record
+
+    report = _run_with_progress(len(LOCAL_SOURCES) + 4, lambda say: build_record(offline=offline, progress=say))
+    typer.echo(report.message)
+    if report.ingest is not None:
+        typer.echo(report.ingest.summary())
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (an unvotes folder, or a folder of CSV files).")],
+    format: Annotated[
+        Optional[str],
+        typer.Option("--format", help="Force a reader: undl, unvotes, voeten-raw, single-vote, unsc-vetoes (default: detected)."),
+    ] = None,
+) -> None:
+    """Add files to the record (atomic; the same file twice changes nothing)."""
+    from polycentric.record.store import ingest as ingest_paths
+
+    report = _run_with_progress(len(paths) + 3, lambda say: ingest_paths(paths, format=format, progress=say))
+    typer.echo(report.summary())
+
+
+def check(
+    format: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a recorded tally differs from the stored votes.")] = False,
+) -> None:
+    """Print the ledger (every input row accounted for), tally mismatches and conflicts between sources."""
+    from polycentric.record.store import open_record
+
+    rec = open_record()
+    ledger = rec.ledger()
+    mismatches = rec.check()
+    conflicts = rec.conflicts()
+    if format.value != "table" or out is not None:
+        emit(ledger, format, out)
+        return
+    typer.echo("Ledger: every input row, by file and status")
+    emit(ledger, "table")
+    totals = ledger.group_by("status").agg(pl.col("rows").sum()).sort("status")
+    typer.echo("  " + ", ".join(f"{s}: {n:,}" for s, n in totals.iter_rows()))
+    typer.echo(f"\nTally mismatches (recorded totals versus stored votes): {mismatches.height}")
+    if mismatches.height:
+        emit(mismatches, "table", max_rows=50)
+    typer.echo(f"\nConflicts between sources: {conflicts.height}")
+    if conflicts.height:
+        emit(conflicts, "table", max_rows=50)
+    if strict and mismatches.height:
+        raise typer.Exit(1)
+
+
+def rollcalls(
+    session: Annotated[Optional[str], typer.Option("--session", help="77, S-10, ES-11 ...")] = None,
+    year: Annotated[Optional[int], typer.Option("--year")] = None,
+    issue: Annotated[Optional[str], typer.Option("--issue", help="me, nu, di, hr, co, ec (Voeten's issue codes)")] = None,
+    search: Annotated[Optional[str], typer.Option("--search", help="Text in the symbol, title, agenda or subjects.")] = None,
+    state: Annotated[Optional[str], typer.Option("--state", help="Only roll calls this state voted in.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="resolution, amendment or paragraph")] = None,
+    body: Annotated[str, typer.Option("--body", help="GA, SC or all")] = "GA",
+    start: Annotated[Optional[str], typer.Option("--start", help="From this date (YYYY-MM-DD).")] = None,
+    end: Annotated[Optional[str], typer.Option("--end", help="Up to this date (YYYY-MM-DD).")] = None,
+    format: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+) -> None:
+    """List roll calls."""
+    from polycentric.record.store import open_record
+
+    df = open_record().roll_calls(
+        session=session, year=year, issue=issue, search=search, state=state, kind=kind,
+        body=None if body.lower() == "all" else body, start=start, end=end,
+    )  # fmt: skip
+    if format.value == "table" and out is None:
+        df = df.select(_ROLL_CALL_TABLE).with_columns(pl.col("title").str.slice(0, 70))
+    emit(df, format, out)
+
+
+def votes(
+    resolution: Annotated[Optional[str], typer.Option("--resolution", "-r", help="Symbol, e.g. A/RES/ES-11/1 (R/68/262 works too).")] = None,
+    session: Annotated[Optional[str], typer.Option("--session")] = None,
+    year: Annotated[Optional[int], typer.Option("--year")] = None,
+    state: Annotated[Optional[str], typer.Option("--state", help="Only this state's votes (any code or name).")] = None,
+    issue: Annotated[Optional[str], typer.Option("--issue")] = None,
+    body: Annotated[str, typer.Option("--body", help="GA, SC or all")] = "GA",
+    format: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+) -> None:
+    """List votes (state, state name at the time, Y/N/A/X, resolution, date, session)."""
+    from polycentric.record.store import open_record
+
+    if resolution is None and session is None and year is None and state is None and issue is None:
+        raise typer.BadParameter("give at least one of --resolution, --session, --year, --state, --issue")
+    df = open_record().votes(
+        resolution=resolution, session=session, year=year, state=state, issue=issue, body=None if body.lower() == "all" else body
+    ).select(_VOTE_COLUMNS)
+    emit(df, format, out)
+    if format.value == "table" and out is None and df.height:
+        counts = dict(df.group_by("vote").len().iter_rows())
+        typer.echo("  " + "  ".join(f"{v}: {counts.get(v, 0)}" for v in ("Y", "N", "A", "X")))
+
+
+def state(
+    code: Annotated[str, typer.Argument(help="Any code (ISO2/ISO3/M49, cow:NNN, SUN, GER ...) or name.")],
+    year: Annotated[Optional[int], typer.Option("--year", help="Name, membership and vote counts in this year.")] = None,
+    format: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+) -> None:
+    """Show a state: codes, UN membership, its name and vote counts in a year."""
+    from polycentric.errors import RecordNotBuiltError
+    from polycentric.registry.states import is_member, resolve_state, state_name, states_table
+
+    day = dt.date(year, 7, 1) if year is not None else None
+    sid = resolve_state(code, day)
+    row = states_table().filter(pl.col("state") == sid)
+    row = row.with_columns(
+        name=pl.lit(state_name(sid, day)),
+        member=pl.lit(is_member(sid, day) if day is not None else row["un_left"][0] is None),
+    )
+    if year is not None:
+        try:
+            from polycentric.record.store import open_record
+
+            v = open_record().votes(year=year, state=sid)
+            counts = dict(v.group_by("vote").len().iter_rows())
+            row = row.with_columns(**{f"votes_{k}": pl.lit(counts.get(k, 0)) for k in ("Y", "N", "A", "X")})
+        except RecordNotBuiltError:
+            pass
+    emit(row, format, out)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("build")(build)
+    app.command("ingest")(ingest)
+    app.command("check")(check)
+    app.command("rollcalls")(rollcalls)
+    app.command("votes")(votes)
+    app.command("state")(state)

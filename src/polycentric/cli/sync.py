@@ -1,12 +1,63 @@
-"""CLI commands: sync (filled in by its issue's work).
+"""CLI command ``polycentric sync``: bring the UN Digital Library files up to date, then ingest them.
 
-Dependency rule: a thin shell; logic lives in the library.
+Dependency rule: a thin shell over :mod:`polycentric.sources.download`; logic lives in the library.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+
+from polycentric.cli.output import OutputFormat, emit
+
+
+class SyncSource(StrEnum):
+    """The records ``--only`` can name."""
+
+    authorities = "authorities"
+    ga = "ga"
+    sc = "sc"
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+
+    @app.command("sync")
+    def sync(
+        only: Annotated[
+            Optional[list[SyncSource]],
+            typer.Option("--only", help="Sync only this source (repeatable): authorities, ga, sc."),
+        ] = None,
+        url: Annotated[
+            Optional[str],
+            typer.Option("--url", help="UN Digital Library base URL (default: $POLYCENTRIC_UNDL_URL or the library)."),
+        ] = None,
+        ingest: Annotated[
+            bool, typer.Option("--ingest/--no-ingest", help="Ingest what changed into the record.")
+        ] = True,
+        progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show download progress bars.")] = True,
+        fmt: Annotated[
+            OutputFormat, typer.Option("--format", help="table, csv, json or parquet.")
+        ] = OutputFormat.table,
+        out: Annotated[Optional[Path], typer.Option("--out", help="Write the report to this file.")] = None,
+    ) -> None:
+        """Download the newest UN Digital Library voting and member-state files when they changed, then ingest them.
+
+        Offline, it stops at once and says how to ingest local files instead
+        (`polycentric ingest PATH`).
+        """
+        from polycentric.sources.download import SOURCES, sync_all
+
+        keys = [s.value for s in only] if only else list(SOURCES)
+        report = sync_all(base_url=url, progress=progress, sources=keys, ingest=ingest)
+        emit(report.to_frame(), fmt, out)
+        if report.ingest_note:
+            typer.echo(report.ingest_note, err=True)
+        if report.failed:
+            from polycentric.errors import DownloadError
+
+            names = ", ".join(r.source for r in report.failed)
+            raise DownloadError(f"{len(report.failed)} source(s) could not be synced ({names}); see the error column")

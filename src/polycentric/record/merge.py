@@ -1,0 +1,329 @@
+"""Merge normalised sources into one record: one roll call once, precedence, conflicts, ledger.
+
+Linking
+-------
+Two sources hold *the same roll call* when
+
+- both are Voeten's (the ``unvotes`` triple and the raw file) and share an
+  ``rcid``; or
+- both are votes on a whole resolution with the same normalised symbol in the
+  same body (``R/68/262`` = ``A/RES/68/262``). A symbol that a source uses for
+  more than one whole-resolution roll call is linked on (symbol, date) instead,
+  and not at all when that is still ambiguous. Voeten's raw file cannot tell
+  amendment votes from whole-resolution votes, so it links by symbol only where
+  the symbol names a single roll call in that file.
+
+Precedence
+----------
+For votes on whole resolutions the votes of one source are kept, the first of:
+UN Digital Library bulk files (``undl``), single-vote files (``file``), Voeten's
+``unvotes`` (``voeten``), Voeten's raw file (``voeten-raw``), the veto list.
+For amendment and paragraph votes Voeten comes first (the UN DL file has none).
+Among files of the same kind the one ingested last (a newer release) wins.
+Metadata (date, title, agenda, subjects, recorded totals) follow the same order,
+column by column (first non-null); the issue codes and the important-vote flag
+come from Voeten first; ``kind`` from the sources that can tell it.
+
+Conflicts
+---------
+Where sources disagree on a state's vote (or on the date) the kept value and the
+other are written to the conflicts table. A member absent from a source that
+drops non-voting members (``unvotes``) counts as X there; an X against a
+missing row (absent versus not a member) is not a conflict.
+
+Ledger
+------
+Every input row ends in one status: ``stored`` (kept), ``merged`` (the roll
+call is kept from a source of higher precedence), ``skipped`` (carries no vote:
+a non-member row of Voeten's raw file), ``rejected`` (a second row for the same
+state and roll call), and X rows the store adds for members a source omits are
+``derived`` (they have no input row).
+
+Dependency rule: imports polars, ``polycentric.record.schema``,
+``polycentric.registry`` and ``polycentric.sources.common``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, VOTES_VIEW
+from polycentric.registry.states import membership_periods, state_names_at
+from polycentric.sources.common import LEDGER as LEDGER_SCHEMA
+
+__all__ = ["CONFLICTS", "PRECEDENCE_PARTIAL", "PRECEDENCE_RESOLUTION", "Merged", "StoredSource", "merge_sources"]
+
+CONFLICTS: dict[str, pl.DataType] = {
+    "rollcall_id": pl.Int64(),
+    "resolution": pl.String(),
+    "date": pl.Date(),
+    "field": pl.String(),  # "vote" or "date"
+    "state": pl.String(),  # for vote conflicts
+    "kept_source": pl.String(),
+    "kept_value": pl.String(),
+    "other_source": pl.String(),
+    "other_value": pl.String(),  # null: no row in that source
+}
+"""Disagreements between sources on one roll call: what was kept and what the other source says."""
+
+PRECEDENCE_RESOLUTION: dict[str, int] = {"undl": 0, "file": 1, "voeten": 2, "voeten-raw": 3, "vetoes": 4}
+"""Rank (lower wins) of source kinds for votes and metadata of whole-resolution roll calls."""
+PRECEDENCE_PARTIAL: dict[str, int] = {"voeten": 0, "voeten-raw": 1, "undl": 2, "file": 3, "vetoes": 4}
+"""Rank of source kinds for amendment and paragraph votes, issue codes and the important-vote flag."""
+
+
+@dataclass
+class StoredSource:
+    """A source as kept in the store (see :class:`polycentric.sources.common.SourceData`)."""
+
+    source_id: str
+    seq: int  # ingest order (later wins among sources of the same kind)
+    source: str
+    kind: str
+    files: list[str]
+    roll_calls: pl.DataFrame
+    votes: pl.DataFrame
+    ledger: pl.DataFrame
+    input_rows: dict[tuple[str, str], int]
+    complete_members: bool
+
+
+@dataclass
+class Merged:
+    roll_calls: pl.DataFrame  # ROLL_CALLS
+    votes: pl.DataFrame  # VOTES_VIEW
+    ledger: pl.DataFrame  # LEDGER_SCHEMA
+    conflicts: pl.DataFrame  # CONFLICTS
+    ids: pl.DataFrame  # key -> rollcall_id
+
+
+def _keys(rc: pl.DataFrame) -> pl.DataFrame:
+    """Add ``key``: the identity of each source roll call across sources."""
+    whole = (pl.col("kind") == "resolution") & pl.col("resolution").is_not_null()
+    n_sym = pl.len().over("source_id", "body", "resolution")
+    n_sym_date = pl.len().over("source_id", "body", "resolution", "date")
+    n_whole_sym = whole.cast(pl.Int32).sum().over("source_id", "body", "resolution")
+    n_whole_sym_date = whole.cast(pl.Int32).sum().over("source_id", "body", "resolution", "date")
+    sym = pl.col("body") + "|" + pl.col("resolution")
+    sym_date = sym + "|" + pl.col("date").cast(pl.String)
+    rc = rc.with_columns(
+        sym_key=pl.when(pl.col("kind_known") & whole & (n_whole_sym == 1))
+        .then(sym)
+        .when(pl.col("kind_known") & whole & (n_whole_sym_date == 1) & pl.col("date").is_not_null())
+        .then(sym_date)
+        .when(~pl.col("kind_known") & whole & (n_sym == 1))
+        .then(sym)
+        .when(~pl.col("kind_known") & whole & (n_sym_date == 1) & pl.col("date").is_not_null())
+        .then(sym_date)
+        .otherwise(None)
+    )
+    voeten = pl.col("src_kind").is_in(["voeten", "voeten-raw"])
+    # one key per Voeten rcid: the symbol key of the best Voeten source having one
+    rcid_key = (
+        rc.filter(voeten)
+        .sort("part_rank", "neg_seq")
+        .group_by("rcid", maintain_order=True)
+        .agg(pl.col("sym_key").drop_nulls().first().alias("rcid_sym"))
+    )
+    rc = rc.join(rcid_key, on="rcid", how="left", nulls_equal=False)
+    return rc.with_columns(
+        key=pl.when(voeten)
+        .then(pl.coalesce("rcid_sym", pl.lit("V|") + pl.col("rcid").cast(pl.String)))
+        .otherwise(pl.coalesce("sym_key", pl.lit("S|") + pl.col("source_id") + "|" + pl.col("src_rc").cast(pl.String)))
+    ).drop("rcid_sym")
+
+
+def _first_non_null(cols: list[str]) -> list[pl.Expr]:
+    return [pl.col(c).drop_nulls().first().alias(c) for c in cols]
+
+
+def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None = None) -> Merged:
+    """Merge stored sources into the canonical tables (see the module docstring)."""
+    if not sources:
+        empty_ids = pl.DataFrame(schema={"key": pl.String, "rollcall_id": pl.Int64})
+        return Merged(
+            pl.DataFrame(schema=ROLL_CALLS),
+            pl.DataFrame(schema=VOTES_VIEW),
+            pl.DataFrame(schema=LEDGER_SCHEMA),
+            pl.DataFrame(schema=CONFLICTS),
+            empty_ids,
+        )
+    parts = []
+    for s in sources:
+        parts.append(
+            s.roll_calls.with_columns(
+                source_id=pl.lit(s.source_id),
+                source=pl.lit(s.source),
+                src_kind=pl.lit(s.kind),
+                res_rank=pl.lit(PRECEDENCE_RESOLUTION[s.kind]),
+                part_rank=pl.lit(PRECEDENCE_PARTIAL[s.kind]),
+                neg_seq=pl.lit(-s.seq),
+            )
+        )
+    rc = _keys(pl.concat(parts, how="vertical_relaxed"))
+
+    # kind: from sources that can tell it, Voeten first
+    kind = rc.sort(~pl.col("kind_known"), "part_rank", "neg_seq").group_by("key").agg(pl.col("kind").first())
+    rc = rc.drop("kind").join(kind, on="key")
+    rc = rc.with_columns(
+        rank=pl.when(pl.col("kind") == "resolution").then(pl.col("res_rank")).otherwise(pl.col("part_rank"))
+    )
+    meta_cols = ["body", "session", "session_number", "date", "year", "resolution", "title", "agenda", "subjects",
+                 "total_yes", "total_no", "total_abstain", "total_non_voting"]  # fmt: skip
+    by_rank = rc.sort("rank", "neg_seq")
+    meta = by_rank.group_by("key", maintain_order=True).agg(
+        *_first_non_null(meta_cols),
+        pl.col("kind").first(),
+        pl.col("source_id").first().alias("chosen_source"),
+        pl.col("src_rc").first().alias("chosen_rc"),
+        pl.col("source").unique().sort().str.join(";").alias("sources"),
+        pl.len().alias("n_sources"),
+    )
+    issues = (
+        rc.filter(pl.col("issues_source").is_not_null() | pl.col("important").is_not_null())
+        .sort("part_rank", "neg_seq")
+        .group_by("key", maintain_order=True)
+        .agg(*_first_non_null([*ISSUE_COLUMNS, "important", "issues_source"]))
+    )
+    meta = meta.join(issues, on="key", how="left")
+
+    # stable ids
+    ids = previous_ids if previous_ids is not None else pl.DataFrame(schema={"key": pl.String, "rollcall_id": pl.Int64})
+    new = meta.join(ids, on="key", how="anti").sort("date", "key", nulls_last=True).select("key")
+    start = int(ids["rollcall_id"].max() or 0) + 1 if ids.height else 1  # type: ignore[operator]
+    new = new.with_columns(rollcall_id=pl.int_range(start, start + new.height, dtype=pl.Int64))
+    ids = pl.concat([ids, new])
+    meta = meta.join(ids, on="key", how="left")
+
+    # votes of the chosen source of each roll call
+    chosen = meta.select("rollcall_id", "chosen_source", "chosen_rc", "date")
+    vote_parts = []
+    ledger_rows: list[tuple[str, str, str, str, str, int]] = []
+    derived_parts = []
+    members = membership_periods()
+    for s in sources:
+        mine = chosen.filter(pl.col("chosen_source") == s.source_id)
+        kept = s.votes.join(mine.select(pl.col("chosen_rc").alias("src_rc"), "rollcall_id"), on="src_rc", how="inner")
+        vote_parts.append(kept.select("rollcall_id", "state", "vote"))
+        vote_file = next((f for (f, t) in s.input_rows if t == "votes"), None)
+        if vote_file is not None:
+            n_stored = kept.height
+            n_merged = s.votes.height - n_stored
+            if n_stored:
+                ledger_rows.append((s.source, vote_file, "votes", "stored", "kept", n_stored))
+            if n_merged:
+                ledger_rows.append(
+                    (s.source, vote_file, "votes", "merged", "roll call also in a source of higher precedence; its votes kept", n_merged)
+                )
+        for (f, t), n in s.input_rows.items():
+            if t == "roll_calls":
+                n_primary = mine.height
+                ledger_rows.append((s.source, f, t, "stored", "roll call metadata kept", n_primary))
+                if n - n_primary:
+                    ledger_rows.append((s.source, f, t, "merged", "roll call also in a source of higher precedence", n - n_primary))
+            elif t == "issues":
+                ledger_rows.append((s.source, f, t, "stored", "issue codes attached to their roll call", n))
+        ledger_rows.extend(tuple(r) for r in s.ledger.iter_rows())  # type: ignore[misc]
+        if not s.complete_members and mine.height:
+            dates = mine.filter(pl.col("date").is_not_null()).select("rollcall_id", "date")
+            expected = (
+                dates.join(members, how="cross")
+                .filter((pl.col("date") >= pl.col("start")) & (pl.col("end").is_null() | (pl.col("date") < pl.col("end"))))
+                .select("rollcall_id", "state")
+                .unique()
+            )
+            absent = expected.join(kept.select("rollcall_id", "state"), on=["rollcall_id", "state"], how="anti")
+            if absent.height:
+                derived_parts.append(absent.with_columns(vote=pl.lit("X")))
+                ledger_rows.append(
+                    (s.source, vote_file or s.source, "votes", "derived", "X added: UN member on that date with no row in this source", absent.height)
+                )
+    votes = pl.concat([*vote_parts, *derived_parts])
+    votes = votes.unique(["rollcall_id", "state"], keep="first")
+
+    conflicts = _conflicts(rc, meta, sources, members)
+
+    roll_calls = meta.select(list(ROLL_CALLS)).cast(ROLL_CALLS).sort("rollcall_id")  # type: ignore[arg-type]
+    view = votes.join(
+        roll_calls.select("rollcall_id", "resolution", "date", "year", "session", "session_number"), on="rollcall_id"
+    ).sort("rollcall_id", "state")
+    view = view.with_columns(state_name=state_names_at(view["state"], view["date"]))
+    ledger = pl.DataFrame(ledger_rows, schema=LEDGER_SCHEMA, orient="row")
+    return Merged(
+        roll_calls=roll_calls,
+        votes=view.select(list(VOTES_VIEW)).cast(VOTES_VIEW),  # type: ignore[arg-type]
+        ledger=ledger,
+        conflicts=conflicts,
+        ids=ids,
+    )
+
+
+def _conflicts(rc: pl.DataFrame, meta: pl.DataFrame, sources: list[StoredSource], members: pl.DataFrame) -> pl.DataFrame:
+    multi = meta.filter(pl.col("n_sources") > 1).select("key", "rollcall_id", "chosen_source", "chosen_rc", "resolution", "date")
+    if multi.height == 0:
+        return pl.DataFrame(schema=CONFLICTS)
+    others = rc.join(multi.select("key", "rollcall_id", "chosen_source", "chosen_rc", pl.col("date").alias("kept_date"), pl.col("resolution").alias("kept_res")), on="key").filter(
+        ~((pl.col("source_id") == pl.col("chosen_source")) & (pl.col("src_rc") == pl.col("chosen_rc")))
+    )
+    label = {s.source_id: s.source for s in sources}
+    out = []
+    # date conflicts
+    d = others.filter(pl.col("date").is_not_null() & pl.col("kept_date").is_not_null() & (pl.col("date") != pl.col("kept_date")))
+    if d.height:
+        out.append(
+            d.select(
+                "rollcall_id",
+                pl.col("kept_res").alias("resolution"),
+                pl.col("kept_date").alias("date"),
+                pl.lit("date").alias("field"),
+                pl.lit(None, dtype=pl.String).alias("state"),
+                pl.col("chosen_source").replace_strict(label, return_dtype=pl.String).alias("kept_source"),
+                pl.col("kept_date").cast(pl.String).alias("kept_value"),
+                pl.col("source").alias("other_source"),
+                pl.col("date").cast(pl.String).alias("other_value"),
+            )
+        )
+    votes_by_source = {s.source_id: s.votes for s in sources}
+    complete = {s.source_id: s.complete_members for s in sources}
+    for (chosen_id, other_id), grp in others.group_by("chosen_source", "source_id"):
+        pairs = grp.select("rollcall_id", "chosen_rc", pl.col("src_rc").alias("other_rc"), "kept_res", "kept_date")
+        kept = votes_by_source[str(chosen_id)].join(pairs.select("rollcall_id", pl.col("chosen_rc").alias("src_rc")), on="src_rc").select("rollcall_id", "state", pl.col("vote").alias("kept_value"))
+        other = votes_by_source[str(other_id)].join(pairs.select("rollcall_id", pl.col("other_rc").alias("src_rc")), on="src_rc").select("rollcall_id", "state", pl.col("vote").alias("other_value"))
+        both = kept.join(other, on=["rollcall_id", "state"], how="full", coalesce=True)
+        both = both.join(pairs.select("rollcall_id", "kept_res", "kept_date"), on="rollcall_id")
+        for side, cid in (("kept_value", chosen_id), ("other_value", other_id)):
+            if not complete[str(cid)]:
+                # a member missing from a source that drops non-voting members was absent there: X
+                member = (
+                    both.select("rollcall_id", "state", "kept_date")
+                    .join(members, on="state")
+                    .filter((pl.col("kept_date") >= pl.col("start")) & (pl.col("end").is_null() | (pl.col("kept_date") < pl.col("end"))))
+                    .select("rollcall_id", "state", pl.lit(True).alias("_member"))
+                    .unique()
+                )
+                both = both.join(member, on=["rollcall_id", "state"], how="left").with_columns(
+                    pl.when(pl.col(side).is_null() & pl.col("_member")).then(pl.lit("X")).otherwise(pl.col(side)).alias(side)
+                ).drop("_member")
+        diff = both.filter(
+            (pl.col("kept_value").fill_null("-") != pl.col("other_value").fill_null("-"))
+            & ~((pl.col("kept_value").is_null() & (pl.col("other_value") == "X")) | (pl.col("other_value").is_null() & (pl.col("kept_value") == "X")))
+        )
+        if diff.height:
+            out.append(
+                diff.select(
+                    "rollcall_id",
+                    pl.col("kept_res").alias("resolution"),
+                    pl.col("kept_date").alias("date"),
+                    pl.lit("vote").alias("field"),
+                    "state",
+                    pl.lit(label[str(chosen_id)]).alias("kept_source"),
+                    "kept_value",
+                    pl.lit(label[str(other_id)]).alias("other_source"),
+                    "other_value",
+                )
+            )
+    if not out:
+        return pl.DataFrame(schema=CONFLICTS)
+    return pl.concat(out).cast(CONFLICTS).sort("rollcall_id", "field", "state", nulls_last=True)  # type: ignore[arg-type]

@@ -1,0 +1,398 @@
+"""The state registry: one canonical id per state across history.
+
+Every vote in the record names its state by a canonical id (see the glossary in
+:mod:`polycentric.record.schema`): the ISO 3166-1 alpha-3 code of the state as
+it continues today, or a withdrawn ISO 3166-3 code for a state that ended
+without a continuator. Successions follow the practice of the United Nations:
+
+- the USSR is continued by the Russian Federation (``RUS``, from 1991-12-24);
+- the Federal Republic of Germany (admitted 1973-09-18) continues as united
+  Germany (``DEU``); the German Democratic Republic (``DDR``) was a member from
+  1973-09-18 to 1990-10-03;
+- Czechoslovakia (``CSK``) ends 1992-12-31; Czechia and Slovakia were admitted
+  on 1993-01-19;
+- the Socialist Federal Republic of Yugoslavia (``YUG``) ends in 1992
+  (A/RES/47/1, 1992-09-22); the Federal Republic of Yugoslavia was admitted on
+  2000-11-01 and continues as Serbia (``SRB``; Serbia and Montenegro
+  2003-2006);
+- the Yemen Arab Republic (``YEM``) and Democratic Yemen (``YMD``) merged on
+  1990-05-22 as Yemen (``YEM``);
+- Tanganyika (``TZA``, admitted 1961-12-14) and Zanzibar (``EAZ``, admitted
+  1963-12-16) united on 1964-04-26 as one member (``TZA``);
+- the China seat was held by the Republic of China (``TWN``) until A/RES/2758
+  (XXVI) of 1971-10-25 and by the People's Republic (``CHN``) since; codes
+  ``CHN``/``CN``/156/710 dated before that day resolve to ``TWN`` (as in
+  Voeten's data, COW 713).
+
+Curated data (``registry/data``, sources in its README): ``states.csv`` (codes,
+derived by ``scripts/make_state_registry.py``), ``un_membership.csv``
+(membership periods), ``state_names.csv`` (names at the time),
+``code_aliases.csv`` (historical and date-dependent codes).
+
+Dependency rule: imports ``polycentric.errors`` and ``polycentric.record.schema`` only.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import polars as pl
+
+from polycentric.errors import UnknownStateError
+from polycentric.record.schema import STATES
+
+__all__ = [
+    "is_member",
+    "member_states",
+    "membership_periods",
+    "normalise_name",
+    "resolve_codes",
+    "resolve_state",
+    "state_name",
+    "state_names_at",
+    "states_table",
+]
+
+Scheme = str  # "code" (ISO2/ISO3/historical), "m49", "cow", "name"
+_SCHEMES = ("code", "m49", "cow", "name")
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    text = resources.files("polycentric.registry").joinpath("data", name).read_text(encoding="utf-8")
+    # csv keeps "NA" (Namibia) as a string
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _date(s: str) -> dt.date | None:
+    return dt.date.fromisoformat(s) if s else None
+
+
+def normalise_name(name: str) -> str:
+    """Fold a state name for matching: no accents, case, punctuation, ``&``/``St.`` spelt out.
+
+    >>> normalise_name("Côte d’Ivoire") == normalise_name("Cote d'Ivoire")
+    True
+    """
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    s = s.replace("&", " and ").replace("’", "").replace("'", "")
+    s = re.sub(r"\bst\.?\s", "saint ", s)
+    s = re.sub(r"[^0-9a-z]+", " ", s)
+    s = re.sub(r"\b(the)\b", " ", s)
+    return " ".join(s.split())
+
+
+@dataclass(frozen=True)
+class _Rule:
+    state: str
+    start: dt.date | None
+    end: dt.date | None
+
+    def covers(self, date: dt.date) -> bool:
+        return (self.start is None or date >= self.start) and (self.end is None or date < self.end)
+
+
+@dataclass
+class _Registry:
+    table: pl.DataFrame
+    static: dict[tuple[Scheme, str], str]
+    ambiguous: dict[tuple[Scheme, str], set[str]]
+    dated: dict[tuple[Scheme, str], list[_Rule]]
+    spells: dict[str, list[tuple[dt.date, dt.date | None]]]
+    names: dict[str, list[tuple[str, dt.date | None, dt.date | None]]]
+
+
+def _key(scheme: Scheme, value: str) -> tuple[Scheme, str]:
+    value = value.strip()
+    if scheme == "name":
+        return scheme, normalise_name(value)
+    if scheme in ("m49", "cow"):
+        return scheme, str(int(value))
+    return scheme, value.upper()
+
+
+@cache
+def _registry() -> _Registry:
+    rows = _read("states.csv")
+    static: dict[tuple[Scheme, str], str] = {}
+    ambiguous: dict[tuple[Scheme, str], set[str]] = {}
+
+    def add(scheme: Scheme, value: str, state: str) -> None:
+        if not value:
+            return
+        k = _key(scheme, value)
+        if k in ambiguous:
+            ambiguous[k].add(state)
+        elif k in static and static[k] != state:
+            ambiguous[k] = {static.pop(k), state}
+        else:
+            static[k] = state
+
+    for r in rows:
+        st = r["state"]
+        add("code", st, st)
+        add("code", r["iso3"], st)
+        add("code", r["iso2"], st)
+        add("m49", r["m49"], st)
+        add("cow", r["cow"], st)
+        add("name", r["name"], st)
+        for n in r["alt_names"].split("|"):
+            add("name", n, st)
+    # a state's own id and current codes win over any alt name clash
+    dated: dict[tuple[Scheme, str], list[_Rule]] = {}
+    for a in _read("code_aliases.csv"):
+        rule = _Rule(a["state"], _date(a["start"]), _date(a["end"]))
+        k = _key(a["scheme"], a["alias"])
+        if rule.start is None and rule.end is None:
+            static[k] = rule.state
+            ambiguous.pop(k, None)
+        else:
+            dated.setdefault(k, []).append(rule)
+    for n in _read("state_names.csv"):
+        if _key("name", n["name"]) not in dated:
+            add("name", n["name"], n["state"])
+    spells: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
+    for m in _read("un_membership.csv"):
+        start = _date(m["start"])
+        assert start is not None
+        spells.setdefault(m["state"], []).append((start, _date(m["end"])))
+    names: dict[str, list[tuple[str, dt.date | None, dt.date | None]]] = {}
+    for n in _read("state_names.csv"):
+        names.setdefault(n["state"], []).append((n["name"], _date(n["start"]), _date(n["end"])))
+    table = pl.DataFrame(
+        {
+            "state": [r["state"] for r in rows],
+            "name": [r["name"] for r in rows],
+            "iso2": [r["iso2"] or None for r in rows],
+            "iso3": [r["iso3"] or None for r in rows],
+            "m49": [int(r["m49"]) if r["m49"] else None for r in rows],
+            "cow": [int(r["cow"]) if r["cow"] else None for r in rows],
+            "un_joined": [_date(r["un_joined"]) for r in rows],
+            "un_left": [_date(r["un_left"]) for r in rows],
+        },
+        schema=STATES,
+    )
+    return _Registry(table, static, ambiguous, dated, spells, names)
+
+
+def _as_date(date: dt.date | dt.datetime | str | None) -> dt.date | None:
+    if date is None:
+        return None
+    if isinstance(date, dt.datetime):
+        return date.date()
+    if isinstance(date, dt.date):
+        return date
+    return dt.date.fromisoformat(str(date)[:10])
+
+
+def _guess_schemes(value: str) -> tuple[Scheme, ...]:
+    v = value.strip()
+    if v.isdigit():
+        return ("m49",)
+    if len(v) in (2, 3) and v.isalpha() and v.isupper():
+        return ("code", "name")
+    if len(v) in (2, 3) and v.isalpha():
+        return ("code", "name")
+    return ("name",)
+
+
+def _lookup(reg: _Registry, scheme: Scheme, value: str, date: dt.date | None) -> str | None:
+    k = _key(scheme, value)
+    rules = reg.dated.get(k)
+    if rules:
+        if date is not None:
+            for rule in rules:
+                if rule.covers(date):
+                    return rule.state
+        elif k not in reg.static:
+            open_ended = [r for r in rules if r.end is None]
+            if open_ended:
+                return open_ended[0].state
+    if k in reg.ambiguous:
+        raise UnknownStateError(
+            f"{value!r} is ambiguous as a {scheme} ({', '.join(sorted(reg.ambiguous[k]))}); give a code or a date"
+        )
+    return reg.static.get(k)
+
+
+def resolve_state(
+    code_or_name: str | int,
+    date: dt.date | dt.datetime | str | None = None,
+    *,
+    scheme: Scheme | None = None,
+) -> str:
+    """The canonical state id for a code or name, as of ``date``.
+
+    Parameters
+    ----------
+    code_or_name
+        An ISO 3166-1 alpha-2 or alpha-3 code, an M49 or COW number, a
+        historical code (``SUN``, ``GER`` for the FRG seat, ``CSK``, ``YUG``,
+        ``DDR``, ``YMD``, ``YAR``, ``EAZ``, ``SCG``, ``ZAR``...) or an English
+        name, current or historical (``"USSR"``, ``"Burma"``, ``"Côte d'Ivoire"``).
+    date
+        The date the code was used on. Needed only for codes whose meaning
+        changed (``YUG``/``YU``/COW 345 mean Serbia from 2000-11-01; ``CHN``
+        before 1971-10-25 means the Republic of China's seat, ``TWN``).
+    scheme
+        Force one reading: ``"code"`` (ISO/historical letters), ``"m49"``,
+        ``"cow"`` or ``"name"``; a prefix does the same (``"cow:365"``). A bare
+        number is read as M49 (ISO 3166 numeric): the two numberings overlap
+        (200 is M49 Czechoslovakia but COW United Kingdom), so COW numbers
+        need ``scheme="cow"``.
+
+    Returns
+    -------
+    str
+        The canonical id (``"RUS"`` for both ``resolve_state("Russia", "2022-03-02")``
+        and ``resolve_state("SUN", "1975-01-01")``).
+
+    Raises
+    ------
+    UnknownStateError
+        No state has this code or name (or the number is ambiguous).
+    """
+    reg = _registry()
+    value = str(code_or_name).strip()
+    if not value:
+        raise UnknownStateError("empty state code")
+    d = _as_date(date)
+    prefix, sep, rest = value.partition(":")
+    if sep and prefix.lower() in _SCHEMES and scheme is None:
+        scheme, value = prefix.lower(), rest.strip()
+    schemes = (scheme,) if scheme is not None else _guess_schemes(value)
+    if scheme is not None and scheme not in _SCHEMES:
+        raise UnknownStateError(f"unknown scheme {scheme!r}: expected one of {', '.join(_SCHEMES)}")
+    for s in schemes:
+        hit = _lookup(reg, s, value, d)
+        if hit is not None:
+            return hit
+    raise UnknownStateError(f"no state is known by {value!r}")
+
+
+def resolve_codes(
+    codes: pl.Series,
+    dates: pl.Series | None = None,
+    *,
+    scheme: Scheme | None = None,
+) -> pl.Series:
+    """Vectorised :func:`resolve_state` for a column of codes (and their dates).
+
+    Each distinct code is resolved once; codes whose meaning depends on the date
+    are resolved per distinct (code, date). A code that names no state raises
+    :class:`UnknownStateError` whose ``args[1]`` is the row index of its first
+    occurrence (readers turn it into a file line).
+    """
+    reg = _registry()
+    frame = pl.DataFrame({"code": codes.cast(pl.String)})
+    if dates is not None:
+        frame = frame.with_columns(date=dates.cast(pl.Date))
+    else:
+        frame = frame.with_columns(date=pl.lit(None, dtype=pl.Date))
+    frame = frame.with_row_index("_row")
+    uniq = frame.group_by("code", maintain_order=True).agg(pl.col("_row").first())
+    mapping: dict[str, str] = {}
+    dated_codes: list[str] = []
+    for code, first_row in uniq.iter_rows():
+        if code is None:
+            raise UnknownStateError("missing state code", int(first_row))
+        schemes = (scheme,) if scheme else _guess_schemes(code)
+        if any(_key(s, code) in reg.dated for s in schemes if s in ("code", "name") or code.strip().isdigit()):
+            dated_codes.append(code)
+            continue
+        try:
+            mapping[code] = resolve_state(code, scheme=scheme)
+        except UnknownStateError as exc:
+            raise UnknownStateError(str(exc), int(first_row)) from None
+    out = frame.select(pl.col("code").replace_strict(mapping, default=None, return_dtype=pl.String).alias("state"))
+    if dated_codes:
+        sub = frame.filter(pl.col("code").is_in(dated_codes)).select("code", "date").unique()
+        resolved: list[str] = []
+        for code, date in sub.iter_rows():
+            try:
+                resolved.append(resolve_state(code, date, scheme=scheme))
+            except UnknownStateError as exc:
+                row = frame.filter((pl.col("code") == code) & (pl.col("date") == date))["_row"][0]
+                raise UnknownStateError(str(exc), int(row)) from None
+        sub = sub.with_columns(pl.Series("resolved", resolved, dtype=pl.String))
+        joined = frame.join(sub, on=["code", "date"], how="left", nulls_equal=True).sort("_row")
+        out = out.with_columns(pl.coalesce(pl.col("state"), joined["resolved"]).alias("state"))
+    return out["state"].alias(codes.name)
+
+
+def states_table() -> pl.DataFrame:
+    """Every state of the registry (STATES schema): current name, ISO2/ISO3/M49/COW, first and last UN date."""
+    return _registry().table.clone()
+
+
+def membership_periods() -> pl.DataFrame:
+    """UN membership spells: ``state``, ``start``, ``end`` (null while a member); Syria has two."""
+    reg = _registry()
+    rows = [(s, a, b) for s, spells in reg.spells.items() for a, b in spells]
+    return pl.DataFrame(rows, schema={"state": pl.String, "start": pl.Date, "end": pl.Date}, orient="row")
+
+
+def is_member(state: str, date: dt.date | dt.datetime | str) -> bool:
+    """Whether ``state`` (any code or name, resolved as of ``date``) was a UN member on ``date``.
+
+    Membership runs from the admission date (inclusive) to the end date (exclusive).
+    """
+    d = _as_date(date)
+    assert d is not None
+    sid = resolve_state(state, d)
+    return any(a <= d and (b is None or d < b) for a, b in _registry().spells.get(sid, []))
+
+
+def member_states(date: dt.date | dt.datetime | str) -> list[str]:
+    """The canonical ids of the UN members on ``date``, sorted."""
+    d = _as_date(date)
+    assert d is not None
+    return sorted(s for s, spells in _registry().spells.items() if any(a <= d and (b is None or d < b) for a, b in spells))
+
+
+def state_name(state: str, date: dt.date | dt.datetime | str | None = None) -> str:
+    """The English name of ``state`` at ``date`` (its current or last name when no date)."""
+    reg = _registry()
+    d = _as_date(date)
+    sid = resolve_state(state, d)
+    if d is not None:
+        for name, a, b in reg.names.get(sid, []):
+            if (a is None or d >= a) and (b is None or d < b):
+                return name
+    row = reg.table.filter(pl.col("state") == sid)
+    return str(row["name"][0])
+
+
+def state_names_at(states: pl.Series, dates: pl.Series) -> pl.Series:
+    """Vectorised :func:`state_name`: the name of each canonical id at each date."""
+    reg = _registry()
+    rules = pl.DataFrame(
+        [(s, n, a, b) for s, lst in reg.names.items() for n, a, b in lst],
+        schema={"state": pl.String, "rule_name": pl.String, "start": pl.Date, "end": pl.Date},
+        orient="row",
+    )
+    frame = pl.DataFrame({"state": states.cast(pl.String), "date": dates.cast(pl.Date)}).with_row_index("_row")
+    hit = (
+        frame.filter(pl.col("state").is_in(rules["state"].unique().implode()))
+        .join(rules, on="state")
+        .filter(
+            (pl.col("start").is_null() | (pl.col("date") >= pl.col("start")))
+            & (pl.col("end").is_null() | (pl.col("date") < pl.col("end")))
+        )
+        .group_by("_row")
+        .agg(pl.col("rule_name").first())
+    )
+    current = reg.table.select("state", pl.col("name").alias("current_name"))
+    out = (
+        frame.join(hit, on="_row", how="left")
+        .join(current, on="state", how="left")
+        .sort("_row")
+        .select(pl.coalesce("rule_name", "current_name").alias("state_name"))
+    )
+    return out["state_name"]

@@ -1,0 +1,412 @@
+"""What every reader shares: the normalised source tables, symbols, sessions, CSV scanning and errors.
+
+A reader turns one input (a file, or the folder of Voeten's ``unvotes`` triple)
+into a :class:`SourceData`: roll calls and votes in the canonical vocabulary
+(canonical state ids, vote codes Y/N/A/X, normalised resolution symbols,
+sessions) plus a ledger that accounts for every input row. The store then
+merges sources (see :mod:`polycentric.record.store`).
+
+CSV files are parsed with ``pyarrow.csv`` in a streaming fashion (bounded
+memory, multi-threaded, gzip decompressed on the fly). pyarrow refuses ragged
+rows, invalid UTF-8 and truncated gzip streams but does not say on which line;
+when it refuses a file, :func:`locate_problem` rescans it with the standard
+``csv`` module to name the physical line and the field, so the error a user
+sees reads ``FILE, line N, field 'F': what is wrong``.
+
+Dependency rule: imports ``polycentric.errors``, ``polycentric.record.schema``
+and ``polycentric.registry``; computes no statistics and never touches the store.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from polycentric.errors import InputFormatError
+from polycentric.record.schema import ISSUE_COLUMNS
+
+__all__ = [
+    "LEDGER",
+    "SOURCE_ROLL_CALLS",
+    "SOURCE_VOTES",
+    "SourceData",
+    "is_gzip",
+    "locate_problem",
+    "normalise_symbol",
+    "normalise_symbols",
+    "open_binary",
+    "parse_session",
+    "physical_line",
+    "read_header",
+    "session_in_progress",
+    "stream_csv",
+]
+
+SOURCE_ROLL_CALLS: dict[str, pl.DataType] = {
+    "src_rc": pl.Int64(),  # the roll call's id within its source (Voeten rcid, UN DL undl_id, or a counter)
+    "rcid": pl.Int64(),  # Voeten's rcid when the source is Voeten's (links the two Voeten formats)
+    "body": pl.String(),
+    "session": pl.String(),
+    "session_number": pl.Int32(),
+    "date": pl.Date(),
+    "year": pl.Int32(),
+    "resolution": pl.String(),
+    "title": pl.String(),
+    "agenda": pl.String(),
+    "subjects": pl.String(),
+    "kind": pl.String(),
+    "kind_known": pl.Boolean(),  # False where the source cannot tell amendments from whole resolutions
+    "important": pl.Boolean(),
+    **{c: pl.Boolean() for c in ISSUE_COLUMNS},
+    "issues_source": pl.String(),
+    "total_yes": pl.Int32(),
+    "total_no": pl.Int32(),
+    "total_abstain": pl.Int32(),
+    "total_non_voting": pl.Int32(),
+    "first_line": pl.Int64(),  # 1-based line of the roll call's first row in the file
+}
+"""Roll calls as a reader returns them (ROLL_CALLS plus provenance columns)."""
+
+SOURCE_VOTES: dict[str, pl.DataType] = {
+    "src_rc": pl.Int64(),
+    "state": pl.String(),
+    "vote": pl.String(),
+}
+"""Votes as a reader returns them: canonical state id and Y/N/A/X."""
+
+LEDGER: dict[str, pl.DataType] = {
+    "source": pl.String(),  # source label, e.g. "undl", "voeten", "file:name.csv"
+    "file": pl.String(),  # file name
+    "table": pl.String(),  # "votes" or "roll_calls"
+    "status": pl.String(),  # stored / merged / skipped / rejected / derived
+    "reason": pl.String(),
+    "rows": pl.Int64(),
+}
+"""The ledger: how many input rows of each file ended in each status, and why."""
+
+
+@dataclass
+class SourceData:
+    """One input, normalised.
+
+    Attributes
+    ----------
+    source
+        Label of the source family written to ``ROLL_CALLS.sources``:
+        ``undl``, ``voeten``, ``voeten-raw``, ``file:<name>``, ``unsc-vetoes``.
+    kind
+        Precedence class: ``undl``, ``file``, ``voeten``, ``voeten-raw``, ``vetoes``.
+    layout
+        The detected layout name.
+    files
+        The files read (one, or three for the unvotes triple).
+    roll_calls, votes
+        Frames in :data:`SOURCE_ROLL_CALLS` and :data:`SOURCE_VOTES`.
+    ledger
+        Per-file counts in :data:`LEDGER` of the reader's own decisions
+        (rows it skipped or rejected); the store adds stored/merged.
+    input_rows
+        Data rows per (file, table) read.
+    complete_members
+        False when the source omits members that did not vote (the ``unvotes``
+        package drops them); the store then adds their X rows.
+    """
+
+    source: str
+    kind: str
+    layout: str
+    files: list[str]
+    roll_calls: pl.DataFrame
+    votes: pl.DataFrame
+    ledger: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LEDGER))
+    input_rows: dict[tuple[str, str], int] = field(default_factory=dict)
+    complete_members: bool = True
+
+
+# ---------------------------------------------------------------- symbols and sessions
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def _roman(s: str) -> int:
+    total = 0
+    for a, b in zip(s, [*s[1:], ""], strict=True):
+        v = _ROMAN[a]
+        total += -v if b and _ROMAN[b] > v else v
+    return total
+
+
+_OLD_STYLE = re.compile(r"^A/RES/(\d+[A-Z]?(?:/[A-Z]+)?)\s*\(\s*(ES-|S-)?([IVXLC]+)\s*\)$")
+_PREFIXES = (("A/RES/", "A/RES/"), ("GOAR/", "A/RES/"), ("ESS/", "A/RES/ES-"), ("SS/", "A/RES/S-"), ("RES/", "A/RES/"), ("R/", "A/RES/"))
+
+
+def normalise_symbol(symbol: str | None) -> str | None:
+    """The canonical form of a resolution symbol (None stays None).
+
+    ``R/68/262``, ``A/RES/68/262`` and ``a/res/68/262 `` are one symbol,
+    ``A/RES/68/262``. Voeten's prefixes ``ESS/`` and ``SS/`` become ``A/RES/ES-``
+    and ``A/RES/S-``; old-style symbols with a Roman session
+    (``A/RES/2758(XXVI)``, ``A/RES/997(ES-I)``) become ``A/RES/26/2758`` and
+    ``A/RES/ES-1/997``; part letters in brackets lose them (``[A]`` -> ``A``).
+    Security Council symbols (``S/RES/...``, drafts ``S/2022/155``) are only
+    cleaned of spaces and case.
+    """
+    if symbol is None:
+        return None
+    s = " ".join(str(symbol).split()).upper()
+    if not s:
+        return None
+    m = _OLD_STYLE.match(s)
+    if m:
+        number, kind, roman = m.groups()
+        return f"A/RES/{kind or ''}{_roman(roman)}/{number}"
+    s = s.replace("[", "").replace("]", "")
+    for old, new in _PREFIXES:
+        if s.startswith(old):
+            s = new + s[len(old) :]
+            break
+    return s.replace(" ", "/") if s.startswith("A/RES/") else s.replace(" ", "")
+
+
+def normalise_symbols(col: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`normalise_symbol` (fast path for the common forms, Python for the rest)."""
+    cleaned = col.str.strip_chars().str.to_uppercase()
+    simple = cleaned.str.contains(r"^(A/RES/|R/)(ES-|S-)?\d+/[0-9A-Z\-]+$")
+    fast = pl.when(cleaned.str.starts_with("R/")).then(pl.lit("A/RES/") + cleaned.str.slice(2)).otherwise(cleaned)
+    slow = cleaned.map_elements(normalise_symbol, return_dtype=pl.String)
+    return pl.when(cleaned.is_null() | (cleaned == "")).then(None).when(simple).then(fast).otherwise(slow)
+
+
+def session_in_progress(date: dt.date) -> int:
+    """The regular General Assembly session in progress on ``date``.
+
+    Regular session ``n`` opens in the September of year ``1945 + n`` (the first
+    opened on 1946-01-10) and lasts until the next opens; the opening day has
+    varied between the second and the fourth Tuesday of September, so a date
+    before 10 September belongs to the previous session. Dates before the second
+    session opened (1947-09-16) belong to session 1.
+    """
+    n = date.year - 1945 if (date.month, date.day) >= (9, 10) else date.year - 1946
+    return max(n, 1)
+
+
+def session_in_progress_expr(date: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`session_in_progress`."""
+    after = (date.dt.month() > 9) | ((date.dt.month() == 9) & (date.dt.day() >= 10))
+    n = date.dt.year().cast(pl.Int32) - pl.when(after).then(1945).otherwise(1946)
+    return pl.max_horizontal(n, pl.lit(1, dtype=pl.Int32)).cast(pl.Int32)
+
+
+_SESSION = re.compile(r"^(?:A/RES/)?(ES-\d+|S-\d+|\d+)/")
+
+
+def parse_session(symbol: str | None, date: dt.date | None = None, session: str | int | None = None) -> tuple[str | None, int | None]:
+    """``(session, session_number)`` from a symbol, a session label and a date.
+
+    ``session`` is ``"77"`` (regular), ``"S-10"`` (special) or ``"ES-11"``
+    (emergency special); ``session_number`` is the regular session in progress
+    on the date (ES-11 on 2022-03-02 -> 76).
+
+    >>> import datetime as dt
+    >>> parse_session("A/RES/ES-11/1", dt.date(2022, 3, 2))
+    ('ES-11', 76)
+    >>> parse_session("A/RES/68/262", dt.date(2014, 3, 27))
+    ('68', 68)
+    """
+    label: str | None = None
+    if session is not None and str(session).strip():
+        raw = str(session).strip().upper().replace(" ", "")
+        m = re.match(r"^(ES|S)-?(\d+)$", raw) or re.match(r"^(EMERGENCY|SPECIAL)", raw)
+        if m and m.lastindex == 2:
+            label = f"{m.group(1)}-{int(m.group(2))}"
+        elif re.match(r"^\d+", raw):
+            label = str(int(re.match(r"^\d+", raw).group(0)))  # type: ignore[union-attr]
+    sym = normalise_symbol(symbol)
+    if label is None and sym is not None:
+        m = _SESSION.match(sym)
+        if m:
+            label = m.group(1)
+    number: int | None = None
+    if label is not None and label.isdigit():
+        number = int(label)
+    elif date is not None:
+        number = session_in_progress(date)
+    return label, number
+
+
+# ---------------------------------------------------------------- files
+
+def is_gzip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+def open_binary(path: Path) -> io.BufferedIOBase:
+    """The file's bytes, decompressed when it is gzip (detected by its magic bytes, not its name)."""
+    if is_gzip(path):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def read_header(path: Path) -> list[str]:
+    """The column names of a CSV file (gzip or plain), BOM stripped."""
+    try:
+        with open_binary(path) as fh:
+            first = fh.readline(1 << 20)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputFormatError(f"cannot read the file: {exc}", path=path, line=1) from None
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputFormatError("the header is not UTF-8 text", path=path, line=1) from None
+    row = next(csv.reader([text]), [])
+    return [c.strip() for c in row]
+
+
+def _field_of(header: list[str], index: int) -> str:
+    return header[index] if 0 <= index < len(header) else f"column {index + 1}"
+
+
+def locate_problem(path: Path, header: list[str] | None = None) -> InputFormatError:
+    """Rescan a file that a fast parser refused and say where it is malformed.
+
+    Checks, in order: the gzip stream is complete; every line is UTF-8; every
+    record has as many fields as the header. Returns the error (to raise);
+    when nothing is found, a generic error naming the file.
+    """
+    path = Path(path)
+    if is_gzip(path):
+        lines = 0
+        try:
+            with gzip.open(path, "rb") as gz:
+                while chunk := gz.read(1 << 22):
+                    lines += chunk.count(b"\n")
+        except (EOFError, OSError, zlib.error) as exc:
+            return InputFormatError(
+                f"truncated or corrupt gzip stream ({exc}); the data stop inside line {lines + 1}",
+                path=path,
+                line=lines + 1,
+            )
+    hdr = header if header is not None else read_header(path)
+    with open_binary(path) as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                text = raw.decode("utf-8", errors="replace")
+                idx = 0
+                row = next(csv.reader([text]), [])
+                for i, value in enumerate(row):
+                    if "\ufffd" in value:
+                        idx = i
+                        break
+                return InputFormatError(
+                    f"not UTF-8 text (byte {raw[exc.start]:#04x} at column {exc.start + 1}); save the file as UTF-8",
+                    path=path,
+                    line=lineno,
+                    field=_field_of(hdr, idx),
+                )
+    with open_binary(path) as fh:
+        text_io = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text_io)
+        next(reader, None)
+        start = 2
+        for row in reader:
+            if len(row) != len(hdr):
+                missing = len(row) < len(hdr)
+                return InputFormatError(
+                    f"ragged row: {len(row)} fields where the header has {len(hdr)}"
+                    + (" (fields missing)" if missing else " (extra fields)"),
+                    path=path,
+                    line=start,
+                    field=_field_of(hdr, len(row) if missing else len(hdr)),
+                )
+            start = reader.line_num + 1
+    return InputFormatError("the file could not be parsed as CSV", path=path)
+
+
+def physical_line(path: Path, record_index: int) -> int:
+    """The 1-based physical line on which data record ``record_index`` (0-based) starts.
+
+    Quoted fields may span lines, so records and lines differ; the header is line 1.
+    """
+    with open_binary(path) as fh:
+        reader = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))
+        next(reader, None)
+        start = 2
+        for i, _ in enumerate(reader):
+            if i == record_index:
+                return start
+            start = reader.line_num + 1
+    return start
+
+
+def stream_csv(path: Path, columns: list[str], header: list[str], block_size: int = 1 << 24) -> Iterator[pa.RecordBatch]:
+    """Stream the named columns of a CSV (plain or gzip) as Arrow record batches of strings.
+
+    Empty fields become null; nothing else does ("NA" stays the string "NA",
+    Namibia's ISO2 code). Malformed input raises :class:`InputFormatError`
+    naming the line and field (see :func:`locate_problem`).
+    """
+    compression = "gzip" if is_gzip(path) else None
+    read = pacsv.ReadOptions(block_size=block_size, use_threads=True)
+    conv = pacsv.ConvertOptions(
+        include_columns=columns,
+        column_types={c: pa.string() for c in columns},
+        strings_can_be_null=True,
+        null_values=[""],
+        quoted_strings_can_be_null=True,
+        check_utf8=True,
+    )
+    parse = pacsv.ParseOptions(newlines_in_values=True)
+    try:
+        stream = pa.input_stream(str(path), compression=compression)
+        reader = pacsv.open_csv(stream, read_options=read, parse_options=parse, convert_options=conv)
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            yield batch
+    except (pa.ArrowInvalid, OSError, EOFError) as exc:
+        err = locate_problem(path, header)
+        if err.line is None:
+            err = InputFormatError(f"the file could not be parsed as CSV: {exc}", path=path)
+        raise err from None
+
+
+def first_bad(mask: pl.Series) -> int | None:
+    """Index of the first True in a boolean Series, or None."""
+    idx = mask.arg_true()
+    return int(idx[0]) if idx.len() else None
+
+
+DUPLICATE_REASON = "second row for the same state and roll call (a vote kept over an X; else the first row kept)"
+
+
+def dedupe_votes(votes: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Keep one row per (roll call, state).
+
+    Two rows for one state arise when a file names a state twice, or by two codes
+    that are one state (``CHN`` before 1971-10-25 is the Republic of China's seat,
+    ``TWN``; Voeten marks the People's Republic absent on votes before it was
+    seated). A Y/N/A row wins over an X row; otherwise the first row is kept.
+    Returns the frame and the number of rows dropped.
+    """
+    key = pl.struct("src_rc", "state")
+    if not bool(votes.select(key.is_duplicated().any()).item()):
+        return votes, 0
+    ordered = votes.with_row_index("_order").sort(["src_rc", "state", pl.col("vote") == "X", "_order"])
+    kept = ordered.unique(["src_rc", "state"], keep="first").sort("_order").drop("_order")
+    return kept, votes.height - kept.height

@@ -1,0 +1,115 @@
+"""Layout detection and the one entry point :func:`read_source`.
+
+A file's layout is recognised from its header: each known layout has a set of
+columns that must all be present (extra columns are allowed). A folder holding
+``un_votes``, ``un_roll_calls`` and ``un_roll_call_issues`` is the ``unvotes``
+triple. A header no layout matches raises :class:`UnknownLayoutError` listing
+the columns each layout expects.
+
+Dependency rule: as :mod:`polycentric.sources`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from polycentric.errors import InputFormatError, UnknownLayoutError
+from polycentric.sources.common import SourceData, read_header
+from polycentric.sources.single import SINGLE_COLUMNS, read_single_votes
+from polycentric.sources.undl import LAYOUT_2024, LAYOUT_2025, LAYOUT_2026, read_undl
+from polycentric.sources.vetoes import read_vetoes
+from polycentric.sources.voeten import (
+    RAW_COLUMNS,
+    UNVOTES_ISSUES,
+    UNVOTES_ROLL_CALLS,
+    UNVOTES_VOTES,
+    read_unvotes,
+    read_voeten_raw,
+)
+
+__all__ = ["FORMATS", "REQUIRED", "detect_layout", "read_source"]
+
+REQUIRED: dict[str, list[str]] = {
+    "undl-2026": ["undl_id", "ms_code", "ms_vote", "date", "session", "resolution", "vote_note"],
+    "undl-2025": ["undl_id", "ms_code", "ms_vote", "date", "resolution"],
+    "undl-2024": ["undl_id", "ms_codes", "ms_votes", "date", "resolutions"],
+    "voeten-raw": ["rcid", "session", "vote", "ccode", "date", "unres"],
+    "unvotes": UNVOTES_VOTES,
+    "unvotes-roll-calls": ["rcid", "session", "date", "unres", "amend", "para"],
+    "unvotes-issues": UNVOTES_ISSUES,
+    "single-vote": SINGLE_COLUMNS,
+    "unsc-vetoes": ["date", "draft", "member_veto1", "member_veto2", "member_veto3"],
+}
+"""Columns each layout must have, most specific first."""
+
+FULL: dict[str, list[str]] = {
+    "undl-2026": LAYOUT_2026,
+    "undl-2025": LAYOUT_2025,
+    "undl-2024": LAYOUT_2024,
+    "voeten-raw": RAW_COLUMNS,
+    "unvotes": ["folder: un_votes(" + ",".join(UNVOTES_VOTES) + ") + un_roll_calls(" + ",".join(UNVOTES_ROLL_CALLS) + ") + un_roll_call_issues(" + ",".join(UNVOTES_ISSUES) + ")"],
+    "single-vote": SINGLE_COLUMNS,
+    "unsc-vetoes": ["year", "date", "draft", "meeting_record", "agenda_item", "member_veto1", "member_veto2", "member_veto3"],
+}
+
+FORMATS: tuple[str, ...] = ("undl", "unvotes", "voeten-raw", "single-vote", "unsc-vetoes")
+"""Values of ``--format``: ``undl`` covers the three UN DL layouts."""
+
+
+def _expected() -> str:
+    return "; ".join(f"{name}: {', '.join(cols)}" for name, cols in FULL.items())
+
+
+def detect_layout(header: list[str], path: Path | None = None) -> str:
+    """The name of the first layout whose required columns are all in ``header``."""
+    cols = set(header)
+    for name, required in REQUIRED.items():
+        if set(required) <= cols:
+            return name
+    raise UnknownLayoutError(
+        f"unknown layout with columns {', '.join(header)}. Known layouts and their columns: {_expected()}",
+        path=path,
+        line=1,
+    )
+
+
+def read_source(path: str | Path, format: str | None = None) -> SourceData:
+    """Read one input (a file, or an ``unvotes`` folder) into a :class:`SourceData`.
+
+    Parameters
+    ----------
+    path
+        A CSV file (plain or gzip) or a folder holding the ``unvotes`` triple.
+    format
+        Force a reader (one of :data:`FORMATS`); by default detected from the header.
+        A forced format still checks that the file has the columns it needs.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputFormatError("no such file or folder", path=p)
+    if p.is_dir():
+        if format not in (None, "unvotes"):
+            raise InputFormatError(f"a folder can only be read as the unvotes triple, not {format!r}", path=p)
+        return read_unvotes(p)
+    header = read_header(p)
+    layout = detect_layout(header, p)
+    if format is not None:
+        if format not in FORMATS:
+            raise InputFormatError(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}", path=p)
+        family = "undl" if layout.startswith("undl") else ("unvotes" if layout.startswith("unvotes") else layout)
+        if family != format:
+            raise UnknownLayoutError(
+                f"--format {format} expects the columns {', '.join(FULL.get(format, REQUIRED.get(format, [])) if format != 'undl' else LAYOUT_2026)}; "
+                f"this file's header looks like {layout}: {', '.join(header)}",
+                path=p,
+                line=1,
+            )
+    if layout.startswith("undl"):
+        return read_undl(p, layout, header)
+    if layout.startswith("unvotes"):
+        return read_unvotes(p.parent)
+    if layout == "voeten-raw":
+        return read_voeten_raw(p, header)
+    if layout == "single-vote":
+        return read_single_votes(p, header)
+    return read_vetoes(p, header)

@@ -1,0 +1,176 @@
+"""Reader of the UN Digital Library General Assembly voting file (record 4060887).
+
+One row per member state per adopted resolution voted on. Three header
+layouts are known (``../shared/data/un_dl_format``):
+
+``undl-2024``
+    The 2024-09-12 file as its data dictionary names the columns (plural
+    ``ms_codes, ms_names, ms_votes, resolutions, agenda_titles``, totals
+    ``yes, no, abstentions, non-voting, total-voting``, ``NV`` for non-voting,
+    no ``session`` column).
+``undl-2025``
+    The 2025 files: singular names, ``session``, totals ``total_*``, ``X`` for non-voting.
+``undl-2026``
+    The 2026-02-06 file: as 2025 plus ``vote_note``.
+
+The file is streamed in Arrow batches (pyarrow.csv, gzip on the fly); only the
+columns needed are converted, and roll-call metadata are kept once per
+``undl_id`` so memory stays bounded by the votes themselves.
+
+Dependency rule: as :mod:`polycentric.sources`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from polycentric.record.schema import ISSUE_COLUMNS
+from polycentric.sources._checks import check_required, map_votes, parse_dates, parse_ints, resolve_states
+from polycentric.sources.common import (
+    DUPLICATE_REASON,
+    LEDGER,
+    SOURCE_ROLL_CALLS,
+    SOURCE_VOTES,
+    SourceData,
+    dedupe_votes,
+    normalise_symbols,
+    session_in_progress_expr,
+    stream_csv,
+)
+
+__all__ = ["LAYOUTS", "VOTE_CODES", "read_undl"]
+
+LAYOUT_2026 = [
+    "undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "draft", "committee_report",
+    "meeting", "title", "agenda_title", "subjects", "vote_note", "total_yes", "total_no", "total_abstentions",
+    "total_non_voting", "total_ms", "undl_link",
+]  # fmt: skip
+LAYOUT_2025 = [c for c in LAYOUT_2026 if c != "vote_note"]
+LAYOUT_2024 = [
+    "undl_id", "ms_codes", "ms_names", "ms_votes", "resolutions", "title", "modality", "draft", "committee_report",
+    "meeting", "agenda_titles", "subjects", "date", "yes", "no", "abstentions", "non-voting", "total-voting",
+    "undl_link",
+]  # fmt: skip
+
+LAYOUTS: dict[str, list[str]] = {"undl-2026": LAYOUT_2026, "undl-2025": LAYOUT_2025, "undl-2024": LAYOUT_2024}
+"""Known UN DL header layouts (full column lists)."""
+
+_RENAME_2024 = {
+    "ms_codes": "ms_code",
+    "ms_names": "ms_name",
+    "ms_votes": "ms_vote",
+    "resolutions": "resolution",
+    "agenda_titles": "agenda_title",
+    "yes": "total_yes",
+    "no": "total_no",
+    "abstentions": "total_abstentions",
+    "non-voting": "total_non_voting",
+}
+
+VOTE_CODES: dict[str, str | None] = {"Y": "Y", "N": "N", "A": "A", "X": "X", "NV": "X"}
+"""UN DL vote codes: Y yes, N no, A abstention, X (2025-) or NV (2024) non-voting."""
+
+_META = ["session", "resolution", "title", "agenda_title", "subjects", "total_yes", "total_no", "total_abstentions", "total_non_voting"]
+
+
+def read_undl(path: Path, layout: str, header: list[str], *, source: str = "undl") -> SourceData:
+    """Read a UN DL GA voting file (plain or gzip) into a :class:`SourceData`.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    layout
+        One of :data:`LAYOUTS` (see :func:`polycentric.sources.detect.detect_layout`).
+    header
+        The file's header (as read).
+    """
+    rename = _RENAME_2024 if layout == "undl-2024" else {}
+    wanted = ["undl_id", "ms_code", "ms_vote", "date", *_META]
+    inverse = {v: k for k, v in rename.items()}
+    columns = [inverse.get(c, c) for c in wanted if inverse.get(c, c) in header]
+    votes_parts: list[pl.DataFrame] = []
+    meta_parts: list[pl.DataFrame] = []
+    offset = 0
+    for batch in stream_csv(path, columns, header):
+        df = pl.from_arrow(batch)
+        assert isinstance(df, pl.DataFrame)
+        df = df.rename({k: v for k, v in rename.items() if k in df.columns})
+        df = df.with_row_index("_rec", offset=offset).with_columns(pl.col("_rec").cast(pl.Int64))
+        offset += df.height
+        votes_parts.append(df.select("_rec", "undl_id", "ms_code", "ms_vote", "date"))
+        meta_cols = [c for c in _META if c in df.columns]
+        meta_parts.append(df.select("_rec", "undl_id", "date", *meta_cols).unique("undl_id", keep="first", maintain_order=True))
+        del df
+    raw = pl.concat(votes_parts) if votes_parts else pl.DataFrame(schema={c: pl.String for c in ("undl_id", "ms_code", "ms_vote", "date")})
+    if "_rec" not in raw.columns:
+        raw = raw.with_columns(pl.lit(0, dtype=pl.Int64).alias("_rec"))
+    check_required(path, raw, ["undl_id", "ms_code", "ms_vote"])
+    dates = parse_dates(path, raw, "date")
+    ids = parse_ints(path, raw, "undl_id", allow_null=False)
+    vote = map_votes(path, raw, "ms_vote", VOTE_CODES)
+    state = resolve_states(path, raw, "ms_code", dates)
+    votes = pl.DataFrame({"src_rc": ids, "state": state, "vote": vote})
+    n_rows = votes.height
+    votes, n_dup = dedupe_votes(votes)
+    del raw
+
+    meta = pl.concat(meta_parts).unique("undl_id", keep="first", maintain_order=True) if meta_parts else None
+    roll_calls = _roll_calls(path, meta) if meta is not None else pl.DataFrame(schema=SOURCE_ROLL_CALLS)
+    ledger_rows = []
+    if n_dup:
+        ledger_rows.append((source, path.name, "votes", "rejected", DUPLICATE_REASON, n_dup))
+    return SourceData(
+        source=source,
+        kind="undl",
+        layout=layout,
+        files=[str(path)],
+        roll_calls=roll_calls,
+        votes=votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES),  # type: ignore[arg-type]
+        ledger=pl.DataFrame(ledger_rows, schema=LEDGER, orient="row"),
+        input_rows={(path.name, "votes"): n_rows},
+        complete_members=True,
+    )
+
+
+def _roll_calls(path: Path, meta: pl.DataFrame) -> pl.DataFrame:
+    date = parse_dates(path, meta, "date")
+    ids = parse_ints(path, meta, "undl_id", allow_null=False)
+    totals = {
+        "total_yes": "total_yes",
+        "total_no": "total_no",
+        "total_abstain": "total_abstentions",
+        "total_non_voting": "total_non_voting",
+    }
+    out = pl.DataFrame({"src_rc": ids, "date": date, "first_line": meta["_rec"] + 2})
+    for target, col in totals.items():
+        out = out.with_columns(
+            (parse_ints(path, meta, col, dtype=pl.Int32()) if col in meta.columns else pl.Series(target, [None] * meta.height, dtype=pl.Int32)).alias(target)
+        )
+    res = meta.select(normalise_symbols(pl.col("resolution")).alias("resolution"))["resolution"]
+    out = out.with_columns(
+        resolution=res,
+        title=meta["title"] if "title" in meta.columns else None,
+        agenda=meta["agenda_title"] if "agenda_title" in meta.columns else None,
+        subjects=meta["subjects"] if "subjects" in meta.columns else None,
+        session_raw=meta["session"].str.strip_chars().str.to_uppercase() if "session" in meta.columns else None,
+    )
+    sym_session = pl.col("resolution").str.extract(r"^A/RES/(ES-\d+|S-\d+|\d+)/", 1)
+    raw_session = pl.col("session_raw").str.replace_all(r"\s", "").str.replace(r"^(ES|S)-?0*(\d+)$", "$1-$2").str.replace(r"^0*(\d+).*$", "$1")
+    out = out.with_columns(session=pl.coalesce(raw_session, sym_session))
+    out = out.with_columns(
+        session_number=pl.when(pl.col("session").str.contains(r"^\d+$"))
+        .then(pl.col("session").cast(pl.Int32, strict=False))
+        .otherwise(session_in_progress_expr(pl.col("date"))),
+        year=pl.col("date").dt.year().cast(pl.Int32),
+        body=pl.lit("GA"),
+        kind=pl.lit("resolution"),
+        kind_known=pl.lit(True),
+        important=pl.lit(None, dtype=pl.Boolean),
+        issues_source=pl.lit(None, dtype=pl.String),
+        rcid=pl.lit(None, dtype=pl.Int64),
+        **{c: pl.lit(None, dtype=pl.Boolean) for c in ISSUE_COLUMNS},
+    )
+    return out.select(list(SOURCE_ROLL_CALLS)).cast(SOURCE_ROLL_CALLS)  # type: ignore[arg-type]
