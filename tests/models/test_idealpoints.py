@@ -7,13 +7,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from idealpoint_simulation import simulate_votes
 from scipy.special import log_ndtr, ndtr
 
 from polycentric.errors import InsufficientDataError, ModelError, NotFittedError
 from polycentric.models import _ordinal as core
 from polycentric.models.idealpoints import IdealPointModel, find_bridges, normalise_text
-
-from idealpoint_simulation import simulate_votes
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +114,15 @@ def test_find_bridges_links_identical_resolutions_across_sessions_only() -> None
         {
             "rollcall_id": [1, 2, 3, 4, 5, 6, 7],
             "session_number": [70, 71, 72, 71, 71, 72, 72],
-            "title": ["Embargo against Cuba 2015", "Embargo against Cuba 2016", "Embargo against Cuba.", "Human rights", "Human rights", "Human rights", "Amend X"],
+            "title": [
+                "Embargo against Cuba 2015",
+                "Embargo against Cuba 2016",
+                "Embargo against Cuba.",
+                "Human rights",
+                "Human rights",
+                "Human rights",
+                "Amend X",
+            ],
             "agenda": ["CUBA", "CUBA", "Cuba", "HR", "HR", "HR", "CUBA"],
             "kind": ["resolution", "resolution", "resolution", "resolution", "resolution", "resolution", "amendment"],
         }
@@ -204,7 +211,9 @@ def test_warm_start_converges_faster_on_a_new_session(simulated: tuple[pl.DataFr
     warm = IdealPointModel(reference="S00").fit(votes, init=old)
     assert warm.converged_
     assert warm.n_iter_ <= cold.n_iter_
-    assert np.allclose(warm.ideal_points_["ideal_point"].to_numpy(), cold.ideal_points_["ideal_point"].to_numpy(), atol=5e-3)
+    assert np.allclose(
+        warm.ideal_points_["ideal_point"].to_numpy(), cold.ideal_points_["ideal_point"].to_numpy(), atol=5e-3
+    )
     again = old.partial_fit(votes)
     assert again.ideal_points_["session"].max() == 10
 
@@ -217,7 +226,9 @@ def test_predict_proba_and_fit_rollcall(fitted: IdealPointModel, simulated: tupl
     assert np.allclose(total.to_numpy(), 1.0)
     # fitted probabilities of the observed votes beat the marginal shares
     obs = votes.filter(pl.col("rollcall_id").is_in([1, 2])).join(p, on=["rollcall_id", "state"])
-    p_obs = np.choose(obs["vote"].replace_strict({"Y": 0, "A": 1, "N": 2}).to_numpy(), [obs["p_yes"], obs["p_abstain"], obs["p_no"]])
+    p_obs = np.choose(
+        obs["vote"].replace_strict({"Y": 0, "A": 1, "N": 2}).to_numpy(), [obs["p_yes"], obs["p_abstain"], obs["p_no"]]
+    )
     assert np.mean(np.log(p_obs)) > -0.9
     # a new roll call's item parameters from revealed votes, then its forecast
     revealed = votes.filter(pl.col("rollcall_id") == 600)
@@ -230,7 +241,10 @@ def test_predict_proba_and_fit_rollcall(fitted: IdealPointModel, simulated: tupl
     assert float((pred == actual).mean()) > 0.6
     at = fitted.ideal_points_at(12, ["S00", "S01"])
     assert at["observed"].to_list() == [False, False]
-    assert (at["se"] > fitted.ideal_points_.filter(pl.col("session") == 10, pl.col("state").is_in(["S00", "S01"]))["se"].max()).all()
+    assert (
+        at["se"]
+        > fitted.ideal_points_.filter(pl.col("session") == 10, pl.col("state").is_in(["S00", "S01"]))["se"].max()
+    ).all()
 
 
 def test_two_dimensions(simulated: tuple[pl.DataFrame, pl.DataFrame]) -> None:

@@ -16,7 +16,9 @@ import typer
 from polycentric.cli.output import TableFormat, emit
 from polycentric.errors import ConfigurationError, NotFittedError
 
-idealpoints_app = typer.Typer(help="Dynamic ordinal ideal points of states (Bailey, Strezhnev & Voeten 2017).", no_args_is_help=True)
+idealpoints_app = typer.Typer(
+    help="Dynamic ordinal ideal points of states (Bailey, Strezhnev & Voeten 2017).", no_args_is_help=True
+)
 
 
 def _fit_folder(dims: int, issue: str | None) -> Path:
@@ -86,13 +88,17 @@ def fit_command(
 
 @idealpoints_app.command("show")
 def show_command(
-    state: Annotated[Optional[str], typer.Option("--state", help="A state (ISO3 or name); all states when omitted.")] = None,
+    state: Annotated[
+        Optional[str], typer.Option("--state", help="A state (ISO3 or name); all states when omitted.")
+    ] = None,
     dims: Annotated[int, typer.Option("--dims", min=1, max=2)] = 1,
     issue: Annotated[Optional[str], typer.Option("--issue")] = None,
     years: Annotated[Optional[str], typer.Option("--years", help="YEAR or FROM-TO.")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write to FILE instead of stdout.")] = None,
-    plot: Annotated[Optional[Path], typer.Option("--plot", help="Also draw the series to FILE (png, svg, pdf).")] = None,
+    plot: Annotated[
+        Optional[Path], typer.Option("--plot", help="Also draw the series to FILE (png, svg, pdf).")
+    ] = None,
 ) -> None:
     """Ideal points, one row per state and session: state, session, year, ideal_point, lower, upper."""
     ideal_points = _load_or_fit(dims, issue)

@@ -39,7 +39,18 @@ N_CODE, A_CODE, Y_CODE = 0, 1, 2
 
 
 _ERFCX_COEFS = np.array(
-    [0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418, 0.37409196, 1.00002368, -1.26551223],
+    [
+        0.17087277,
+        -0.82215223,
+        1.48851587,
+        -1.13520398,
+        0.27886807,
+        -0.18628806,
+        0.09678418,
+        0.37409196,
+        1.00002368,
+        -1.26551223,
+    ],
     dtype=np.float32,
 )
 
@@ -87,7 +98,9 @@ class Observations:
     seg_starts: tuple[IntArray, IntArray, IntArray]
 
     @classmethod
-    def from_codes(cls, unit: IntArray, item: IntArray, code: NDArray[np.int8], n_units: int, n_items: int) -> Observations:
+    def from_codes(
+        cls, unit: IntArray, item: IntArray, code: NDArray[np.int8], n_units: int, n_items: int
+    ) -> Observations:
         units, items, seg_items, seg_starts = [], [], [], []
         for c in (Y_CODE, N_CODE, A_CODE):
             g = np.flatnonzero(code == c)
@@ -127,7 +140,9 @@ class Terms:
     lcg: FloatArray | None = None
 
 
-def _abstain_terms(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+def _abstain_terms(
+    a: FloatArray, b: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """Terms of ``log(Phi(b) - Phi(a))`` (``a = kappa_1 - eta < b = kappa_2 - eta``) and the log-probability.
 
     With ``(p, q) = (a, b)`` when ``a + b <= 0`` and ``(-b, -a)`` otherwise (so
@@ -417,13 +432,15 @@ def information(obs: Observations, ts: tuple[Terms, Terms, Terms], beta: FloatAr
     return h
 
 
-def chain_covariances(chain: Chain, h: FloatArray, qdiag: FloatArray, qoff: FloatArray) -> tuple[FloatArray, FloatArray]:
+def chain_covariances(
+    chain: Chain, h: FloatArray, qdiag: FloatArray, qoff: FloatArray
+) -> tuple[FloatArray, FloatArray]:
     """Marginal covariances ``Sigma_s`` and lag-one covariances ``Cov(theta_{s-1}, theta_s)`` of ``(W + Q)^-1``.
 
     Block-tridiagonal selected inversion (forward Schur complements, backward
     recursion, as in the Rauch–Tung–Striebel smoother), vectorised over states.
     """
-    n, d, _ = h.shape
+    _, d, _ = h.shape
     eye = np.eye(d)
     grid_d = np.tile(eye, (chain.n_rows, chain.n_pos, 1, 1))
     grid_off = np.zeros((chain.n_rows, chain.n_pos))

@@ -271,11 +271,17 @@ class IdealPointModel:
             pl.col("state").cast(pl.String),
             pl.col("vote").cast(pl.String),
             pl.col("session_number").cast(pl.Int64),
-            (pl.col("year").cast(pl.Int64) if "year" in votes.columns else pl.col("session_number").cast(pl.Int64) + 1945).alias("year"),
+            (
+                pl.col("year").cast(pl.Int64)
+                if "year" in votes.columns
+                else pl.col("session_number").cast(pl.Int64) + 1945
+            ).alias("year"),
         )
         if roll_calls is None:
-            roll_calls = v.group_by("rollcall_id").agg(pl.col("session_number").first()).with_columns(
-                pl.lit(None, dtype=pl.String).alias("title")
+            roll_calls = (
+                v.group_by("rollcall_id")
+                .agg(pl.col("session_number").first())
+                .with_columns(pl.lit(None, dtype=pl.String).alias("title"))
             )
         rc = roll_calls
         if self.issue is not None:
@@ -307,7 +313,9 @@ class IdealPointModel:
                 rc_in = rc_in.join(rc_ids, on="rollcall_id")
             br = find_bridges(rc_in)
         else:
-            br = rc_ids.with_columns(pl.lit(None, dtype=pl.Int64).alias("bridge"), pl.lit(None, dtype=pl.Int32).alias("n_sessions"))
+            br = rc_ids.with_columns(
+                pl.lit(None, dtype=pl.Int64).alias("bridge"), pl.lit(None, dtype=pl.Int32).alias("n_sessions")
+            )
         rc_ids = rc_ids.join(br.select("rollcall_id", "bridge"), on="rollcall_id", how="left").with_columns(
             pl.col("bridge").fill_null(pl.col("rollcall_id")).alias("item_key")
         )
@@ -407,7 +415,9 @@ class IdealPointModel:
             t2 = standardise(rng.standard_normal(n_units))
             for _ in range(25):
                 t2 = x @ (xt @ t2)
-                proj = np.bincount(sess_index, weights=t2 * theta, minlength=n_sess) / np.bincount(sess_index, minlength=n_sess)
+                proj = np.bincount(sess_index, weights=t2 * theta, minlength=n_sess) / np.bincount(
+                    sess_index, minlength=n_sess
+                )
                 t2 = standardise(t2 - proj[sess_index] * theta)
             start[:, 1] = 0.5 * t2
         return start
@@ -496,7 +506,7 @@ class IdealPointModel:
             n_sweeps += 2
             r = x1.flat() - state.flat()
             v = x2.flat() - x1.flat() - r
-            alpha = -np.linalg.norm(r) / max(np.linalg.norm(v), 1e-300)
+            alpha = -float(np.linalg.norm(r)) / max(float(np.linalg.norm(v)), 1e-300)
             alpha = min(alpha, -1.0)
             candidate = _Params.unflat(state.flat() - 2.0 * alpha * r + alpha * alpha * v, state, tied)
             x3 = sweep(candidate)
@@ -692,14 +702,25 @@ class IdealPointModel:
                 suffix = "" if d == 0 else f"_{d + 1}"
                 se = float(np.sqrt(self.theta_cov_[k, d, d] + gap * self.random_walk_sd_**2))
                 mean = float(self.theta_[k, d])
-                row |= {f"ideal_point{suffix}": mean, f"lower{suffix}": mean - z * se, f"upper{suffix}": mean + z * se, f"se{suffix}": se}
+                row |= {
+                    f"ideal_point{suffix}": mean,
+                    f"lower{suffix}": mean - z * se,
+                    f"upper{suffix}": mean + z * se,
+                    f"se{suffix}": se,
+                }
             row["observed"] = gap == 0
             rows.append(row)
         return pl.DataFrame(rows)
 
     def _theta_for(self, states: list[str], session: int) -> NDArray[np.float64]:
         at = self.ideal_points_at(session, states)
-        known = dict(zip(at["state"].to_list(), at.select([c for c in at.columns if c.startswith("ideal_point")]).to_numpy(), strict=True))
+        known = dict(
+            zip(
+                at["state"].to_list(),
+                at.select([c for c in at.columns if c.startswith("ideal_point")]).to_numpy(),
+                strict=True,
+            )
+        )
         missing = [s for s in states if s not in known]
         if missing:
             raise InsufficientDataError(f"no ideal point for {', '.join(missing[:5])} at or before session {session}")
@@ -763,6 +784,7 @@ class IdealPointModel:
         self._check_fitted()
         des = self._des
         frames = []
+        specs: list[tuple[int | None, int, dict[str, float]]]
         if items is not None:
             if session is None:
                 raise ModelError("predict_proba(items=...) needs the session")
@@ -776,20 +798,23 @@ class IdealPointModel:
                 if j is None:
                     raise ModelError(f"roll call {rid} was not fitted (unanimous, filtered or unknown)")
                 sess = int(des.rollcall_session[np.searchsorted(des.rollcall_ids, rid)])
-                spec = {"cutpoint_no": self.cut_center_[j] - 0.5 * self.cut_gap_[j], "cutpoint_yes": self.cut_center_[j] + 0.5 * self.cut_gap_[j]}
+                spec = {
+                    "cutpoint_no": float(self.cut_center_[j] - 0.5 * self.cut_gap_[j]),
+                    "cutpoint_yes": float(self.cut_center_[j] + 0.5 * self.cut_gap_[j]),
+                }
                 for k in range(self.dims):
-                    spec[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] = self.beta_[j, k]
+                    spec[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] = float(self.beta_[j, k])
                 specs.append((int(rid), sess, spec))
-        for rid, sess, spec in specs:
-            at = self.ideal_points_at(sess, states)
+        for rid_out, sess_out, spec_out in specs:
+            at = self.ideal_points_at(sess_out, states)
             th = at.select([f"ideal_point{'' if k == 0 else f'_{k + 1}'}" for k in range(self.dims)]).to_numpy()
-            b = np.array([spec[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] for k in range(self.dims)])
-            k1, k2 = spec["cutpoint_no"], spec["cutpoint_yes"]
-            p = core.probabilities(th @ b, 0.5 * (k1 + k2), k2 - k1)
+            b = np.array([spec_out[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] for k in range(self.dims)])
+            k1, k2 = spec_out["cutpoint_no"], spec_out["cutpoint_yes"]
+            p = core.probabilities(th @ b, np.array(0.5 * (k1 + k2)), np.array(k2 - k1))
             frames.append(
                 pl.DataFrame(
                     {
-                        "rollcall_id": pl.Series([rid] * at.height, dtype=pl.Int64),
+                        "rollcall_id": pl.Series([rid_out] * at.height, dtype=pl.Int64),
                         "state": at["state"],
                         "p_yes": p[:, 0],
                         "p_abstain": p[:, 1],

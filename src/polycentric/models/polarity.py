@@ -267,7 +267,7 @@ def _describe(
     alpha: float,
     n_leading: int,
 ) -> tuple[dict[str, object], list[dict[str, object]]]:
-    poles = []
+    poles: list[dict[str, object]] = []
     uniq = np.unique(labels)
     shares, centers = [], []
     for p in uniq:
@@ -298,7 +298,9 @@ def _describe(
     order = np.argsort([c[0] if c is not None else i for i, c in enumerate(centers)], kind="stable")
     poles = [dict(poles[o], pole=i + 1) for i, o in enumerate(order)]
     polarization = (
-        esteban_ray(np.array(shares), np.array([c for c in centers]), alpha) if all(c is not None for c in centers) else None
+        esteban_ray(np.array(shares), np.array([c for c in centers]), alpha)
+        if all(c is not None for c in centers)
+        else None
     )
     row: dict[str, object] = {
         "session": session,
@@ -368,7 +370,9 @@ def polarity(
         if "ideal_points" in methods and ip is not None and ip.height >= 2:
             pts = ip.select(ip_cols).to_numpy()
             labels, _ = ideal_point_poles(pts, max_poles=max_poles, n_init=n_init, random_state=random_state)
-            row, poles = _describe(session, year, "ideal_points", ip["state"].to_list(), labels, pts, None, alpha, n_leading)
+            row, poles = _describe(
+                session, year, "ideal_points", ip["state"].to_list(), labels, pts, None, alpha, n_leading
+            )
             rows.append(row)
             pole_rows += poles
         if "network" in methods and votes is not None:
@@ -376,7 +380,7 @@ def polarity(
             if sv.height == 0:
                 continue
             if year is None:
-                year = int(sv["year"].mode().min()) if "year" in sv.columns else None
+                year = int(sv["year"].mode().cast(pl.Int64).min() or 0) if "year" in sv.columns else None  # type: ignore[arg-type]
             states, w = signed_covoting(sv)
             if len(states) < 2:
                 continue
@@ -406,17 +410,21 @@ def polarity(
         pl.col("modularity").cast(pl.Float64),
         "leading",
     ).sort("method", "session")
-    poles_df = pl.DataFrame(pole_rows, infer_schema_length=None).select(
-        pl.col("session").cast(pl.Int32),
-        pl.col("year").cast(pl.Int32),
-        "method",
-        pl.col("pole").cast(pl.Int32),
-        pl.col("size").cast(pl.Int32),
-        pl.col("share").cast(pl.Float64),
-        pl.col("mean_ideal_point").cast(pl.Float64),
-        "leading_members",
-        "members",
-    ).sort("method", "session", "pole")
+    poles_df = (
+        pl.DataFrame(pole_rows, infer_schema_length=None)
+        .select(
+            pl.col("session").cast(pl.Int32),
+            pl.col("year").cast(pl.Int32),
+            "method",
+            pl.col("pole").cast(pl.Int32),
+            pl.col("size").cast(pl.Int32),
+            pl.col("share").cast(pl.Float64),
+            pl.col("mean_ideal_point").cast(pl.Float64),
+            "leading_members",
+            "members",
+        )
+        .sort("method", "session", "pole")
+    )
     return Polarity(series=series, poles=poles_df)
 
 
