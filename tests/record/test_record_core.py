@@ -27,7 +27,9 @@ def test_68_262_tally_any_spelling(record) -> None:  # type: ignore[no-untyped-d
 
 def test_unvotes_counts_match_provenance(record) -> None:  # type: ignore[no-untyped-def]
     ledger = record.ledger()
-    votes = ledger.filter((pl.col("file") == "un_votes.csv.gz") & pl.col("status").is_in(["stored", "merged", "rejected"]))
+    votes = ledger.filter(
+        (pl.col("file") == "un_votes.csv.gz") & pl.col("status").is_in(["stored", "merged", "rejected"])
+    )
     assert votes["rows"].sum() == 916_025  # PROVENANCE: 916,025 country-votes
     rcs = ledger.filter(pl.col("file") == "un_roll_calls.csv.gz")
     assert rcs["rows"].sum() == 6_464  # PROVENANCE: 6,464 roll calls

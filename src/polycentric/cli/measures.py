@@ -1,12 +1,364 @@
-"""CLI commands: measures (filled in by its issue's work).
+"""CLI commands for the measures: agreement, agreement-matrix, cohesion, voice, alignment, neutrality, shifts, series.
+
+Each command reads the record, calls one library function of
+:mod:`polycentric.measures`, prints the DataFrame with
+:func:`polycentric.cli.output.emit` (``--format table|csv|json``, ``--out FILE``)
+and can draw a chart with ``--plot FILE.png|.svg``.
 
 Dependency rule: a thin shell; logic lives in the library.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import numpy as np
+import polars as pl
 import typer
+
+from polycentric.cli.output import TableFormat, emit
+from polycentric.errors import ConfigurationError
+
+YEARS_HELP = "Years, inclusive: 2014 or 2000-2023 (default: all)."
+FORMAT_OPT = typer.Option("--format", "-f", help="Output format.")
+OUT_OPT = typer.Option("--out", "-o", help="Write the listing to FILE instead of the terminal.")
+PLOT_OPT = typer.Option("--plot", help="Also draw a chart to FILE (.png, .svg or .pdf).")
+
+
+def _check_plot(plot: Path | None) -> None:
+    if plot is not None:
+        from polycentric.measures.plots import check_plot_path
+
+        check_plot_path(plot)
+
+
+def _open_record() -> Any:
+    """The record at the home chosen by ``--home`` / POLYCENTRIC_HOME."""
+    import polycentric
+
+    return polycentric.open()
+
+
+def _votes() -> pl.DataFrame:
+    frame: pl.DataFrame = _open_record().votes()
+    return frame
+
+
+def _roll_calls() -> pl.DataFrame:
+    frame: pl.DataFrame = _open_record().roll_calls()
+    return frame
+
+
+def _split(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    return items or None
+
+
+def _by(by: str) -> str | None:
+    if by not in ("year", "session", "none"):
+        raise ConfigurationError(f"--by {by!r}: expected year, session or none")
+    return None if by == "none" else by
+
+
+def _years(years: str | None, year: int | None = None) -> str | int | None:
+    if year is not None and years is not None:
+        raise ConfigurationError("give --year or --years, not both")
+    return year if year is not None else years
+
+
+def agreement_cmd(
+    state_a: Annotated[str, typer.Argument(help="First state (ISO3, e.g. USA).")],
+    state_b: Annotated[str, typer.Argument(help="Second state (ISO3, e.g. ISR).")],
+    years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
+    index: Annotated[
+        str, typer.Option("--index", help="simple, lijphart, s (Signorino–Ritter) or s_squared.")
+    ] = "simple",
+    by: Annotated[str, typer.Option("--by", help="year, session or none (pooled).")] = "year",
+    absent: Annotated[
+        str, typer.Option("--absent", help="exclude (default) or abstain: how X votes count.")
+    ] = "exclude",
+    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
+    out: Annotated[Optional[Path], OUT_OPT] = None,
+    plot: Annotated[Optional[Path], PLOT_OPT] = None,
+) -> None:
+    """Agreement between two states per year, with the number of shared votes."""
+    _check_plot(plot)
+    from polycentric.measures.agreement import agreement
+
+    df = agreement(_votes(), state_a.upper(), state_b.upper(), index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
+    emit(df, fmt, out)
+    if plot is not None and by != "none":
+        from polycentric.measures.plots import plot_time_series
+
+        plot_time_series(
+            df.with_columns(pl.concat_str([pl.col("state_a"), pl.lit("–"), pl.col("state_b")]).alias("pair")),
+            plot,
+            x=by,
+            hue=["pair", "index"],
+            title=f"Agreement {state_a.upper()}–{state_b.upper()} ({index})",
+            ylabel="agreement",
+        )
+
+
+def agreement_matrix_cmd(
+    states: Annotated[Optional[str], typer.Option("--states", help="Comma-separated states (default: all).")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
+    index: Annotated[str, typer.Option("--index", help="simple, lijphart, s or s_squared.")] = "simple",
+    min_shared: Annotated[int, typer.Option("--min-shared", help="Leave out pairs with fewer shared votes.")] = 1,
+    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
+    out: Annotated[Optional[Path], OUT_OPT] = None,
+    plot: Annotated[Optional[Path], PLOT_OPT] = None,
+) -> None:
+    """Pooled agreement of every pair of states, in one pass (long format; --plot draws the heatmap)."""
+    _check_plot(plot)
+    from polycentric.measures._common import filter_years
+    from polycentric.measures.agreement import agreement_matrix
+
+    chosen = _split(states)
+    result = agreement_matrix(
+        filter_years(_votes(), years),
+        index,  # type: ignore[arg-type]
+        states=[s.upper() for s in chosen] if chosen else None,
+    )
+    emit(result.to_frame(index, min_shared=min_shared), fmt, out)
+    if plot is not None:
+        from polycentric.measures.plots import plot_heatmap
+
+        plot_heatmap(
+            result.states,
+            result.states,
+            np.where(result.n_shared >= min_shared, result.matrix, np.nan),
+            plot,
+            title=f"Agreement ({index}){' ' + years if years else ''}",
+            vmin=-1.0 if index in ("s", "s_squared") else 0.0,
+            vmax=1.0,
+        )
+
+
+def cohesion_cmd(
+    groups: Annotated[list[str], typer.Argument(help="Group ids, e.g. NAM EU.")],
+    years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
+    index: Annotated[str, typer.Option("--index", help="rice or agreement (Hix–Noury–Roland).")] = "rice",
+    by: Annotated[str, typer.Option("--by", help="year, session or none (pooled).")] = "year",
+    min_present: Annotated[
+        int, typer.Option("--min-present", help="Least members voting for a roll call to count.")
+    ] = 2,
+    observers: Annotated[bool, typer.Option("--observers", help="Count observers as members.")] = False,
+    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
+    out: Annotated[Optional[Path], OUT_OPT] = None,
+    plot: Annotated[Optional[Path], PLOT_OPT] = None,
+) -> None:
+    """Cohesion of groups per year: Rice index or the Hix–Noury–Roland agreement index."""
+    _check_plot(plot)
+    from polycentric.measures.cohesion import cohesion
+
+    df = cohesion(
+        _votes(),
+        groups,
+        years=years,
+        index=index,  # type: ignore[arg-type]
+        by=_by(by),
+        min_present=min_present,
+        include_observers=observers,
+    )
+    emit(df, fmt, out)
+    if plot is not None and by != "none":
+        from polycentric.measures.plots import plot_time_series
+
+        plot_time_series(df, plot, x=by, hue="group", title=f"Cohesion ({index})", ylabel=index, ylim=(0.0, 1.02))
+
+
+def voice_cmd(
+    groups: Annotated[list[str], typer.Argument(help="Group ids, e.g. NAM EU.")],
+    years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
+    rule: Annotated[str, typer.Option("--rule", help="simple (Y > N) or two_thirds (Y >= 2/3 of Y + N).")] = "simple",
+    by: Annotated[str, typer.Option("--by", help="year, session or none (pooled).")] = "year",
+    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
+    out: Annotated[Optional[Path], OUT_OPT] = None,
+    plot: Annotated[Optional[Path], PLOT_OPT] = None,
+) -> None:
+    """A group's voice: majority matched the outcome, share of votes cast, decisive roll calls."""
+    _check_plot(plot)
+    from polycentric.measures.voice import voice
+
+    df = voice(_votes(), groups, years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
+    emit(df, fmt, out)
+    if plot is not None and by != "none":
+        from polycentric.measures.plots import plot_time_series
+
+        plot_time_series(
+            df.rename({"match_rate": "value"}),
+            plot,
+            x=by,
+            hue="group",
+            title="Voice: majority on the winning side",
+            ylabel="match rate",
+            ylim=(0.0, 1.02),
+        )
+
+
+def alignment_cmd(
+    with_: Annotated[
+        Optional[str],
+        typer.Option(
+            "--with",
+            help="Comma-separated references: states or group:ID (default USA,CHN,RUS,IND,BRA,group:EU,group:NAM).",
+        ),
+    ] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="One year.")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
+    states: Annotated[
+        Optional[str], typer.Option("--states", help="Comma-separated states to list (default: all).")
+    ] = None,
+    index: Annotated[str, typer.Option("--index", help="simple, lijphart, s or s_squared.")] = "simple",
+    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
+    out: Annotated[Optional[Path], OUT_OPT] = None,
+    plot: Annotated[Optional[Path], PLOT_OPT] = None,
+) -> None:
+    """Each state's agreement with reference states and group majorities, per year."""
+    _check_plot(plot)
+    from polycentric.measures.alignment import DEFAULT_REFERENCES, alignment
+
+    refs = _split(with_) or list(DEFAULT_REFERENCES)
+    chosen = _split(states)
+    df = alignment(
+        _votes(),
+        refs,
+        index=index,  # type: ignore[arg-type]
+        years=_years(years, year),
+        states=[s.upper() for s in chosen] if chosen else None,
+    )
+    emit(df, fmt, out)
+    if plot is not None:
+        from polycentric.measures.plots import plot_heatmap, plot_time_series
+
+        if chosen and df["year"].n_unique() > 1:
+            plot_time_series(df, plot, hue=["state", "reference"], title=f"Alignment ({index})", ylabel="agreement")
+        else:
+            pooled = (
+                df.group_by("state", "reference")
+                .agg(pl.col("value").mean())
+                .pivot("reference", index="state", values="value")
+                .sort("state")
+            )
+            labels = [r.split(":", 1)[-1] for r in refs]
+            cols = [c for c in labels if c in pooled.columns]
+            plot_heatmap(
+                pooled["state"].to_list(),
+                cols,
+                pooled.select(cols).to_numpy().astype(float),
+                plot,
+                title=f"Alignment ({index})",
+                vmin=-1.0 if index in ("s", "s_squared") else 0.0,
+                vmax=1.0,
+            )
+
+
+def neutrality_cmd(
+    years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
+    states: Annotated[Optional[str], typer.Option("--states", help="Comma-separated states (default: all).")] = None,
+    by: Annotated[str, typer.Option("--by", help="year, session or none (pooled).")] = "year",
+    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
+    out: Annotated[Optional[Path], OUT_OPT] = None,
+    plot: Annotated[Optional[Path], PLOT_OPT] = None,
+) -> None:
+    """Abstention and non-voting rates per state and year."""
+    _check_plot(plot)
+    from polycentric.measures.neutrality import neutrality
+
+    chosen = _split(states)
+    df = neutrality(_votes(), by=_by(by), years=years, states=[s.upper() for s in chosen] if chosen else None)
+    emit(df, fmt, out)
+    if plot is not None and by != "none":
+        from polycentric.measures.plots import plot_time_series
+
+        plot_time_series(
+            df.rename({"abstention_rate": "value"}),
+            plot,
+            x=by,
+            hue="state",
+            title="Abstention rate",
+            ylabel="abstentions / votes cast",
+            ylim=(0.0, 1.0),
+        )
+
+
+def shifts_cmd(
+    start: Annotated[
+        str, typer.Option("--from", help="Earlier period: 2014, 2010-2014 or resolution symbols (A/RES/68/262).")
+    ],
+    end: Annotated[str, typer.Option("--to", help="Later period, same forms.")],
+    reference: Annotated[str, typer.Option("--reference", help="Reference state or group:ID.")] = "USA",
+    index: Annotated[str, typer.Option("--index", help="simple, lijphart, s or s_squared.")] = "simple",
+    top: Annotated[int, typer.Option("--top", help="Show the N largest shifts (0: all).")] = 30,
+    min_shared: Annotated[int, typer.Option("--min-shared", help="Least shared votes in each period.")] = 1,
+    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
+    out: Annotated[Optional[Path], OUT_OPT] = None,
+    plot: Annotated[Optional[Path], PLOT_OPT] = None,
+) -> None:
+    """States whose alignment with a reference changed most between two periods, with the driving roll calls."""
+    _check_plot(plot)
+    from polycentric.measures.shifts import shifts
+
+    df = shifts(_votes(), start, end, reference=reference, index=index, min_shared=min_shared)  # type: ignore[arg-type]
+    if top > 0:
+        df = df.head(top)
+    emit(df, fmt, out)
+    if plot is not None:
+        from polycentric.measures.plots import plot_bars
+
+        plot_bars(
+            df["state"].to_list(),
+            df["change"].to_list(),
+            plot,
+            title=f"Change in agreement with {reference}: {start} → {end}",
+            xlabel=f"change ({index})",
+        )
+
+
+def series_cmd(
+    search: Annotated[str, typer.Argument(help="Words of the title, or a known series slug (see --list).")],
+    switchers: Annotated[bool, typer.Option("--switchers", help="List the states that switched instead.")] = False,
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Share of the search's words a title must contain.")
+    ] = 0.85,
+    list_: Annotated[bool, typer.Option("--list", help="List the known series slugs and exit.")] = False,
+    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
+    out: Annotated[Optional[Path], OUT_OPT] = None,
+    plot: Annotated[Optional[Path], PLOT_OPT] = None,
+) -> None:
+    """A recurring resolution's vote history per year (or its switchers)."""
+    _check_plot(plot)
+    from polycentric.measures.series import KNOWN_SERIES, series_switchers, series_table
+
+    if list_:
+        emit(pl.DataFrame({"slug": list(KNOWN_SERIES), "label": [s.label for s in KNOWN_SERIES.values()]}), fmt, out)
+        return
+    votes, roll_calls = _votes(), _roll_calls()
+    if switchers:
+        df = series_switchers(roll_calls, votes, search, threshold=threshold)
+    else:
+        df = series_table(roll_calls, votes, search, threshold=threshold)
+    emit(df, fmt, out)
+    if plot is not None:
+        from polycentric.measures.plots import plot_series_history
+        from polycentric.measures.series import series_history
+
+        hist = series_history(roll_calls, votes, search, threshold=threshold)
+        label = KNOWN_SERIES[search].label if search in KNOWN_SERIES else search
+        plot_series_history(hist, plot, title=label)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("agreement")(agreement_cmd)
+    app.command("agreement-matrix")(agreement_matrix_cmd)
+    app.command("cohesion")(cohesion_cmd)
+    app.command("voice")(voice_cmd)
+    app.command("alignment")(alignment_cmd)
+    app.command("neutrality")(neutrality_cmd)
+    app.command("shifts")(shifts_cmd)
+    app.command("series")(series_cmd)

@@ -89,7 +89,7 @@ def write_stata(df: pl.DataFrame, out: str | Path) -> None:
     dates = {name: "td" for name, dtype in df.schema.items() if dtype == pl.Date}
     for name in dates:
         frame[name] = frame[name].astype("datetime64[ns]")
-    frame.to_stata(out, write_index=False, convert_dates=dates, version=118)
+    frame.to_stata(out, write_index=False, convert_dates=dates, version=118)  # type: ignore[arg-type]
 
 
 def emit(df: pl.DataFrame, fmt: str = "table", out: str | Path | None = None, *, max_rows: int | None = 200) -> None:

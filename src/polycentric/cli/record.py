@@ -16,11 +16,34 @@ import typer
 
 from polycentric.cli.output import OutputFormat, emit
 
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv, json, parquet or dta (Stata; needs --out).")]
+FormatOpt = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="table, csv, json, parquet or dta (Stata; needs --out).")
+]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of the screen.")]
 
-_ROLL_CALL_TABLE = ["rollcall_id", "date", "session", "resolution", "kind", "title", "total_yes", "total_no", "total_abstain", "sources"]
-_VOTE_COLUMNS = ["state", "state_name", "vote", "resolution", "date", "session", "session_number", "year", "rollcall_id"]
+_ROLL_CALL_TABLE = [
+    "rollcall_id",
+    "date",
+    "session",
+    "resolution",
+    "kind",
+    "title",
+    "total_yes",
+    "total_no",
+    "total_abstain",
+    "sources",
+]
+_VOTE_COLUMNS = [
+    "state",
+    "state_name",
+    "vote",
+    "resolution",
+    "date",
+    "session",
+    "session_number",
+    "year",
+    "rollcall_id",
+]
 
 
 def _progress():  # type: ignore[no-untyped-def]
@@ -62,10 +85,14 @@ def build(
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (an unvotes folder, or a folder of CSV files).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (an unvotes folder, or a folder of CSV files).")
+    ],
     format: Annotated[
         Optional[str],
-        typer.Option("--format", help="Force a reader: undl, unvotes, voeten-raw, single-vote, unsc-vetoes (default: detected)."),
+        typer.Option(
+            "--format", help="Force a reader: undl, unvotes, voeten-raw, single-vote, unsc-vetoes (default: detected)."
+        ),
     ] = None,
 ) -> None:
     """Add files to the record (atomic; the same file twice changes nothing)."""
@@ -78,7 +105,9 @@ def ingest(
 def check(
     format: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a recorded tally differs from the stored votes.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when a recorded tally differs from the stored votes.")
+    ] = False,
 ) -> None:
     """Print the ledger (every input row accounted for), tally mismatches and conflicts between sources."""
     from polycentric.record.store import open_record
@@ -107,8 +136,12 @@ def check(
 def rollcalls(
     session: Annotated[Optional[str], typer.Option("--session", help="77, S-10, ES-11 ...")] = None,
     year: Annotated[Optional[int], typer.Option("--year")] = None,
-    issue: Annotated[Optional[str], typer.Option("--issue", help="me, nu, di, hr, co, ec (Voeten's issue codes)")] = None,
-    search: Annotated[Optional[str], typer.Option("--search", help="Text in the symbol, title, agenda or subjects.")] = None,
+    issue: Annotated[
+        Optional[str], typer.Option("--issue", help="me, nu, di, hr, co, ec (Voeten's issue codes)")
+    ] = None,
+    search: Annotated[
+        Optional[str], typer.Option("--search", help="Text in the symbol, title, agenda or subjects.")
+    ] = None,
     state: Annotated[Optional[str], typer.Option("--state", help="Only roll calls this state voted in.")] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", help="resolution, amendment or paragraph")] = None,
     body: Annotated[str, typer.Option("--body", help="GA, SC or all")] = "GA",
@@ -130,7 +163,9 @@ def rollcalls(
 
 
 def votes(
-    resolution: Annotated[Optional[str], typer.Option("--resolution", "-r", help="Symbol, e.g. A/RES/ES-11/1 (R/68/262 works too).")] = None,
+    resolution: Annotated[
+        Optional[str], typer.Option("--resolution", "-r", help="Symbol, e.g. A/RES/ES-11/1 (R/68/262 works too).")
+    ] = None,
     session: Annotated[Optional[str], typer.Option("--session")] = None,
     year: Annotated[Optional[int], typer.Option("--year")] = None,
     state: Annotated[Optional[str], typer.Option("--state", help="Only this state's votes (any code or name).")] = None,
@@ -144,9 +179,18 @@ def votes(
 
     if resolution is None and session is None and year is None and state is None and issue is None:
         raise typer.BadParameter("give at least one of --resolution, --session, --year, --state, --issue")
-    df = open_record().votes(
-        resolution=resolution, session=session, year=year, state=state, issue=issue, body=None if body.lower() == "all" else body
-    ).select(_VOTE_COLUMNS)
+    df = (
+        open_record()
+        .votes(
+            resolution=resolution,
+            session=session,
+            year=year,
+            state=state,
+            issue=issue,
+            body=None if body.lower() == "all" else body,
+        )
+        .select(_VOTE_COLUMNS)
+    )
     emit(df, format, out)
     if format.value == "table" and out is None and df.height:
         counts = dict(df.group_by("vote").len().iter_rows())
@@ -155,7 +199,9 @@ def votes(
 
 def state(
     code: Annotated[str, typer.Argument(help="Any code (ISO2/ISO3/M49, cow:NNN, SUN, GER ...) or name.")],
-    year: Annotated[Optional[int], typer.Option("--year", help="Name, membership and vote counts in this year.")] = None,
+    year: Annotated[
+        Optional[int], typer.Option("--year", help="Name, membership and vote counts in this year.")
+    ] = None,
     format: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
 ) -> None:

@@ -1,12 +1,107 @@
-"""CLI commands: web (filled in by its issue's work).
+"""CLI commands of the web area: ``polycentric serve`` and ``polycentric report ...``.
 
-Dependency rule: a thin shell; logic lives in the library.
+Dependency rule: a thin shell; logic lives in the library (``polycentric.api``,
+``polycentric.report``).
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+
+from polycentric.errors import ConfigurationError
+
+report_app = typer.Typer(help="Write a self-contained HTML brief (opens without a server).", no_args_is_help=True)
+
+OutOption = Annotated[Optional[Path], typer.Option("--out", "-o", help="HTML file to write (default: a name in .).")]
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+) -> None:
+    """Serve the HTTP API and the dashboard from the embedded record (open http://HOST:PORT/)."""
+    import uvicorn
+
+    from polycentric.api import create_app
+
+    typer.echo(f"polycentric: dashboard at http://{host}:{port}/  API docs at http://{host}:{port}/api/docs", err=True)
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+def _years(spec: str | None) -> tuple[int, int] | None:
+    if spec is None:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–:]\s*(\d{4}))?\s*", spec)
+    if not m:
+        raise ConfigurationError(f"--years {spec!r}: expected YYYY or YYYY-YYYY")
+    start, end = int(m.group(1)), int(m.group(2) or m.group(1))
+    if end < start:
+        raise ConfigurationError(f"--years {spec!r}: the end comes before the start")
+    return start, end
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+
+
+def _write(html: str, out: Path | None, default: str) -> None:
+    from polycentric.report import write_brief
+
+    path = write_brief(html, out if out is not None else Path(default))
+    typer.echo(str(path))
+
+
+@report_app.command("rollcall")
+def report_rollcall(
+    symbol: Annotated[str, typer.Argument(help="Resolution symbol, e.g. A/RES/ES-11/1 or R/68/262.")],
+    out: OutOption = None,
+) -> None:
+    """A brief on the vote on one resolution: tally, states by vote, group breakdown."""
+    import polycentric
+    from polycentric.report import rollcall_brief
+
+    _write(rollcall_brief(polycentric.open(), symbol), out, f"report-rollcall-{_slug(symbol)}.html")
+
+
+@report_app.command("state")
+def report_state(
+    state: Annotated[str, typer.Argument(help="State code or name, e.g. RUS.")],
+    years: Annotated[Optional[str], typer.Option("--years", help="Years, e.g. 2014-2023.")] = None,
+    out: OutOption = None,
+) -> None:
+    """A brief on one state's votes (and alignment and ideal points where available)."""
+    import polycentric
+    from polycentric.report import state_brief
+
+    span = _years(years)
+    suffix = f"-{span[0]}-{span[1]}" if span else ""
+    _write(state_brief(polycentric.open(), state, years=span), out, f"report-state-{_slug(state)}{suffix}.html")
+
+
+@report_app.command("group")
+def report_group(
+    group: Annotated[str, typer.Argument(help="Group id, alias or name, e.g. NAM.")],
+    date: Annotated[Optional[str], typer.Option("--date", help="Day of the member list (YYYY-MM-DD).")] = None,
+    out: OutOption = None,
+) -> None:
+    """A brief on one group: membership over time, members on a date, sources."""
+    import datetime as dt
+
+    import polycentric
+    from polycentric.report import group_brief
+
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError as exc:
+        raise ConfigurationError(f"--date {date!r}: expected YYYY-MM-DD") from exc
+    _write(group_brief(polycentric.open(), group, date=day), out, f"report-group-{_slug(group)}.html")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("serve")(serve)
+    app.add_typer(report_app, name="report")

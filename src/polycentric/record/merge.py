@@ -8,8 +8,9 @@ Two sources hold *the same roll call* when
   ``rcid``; or
 - both are votes on a whole resolution with the same normalised symbol in the
   same body (``R/68/262`` = ``A/RES/68/262``). A symbol that a source uses for
-  more than one whole-resolution roll call is linked on (symbol, date) instead,
-  and not at all when that is still ambiguous. Voeten's raw file cannot tell
+  more than one whole-resolution roll call is linked on (symbol, date) instead;
+  a roll call with no symbol (or one still ambiguous) on (date, title), compared
+  in upper case without punctuation, where that is unique in the source. Voeten's raw file cannot tell
   amendment votes from whole-resolution votes, so it links by symbol only where
   the symbol names a single roll call in that file.
 
@@ -119,6 +120,26 @@ def _keys(rc: pl.DataFrame) -> pl.DataFrame:
         .then(sym_date)
         .otherwise(None)
     )
+    # no usable symbol: link on (body, date, title) where that is unique in the source
+    title = pl.col("title").str.to_uppercase().str.replace_all(r"[^0-9A-Z]+", "")
+    n_title = pl.len().over("source_id", "body", "date", "_title")
+    rc = (
+        rc.with_columns(_title=title)
+        .with_columns(
+            sym_key=pl.when(
+                pl.col("sym_key").is_null()
+                & pl.col("kind_known")
+                & (pl.col("kind") == "resolution")
+                & pl.col("date").is_not_null()
+                & pl.col("_title").is_not_null()
+                & (pl.col("_title") != "")
+                & (n_title == 1)
+            )
+            .then(pl.col("body") + "|" + pl.col("date").cast(pl.String) + "|" + pl.col("_title"))
+            .otherwise(pl.col("sym_key"))
+        )
+        .drop("_title")
+    )
     voeten = pl.col("src_kind").is_in(["voeten", "voeten-raw"])
     # one key per Voeten rcid: the symbol key of the best Voeten source having one
     rcid_key = (
@@ -192,7 +213,7 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     # stable ids
     ids = previous_ids if previous_ids is not None else pl.DataFrame(schema={"key": pl.String, "rollcall_id": pl.Int64})
     new = meta.join(ids, on="key", how="anti").sort("date", "key", nulls_last=True).select("key")
-    start = int(ids["rollcall_id"].max() or 0) + 1 if ids.height else 1  # type: ignore[operator]
+    start = int(ids["rollcall_id"].max() or 0) + 1 if ids.height else 1  # type: ignore[arg-type]
     new = new.with_columns(rollcall_id=pl.int_range(start, start + new.height, dtype=pl.Int64))
     ids = pl.concat([ids, new])
     meta = meta.join(ids, on="key", how="left")
@@ -215,14 +236,24 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
                 ledger_rows.append((s.source, vote_file, "votes", "stored", "kept", n_stored))
             if n_merged:
                 ledger_rows.append(
-                    (s.source, vote_file, "votes", "merged", "roll call also in a source of higher precedence; its votes kept", n_merged)
+                    (
+                        s.source,
+                        vote_file,
+                        "votes",
+                        "merged",
+                        "roll call also in a source of higher precedence; its votes kept",
+                        n_merged,
+                    )
                 )
         for (f, t), n in s.input_rows.items():
             if t == "roll_calls":
                 n_primary = mine.height
-                ledger_rows.append((s.source, f, t, "stored", "roll call metadata kept", n_primary))
+                if n_primary:
+                    ledger_rows.append((s.source, f, t, "stored", "roll call metadata kept", n_primary))
                 if n - n_primary:
-                    ledger_rows.append((s.source, f, t, "merged", "roll call also in a source of higher precedence", n - n_primary))
+                    ledger_rows.append(
+                        (s.source, f, t, "merged", "roll call also in a source of higher precedence", n - n_primary)
+                    )
             elif t == "issues":
                 ledger_rows.append((s.source, f, t, "stored", "issue codes attached to their roll call", n))
         ledger_rows.extend(tuple(r) for r in s.ledger.iter_rows())  # type: ignore[misc]
@@ -230,7 +261,9 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
             dates = mine.filter(pl.col("date").is_not_null()).select("rollcall_id", "date")
             expected = (
                 dates.join(members, how="cross")
-                .filter((pl.col("date") >= pl.col("start")) & (pl.col("end").is_null() | (pl.col("date") < pl.col("end"))))
+                .filter(
+                    (pl.col("date") >= pl.col("start")) & (pl.col("end").is_null() | (pl.col("date") < pl.col("end")))
+                )
                 .select("rollcall_id", "state")
                 .unique()
             )
@@ -238,17 +271,24 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
             if absent.height:
                 derived_parts.append(absent.with_columns(vote=pl.lit("X")))
                 ledger_rows.append(
-                    (s.source, vote_file or s.source, "votes", "derived", "X added: UN member on that date with no row in this source", absent.height)
+                    (
+                        s.source,
+                        vote_file or s.source,
+                        "votes",
+                        "derived",
+                        "X added: UN member on that date with no row in this source",
+                        absent.height,
+                    )
                 )
+    # sources are de-duplicated by their readers and derived X rows fill only missing states
     votes = pl.concat([*vote_parts, *derived_parts])
-    votes = votes.unique(["rollcall_id", "state"], keep="first")
 
     conflicts = _conflicts(rc, meta, sources, members)
 
     roll_calls = meta.select(list(ROLL_CALLS)).cast(ROLL_CALLS).sort("rollcall_id")  # type: ignore[arg-type]
     view = votes.join(
         roll_calls.select("rollcall_id", "resolution", "date", "year", "session", "session_number"), on="rollcall_id"
-    ).sort("rollcall_id", "state")
+    ).sort("rollcall_id")  # row groups by roll call: queries by roll call read few of them
     view = view.with_columns(state_name=state_names_at(view["state"], view["date"]))
     ledger = pl.DataFrame(ledger_rows, schema=LEDGER_SCHEMA, orient="row")
     return Merged(
@@ -260,17 +300,31 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     )
 
 
-def _conflicts(rc: pl.DataFrame, meta: pl.DataFrame, sources: list[StoredSource], members: pl.DataFrame) -> pl.DataFrame:
-    multi = meta.filter(pl.col("n_sources") > 1).select("key", "rollcall_id", "chosen_source", "chosen_rc", "resolution", "date")
+def _conflicts(
+    rc: pl.DataFrame, meta: pl.DataFrame, sources: list[StoredSource], members: pl.DataFrame
+) -> pl.DataFrame:
+    multi = meta.filter(pl.col("n_sources") > 1).select(
+        "key", "rollcall_id", "chosen_source", "chosen_rc", "resolution", "date"
+    )
     if multi.height == 0:
         return pl.DataFrame(schema=CONFLICTS)
-    others = rc.join(multi.select("key", "rollcall_id", "chosen_source", "chosen_rc", pl.col("date").alias("kept_date"), pl.col("resolution").alias("kept_res")), on="key").filter(
-        ~((pl.col("source_id") == pl.col("chosen_source")) & (pl.col("src_rc") == pl.col("chosen_rc")))
-    )
+    others = rc.join(
+        multi.select(
+            "key",
+            "rollcall_id",
+            "chosen_source",
+            "chosen_rc",
+            pl.col("date").alias("kept_date"),
+            pl.col("resolution").alias("kept_res"),
+        ),
+        on="key",
+    ).filter(~((pl.col("source_id") == pl.col("chosen_source")) & (pl.col("src_rc") == pl.col("chosen_rc"))))
     label = {s.source_id: s.source for s in sources}
     out = []
     # date conflicts
-    d = others.filter(pl.col("date").is_not_null() & pl.col("kept_date").is_not_null() & (pl.col("date") != pl.col("kept_date")))
+    d = others.filter(
+        pl.col("date").is_not_null() & pl.col("kept_date").is_not_null() & (pl.col("date") != pl.col("kept_date"))
+    )
     if d.height:
         out.append(
             d.select(
@@ -289,8 +343,16 @@ def _conflicts(rc: pl.DataFrame, meta: pl.DataFrame, sources: list[StoredSource]
     complete = {s.source_id: s.complete_members for s in sources}
     for (chosen_id, other_id), grp in others.group_by("chosen_source", "source_id"):
         pairs = grp.select("rollcall_id", "chosen_rc", pl.col("src_rc").alias("other_rc"), "kept_res", "kept_date")
-        kept = votes_by_source[str(chosen_id)].join(pairs.select("rollcall_id", pl.col("chosen_rc").alias("src_rc")), on="src_rc").select("rollcall_id", "state", pl.col("vote").alias("kept_value"))
-        other = votes_by_source[str(other_id)].join(pairs.select("rollcall_id", pl.col("other_rc").alias("src_rc")), on="src_rc").select("rollcall_id", "state", pl.col("vote").alias("other_value"))
+        kept = (
+            votes_by_source[str(chosen_id)]
+            .join(pairs.select("rollcall_id", pl.col("chosen_rc").alias("src_rc")), on="src_rc")
+            .select("rollcall_id", "state", pl.col("vote").alias("kept_value"))
+        )
+        other = (
+            votes_by_source[str(other_id)]
+            .join(pairs.select("rollcall_id", pl.col("other_rc").alias("src_rc")), on="src_rc")
+            .select("rollcall_id", "state", pl.col("vote").alias("other_value"))
+        )
         both = kept.join(other, on=["rollcall_id", "state"], how="full", coalesce=True)
         both = both.join(pairs.select("rollcall_id", "kept_res", "kept_date"), on="rollcall_id")
         for side, cid in (("kept_value", chosen_id), ("other_value", other_id)):
@@ -299,16 +361,29 @@ def _conflicts(rc: pl.DataFrame, meta: pl.DataFrame, sources: list[StoredSource]
                 member = (
                     both.select("rollcall_id", "state", "kept_date")
                     .join(members, on="state")
-                    .filter((pl.col("kept_date") >= pl.col("start")) & (pl.col("end").is_null() | (pl.col("kept_date") < pl.col("end"))))
+                    .filter(
+                        (pl.col("kept_date") >= pl.col("start"))
+                        & (pl.col("end").is_null() | (pl.col("kept_date") < pl.col("end")))
+                    )
                     .select("rollcall_id", "state", pl.lit(True).alias("_member"))
                     .unique()
                 )
-                both = both.join(member, on=["rollcall_id", "state"], how="left").with_columns(
-                    pl.when(pl.col(side).is_null() & pl.col("_member")).then(pl.lit("X")).otherwise(pl.col(side)).alias(side)
-                ).drop("_member")
+                both = (
+                    both.join(member, on=["rollcall_id", "state"], how="left")
+                    .with_columns(
+                        pl.when(pl.col(side).is_null() & pl.col("_member"))
+                        .then(pl.lit("X"))
+                        .otherwise(pl.col(side))
+                        .alias(side)
+                    )
+                    .drop("_member")
+                )
         diff = both.filter(
             (pl.col("kept_value").fill_null("-") != pl.col("other_value").fill_null("-"))
-            & ~((pl.col("kept_value").is_null() & (pl.col("other_value") == "X")) | (pl.col("other_value").is_null() & (pl.col("kept_value") == "X")))
+            & ~(
+                (pl.col("kept_value").is_null() & (pl.col("other_value") == "X"))
+                | (pl.col("other_value").is_null() & (pl.col("kept_value") == "X"))
+            )
         )
         if diff.height:
             out.append(

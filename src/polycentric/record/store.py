@@ -87,8 +87,10 @@ _CURRENT = "CURRENT"
 
 def _hash_files(paths: Iterable[Path]) -> str:
     h = hashlib.sha256()
-    for p in sorted(paths, key=lambda q: q.name):
-        h.update(p.name.encode())
+    files = sorted(paths, key=lambda q: q.name)
+    for p in files:
+        if len(files) > 1:  # the parts of a folder source are told apart by name; a lone file by content only
+            h.update(p.name.encode())
         with p.open("rb") as fh:
             while chunk := fh.read(1 << 22):
                 h.update(chunk)
@@ -134,7 +136,9 @@ class IngestReport:
     def summary(self) -> str:
         lines = [f"{a['source']} ({a['layout']}): {', '.join(Path(f).name for f in a['files'])}" for a in self.added]
         lines += [f"already in the record, unchanged: {u}" for u in self.unchanged]
-        lines.append(f"record at {self.home}: {self.roll_calls:,} roll calls, {self.votes:,} votes, {self.conflicts:,} conflicts between sources")
+        lines.append(
+            f"record at {self.home}: {self.roll_calls:,} roll calls, {self.votes:,} votes, {self.conflicts:,} conflicts between sources"
+        )
         return "\n".join(lines)
 
 
@@ -171,7 +175,9 @@ def _issue_hook(roll_calls: pl.DataFrame) -> pl.DataFrame:
         return roll_calls
     filled = classify_issues(missing)
     filled = filled.select(list(ROLL_CALLS)).cast(ROLL_CALLS)  # type: ignore[arg-type]
-    return pl.concat([roll_calls.join(filled.select("rollcall_id"), on="rollcall_id", how="anti"), filled]).sort("rollcall_id")
+    return pl.concat([roll_calls.join(filled.select("rollcall_id"), on="rollcall_id", how="anti"), filled]).sort(
+        "rollcall_id"
+    )
 
 
 def ingest(
@@ -260,7 +266,7 @@ def ingest(
             votes = data.votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES)  # type: ignore[arg-type]
             ledger = data.ledger.cast(LEDGER)  # type: ignore[arg-type]
             rc.write_parquet(d / "roll_calls.parquet")
-            votes.write_parquet(d / "votes.parquet")
+            votes.write_parquet(d / "votes.parquet", compression="lz4")
             ledger.write_parquet(d / "ledger.parquet")
             meta = {
                 "source_id": sid,
@@ -276,7 +282,18 @@ def ingest(
             manifest_sources.append(meta)
             report.added.append(meta)
             stored.append(
-                StoredSource(sid, seq, data.source, data.kind, data.files, rc, votes, ledger, data.input_rows, data.complete_members)
+                StoredSource(
+                    sid,
+                    seq,
+                    data.source,
+                    data.kind,
+                    data.files,
+                    rc,
+                    votes,
+                    ledger,
+                    data.input_rows,
+                    data.complete_members,
+                )
             )
         say("merging sources")
         previous_ids = pl.read_parquet(current / "ids.parquet") if current is not None else None
@@ -284,11 +301,13 @@ def ingest(
         roll_calls = _issue_hook(merged.roll_calls)
         say("writing the record")
         roll_calls.write_parquet(tmp / "roll_calls.parquet")
-        merged.votes.write_parquet(tmp / "votes.parquet", statistics=True, row_group_size=256_000)
+        merged.votes.write_parquet(tmp / "votes.parquet", compression="lz4", statistics=True, row_group_size=128_000)
         merged.ledger.write_parquet(tmp / "ledger.parquet")
         merged.conflicts.write_parquet(tmp / "conflicts.parquet")
         merged.ids.write_parquet(tmp / "ids.parquet")
-        (tmp / "manifest.json").write_text(json.dumps({"format": 1, "sources": manifest_sources}, indent=1), encoding="utf-8")
+        (tmp / "manifest.json").write_text(
+            json.dumps({"format": 1, "sources": manifest_sources}, indent=1), encoding="utf-8"
+        )
         final = root / f"v-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         os.replace(tmp, final)
         pointer_tmp = root / f".{_CURRENT}.{uuid.uuid4().hex[:8]}"
@@ -335,7 +354,9 @@ def _issue_column(issue: str) -> str:
             return f"issue_{k}"
     from polycentric.errors import ConfigurationError
 
-    raise ConfigurationError(f"unknown issue {issue!r}: expected one of {', '.join(ISSUES)} ({'; '.join(ISSUES.values())})")
+    raise ConfigurationError(
+        f"unknown issue {issue!r}: expected one of {', '.join(ISSUES)} ({'; '.join(ISSUES.values())})"
+    )
 
 
 class Record:
@@ -450,10 +471,14 @@ class Record:
         body: str | None = "GA",
     ) -> pl.DataFrame:
         """Votes on the roll calls matching the filters (VOTES_VIEW schema); ``state`` keeps that state's votes only."""
-        unfiltered = all(v is None for v in (session, year, start, end, issue, resolution, search, kind)) and body is None
+        unfiltered = (
+            all(v is None for v in (session, year, start, end, issue, resolution, search, kind)) and body is None
+        )
         lf = self._scan("votes")
         if not unfiltered:
-            rc = self._roll_call_filter(session, year, start, end, issue, None, resolution, search, kind, body).select("rollcall_id")
+            rc = self._roll_call_filter(session, year, start, end, issue, None, resolution, search, kind, body).select(
+                "rollcall_id"
+            )
             lf = lf.join(rc, on="rollcall_id", how="semi")
         if state is not None:
             lf = lf.filter(pl.col("state") == resolve_state(state))
@@ -489,7 +514,17 @@ class Record:
             (m["source_id"], m["source"], m["layout"], ";".join(Path(f).name for f in m["files"]), m["ingested_at"])
             for m in manifest["sources"]
         ]
-        return pl.DataFrame(rows, schema={"source_id": pl.String, "source": pl.String, "layout": pl.String, "files": pl.String, "ingested_at": pl.String}, orient="row")
+        return pl.DataFrame(
+            rows,
+            schema={
+                "source_id": pl.String,
+                "source": pl.String,
+                "layout": pl.String,
+                "files": pl.String,
+                "ingested_at": pl.String,
+            },
+            orient="row",
+        )
 
     def check(self) -> pl.DataFrame:
         """Roll calls whose recorded totals (where the source gives them) differ from the stored votes.
@@ -499,11 +534,15 @@ class Record:
         are not compared.
         """
         rc = self._scan("roll_calls").filter(pl.col("total_yes").is_not_null())
-        counts = self._scan("votes").group_by("rollcall_id").agg(
-            computed_yes=(pl.col("vote") == "Y").sum().cast(pl.Int32),
-            computed_no=(pl.col("vote") == "N").sum().cast(pl.Int32),
-            computed_abstain=(pl.col("vote") == "A").sum().cast(pl.Int32),
-            computed_non_voting=(pl.col("vote") == "X").sum().cast(pl.Int32),
+        counts = (
+            self._scan("votes")
+            .group_by("rollcall_id")
+            .agg(
+                computed_yes=(pl.col("vote") == "Y").sum().cast(pl.Int32),
+                computed_no=(pl.col("vote") == "N").sum().cast(pl.Int32),
+                computed_abstain=(pl.col("vote") == "A").sum().cast(pl.Int32),
+                computed_non_voting=(pl.col("vote") == "X").sum().cast(pl.Int32),
+            )
         )
         joined = rc.join(counts, on="rollcall_id", how="left").with_columns(
             pl.col("total_yes").alias("recorded_yes"),
@@ -513,7 +552,10 @@ class Record:
         )
         diff = pl.lit(False)
         for k in ("yes", "no", "abstain", "non_voting"):
-            diff = diff | (pl.col(f"recorded_{k}").is_not_null() & (pl.col(f"recorded_{k}") != pl.col(f"computed_{k}").fill_null(0)))
+            diff = diff | (
+                pl.col(f"recorded_{k}").is_not_null()
+                & (pl.col(f"recorded_{k}") != pl.col(f"computed_{k}").fill_null(0))
+            )
         return joined.filter(diff).select(list(TALLY_MISMATCHES)).sort("rollcall_id").collect()
 
     def non_member_votes(self) -> pl.DataFrame:
@@ -541,8 +583,5 @@ def open_record(home: str | Path | None = None) -> Record:
     root = home_dir(home)
     current = _current_dir(root)
     if current is None:
-        raise RecordNotBuiltError(
-            f"no record at {root}: run `polycentric build` (or `polycentric ingest PATH`) first"
-        )
+        raise RecordNotBuiltError(f"no record at {root}: run `polycentric build` (or `polycentric ingest PATH`) first")
     return Record(current, root)
-

@@ -154,17 +154,17 @@ def _registry() -> _Registry:
             ambiguous.pop(k, None)
         else:
             dated.setdefault(k, []).append(rule)
-    for n in _read("state_names.csv"):
-        if _key("name", n["name"]) not in dated:
-            add("name", n["name"], n["state"])
+    for named in _read("state_names.csv"):
+        if _key("name", named["name"]) not in dated:
+            add("name", named["name"], named["state"])
     spells: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
     for m in _read("un_membership.csv"):
         start = _date(m["start"])
         assert start is not None
         spells.setdefault(m["state"], []).append((start, _date(m["end"])))
     names: dict[str, list[tuple[str, dt.date | None, dt.date | None]]] = {}
-    for n in _read("state_names.csv"):
-        names.setdefault(n["state"], []).append((n["name"], _date(n["start"]), _date(n["end"])))
+    for named in _read("state_names.csv"):
+        names.setdefault(named["state"], []).append((named["name"], _date(named["start"]), _date(named["end"])))
     table = pl.DataFrame(
         {
             "state": [r["state"] for r in rows],
@@ -353,7 +353,9 @@ def member_states(date: dt.date | dt.datetime | str) -> list[str]:
     """The canonical ids of the UN members on ``date``, sorted."""
     d = _as_date(date)
     assert d is not None
-    return sorted(s for s, spells in _registry().spells.items() if any(a <= d and (b is None or d < b) for a, b in spells))
+    return sorted(
+        s for s, spells in _registry().spells.items() if any(a <= d and (b is None or d < b) for a, b in spells)
+    )
 
 
 def state_name(state: str, date: dt.date | dt.datetime | str | None = None) -> str:

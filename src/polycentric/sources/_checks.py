@@ -32,7 +32,9 @@ def check_required(path: Path, df: pl.DataFrame, columns: list[str]) -> None:
             raise _fail(path, df, bad, col, "empty value where one is required")
 
 
-def parse_dates(path: Path, df: pl.DataFrame, column: str, fmt: str = "%Y-%m-%d", *, allow_null: bool = False) -> pl.Series:
+def parse_dates(
+    path: Path, df: pl.DataFrame, column: str, fmt: str = "%Y-%m-%d", *, allow_null: bool = False
+) -> pl.Series:
     """Parse a date column; an impossible date (2023-02-30, 2023-13-01) raises naming its line."""
     raw = df[column]
     text = raw.str.strip_chars().str.slice(0, 10) if fmt == "%Y-%m-%d" else raw.str.strip_chars()
@@ -47,7 +49,9 @@ def parse_dates(path: Path, df: pl.DataFrame, column: str, fmt: str = "%Y-%m-%d"
     return parsed
 
 
-def parse_ints(path: Path, df: pl.DataFrame, column: str, *, allow_null: bool = True, dtype: pl.DataType = pl.Int64()) -> pl.Series:
+def parse_ints(
+    path: Path, df: pl.DataFrame, column: str, *, allow_null: bool = True, dtype: pl.DataType = pl.Int64()
+) -> pl.Series:
     """Parse an integer column (``"12"``, ``"12.0"``); anything else raises naming its line."""
     raw = df[column].str.strip_chars()
     parsed = raw.cast(pl.Float64, strict=False)
@@ -78,7 +82,9 @@ def map_votes(path: Path, df: pl.DataFrame, column: str, mapping: dict[str, str 
     return raw.replace_strict(mapping, return_dtype=pl.String)
 
 
-def resolve_states(path: Path, df: pl.DataFrame, column: str, dates: pl.Series | None, *, scheme: str | None = None) -> pl.Series:
+def resolve_states(
+    path: Path, df: pl.DataFrame, column: str, dates: pl.Series | None, *, scheme: str | None = None
+) -> pl.Series:
     """Canonical state ids for a column of codes or names; an unknown state raises naming its line."""
     try:
         return resolve_codes(df[column], dates, scheme=scheme)

@@ -148,7 +148,14 @@ def _roman(s: str) -> int:
 
 
 _OLD_STYLE = re.compile(r"^A/RES/(\d+[A-Z]?(?:/[A-Z]+)?)\s*\(\s*(ES-|S-)?([IVXLC]+)\s*\)$")
-_PREFIXES = (("A/RES/", "A/RES/"), ("GOAR/", "A/RES/"), ("ESS/", "A/RES/ES-"), ("SS/", "A/RES/S-"), ("RES/", "A/RES/"), ("R/", "A/RES/"))
+_PREFIXES = (
+    ("A/RES/", "A/RES/"),
+    ("GOAR/", "A/RES/"),
+    ("ESS/", "A/RES/ES-"),
+    ("SS/", "A/RES/S-"),
+    ("RES/", "A/RES/"),
+    ("R/", "A/RES/"),
+)
 
 
 def normalise_symbol(symbol: str | None) -> str | None:
@@ -211,7 +218,9 @@ def session_in_progress_expr(date: pl.Expr) -> pl.Expr:
 _SESSION = re.compile(r"^(?:A/RES/)?(ES-\d+|S-\d+|\d+)/")
 
 
-def parse_session(symbol: str | None, date: dt.date | None = None, session: str | int | None = None) -> tuple[str | None, int | None]:
+def parse_session(
+    symbol: str | None, date: dt.date | None = None, session: str | int | None = None
+) -> tuple[str | None, int | None]:
     """``(session, session_number)`` from a symbol, a session label and a date.
 
     ``session`` is ``"77"`` (regular), ``"S-10"`` (special) or ``"ES-11"``
@@ -246,6 +255,7 @@ def parse_session(symbol: str | None, date: dt.date | None = None, session: str 
 
 
 # ---------------------------------------------------------------- files
+
 
 def is_gzip(path: Path) -> bool:
     with path.open("rb") as fh:
@@ -318,7 +328,7 @@ def locate_problem(path: Path, header: list[str] | None = None) -> InputFormatEr
                     field=_field_of(hdr, idx),
                 )
     with open_binary(path) as fh:
-        text_io = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+        text_io = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
         reader = csv.reader(text_io)
         next(reader, None)
         start = 2
@@ -342,7 +352,7 @@ def physical_line(path: Path, record_index: int) -> int:
     Quoted fields may span lines, so records and lines differ; the header is line 1.
     """
     with open_binary(path) as fh:
-        reader = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))
+        reader = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))  # type: ignore[type-var]
         next(reader, None)
         start = 2
         for i, _ in enumerate(reader):
@@ -352,18 +362,21 @@ def physical_line(path: Path, record_index: int) -> int:
     return start
 
 
-def stream_csv(path: Path, columns: list[str], header: list[str], block_size: int = 1 << 24) -> Iterator[pa.RecordBatch]:
+def stream_csv(
+    path: Path, columns: list[str], header: list[str], block_size: int = 1 << 24
+) -> Iterator[pa.RecordBatch]:
     """Stream the named columns of a CSV (plain or gzip) as Arrow record batches of strings.
 
+    Every column is parsed and checked to be UTF-8, even those not returned.
     Empty fields become null; nothing else does ("NA" stays the string "NA",
     Namibia's ISO2 code). Malformed input raises :class:`InputFormatError`
     naming the line and field (see :func:`locate_problem`).
     """
     compression = "gzip" if is_gzip(path) else None
     read = pacsv.ReadOptions(block_size=block_size, use_threads=True)
+    # every column is converted (and so checked to be UTF-8), only ``columns`` are returned
     conv = pacsv.ConvertOptions(
-        include_columns=columns,
-        column_types={c: pa.string() for c in columns},
+        column_types={c: pa.string() for c in header},
         strings_can_be_null=True,
         null_values=[""],
         quoted_strings_can_be_null=True,
@@ -378,12 +391,23 @@ def stream_csv(path: Path, columns: list[str], header: list[str], block_size: in
                 batch = reader.read_next_batch()
             except StopIteration:
                 break
-            yield batch
+            yield batch.select(columns)
     except (pa.ArrowInvalid, OSError, EOFError) as exc:
         err = locate_problem(path, header)
         if err.line is None:
             err = InputFormatError(f"the file could not be parsed as CSV: {exc}", path=path)
         raise err from None
+
+
+def read_frame(path: Path, columns: list[str], header: list[str]) -> pl.DataFrame:
+    """The named columns of a CSV as one DataFrame of strings, with ``_rec`` the 0-based record index."""
+    parts: list[pl.DataFrame] = []
+    for batch in stream_csv(path, columns, header):
+        frame = pl.from_arrow(batch)
+        assert isinstance(frame, pl.DataFrame)
+        parts.append(frame)
+    df = pl.concat(parts) if parts else pl.DataFrame(schema={c: pl.String for c in columns})
+    return df.with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
 
 
 def first_bad(mask: pl.Series) -> int | None:
@@ -404,9 +428,13 @@ def dedupe_votes(votes: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     seated). A Y/N/A row wins over an X row; otherwise the first row is kept.
     Returns the frame and the number of rows dropped.
     """
-    key = pl.struct("src_rc", "state")
-    if not bool(votes.select(key.is_duplicated().any()).item()):
+    dup_keys = votes.group_by("src_rc", "state").len().filter(pl.col("len") > 1).drop("len")
+    if dup_keys.height == 0:
         return votes, 0
-    ordered = votes.with_row_index("_order").sort(["src_rc", "state", pl.col("vote") == "X", "_order"])
-    kept = ordered.unique(["src_rc", "state"], keep="first").sort("_order").drop("_order")
+    indexed = votes.with_row_index("_order")
+    clash = indexed.join(dup_keys, on=["src_rc", "state"], how="semi")
+    winners = clash.sort(["src_rc", "state", pl.col("vote") == "X", "_order"]).unique(["src_rc", "state"], keep="first")
+    kept = (
+        pl.concat([indexed.join(dup_keys, on=["src_rc", "state"], how="anti"), winners]).sort("_order").drop("_order")
+    )
     return kept, votes.height - kept.height

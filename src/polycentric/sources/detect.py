@@ -47,9 +47,28 @@ FULL: dict[str, list[str]] = {
     "undl-2025": LAYOUT_2025,
     "undl-2024": LAYOUT_2024,
     "voeten-raw": RAW_COLUMNS,
-    "unvotes": ["folder: un_votes(" + ",".join(UNVOTES_VOTES) + ") + un_roll_calls(" + ",".join(UNVOTES_ROLL_CALLS) + ") + un_roll_call_issues(" + ",".join(UNVOTES_ISSUES) + ")"],
+    "unvotes": [
+        "folder: un_votes("
+        + ",".join(UNVOTES_VOTES)
+        + ") + un_roll_calls("
+        + ",".join(UNVOTES_ROLL_CALLS)
+        + ") + un_roll_call_issues("
+        + ",".join(UNVOTES_ISSUES)
+        + ")"
+    ],
     "single-vote": SINGLE_COLUMNS,
-    "unsc-vetoes": ["year", "date", "draft", "meeting_record", "agenda_item", "member_veto1", "member_veto2", "member_veto3"],
+    "undl-sc": ["undl_id", "ms_code", "ms_vote", "date", "resolution or draft (no session, no committee_report)"],
+    "undl-authorities": ["Member State", "ISO Code", "Start date", "End date", "Earlier or Later Name"],
+    "unsc-vetoes": [
+        "year",
+        "date",
+        "draft",
+        "meeting_record",
+        "agenda_item",
+        "member_veto1",
+        "member_veto2",
+        "member_veto3",
+    ],
 }
 
 FORMATS: tuple[str, ...] = ("undl", "unvotes", "voeten-raw", "single-vote", "unsc-vetoes")
@@ -61,8 +80,18 @@ def _expected() -> str:
 
 
 def detect_layout(header: list[str], path: Path | None = None) -> str:
-    """The name of the first layout whose required columns are all in ``header``."""
+    """The name of the first layout whose required columns are all in ``header``.
+
+    A UN DL file with singular headers but neither ``session`` nor
+    ``committee_report`` is the Security Council file (``undl-sc``); a header
+    with ``Member State`` and ``ISO Code`` is the member-state authority file.
+    """
     cols = set(header)
+    lower = {c.strip().lower() for c in header}
+    if {"member state", "iso code"} <= lower:
+        return "undl-authorities"
+    if {"undl_id", "ms_code", "ms_vote", "date"} <= cols and not {"session", "committee_report"} & cols:
+        return "undl-sc"
     for name, required in REQUIRED.items():
         if set(required) <= cols:
             return name
@@ -104,6 +133,14 @@ def read_source(path: str | Path, format: str | None = None) -> SourceData:
                 path=p,
                 line=1,
             )
+    if layout == "undl-sc":
+        from polycentric.sources.undl_bridge import read_sc_source
+
+        return read_sc_source(p)
+    if layout == "undl-authorities":
+        from polycentric.sources.undl_bridge import read_authorities_source
+
+        return read_authorities_source(p)
     if layout.startswith("undl"):
         return read_undl(p, layout, header)
     if layout.startswith("unvotes"):

@@ -25,8 +25,8 @@ from polycentric.sources.common import (
     SourceData,
     dedupe_votes,
     normalise_symbols,
+    read_frame,
     session_in_progress_expr,
-    stream_csv,
 )
 from polycentric.sources.undl import VOTE_CODES
 
@@ -37,16 +37,15 @@ SINGLE_COLUMNS = ["resolution", "date", "ms_code", "ms_vote"]
 
 def read_single_votes(path: Path, header: list[str]) -> SourceData:
     """Read a single-vote file into a :class:`SourceData` (source label ``file:<name>``)."""
-    parts = [pl.from_arrow(b) for b in stream_csv(path, SINGLE_COLUMNS, header)]
-    df = pl.concat(parts) if parts else pl.DataFrame(schema={c: pl.String for c in SINGLE_COLUMNS})  # type: ignore[arg-type]
-    assert isinstance(df, pl.DataFrame)
-    df = df.with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+    df = read_frame(path, SINGLE_COLUMNS, header)
     check_required(path, df, SINGLE_COLUMNS)
     dates = parse_dates(path, df, "date")
     vote = map_votes(path, df, "ms_vote", VOTE_CODES)
     state = resolve_states(path, df, "ms_code", dates)
     df = df.with_columns(date_parsed=dates, vote_code=vote, state=state, symbol=normalise_symbols(pl.col("resolution")))
-    keys = df.select("symbol", "date_parsed", "_rec").unique(["symbol", "date_parsed"], keep="first", maintain_order=True)
+    keys = df.select("symbol", "date_parsed", "_rec").unique(
+        ["symbol", "date_parsed"], keep="first", maintain_order=True
+    )
     keys = keys.with_row_index("src_rc", offset=1).with_columns(pl.col("src_rc").cast(pl.Int64))
     df = df.join(keys.select("symbol", "date_parsed", "src_rc"), on=["symbol", "date_parsed"], how="left")
     votes = df.select("src_rc", "state", pl.col("vote_code").alias("vote"))
@@ -88,4 +87,3 @@ def read_single_votes(path: Path, header: list[str]) -> SourceData:
         input_rows={(path.name, "votes"): df.height},
         complete_members=True,
     )
-

@@ -72,7 +72,17 @@ _RENAME_2024 = {
 VOTE_CODES: dict[str, str | None] = {"Y": "Y", "N": "N", "A": "A", "X": "X", "NV": "X"}
 """UN DL vote codes: Y yes, N no, A abstention, X (2025-) or NV (2024) non-voting."""
 
-_META = ["session", "resolution", "title", "agenda_title", "subjects", "total_yes", "total_no", "total_abstentions", "total_non_voting"]
+_META = [
+    "session",
+    "resolution",
+    "title",
+    "agenda_title",
+    "subjects",
+    "total_yes",
+    "total_no",
+    "total_abstentions",
+    "total_non_voting",
+]
 
 
 def read_undl(path: Path, layout: str, header: list[str], *, source: str = "undl") -> SourceData:
@@ -102,9 +112,15 @@ def read_undl(path: Path, layout: str, header: list[str], *, source: str = "undl
         offset += df.height
         votes_parts.append(df.select("_rec", "undl_id", "ms_code", "ms_vote", "date"))
         meta_cols = [c for c in _META if c in df.columns]
-        meta_parts.append(df.select("_rec", "undl_id", "date", *meta_cols).unique("undl_id", keep="first", maintain_order=True))
+        meta_parts.append(
+            df.select("_rec", "undl_id", "date", *meta_cols).unique("undl_id", keep="first", maintain_order=True)
+        )
         del df
-    raw = pl.concat(votes_parts) if votes_parts else pl.DataFrame(schema={c: pl.String for c in ("undl_id", "ms_code", "ms_vote", "date")})
+    raw = (
+        pl.concat(votes_parts)
+        if votes_parts
+        else pl.DataFrame(schema={c: pl.String for c in ("undl_id", "ms_code", "ms_vote", "date")})
+    )
     if "_rec" not in raw.columns:
         raw = raw.with_columns(pl.lit(0, dtype=pl.Int64).alias("_rec"))
     check_required(path, raw, ["undl_id", "ms_code", "ms_vote"])
@@ -147,18 +163,31 @@ def _roll_calls(path: Path, meta: pl.DataFrame) -> pl.DataFrame:
     out = pl.DataFrame({"src_rc": ids, "date": date, "first_line": meta["_rec"] + 2})
     for target, col in totals.items():
         out = out.with_columns(
-            (parse_ints(path, meta, col, dtype=pl.Int32()) if col in meta.columns else pl.Series(target, [None] * meta.height, dtype=pl.Int32)).alias(target)
+            (
+                parse_ints(path, meta, col, dtype=pl.Int32())
+                if col in meta.columns
+                else pl.Series(target, [None] * meta.height, dtype=pl.Int32)
+            ).alias(target)
         )
     res = meta.select(normalise_symbols(pl.col("resolution")).alias("resolution"))["resolution"]
+
+    def text(col: str) -> pl.Series | pl.Expr:
+        return meta[col] if col in meta.columns else pl.lit(None, dtype=pl.String)
+
     out = out.with_columns(
         resolution=res,
-        title=meta["title"] if "title" in meta.columns else None,
-        agenda=meta["agenda_title"] if "agenda_title" in meta.columns else None,
-        subjects=meta["subjects"] if "subjects" in meta.columns else None,
-        session_raw=meta["session"].str.strip_chars().str.to_uppercase() if "session" in meta.columns else None,
-    )
+        title=text("title"),
+        agenda=text("agenda_title"),
+        subjects=text("subjects"),
+        session_raw=text("session"),
+    ).with_columns(pl.col("session_raw").str.strip_chars().str.to_uppercase())
     sym_session = pl.col("resolution").str.extract(r"^A/RES/(ES-\d+|S-\d+|\d+)/", 1)
-    raw_session = pl.col("session_raw").str.replace_all(r"\s", "").str.replace(r"^(ES|S)-?0*(\d+)$", "$1-$2").str.replace(r"^0*(\d+).*$", "$1")
+    raw_session = (
+        pl.col("session_raw")
+        .str.replace_all(r"\s", "")
+        .str.replace(r"^(ES|S)-?0*(\d+)$", "$1-$2")
+        .str.replace(r"^0*(\d+).*$", "$1")
+    )
     out = out.with_columns(session=pl.coalesce(raw_session, sym_session))
     out = out.with_columns(
         session_number=pl.when(pl.col("session").str.contains(r"^\d+$"))

@@ -19,20 +19,26 @@ from pathlib import Path
 import polars as pl
 
 from polycentric.sources._checks import check_required, parse_dates, resolve_states
-from polycentric.sources.common import LEDGER, SOURCE_ROLL_CALLS, SOURCE_VOTES, SourceData, stream_csv
+from polycentric.sources.common import LEDGER, SOURCE_ROLL_CALLS, SOURCE_VOTES, SourceData, read_frame
 
 __all__ = ["VETO_COLUMNS", "read_vetoes"]
 
-VETO_COLUMNS = ["date", "draft", "agenda_item", "crisis_topic", "region", "member_veto1", "member_veto2", "member_veto3"]
+VETO_COLUMNS = [
+    "date",
+    "draft",
+    "agenda_item",
+    "crisis_topic",
+    "region",
+    "member_veto1",
+    "member_veto2",
+    "member_veto3",
+]
 
 
 def read_vetoes(path: Path, header: list[str]) -> SourceData:
     """Read the veto list into a :class:`SourceData` (source label ``unsc-vetoes``)."""
     cols = [c for c in [*VETO_COLUMNS, "meeting_record"] if c in header]
-    parts = [pl.from_arrow(b) for b in stream_csv(path, cols, header)]
-    df = pl.concat(parts) if parts else pl.DataFrame(schema={c: pl.String for c in cols})  # type: ignore[arg-type]
-    assert isinstance(df, pl.DataFrame)
-    df = df.with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+    df = read_frame(path, cols, header)
     check_required(path, df, ["date", "member_veto1"])
     dates = parse_dates(path, df, "date", fmt="%m/%d/%Y")
     df = df.with_columns(date_parsed=dates, src_rc=pl.col("_rec") + 1)
@@ -42,11 +48,20 @@ def read_vetoes(path: Path, header: list[str]) -> SourceData:
         if part.height:
             state = resolve_states(path, part, col, part["date_parsed"], scheme="name")
             vetoes.append(pl.DataFrame({"src_rc": part["src_rc"], "state": state, "vote": ["N"] * part.height}))
-    votes = pl.concat(vetoes).unique(["src_rc", "state"], keep="first", maintain_order=True) if vetoes else pl.DataFrame(schema=SOURCE_VOTES)
+    votes = (
+        pl.concat(vetoes).unique(["src_rc", "state"], keep="first", maintain_order=True)
+        if vetoes
+        else pl.DataFrame(schema=SOURCE_VOTES)
+    )
     draft = pl.col("draft").str.replace_all(r"\s+", " ").str.strip_chars()
     rc = df.select(
         "src_rc",
-        pl.coalesce(draft, pl.col("meeting_record").str.strip_chars() if "meeting_record" in df.columns else pl.lit(None, dtype=pl.String)).alias("resolution"),
+        pl.coalesce(
+            draft,
+            pl.col("meeting_record").str.strip_chars()
+            if "meeting_record" in df.columns
+            else pl.lit(None, dtype=pl.String),
+        ).alias("resolution"),
         pl.col("date_parsed").alias("date"),
         pl.col("agenda_item").alias("title"),
         pl.col("agenda_item").alias("agenda"),
@@ -61,10 +76,7 @@ def read_vetoes(path: Path, header: list[str]) -> SourceData:
     for c, dtype in SOURCE_ROLL_CALLS.items():
         if c not in rc.columns:
             rc = rc.with_columns(pl.lit(None, dtype=dtype).alias(c))
-    n = df.height
-    ledger = [
-        ("unsc-vetoes", path.name, "vetoes", "stored", "one Security Council roll call per row, an N vote per vetoing member", n),
-    ]
+    n = df.height  # each row is a roll call: the store counts them stored or merged
     return SourceData(
         source="unsc-vetoes",
         kind="vetoes",
@@ -72,7 +84,7 @@ def read_vetoes(path: Path, header: list[str]) -> SourceData:
         files=[str(path)],
         roll_calls=rc.select(list(SOURCE_ROLL_CALLS)).cast(SOURCE_ROLL_CALLS),  # type: ignore[arg-type]
         votes=votes.cast(SOURCE_VOTES),  # type: ignore[arg-type]
-        ledger=pl.DataFrame(ledger, schema=LEDGER, orient="row"),
-        input_rows={(path.name, "vetoes"): n},
+        ledger=pl.DataFrame(schema=LEDGER),
+        input_rows={(path.name, "roll_calls"): n},
         complete_members=True,
     )

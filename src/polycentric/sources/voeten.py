@@ -40,8 +40,9 @@ from polycentric.sources.common import (
     SourceData,
     dedupe_votes,
     normalise_symbols,
+    read_frame,
     read_header,
-    stream_csv,
+    session_in_progress_expr,
 )
 
 __all__ = [
@@ -59,7 +60,23 @@ UNVOTES_VOTES = ["rcid", "country", "country_code", "vote"]
 UNVOTES_ROLL_CALLS = ["rcid", "session", "importantvote", "date", "unres", "amend", "para", "short", "descr"]
 UNVOTES_ISSUES = ["rcid", "short_name", "issue"]
 UNVOTES_FILES = {"votes": "un_votes", "roll_calls": "un_roll_calls", "issues": "un_roll_call_issues"}
-RAW_COLUMNS = ["rcid", "session", "vote", "ccode", "member", "importantvote", "date", "unres", "me", "nu", "di", "hr", "co", "ec", "year"]
+RAW_COLUMNS = [
+    "rcid",
+    "session",
+    "vote",
+    "ccode",
+    "member",
+    "importantvote",
+    "date",
+    "unres",
+    "me",
+    "nu",
+    "di",
+    "hr",
+    "co",
+    "ec",
+    "year",
+]
 
 UNVOTES_VOTE_CODES: dict[str, str | None] = {"yes": "Y", "no": "N", "abstain": "A"}
 RAW_VOTE_CODES: dict[str, str | None] = {"1": "Y", "2": "A", "3": "N", "8": "X", "9": None}
@@ -67,10 +84,7 @@ RAW_VOTE_CODES: dict[str, str | None] = {"1": "Y", "2": "A", "3": "N", "8": "X",
 
 def _read_all(path: Path, header: list[str] | None = None) -> pl.DataFrame:
     hdr = header if header is not None else read_header(path)
-    parts = [pl.from_arrow(b) for b in stream_csv(path, hdr, hdr)]
-    df = pl.concat(parts) if parts else pl.DataFrame(schema={c: pl.String for c in hdr})  # type: ignore[arg-type]
-    assert isinstance(df, pl.DataFrame)
-    return df.with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+    return read_frame(path, hdr, hdr)
 
 
 def find_unvotes_files(folder: Path) -> dict[str, Path]:
@@ -125,13 +139,21 @@ def read_unvotes(folder: Path) -> SourceData:
     if bad.len():
         i = int(bad[0])
         raise InputFormatError(
-            f"unknown issue code {iss['short_name'][i]!r} (expected one of {', '.join(ISSUES)})", path=i_path, line=i + 2, field="short_name"
+            f"unknown issue code {iss['short_name'][i]!r} (expected one of {', '.join(ISSUES)})",
+            path=i_path,
+            line=i + 2,
+            field="short_name",
         )
     issue_long = pl.DataFrame({"rcid": iss_ids, "code": code})
     unknown_rc = issue_long.join(pl.DataFrame({"rcid": rc_ids}), on="rcid", how="anti")
     if unknown_rc.height:
         i = int(iss_ids.to_frame().with_row_index().join(unknown_rc.head(1), on="rcid")["index"][0])
-        raise InputFormatError(f"issue for rcid {unknown_rc['rcid'][0]} that is not in {rc_path.name}", path=i_path, line=i + 2, field="rcid")
+        raise InputFormatError(
+            f"issue for rcid {unknown_rc['rcid'][0]} that is not in {rc_path.name}",
+            path=i_path,
+            line=i + 2,
+            field="rcid",
+        )
 
     roll_calls = pl.DataFrame(
         {
@@ -164,7 +186,9 @@ def read_unvotes(folder: Path) -> SourceData:
             line=int(orphan["_rec"][0]) + 2,
             field="rcid",
         )
-    dates = v.join(roll_calls.select(pl.col("src_rc").alias("rcid_int"), "date"), on="rcid_int", how="left").sort("_rec")["date"]
+    dates = v.join(roll_calls.select(pl.col("src_rc").alias("rcid_int"), "date"), on="rcid_int", how="left").sort(
+        "_rec"
+    )["date"]
     vote = map_votes(v_path, v, "vote", UNVOTES_VOTE_CODES)
     v = v.with_columns(code=pl.coalesce(pl.col("country_code"), pl.col("country")))
     state = resolve_states(v_path, v, "code", dates)
@@ -182,7 +206,11 @@ def read_unvotes(folder: Path) -> SourceData:
         roll_calls=roll_calls,
         votes=votes.cast(SOURCE_VOTES),  # type: ignore[arg-type]
         ledger=pl.DataFrame(ledger, schema=LEDGER, orient="row"),
-        input_rows={(v_path.name, "votes"): n_votes, (rc_path.name, "roll_calls"): rc.height, (i_path.name, "issues"): iss.height},
+        input_rows={
+            (v_path.name, "votes"): n_votes,
+            (rc_path.name, "roll_calls"): rc.height,
+            (i_path.name, "issues"): iss.height,
+        },
         complete_members=False,
     )
 
@@ -198,14 +226,27 @@ _dedupe = dedupe_votes
 def _finish_roll_calls(rc: pl.DataFrame, *, kind_known: bool) -> pl.DataFrame:
     sym_session = pl.col("resolution").str.extract(r"^A/RES/(ES-\d+|S-\d+)/", 1)
     kind = (
-        pl.when(pl.col("amend") == 1).then(pl.lit("amendment")).when(pl.col("para") == 1).then(pl.lit("paragraph")).otherwise(pl.lit("resolution"))
+        pl.when(pl.col("amend") == 1)
+        .then(pl.lit("amendment"))
+        .when(pl.col("para") == 1)
+        .then(pl.lit("paragraph"))
+        .otherwise(pl.lit("resolution"))
         if "amend" in rc.columns
         else pl.lit("resolution")
     )
+    special = sym_session.is_not_null() & pl.col("date").is_not_null()
     rc = rc.with_columns(
         body=pl.lit("GA"),
         session=pl.coalesce(sym_session, pl.col("session_number").cast(pl.String)),
-        year=pl.coalesce(pl.col("date").dt.year().cast(pl.Int32), pl.col("year") if "year" in rc.columns else pl.lit(None, dtype=pl.Int32)),
+        # Voeten numbers special and emergency special sessions by the regular session that
+        # follows them; the record uses the regular session in progress on the date
+        session_number=pl.when(special)
+        .then(session_in_progress_expr(pl.col("date")))
+        .otherwise(pl.col("session_number")),
+        year=pl.coalesce(
+            pl.col("date").dt.year().cast(pl.Int32),
+            pl.col("year") if "year" in rc.columns else pl.lit(None, dtype=pl.Int32),
+        ),
         kind=kind,
         kind_known=pl.lit(kind_known),
         important=pl.col("important") if "important" in rc.columns else pl.lit(None, dtype=pl.Boolean),
@@ -272,4 +313,3 @@ def read_voeten_raw(path: Path, header: list[str]) -> SourceData:
         input_rows={(path.name, "votes"): n_rows},
         complete_members=True,
     )
-

@@ -1,0 +1,84 @@
+"""Benchmark: ingest of the full UN DL-layout file versus ``polars.read_csv`` merely reading it.
+
+Each measurement runs in a fresh Python process (so peak memory is that of one
+job): the baseline reads the gzip CSV with ``polars.read_csv``; polycentric
+ingests it into an empty record (parse, validate, map states, normalise
+symbols and sessions, de-duplicate, merge, write Parquet, swap atomically).
+Repetitions alternate between the two; medians and their ratio are reported.
+
+    .venv/bin/python benchmarks/ingest.py [--reps 3] [--file PATH]
+
+Peak memory is ``ru_maxrss`` of the child process (Linux: KiB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CHILD = r"""
+import json, resource, sys, time
+mode, path, home = sys.argv[1], sys.argv[2], sys.argv[3]
+t0 = time.perf_counter()
+if mode == "baseline":
+    import polars as pl
+    t1 = time.perf_counter()
+    df = pl.read_csv(path)
+    rows = df.height
+else:
+    from polycentric.record.store import ingest
+    t1 = time.perf_counter()
+    report = ingest([path], home=home)
+    rows = report.votes
+t2 = time.perf_counter()
+peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": t2 - t0, "work": t2 - t1, "peak_mib": peak_mib, "rows": rows}))
+"""
+
+
+def _default_file() -> Path:
+    from polycentric.config import local_data_dir
+
+    return local_data_dir() / "undl_layout_from_voeten" / "ga_voting_undl_layout_1946_2023.csv.gz"
+
+
+def run_once(mode: str, path: Path) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as home:
+        out = subprocess.run([sys.executable, "-c", CHILD, mode, str(path), home], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--file", type=Path, default=None)
+    args = parser.parse_args()
+    path = args.file or _default_file()
+    results: dict[str, list[dict[str, float]]] = {"baseline": [], "ingest": []}
+    for _ in range(args.reps):
+        for mode in ("baseline", "ingest"):
+            results[mode].append(run_once(mode, path))
+    med = {m: {k: statistics.median(r[k] for r in rs) for k in ("seconds", "work", "peak_mib")} for m, rs in results.items()}
+    print(f"file: {path} ({path.stat().st_size / 2**20:.1f} MiB gzip)")
+    print(f"repetitions: {args.reps} (fresh process each)")
+    for m in ("baseline", "ingest"):
+        times = ", ".join(f"{r['seconds']:.2f}" for r in results[m])
+        print(
+            f"{m:9s} median {med[m]['seconds']:.2f} s with imports, {med[m]['work']:.2f} s without  (runs: {times})  "
+            f"peak {med[m]['peak_mib']:.0f} MiB  rows {results[m][0]['rows']:,.0f}"
+        )
+    ratio = med["ingest"]["seconds"] / med["baseline"]["seconds"]
+    ratio_work = med["ingest"]["work"] / med["baseline"]["work"]
+    print(
+        f"ratio ingest / polars.read_csv: {ratio:.2f}x with imports, {ratio_work:.2f}x without (target <= 2x); "
+        f"ingest peak memory {med['ingest']['peak_mib']:.0f} MiB (target < 1536 MiB)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""The FastAPI application: read-only routes over the library, the dashboard, errors as JSON.
+
+:func:`create_app` builds the app; ``polycentric serve`` runs it with uvicorn. Library
+errors map to HTTP statuses (see :data:`ERROR_STATUS`); every error body is
+``{"error": {"type": ..., "message": ..., "details": ...}}``.
+
+Dependency rule: may import any library package; imports no other shell.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from polycentric import __version__
+from polycentric.api.backend import Backend
+from polycentric.api.caching import ResponseCache
+from polycentric.errors import (
+    ConfigurationError,
+    InputFormatError,
+    MeasureError,
+    ModelError,
+    PolycentricError,
+    RecordError,
+    RecordNotBuiltError,
+    RegistryError,
+    SourceError,
+    UnknownGroupError,
+    UnknownStateError,
+)
+
+__all__ = ["CITATION", "ERROR_STATUS", "create_app"]
+
+CITATION = (
+    "United Nations Digital Library, General Assembly voting data (record 4060887), "
+    "https://digitallibrary.un.org/record/4060887; Erik Voeten, United Nations General Assembly "
+    "Voting Data, Harvard Dataverse, hdl:1902.1/12379; Bailey, Strezhnev & Voeten (2017), "
+    "Journal of Conflict Resolution 61(2)."
+)
+
+ERROR_STATUS: list[tuple[type[PolycentricError], int]] = [
+    (UnknownStateError, 404),
+    (UnknownGroupError, 404),
+    (RecordNotBuiltError, 503),
+    (InputFormatError, 422),
+    (ConfigurationError, 422),
+    (MeasureError, 422),
+    (RegistryError, 422),
+    (SourceError, 400),
+    (ModelError, 503),
+    (RecordError, 404),
+]
+"""Library error -> HTTP status, first match wins (404 unknown id, 422 bad input, 503 not ready)."""
+
+
+def _status_of(exc: PolycentricError) -> int:
+    if isinstance(exc, LookupError) and isinstance(exc, RecordError):
+        return 404
+    for cls, status in ERROR_STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+def _error(status: int, kind: str, message: str, details: Any = None) -> JSONResponse:
+    body: dict[str, Any] = {"error": {"type": kind, "message": message}}
+    if details is not None:
+        body["error"]["details"] = details
+    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _static_dir() -> Path:
+    from polycentric.web import static_dir
+
+    return static_dir()
+
+
+def create_app(home: str | Path | None = None, *, record: Any = None) -> FastAPI:
+    """Build the HTTP API and dashboard app.
+
+    Parameters
+    ----------
+    home
+        The record's home folder (default ``$POLYCENTRIC_HOME`` or the user data dir); the
+        record is opened on the first request, so the app starts even before a record exists.
+    record
+        An opened record to serve instead (tests).
+
+    Returns
+    -------
+    FastAPI
+        The app: ``/api/...`` JSON/CSV routes (OpenAPI at ``/api/openapi.json``, docs at
+        ``/api/docs``) and the dashboard at ``/``.
+    """
+    backend = Backend(home, record)
+    app = FastAPI(
+        title="polycentric",
+        version=__version__,
+        summary="Read-only API over the UN General Assembly voting record and the measures built on it.",
+        description=(
+            "Every route is a thin shell over a polycentric library function. Tables come as a JSON page "
+            "`{total, limit, offset, count, data}` or as CSV (`?format=csv` or `Accept: text/csv`). "
+            "Errors are JSON `{error: {type, message}}`: 404 unknown state/group/roll call, 422 bad input. "
+            f"Data: {CITATION}"
+        ),
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.backend = backend
+
+    @app.exception_handler(PolycentricError)
+    async def _library_error(request: Request, exc: PolycentricError) -> JSONResponse:
+        return _error(_status_of(exc), type(exc).__name__, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")} for e in exc.errors()
+        ]
+        message = "; ".join(f"{d['where']}: {d['problem']}" for d in details) or "invalid request"
+        return _error(422, "ValidationError", message, details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, "HTTPError", str(exc.detail))
+
+    @app.get("/api/health", tags=["meta"], summary="Liveness probe")
+    async def health() -> dict[str, str]:
+        """Always ``{"status": "ok"}`` while the server runs (does not open the record)."""
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/api/meta", tags=["meta"], summary="Record version, package version, citation")
+    def meta() -> dict[str, Any]:
+        """The record's version (used in ETags), polycentric's version and how to cite the data."""
+        return {"record_version": backend.version(), "polycentric_version": __version__, "citation": CITATION}
+
+    from polycentric.api.routes import groups as group_routes
+    from polycentric.api.routes import measures as measure_routes
+    from polycentric.api.routes import record as record_routes
+    from polycentric.api.routes import search as search_routes
+
+    app.include_router(record_routes.router)
+    app.include_router(group_routes.router)
+    app.include_router(measure_routes.router)
+    app.include_router(search_routes.router)
+
+    static = _static_dir()
+    if (static / "index.html").is_file():
+        app.mount("/assets", StaticFiles(directory=static / "assets"), name="assets")
+
+        @app.get("/", include_in_schema=False)
+        def index() -> FileResponse:
+            return FileResponse(static / "index.html", headers={"Cache-Control": "no-cache"})
+
+        @app.get("/favicon.svg", include_in_schema=False)
+        def favicon() -> Response:
+            path = static / "favicon.svg"
+            return FileResponse(path) if path.is_file() else Response(status_code=404)
+
+    else:
+
+        @app.get("/", include_in_schema=False)
+        def no_dashboard() -> HTMLResponse:
+            return HTMLResponse(
+                "<h1>polycentric</h1><p>The dashboard's assets are not built: run "
+                "<code>bash scripts/build-web.sh</code>. The API is at <a href='/api/docs'>/api/docs</a>.</p>"
+            )
+
+    app.add_middleware(ResponseCache, version=backend.version)
+    return app

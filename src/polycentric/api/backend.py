@@ -1,0 +1,69 @@
+"""What the API serves from: the record (opened lazily) and its version.
+
+Dependency rule: imports the record layer and the standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+
+__all__ = ["Backend", "get_backend"]
+
+
+class Backend:
+    """The record behind one app, opened on first use and shared by all requests.
+
+    Parameters
+    ----------
+    home
+        The record's home folder (``None``: ``$POLYCENTRIC_HOME`` or the user data dir).
+    record
+        An already opened record (tests pass the session fixture); when given, ``home`` is unused.
+    """
+
+    def __init__(self, home: str | Path | None = None, record: Any = None) -> None:
+        self.home = home
+        self._record = record
+        self._lock = threading.Lock()
+        self._cache: dict[str, Any] = {}
+        self._started = f"{time.time_ns()}"
+
+    @property
+    def record(self) -> Any:
+        """The record (``polycentric.open(home)``), opened once."""
+        if self._record is None:
+            with self._lock:
+                if self._record is None:
+                    import polycentric
+
+                    self._record = polycentric.open(home=self.home)
+        return self._record
+
+    def version(self) -> str:
+        """The record's version: changes whenever the record's content changes."""
+        if "version" not in self._cache:
+            rec = self.record
+            path = getattr(rec, "path", None)  # the record's immutable version folder (atomic swaps)
+            basis = f"{path}" if path is not None else f"{id(rec)}-{self._started}"
+            self._cache["version"] = hashlib.sha256(basis.encode()).hexdigest()[:16]
+        return str(self._cache["version"])
+
+    def memo(self, key: str, make: Any) -> Any:
+        """Compute ``make()`` once per key (fitted models shared by requests)."""
+        if key not in self._cache:
+            with self._lock:
+                if key not in self._cache:
+                    self._cache[key] = make()
+        return self._cache[key]
+
+
+def get_backend(request: Request) -> Backend:
+    """FastAPI dependency: the app's :class:`Backend`."""
+    backend: Backend = request.app.state.backend
+    return backend

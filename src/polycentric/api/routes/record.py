@@ -1,0 +1,146 @@
+"""Routes over the record: roll calls, votes, states (``polycentric.open()``'s methods).
+
+Dependency rule: calls ``Record`` methods only; the shell selects and paginates.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import polars as pl
+from fastapi import APIRouter, Depends, Path
+from fastapi.responses import Response
+
+from polycentric.api.backend import Backend, get_backend
+from polycentric.api.params import RecordFilters, StateCode, record_filters
+from polycentric.api.tables import (
+    Format,
+    Paging,
+    paging,
+    row_model,
+    table_response,
+    table_responses,
+    wanted_format,
+)
+from polycentric.errors import RecordError, UnknownStateError
+from polycentric.record.schema import ROLL_CALLS, STATES, VOTES_VIEW
+from polycentric.registry.states import resolve_state
+
+router = APIRouter(prefix="/api", tags=["record"])
+
+RollCall = row_model("RollCall", ROLL_CALLS)
+Vote = row_model("Vote", VOTES_VIEW)
+State = row_model("State", STATES)
+StateMap = row_model("StateMapId", {"state": str, "name": str, "m49": int, "world_atlas_id": str})
+
+RollCallId = Annotated[int, Path(ge=0, le=2**62, description="The roll call's id in the record.")]
+
+
+def _roll_call(backend: Backend, rollcall_id: int) -> pl.DataFrame:
+    rc = backend.record.roll_calls(body=None)
+    row = rc.filter(pl.col("rollcall_id") == rollcall_id)
+    if row.height == 0:
+        raise _NotFound(f"no roll call with id {rollcall_id}")
+    return row
+
+
+class _NotFound(RecordError, LookupError):
+    """A requested roll call is not in the record (mapped to 404)."""
+
+
+@router.get("/rollcalls", responses=table_responses(RollCall), summary="Roll calls matching the filters")
+def roll_calls(
+    filters: RecordFilters = Depends(record_filters),
+    page: Paging = Depends(paging),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """Roll calls (``Record.roll_calls``), oldest first."""
+    return table_response(backend.record.roll_calls(**filters.kwargs()), fmt, page, filename="rollcalls")
+
+
+@router.get("/rollcalls/{rollcall_id}", responses=table_responses(RollCall), summary="One roll call")
+def roll_call(
+    rollcall_id: RollCallId, fmt: Format = Depends(wanted_format), backend: Backend = Depends(get_backend)
+) -> Response:
+    """One roll call by id (404 when absent)."""
+    return table_response(_roll_call(backend, rollcall_id), fmt, filename=f"rollcall-{rollcall_id}")
+
+
+@router.get("/rollcalls/{rollcall_id}/votes", responses=table_responses(Vote), summary="Votes of one roll call")
+def roll_call_votes(
+    rollcall_id: RollCallId,
+    page: Paging = Depends(paging),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """Every state's vote (Y/N/A/X) on one roll call."""
+    rc = _roll_call(backend, rollcall_id)
+    symbol, date = rc["resolution"][0], rc["date"][0]
+    votes = (
+        backend.record.votes(resolution=symbol, body=None)
+        if symbol
+        else backend.record.votes(start=date, end=date, body=None)
+    )
+    votes = votes.filter(pl.col("rollcall_id") == rollcall_id)
+    return table_response(votes, fmt, page, filename=f"votes-{rollcall_id}")
+
+
+@router.get("/votes", responses=table_responses(Vote), summary="Votes matching the filters")
+def votes(
+    filters: RecordFilters = Depends(record_filters),
+    page: Paging = Depends(paging),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """Votes (``Record.votes``): one row per state and roll call."""
+    return table_response(backend.record.votes(**filters.kwargs()), fmt, page, filename="votes")
+
+
+@router.get("/states", responses=table_responses(State), summary="All states")
+def states(
+    page: Paging = Depends(paging), fmt: Format = Depends(wanted_format), backend: Backend = Depends(get_backend)
+) -> Response:
+    """The state registry (``Record.states``): ids, names, ISO2/ISO3/M49/COW codes, UN membership."""
+    return table_response(backend.record.states(), fmt, page, filename="states")
+
+
+@router.get("/states/map-ids", responses=table_responses(StateMap), summary="State id to world-atlas feature id")
+def state_map_ids(fmt: Format = Depends(wanted_format), backend: Backend = Depends(get_backend)) -> Response:
+    """ISO3 state id ↔ M49 code ↔ ``world-atlas`` feature id (M49 as a zero-padded 3-digit string).
+
+    States without an M49 code (some that ended) are left out of the map, not of the record.
+    """
+    df = backend.record.states().filter(pl.col("m49").is_not_null())
+    df = df.select("state", "name", "m49", world_atlas_id=pl.col("m49").cast(pl.String).str.zfill(3))
+    return table_response(df, fmt, filename="state-map-ids")
+
+
+def _state(backend: Backend, state: str) -> pl.DataFrame:
+    """The registry row of the state a code or name resolves to (``resolve_state``)."""
+    sid = resolve_state(state)
+    row = backend.record.states().filter(pl.col("state") == sid)
+    if row.height == 0:
+        raise UnknownStateError(f"unknown state {state!r}: see /api/states for the ids")
+    return row
+
+
+@router.get("/states/{state}", responses=table_responses(State), summary="One state")
+def state(state: StateCode, fmt: Format = Depends(wanted_format), backend: Backend = Depends(get_backend)) -> Response:
+    """One state of the registry (404 when unknown)."""
+    row = _state(backend, state)
+    return table_response(row, fmt, filename=f"state-{row['state'][0]}")
+
+
+@router.get("/states/{state}/votes", responses=table_responses(Vote), summary="A state's votes")
+def state_votes(
+    state: StateCode,
+    filters: RecordFilters = Depends(record_filters),
+    page: Paging = Depends(paging),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """A state's votes (``Record.votes(state=...)``), with the record filters."""
+    sid = _state(backend, state)["state"][0]
+    df = backend.record.votes(state=sid, **filters.kwargs())
+    return table_response(df, fmt, page, filename=f"votes-{sid}")

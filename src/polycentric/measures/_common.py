@@ -1,0 +1,278 @@
+"""Shared helpers of the measures: input checks, year and period filters, group memberships.
+
+Group memberships
+-----------------
+A group is given either by its registry id (``"NAM"``, resolved with
+:func:`polycentric.registry.groups.get_group`), by a :class:`Group`-like object
+with a ``membership`` attribute, or directly by a membership DataFrame with the
+columns ``state``, ``joined``, ``left`` and (optionally) ``status``. A state
+counts for the group on the date of a vote when
+
+    ``joined <= date`` (or ``joined`` is null) and ``date <= left`` (or ``left`` is null)
+
+(both ends inclusive: ``left`` is the last day of membership) and its ``status``
+is ``member`` (observers count only with ``include_observers=True``). A state may
+have several rows (left and re-joined).
+
+Dependency rule: imports polars, ``polycentric.errors`` and ``polycentric.record.schema``;
+the group registry is imported lazily, only when a group is named by its id.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeAlias
+
+import polars as pl
+
+from polycentric.errors import InsufficientDataError, MeasureError, UnknownGroupError
+
+__all__ = [
+    "CAST",
+    "GroupSpec",
+    "Period",
+    "YearSpec",
+    "check_votes",
+    "filter_years",
+    "group_majority",
+    "membership_frame",
+    "membership_mask",
+    "normalise_resolution",
+    "parse_years",
+    "select_period",
+]
+
+CAST: tuple[str, ...] = ("Y", "N", "A")
+"""The vote codes of a state present and casting a vote (X, not voting, is absent)."""
+
+YearSpec: TypeAlias = int | tuple[int, int] | range | Sequence[int] | str | None
+"""Years: one year, an inclusive ``(start, end)`` pair, a range or list of years, or ``"2000-2023"``."""
+
+Period: TypeAlias = int | tuple[int, int] | str | Sequence[str] | Sequence[int]
+"""A period: a year, an inclusive year range, ``"2010-2014"``, or resolution symbols (``"A/RES/68/262"``)."""
+
+GroupSpec: TypeAlias = str | pl.DataFrame | Any
+"""A group: a registry id, a membership DataFrame, or an object with a ``membership`` DataFrame."""
+
+
+def check_votes(votes: pl.DataFrame, columns: Iterable[str] = ("rollcall_id", "state", "vote")) -> None:
+    """Raise :class:`MeasureError` when ``votes`` lacks a column the measure needs."""
+    missing = [c for c in columns if c not in votes.columns]
+    if missing:
+        raise MeasureError(
+            f"votes frame lacks column(s) {', '.join(missing)}: expected the record's VOTES_VIEW schema "
+            "(rollcall_id, state, state_name, vote, resolution, date, year, session, session_number)"
+        )
+    bad = votes.filter(~pl.col("vote").is_in(["Y", "N", "A", "X"]))["vote"].unique().to_list()
+    if bad:
+        raise MeasureError(f"unknown vote code(s) {bad!r}: expected Y, N, A or X")
+
+
+def check_unique(votes: pl.DataFrame) -> None:
+    """Raise :class:`MeasureError` when a state has two votes on one roll call."""
+    n = votes.height
+    if n and votes.select(pl.struct("rollcall_id", "state").n_unique()).item() != n:
+        dup = votes.filter(pl.struct("rollcall_id", "state").is_duplicated()).head(3)
+        raise MeasureError(
+            "a state has more than one vote on a roll call, e.g. "
+            + ", ".join(f"{r['state']} on roll call {r['rollcall_id']}" for r in dup.iter_rows(named=True))
+        )
+
+
+_YEARS_RE = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|:|\.\.)\s*(\d{4}))?\s*$")
+
+
+def parse_years(spec: str) -> tuple[int, int]:
+    """Parse ``"2000-2023"`` (inclusive) or ``"2014"`` into ``(start, end)``."""
+    m = _YEARS_RE.match(spec)
+    if not m:
+        raise MeasureError(f"cannot read years {spec!r}: expected YYYY or YYYY-YYYY")
+    start = int(m.group(1))
+    end = int(m.group(2)) if m.group(2) else start
+    if end < start:
+        raise MeasureError(f"years {spec!r}: the end comes before the start")
+    return start, end
+
+
+def filter_years(votes: pl.DataFrame, years: YearSpec) -> pl.DataFrame:
+    """Keep the rows whose ``year`` is in ``years`` (None keeps everything)."""
+    if years is None:
+        return votes
+    if isinstance(years, str):
+        years = parse_years(years)
+    if isinstance(years, int):
+        return votes.filter(pl.col("year") == years)
+    if isinstance(years, tuple) and len(years) == 2 and all(isinstance(y, int) for y in years):
+        return votes.filter(pl.col("year").is_between(years[0], years[1], closed="both"))
+    return votes.filter(pl.col("year").is_in(list(years)))
+
+
+_RES_RE = re.compile(r"^(?:A/RES/|R/|A/)?(.+)$", re.IGNORECASE)
+
+
+def normalise_resolution(symbol: str) -> str:
+    """``"R/68/262"`` and ``"a/res/68/262"`` -> ``"A/RES/68/262"`` (the record's normalised symbol)."""
+    s = symbol.strip().upper().replace(" ", "")
+    m = _RES_RE.match(s)
+    assert m is not None
+    return "A/RES/" + m.group(1)
+
+
+def select_period(votes: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """The rows of ``votes`` in ``period``.
+
+    A period is a year (``2014``), an inclusive year range (``(2010, 2014)`` or ``"2010-2014"``),
+    or one or more resolution symbols (``"A/RES/68/262"``, ``["A/RES/ES-11/1", "A/RES/ES-11/4"]``;
+    ``R/68/262`` is the same symbol). Raise :class:`InsufficientDataError` when no row is left.
+    """
+    if isinstance(period, str) and "/" in period:
+        period = [p for p in period.split(",") if p.strip()]
+    if isinstance(period, (int, tuple, range)) or isinstance(period, str):
+        out = filter_years(votes, period)
+    else:
+        items = list(period)
+        if all(isinstance(p, int) for p in items):
+            out = filter_years(votes, items)  # type: ignore[arg-type]
+        else:
+            symbols = [normalise_resolution(str(p)) for p in items]
+            out = votes.filter(pl.col("resolution").is_in(symbols))
+    if out.height == 0:
+        raise InsufficientDataError(f"no votes in period {period!r}")
+    return out
+
+
+# ----------------------------------------------------------------------------- groups
+
+_MEMBERSHIP_SCHEMA: dict[str, pl.DataType] = {
+    "state": pl.String(),
+    "status": pl.String(),
+    "joined": pl.Date(),
+    "left": pl.Date(),
+}
+
+
+def membership_frame(group: GroupSpec) -> tuple[str, pl.DataFrame]:
+    """``(name, membership)`` of a group given by id, Group object or membership DataFrame.
+
+    The membership has columns ``state``, ``status``, ``joined``, ``left`` (Date; nulls
+    are open ends). A frame without ``status`` is taken as all members.
+    """
+    name: str
+    if isinstance(group, str):
+        name = group
+        try:
+            registry_groups = importlib.import_module("polycentric.registry.groups")
+        except ImportError as exc:  # the registry is not installed yet
+            raise UnknownGroupError(
+                f"unknown group {group!r}: the group registry is not available; pass a membership DataFrame"
+            ) from exc
+        frame = registry_groups.get_group(group).membership
+    elif isinstance(group, pl.DataFrame):
+        name = "group"
+        frame = group
+    elif hasattr(group, "membership"):
+        name = str(getattr(group, "id", None) or getattr(group, "name", "group"))
+        frame = group.membership
+    else:
+        raise MeasureError(f"cannot read a group from {type(group).__name__}: expected an id or a membership frame")
+    if "state" not in frame.columns:
+        raise MeasureError("a membership frame needs a 'state' column (and joined, left, status)")
+    cols = []
+    for col, dtype in _MEMBERSHIP_SCHEMA.items():
+        if col in frame.columns:
+            expr = pl.col(col)
+            if col in ("joined", "left") and frame.schema[col] == pl.String():
+                expr = expr.str.to_date(strict=False)
+            cols.append(expr.cast(dtype).alias(col))
+        else:
+            cols.append(pl.lit("member" if col == "status" else None, dtype=dtype).alias(col))
+    return name, frame.select(cols)
+
+
+def membership_mask(
+    votes: pl.DataFrame,
+    group: GroupSpec,
+    *,
+    include_observers: bool = False,
+) -> pl.Series:
+    """Boolean Series, one per row of ``votes``: was the row's state in ``group`` on the vote's date.
+
+    Evaluated at each vote's ``date`` with both ends inclusive (see the module docstring).
+    Observers count only when ``include_observers`` is true.
+    """
+    _, members = membership_frame(group)
+    statuses = ["member", "observer"] if include_observers else ["member"]
+    members = members.filter(pl.col("status").fill_null("member").is_in(statuses))
+    if "date" not in votes.columns:
+        raise MeasureError("votes frame lacks column 'date': a group's membership is evaluated at each vote's date")
+    rows = votes.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "state", "date")
+    hit = (
+        rows.join(members, on="state", how="inner")
+        .filter(
+            (pl.col("joined").is_null() | (pl.col("joined") <= pl.col("date")))
+            & (pl.col("left").is_null() | (pl.col("date") <= pl.col("left")))
+        )
+        .select("_row")
+        .unique()
+    )
+    mask = pl.Series("in_group", [False] * votes.height, dtype=pl.Boolean())
+    if hit.height:
+        idx = hit["_row"].to_numpy()
+        arr = mask.to_numpy().copy()
+        arr[idx] = True
+        mask = pl.Series("in_group", arr)
+    return mask
+
+
+def group_votes(votes: pl.DataFrame, group: GroupSpec, *, include_observers: bool = False) -> pl.DataFrame:
+    """The rows of ``votes`` cast by states in ``group`` on the vote's date."""
+    return votes.filter(membership_mask(votes, group, include_observers=include_observers))
+
+
+def group_majority(
+    votes: pl.DataFrame,
+    group: GroupSpec,
+    *,
+    include_observers: bool = False,
+) -> pl.DataFrame:
+    """A group's majority position per roll call, as a pseudo-state's votes.
+
+    The position is the plurality option among the group's members present and
+    voting (Y, N or A; X is not counted); a tie for the most votes gives no
+    position, and the roll call has no row. Returns ``rollcall_id, vote, n_present``.
+    """
+    gv = group_votes(votes, group, include_observers=include_observers).filter(pl.col("vote").is_in(CAST))
+    counts = gv.group_by("rollcall_id", "vote").agg(pl.len().alias("n"))
+    ranked = counts.with_columns(
+        pl.col("n").max().over("rollcall_id").alias("n_max"),
+        pl.col("n").sum().over("rollcall_id").alias("n_present"),
+    ).filter(pl.col("n") == pl.col("n_max"))
+    winners = ranked.filter(pl.len().over("rollcall_id") == 1)
+    return winners.select("rollcall_id", "vote", pl.col("n_present").cast(pl.Int64)).sort("rollcall_id")
+
+
+def resolve_groups(groups: GroupSpec | Sequence[GroupSpec] | Mapping[str, GroupSpec]) -> list[tuple[str, GroupSpec]]:
+    """Normalise ``groups`` into ``[(name, spec), ...]``.
+
+    Accepts one id (``"NAM"``), a list of ids or specs, or a mapping ``name -> spec``.
+    """
+    if isinstance(groups, Mapping):
+        return [(str(k), v) for k, v in groups.items()]
+    if isinstance(groups, (str, pl.DataFrame)) or hasattr(groups, "membership"):
+        groups = [groups]
+    out: list[tuple[str, GroupSpec]] = []
+    for g in groups:  # type: ignore[union-attr]
+        name, _ = membership_frame(g) if not isinstance(g, str) else (g, None)
+        out.append((name, g))
+    return out
+
+
+def time_keys(by: str | None) -> list[str]:
+    """Column names to aggregate over for ``by`` (``"year"``, ``"session"``, ``"session_number"`` or None)."""
+    if by is None:
+        return []
+    if by not in ("year", "session", "session_number"):
+        raise MeasureError(f"by={by!r}: expected 'year', 'session', 'session_number' or None")
+    return [by]

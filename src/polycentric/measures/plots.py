@@ -1,0 +1,135 @@
+"""Charts of the measures: time series, agreement heatmaps, group comparisons, series histories.
+
+Each function draws one chart from a measure's DataFrame and writes it to a
+PNG, SVG or PDF file (the suffix decides) with matplotlib's object API (no
+pyplot state, no display needed: the Agg renderer).
+
+Dependency rule: imports numpy, polars, matplotlib and ``polycentric.errors``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import polars as pl
+
+from polycentric.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["check_plot_path", "plot_bars", "plot_heatmap", "plot_series_history", "plot_time_series"]
+
+_FORMATS = (".png", ".svg", ".pdf")
+
+
+def _figure(width: float = 8.0, height: float = 4.5) -> tuple[Figure, Axes]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def check_plot_path(path: str | Path) -> Path:
+    """The chart's path, or :class:`ConfigurationError` when its suffix is not .png, .svg or .pdf."""
+    path = Path(path)
+    if path.suffix.lower() not in _FORMATS:
+        raise ConfigurationError(f"cannot write a chart to {path.name}: use a .png, .svg or .pdf file name")
+    return path
+
+
+def _save(fig: Figure, path: str | Path) -> Path:
+    path = check_plot_path(path)
+    fig.savefig(path, dpi=150, metadata={"Software": "polycentric"} if path.suffix.lower() == ".png" else None)
+    return path
+
+
+def plot_time_series(
+    df: pl.DataFrame,
+    path: str | Path,
+    *,
+    x: str = "year",
+    y: str = "value",
+    hue: str | Sequence[str] = "group",
+    title: str = "",
+    ylabel: str = "",
+    ylim: tuple[float, float] | None = None,
+) -> Path:
+    """One line per value of ``hue`` (a column or several, joined by " / "): ``y`` against ``x``."""
+    hues = [hue] if isinstance(hue, str) else list(hue)
+    fig, ax = _figure()
+    label = pl.concat_str([pl.col(h).cast(pl.String) for h in hues], separator=" / ").alias("_label")
+    data = df.with_columns(label).sort(x)
+    for (name,), part in data.group_by("_label", maintain_order=True):
+        ax.plot(part[x].to_numpy(), part[y].to_numpy(), marker="o", markersize=2.5, linewidth=1.4, label=str(name))
+    ax.set_xlabel(x)
+    ax.set_ylabel(ylabel or y)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_title(textwrap.fill(title, 70), fontsize="medium")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", ncols=2 if data["_label"].n_unique() > 6 else 1)
+    return _save(fig, path)
+
+
+def plot_heatmap(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    matrix: np.ndarray,
+    path: str | Path,
+    *,
+    title: str = "",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    colorbar_label: str = "agreement",
+) -> Path:
+    """A heatmap of ``matrix`` (rows × columns), NaN cells left blank."""
+    n_rows, n_cols = len(rows), len(columns)
+    fig, ax = _figure(max(5.0, 0.28 * n_cols + 2.5), max(4.0, 0.22 * n_rows + 1.5))
+    image = ax.imshow(np.ma.masked_invalid(matrix), aspect="auto", cmap="viridis", vmin=vmin, vmax=vmax)
+    ax.set_xticks(range(n_cols), labels=list(columns), rotation=90, fontsize=7)
+    ax.set_yticks(range(n_rows), labels=list(rows), fontsize=7)
+    ax.set_title(textwrap.fill(title, 70), fontsize="medium")
+    fig.colorbar(image, ax=ax, label=colorbar_label)
+    return _save(fig, path)
+
+
+def plot_bars(
+    labels: Sequence[str], values: Sequence[float], path: str | Path, *, title: str = "", xlabel: str = ""
+) -> Path:
+    """Horizontal bars, one per label, in the order given (first at the top)."""
+    fig, ax = _figure(7.0, max(3.0, 0.25 * len(labels) + 1.0))
+    pos = np.arange(len(labels))[::-1]
+    vals = np.asarray(values, dtype=float)
+    ax.barh(pos, vals, color=np.where(vals >= 0, "#3b75af", "#c44e52"))
+    ax.set_yticks(pos, labels=list(labels), fontsize=8)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_title(textwrap.fill(title, 70), fontsize="medium")
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path)
+
+
+def plot_series_history(history: pl.DataFrame, path: str | Path, *, title: str = "") -> Path:
+    """Stacked yes / no / abstain bars per roll call of a resolution series (from ``series_history``)."""
+    fig, ax = _figure(max(6.0, 0.3 * history.height + 2.0), 4.5)
+    h = history.sort("date", "rollcall_id")
+    labels = [f"{y} {r or ''}".strip() for y, r in zip(h["year"], h["resolution"], strict=True)]
+    pos = np.arange(h.height)
+    bottom = np.zeros(h.height)
+    for col, color in (("yes", "#55a868"), ("no", "#c44e52"), ("abstain", "#8c8c8c")):
+        vals = h[col].to_numpy().astype(float)
+        ax.bar(pos, vals, bottom=bottom, color=color, label=col)
+        bottom += vals
+    ax.set_xticks(pos, labels=labels, rotation=90, fontsize=7)
+    ax.set_ylabel("states")
+    ax.set_title(textwrap.fill(title, 70), fontsize="medium")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _save(fig, path)

@@ -1,0 +1,817 @@
+"""Groups of states with dated memberships: the built-in registry and user-defined groups.
+
+A *group* (see the glossary in :mod:`polycentric.record.schema`) is a set of
+states with dated membership spells. The built-in groups (NAM, G77, EU, NATO,
+BRICS, SCO, CIS, EAEU, CSTO, AU, OIC, LAS, ASEAN, CARICOM, OECD, G7, G20, the
+five UN regional groups, RIC and three like-minded initiatives) ship as curated,
+sourced CSV files in ``registry/data/groups`` (built by
+``scripts/build_groups.py``; sources and uncertainties in that folder's
+README.md). Users add their own with :func:`define_group` or
+:func:`load_groups_file`; those are stored under ``<home>/groups/`` and listed
+with the built-ins.
+
+Membership table (``MEMBERSHIP`` schema), one spell per row:
+
+``group``, ``state`` (canonical id), ``status`` (member, observer, associate,
+partner, invited, suspended), ``joined`` (first day, inclusive), ``left``
+(last day, inclusive; null while the spell lasts), ``precision`` (day, month
+or year: how exact the dates are), ``source`` (citation keys, ``|``-separated),
+``uncertain`` (the spell or its dates are doubtful), ``note``.
+
+A state is in a group with a status on date ``d`` when one of its spells with
+that status has ``joined <= d`` and (``left`` is null or ``d <= left``).
+Spells of one state in one group never overlap.
+
+Note: ``NAM`` is the Non-Aligned Movement here, although it is also Namibia's
+ISO3 code; group ids and state ids live in different namespaces.
+
+Dependency rule: imports ``polycentric.errors``, ``polycentric.config`` (the
+home folder of user groups) and ``polycentric.registry.states`` (state ids and
+names) only.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import functools
+import io
+import itertools
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from polycentric.errors import InputFormatError, RegistryError, UnknownGroupError, UnknownStateError
+
+__all__ = [
+    "GROUP_KINDS",
+    "MEMBERSHIP",
+    "STATUSES",
+    "Group",
+    "define_group",
+    "get_group",
+    "group_ids",
+    "list_groups",
+    "load_groups_file",
+    "members_on",
+    "membership_mask",
+    "remove_group",
+    "user_groups_dir",
+]
+
+STATUSES: tuple[str, ...] = ("member", "observer", "associate", "partner", "invited", "suspended")
+"""Membership statuses, from full membership to suspension."""
+
+GROUP_KINDS: tuple[str, ...] = (
+    "organisation",
+    "negotiating-group",
+    "regional-group",
+    "format",
+    "initiative",
+    "user",
+)
+
+MEMBERSHIP: dict[str, pl.DataType] = {
+    "group": pl.String(),
+    "state": pl.String(),
+    "status": pl.String(),
+    "joined": pl.Date(),
+    "left": pl.Date(),
+    "precision": pl.String(),
+    "source": pl.String(),
+    "uncertain": pl.Boolean(),
+    "note": pl.String(),
+}
+
+_PACKAGE = "polycentric.registry"
+_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]{0,39}$")
+# States listed in groups that are not UN members (UN observer states).
+_NON_MEMBER_STATES = {"PSE": "Palestine", "VAT": "Holy See"}
+
+DateLike = dt.date | dt.datetime | str
+
+
+# --------------------------------------------------------------------------------------------- states
+
+
+@functools.cache
+def _state_names() -> dict[str, str]:
+    """Canonical state id -> current (or last) name, from the state registry (+ UN observer states)."""
+    from polycentric.registry.states import states_table
+
+    table = states_table()
+    names = dict(zip(table["state"].to_list(), table["name"].to_list(), strict=True))
+    for sid, name in _NON_MEMBER_STATES.items():
+        names.setdefault(sid, name)
+    return names
+
+
+def _check_state(state: str) -> str:
+    sid = state.strip().upper()
+    if sid not in _state_names():
+        close = difflib.get_close_matches(sid, list(_state_names()), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise UnknownStateError(f"{state!r} is not a canonical state id (ISO3-like){hint}")
+    return sid
+
+
+# ---------------------------------------------------------------------------------------------- dates
+
+
+def _as_date(value: DateLike | None) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise RegistryError(f"{value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+# ---------------------------------------------------------------------------------------------- Group
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of states with dated membership spells.
+
+    Attributes
+    ----------
+    id
+        The group's identifier (``"NAM"``, ``"EU"``, or a user id).
+    name, kind, description
+        Human-readable name, one of :data:`GROUP_KINDS`, and a description.
+    membership
+        One spell per row (:data:`MEMBERSHIP` schema).
+    aliases
+        Other names :func:`get_group` accepts.
+    sources
+        Citation keys (see ``registry/data/groups/sources.csv``) or free text for user groups.
+    origin
+        ``"builtin"`` or ``"user"``.
+    """
+
+    id: str
+    name: str
+    kind: str
+    membership: pl.DataFrame = field(repr=False)
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    origin: str = "builtin"
+
+    def members(
+        self,
+        date: DateLike | None = None,
+        statuses: Sequence[str] | str | None = ("member",),
+        *,
+        include_uncertain: bool = True,
+    ) -> pl.DataFrame:
+        """The states in the group on ``date``.
+
+        Parameters
+        ----------
+        date
+            The day membership is evaluated on (a date or ``"YYYY-MM-DD"``); today when None.
+        statuses
+            Which statuses to list (default full members only); None lists every status.
+        include_uncertain
+            Whether to keep spells flagged uncertain.
+
+        Returns
+        -------
+        pl.DataFrame
+            ``state``, ``state_name``, ``status``, ``joined``, ``left``, ``precision``,
+            ``uncertain``, ``source``, ``note``; sorted by status (as in :data:`STATUSES`) and state.
+        """
+        d = _as_date(date) or dt.date.today()
+        wanted = _statuses(statuses)
+        m = self.membership.filter(
+            pl.col("status").is_in(wanted),
+            pl.col("joined").is_null() | (pl.col("joined") <= d),
+            pl.col("left").is_null() | (pl.col("left") >= d),
+        )
+        if not include_uncertain:
+            m = m.filter(~pl.col("uncertain"))
+        return _with_names(m).sort(
+            pl.col("status").replace_strict({s: i for i, s in enumerate(STATUSES)}, return_dtype=pl.Int32),
+            "state",
+        )
+
+    def states(self, date: DateLike | None = None, statuses: Sequence[str] | str | None = ("member",)) -> list[str]:
+        """Sorted canonical ids of the states with ``statuses`` on ``date`` (today when None)."""
+        return sorted(self.members(date, statuses)["state"].to_list())
+
+    def is_member(self, state: str, date: DateLike | None = None, statuses: Sequence[str] | str = ("member",)) -> bool:
+        """Whether ``state`` holds one of ``statuses`` in the group on ``date`` (today when None)."""
+        return state.strip().upper() in set(self.members(date, statuses)["state"].to_list())
+
+    def history(self) -> pl.DataFrame:
+        """Every spell of the group with state names, sorted by state and joining date."""
+        return _with_names(self.membership).sort("state", "joined", nulls_last=False)
+
+    def __len__(self) -> int:
+        return self.membership.height
+
+
+def _statuses(statuses: Sequence[str] | str | None) -> list[str]:
+    if statuses is None:
+        return list(STATUSES)
+    if isinstance(statuses, str):
+        statuses = [statuses]
+    bad = [s for s in statuses if s not in STATUSES]
+    if bad:
+        raise RegistryError(f"unknown status {bad[0]!r}: expected one of {', '.join(STATUSES)}")
+    return list(statuses)
+
+
+def _with_names(m: pl.DataFrame) -> pl.DataFrame:
+    names = _state_names()
+    return m.select(
+        "state",
+        pl.col("state").replace_strict(names, default=None, return_dtype=pl.String).alias("state_name"),
+        "status",
+        "joined",
+        "left",
+        "precision",
+        "uncertain",
+        "source",
+        "note",
+    )
+
+
+# ------------------------------------------------------------------------------------------ built-ins
+
+
+def _read_data_csv(name: str, schema: Mapping[str, pl.DataType] | None = None) -> pl.DataFrame:
+    raw = resources.files(_PACKAGE).joinpath("data", "groups", name).read_bytes()
+    if schema is None:  # every column a string, empty fields as ""
+        return pl.read_csv(raw, infer_schema_length=0).fill_null("")
+    return pl.read_csv(raw, schema=dict(schema), null_values=[""])
+
+
+@functools.cache
+def _builtin() -> tuple[dict[str, Group], dict[str, str]]:
+    """Built-in groups by id, and normalised alias -> id."""
+    index = _read_data_csv("groups.csv")
+    spells = _read_data_csv("memberships.csv", MEMBERSHIP)
+    groups: dict[str, Group] = {}
+    aliases: dict[str, str] = {}
+    by_group = spells.partition_by("group", as_dict=True, maintain_order=True)
+    for r in index.iter_rows(named=True):
+        gid = r["id"]
+        members = by_group.get((gid,), pl.DataFrame(schema=MEMBERSHIP))
+        alias_list = tuple(a for a in r["aliases"].split("|") if a)
+        groups[gid] = Group(
+            id=gid,
+            name=r["name"],
+            kind=r["kind"],
+            membership=members,
+            description=r["description"],
+            aliases=alias_list,
+            sources=tuple(s for s in r["sources"].split("|") if s),
+            origin="builtin",
+        )
+        for a in (gid, r["name"], *alias_list):
+            aliases.setdefault(_norm(a), gid)
+    return groups, aliases
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[^A-Z0-9+]", "", s.upper())
+
+
+def builtin_sources() -> pl.DataFrame:
+    """The citation keys used by the built-in groups: ``key``, ``citation``, ``url``."""
+    return _read_data_csv("sources.csv")
+
+
+# ------------------------------------------------------------------------------------------ user groups
+
+
+def user_groups_dir(home: str | Path | None = None) -> Path:
+    """The folder of user-defined groups: ``<home>/groups`` (not created here)."""
+    from polycentric.config import home_dir
+
+    return home_dir(home) / "groups"
+
+
+def _user_groups(home: str | Path | None = None) -> dict[str, Group]:
+    folder = user_groups_dir(home)
+    out: dict[str, Group] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.json")):
+        for g in _parse_json(path):
+            out[g.id] = g
+    return out
+
+
+def _all_groups(home: str | Path | None = None) -> tuple[dict[str, Group], dict[str, str]]:
+    groups, aliases = _builtin()
+    user = _user_groups(home)
+    merged = dict(groups)
+    al = dict(aliases)
+    for gid, g in user.items():
+        merged[gid] = g
+        for a in (gid, g.name, *g.aliases):
+            al.setdefault(_norm(a), gid)
+    return merged, al
+
+
+def group_ids(home: str | Path | None = None) -> list[str]:
+    """Ids of every group, built-in then user-defined."""
+    return list(_all_groups(home)[0])
+
+
+def get_group(id_or_alias: str | Group, *, home: str | Path | None = None) -> Group:
+    """The group named by an id, alias or name (case-insensitive; ``"G-77"``, ``"European Union"``).
+
+    Raises
+    ------
+    UnknownGroupError
+        No group has this id, alias or name; the message lists close matches.
+    """
+    if isinstance(id_or_alias, Group):
+        return id_or_alias
+    groups, aliases = _all_groups(home)
+    key = _norm(str(id_or_alias))
+    gid = aliases.get(key)
+    if gid is not None:
+        return groups[gid]
+    choices = {_norm(a): a for g in groups.values() for a in (g.id, g.name, *g.aliases)}
+    close = difflib.get_close_matches(key, list(choices), n=4, cutoff=0.6)
+    close_ids = list(dict.fromkeys(aliases[c] for c in close))
+    hint = f"; did you mean {', '.join(close_ids)}?" if close_ids else ""
+    raise UnknownGroupError(
+        f"no group is known as {id_or_alias!r}{hint} (polycentric groups list shows them all)"
+    )
+
+
+def list_groups(
+    kind: str | None = None, *, date: DateLike | None = None, home: str | Path | None = None
+) -> pl.DataFrame:
+    """Every group (built-in and user-defined) with its size on ``date`` (today when None).
+
+    Returns
+    -------
+    pl.DataFrame
+        ``id``, ``name``, ``kind``, ``origin``, ``n_members``, ``n_observers``, ``since`` (first
+        joining date), ``aliases``, ``sources``, ``description``.
+    """
+    d = _as_date(date) or dt.date.today()
+    rows = []
+    for g in _all_groups(home)[0].values():
+        if kind is not None and g.kind != kind:
+            continue
+        counts = g.members(d, statuses=None)["status"].value_counts()
+        n = dict(zip(counts["status"].to_list(), counts["count"].to_list(), strict=True))
+        rows.append(
+            {
+                "id": g.id,
+                "name": g.name,
+                "kind": g.kind,
+                "origin": g.origin,
+                "n_members": n.get("member", 0),
+                "n_observers": n.get("observer", 0),
+                "since": g.membership["joined"].min() if g.membership.height else None,
+                "aliases": "|".join(g.aliases),
+                "sources": "|".join(g.sources),
+                "description": g.description,
+            }
+        )
+    schema = {
+        "id": pl.String, "name": pl.String, "kind": pl.String, "origin": pl.String, "n_members": pl.Int64,
+        "n_observers": pl.Int64, "since": pl.Date, "aliases": pl.String, "sources": pl.String,
+        "description": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+# ---------------------------------------------------------------------------------- vectorised tests
+
+
+def _spells(group: str | Group, statuses: Sequence[str] | str | None, home: str | Path | None) -> pl.DataFrame:
+    g = get_group(group, home=home)
+    return g.membership.filter(pl.col("status").is_in(_statuses(statuses))).select(
+        "state",
+        pl.col("joined").fill_null(dt.date(1, 1, 1)),
+        "left",
+    )
+
+
+def membership_mask(
+    group: str | Group,
+    votes: pl.DataFrame,
+    *,
+    statuses: Sequence[str] | str | None = ("member",),
+    state_col: str = "state",
+    date_col: str = "date",
+    home: str | Path | None = None,
+) -> pl.Series:
+    """For each row of ``votes``, whether its state was in ``group`` on that row's date.
+
+    An interval join: each (state, date) row is matched to the state's latest spell
+    starting on or before the date (an as-of join by state), and is in the group
+    when that spell has not ended before the date. Spells never overlap, so the
+    latest such spell is the only candidate. Runs in O(n log n) on the votes.
+
+    Parameters
+    ----------
+    group
+        A group id, alias or :class:`Group`.
+    votes
+        Any frame with a state column and a date column (VOTES_VIEW has both).
+    statuses
+        Statuses that count (default full members).
+    state_col, date_col
+        Column names in ``votes``.
+
+    Returns
+    -------
+    pl.Series
+        Boolean, named ``in_<group id>``, aligned with ``votes`` (same length and order).
+    """
+    g = get_group(group, home=home)
+    missing = [c for c in (state_col, date_col) if c not in votes.columns]
+    if missing:
+        raise RegistryError(f"votes frame has no column {missing[0]!r}")
+    spells = _spells(g, statuses, home).sort("joined")
+    frame = (
+        votes.select(
+            pl.col(state_col).cast(pl.String).alias("state"),
+            pl.col(date_col).cast(pl.Date).alias("date"),
+        )
+        .with_row_index("_row")
+        .sort("date")
+    )
+    joined = frame.join_asof(
+        spells, left_on="date", right_on="joined", by="state", strategy="backward", check_sortedness=False
+    )  # both sides sorted by date above
+    mask = (
+        joined.with_columns(
+            (pl.col("joined").is_not_null() & (pl.col("left").is_null() | (pl.col("date") <= pl.col("left"))))
+            .fill_null(False)
+            .alias("_in")
+        )
+        .sort("_row")["_in"]
+    )
+    return mask.alias(f"in_{g.id}")
+
+
+def members_on(
+    group: str | Group,
+    dates: Iterable[DateLike] | pl.Series,
+    *,
+    statuses: Sequence[str] | str | None = ("member",),
+    home: str | Path | None = None,
+) -> pl.DataFrame:
+    """The members of ``group`` on each of ``dates``: one row per (date, state).
+
+    Returns
+    -------
+    pl.DataFrame
+        ``date``, ``state``, ``status``, sorted by date and state. A date with no members has no rows.
+    """
+    if isinstance(dates, pl.Series):
+        ds = dates.cast(pl.Date).unique().drop_nulls()
+    else:
+        ds = pl.Series("date", [_as_date(d) for d in dates], dtype=pl.Date).unique()
+    g = get_group(group, home=home)
+    spells = g.membership.filter(pl.col("status").is_in(_statuses(statuses))).select("state", "status", "joined", "left")
+    out = (
+        pl.DataFrame({"date": ds})
+        .join(spells, how="cross")
+        .filter(
+            pl.col("joined").is_null() | (pl.col("joined") <= pl.col("date")),
+            pl.col("left").is_null() | (pl.col("left") >= pl.col("date")),
+        )
+        .select("date", "state", "status")
+        .sort("date", "state")
+    )
+    return out
+
+
+# ------------------------------------------------------------------------- defining and loading groups
+
+
+def define_group(
+    id: str,
+    members: Iterable[str] | pl.DataFrame | Iterable[Mapping[str, Any]],
+    *,
+    name: str | None = None,
+    kind: str = "user",
+    description: str = "",
+    sources: Sequence[str] = (),
+    aliases: Sequence[str] = (),
+    persist: bool = True,
+    overwrite: bool = False,
+    home: str | Path | None = None,
+) -> Group:
+    """Define a group of your own, in Python.
+
+    Parameters
+    ----------
+    id
+        Letters, digits, ``_``, ``-`` or ``+`` (at most 40), starting with a letter. It may not
+        name a built-in group (nor one of their aliases).
+    members
+        Either state ids (members for all dates), or spells: a DataFrame or mappings with
+        ``state`` and optional ``status`` (default member), ``joined``, ``left`` (inclusive,
+        ``YYYY-MM-DD``; empty = unbounded), ``note``, ``source``, ``uncertain``.
+    name, kind, description, sources, aliases
+        Metadata shown by :func:`list_groups`.
+    persist
+        Store it under ``<home>/groups/<id>.json`` so later sessions (and the CLI) see it.
+    overwrite
+        Replace a user group with the same id (otherwise that is an error).
+
+    Raises
+    ------
+    RegistryError
+        Bad id, clash with an existing group, unknown status, bad dates or overlapping spells.
+    UnknownStateError
+        A state that is not a canonical id.
+    """
+    if isinstance(members, pl.DataFrame):
+        records: list[Mapping[str, Any] | str] = list(members.to_dicts())
+    else:
+        records = list(members)
+    spec = {
+        "id": id,
+        "name": name or id,
+        "kind": kind,
+        "description": description,
+        "sources": list(sources),
+        "aliases": list(aliases),
+        "members": [r if isinstance(r, str) else {k: _jsonable(v) for k, v in r.items()} for r in records],
+    }
+    try:
+        group = _group_from_spec(spec, where=None)
+    except InputFormatError as exc:  # no file here: report as a registry error
+        raise RegistryError(exc.reason if exc.field is None else f"{exc.field}: {exc.reason}") from None
+    _check_clash(group, home=home, overwrite=overwrite)
+    if persist:
+        _save(group, home)
+    return group
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v
+
+
+def _check_clash(group: Group, *, home: str | Path | None, overwrite: bool) -> None:
+    _builtins, balias = _builtin()
+    for a in (group.id, *group.aliases):
+        if _norm(a) in balias:
+            raise RegistryError(f"{a!r} names the built-in group {balias[_norm(a)]}: choose another id or alias")
+    if not overwrite and group.id in _user_groups(home):
+        raise RegistryError(f"a user group {group.id!r} exists already (pass overwrite=True to replace it)")
+
+
+def _save(group: Group, home: str | Path | None) -> Path:
+    folder = user_groups_dir(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{group.id}.json"
+    spells = [
+        {k: _jsonable(v) for k, v in r.items() if k != "group" and v is not None and v != ""}
+        for r in group.membership.to_dicts()
+    ]
+    payload = {
+        "id": group.id,
+        "name": group.name,
+        "kind": group.kind,
+        "description": group.description,
+        "sources": list(group.sources),
+        "aliases": list(group.aliases),
+        "members": spells,
+    }
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def remove_group(id: str, *, home: str | Path | None = None) -> None:
+    """Delete a user-defined group (built-in groups cannot be removed)."""
+    if _norm(id) in _builtin()[1]:
+        raise RegistryError(f"{id!r} is a built-in group and cannot be removed")
+    path = user_groups_dir(home) / f"{id}.json"
+    if not path.is_file():
+        raise UnknownGroupError(f"no user group {id!r} in {path.parent}")
+    path.unlink()
+
+
+def load_groups_file(
+    path: str | Path, *, persist: bool = True, overwrite: bool = False, home: str | Path | None = None
+) -> list[Group]:
+    """Read user groups from a CSV or JSON file, validate them and (by default) store them.
+
+    CSV: a header with ``group`` and ``state`` and optional ``status``, ``joined``, ``left``,
+    ``note``, ``source``, ``uncertain``, ``name`` (the group's name), ``kind``, ``description``;
+    one spell per row. JSON: one group object, a list of them, or ``{"groups": [...]}``; each
+    object has ``id``, optional ``name``/``kind``/``description``/``sources``/``aliases`` and
+    ``members``: state ids or spell objects with the CSV's fields.
+
+    Raises
+    ------
+    InputFormatError
+        Names the file, the line (CSV; JSON: the line of the offending group where known) and the field.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputFormatError("no such file", path=p)
+    suffix = p.suffix.lower()
+    if suffix == ".json":
+        groups = _parse_json(p)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        groups = _parse_csv(p, "\t" if suffix == ".tsv" else ",")
+    else:
+        raise InputFormatError(f"unknown file type {p.suffix!r}: expected .csv, .tsv or .json", path=p)
+    if not groups:
+        raise InputFormatError("the file defines no group", path=p)
+    for g in groups:
+        try:
+            _check_clash(g, home=home, overwrite=overwrite)
+        except RegistryError as exc:
+            raise InputFormatError(str(exc), path=p, field="group" if suffix != ".json" else "id") from None
+    if persist:
+        for g in groups:
+            _save(g, home)
+    return groups
+
+
+_CSV_FIELDS = ("group", "state", "status", "joined", "left", "note", "source", "uncertain", "name", "kind",
+               "description", "precision")
+
+
+def _parse_csv(path: Path, sep: str) -> list[Group]:
+    text = path.read_text(encoding="utf-8-sig")
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise InputFormatError("empty file", path=path) from None
+    for required in ("group", "state"):
+        if required not in header:
+            raise InputFormatError(f"missing column {required!r} (header: {', '.join(header)})", path=path, line=1,
+                                   field=required)
+    unknown = [h for h in header if h not in _CSV_FIELDS]
+    if unknown:
+        raise InputFormatError(f"unknown column {unknown[0]!r}: expected {', '.join(_CSV_FIELDS)}", path=path,
+                               line=1, field=unknown[0])
+    specs: dict[str, dict[str, Any]] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            raise InputFormatError(f"expected {len(header)} fields, found {len(row)}", path=path, line=line)
+        rec: dict[str, Any] = {h: v.strip() for h, v in zip(header, row, strict=True)}
+        gid = rec.pop("group")
+        if not gid:
+            raise InputFormatError("empty group id", path=path, line=line, field="group")
+        spec = specs.setdefault(gid, {"id": gid, "members": [], "_line": line})
+        for meta in ("name", "kind", "description"):
+            value = rec.pop(meta, "")
+            if value:
+                if spec.get(meta) not in (None, value):
+                    raise InputFormatError(f"group {gid!r} has two different {meta}s ({spec[meta]!r}, {value!r})",
+                                           path=path, line=line, field=meta)
+                spec[meta] = value
+        rec["_line"] = line
+        spec["members"].append(rec)
+    return [_group_from_spec(s, where=path) for s in specs.values()]
+
+
+def _parse_json(path: Path) -> list[Group]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFormatError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno) from None
+    if isinstance(doc, dict) and "groups" in doc:
+        doc = doc["groups"]
+    items = doc if isinstance(doc, list) else [doc]
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InputFormatError("each group must be a JSON object", path=path, field=f"groups[{i}]")
+        item = dict(item)
+        item["_field"] = f"groups[{i}]" if isinstance(doc, list) else ""
+        out.append(_group_from_spec(item, where=path))
+    return out
+
+
+def _group_from_spec(spec: Mapping[str, Any], *, where: Path | None) -> Group:
+    """Validate one group's spec (from Python, CSV or JSON) and build the Group."""
+    prefix = spec.get("_field", "")
+
+    def fail(msg: str, fld: str, line: int | None = None) -> InputFormatError:
+        f = f"{prefix}.{fld}" if prefix and where is not None and where.suffix == ".json" else fld
+        return InputFormatError(msg, path=where, line=line, field=f)
+
+    gid = spec.get("id")
+    if not isinstance(gid, str) or not _ID_RE.match(gid):
+        raise fail(f"bad group id {gid!r}: letters, digits, '_', '-' or '+', starting with a letter (max 40)",
+                   "group" if where is not None and where.suffix != ".json" else "id", spec.get("_line"))
+    kind = spec.get("kind") or "user"
+    if kind not in GROUP_KINDS:
+        raise fail(f"unknown kind {kind!r}: expected one of {', '.join(GROUP_KINDS)}", "kind", spec.get("_line"))
+    raw_members = spec.get("members")
+    if not isinstance(raw_members, list) or not raw_members:
+        raise fail("a group needs a non-empty list of members", "members", spec.get("_line"))
+    rows = []
+    for j, m in enumerate(raw_members):
+        rec: dict[str, Any] = {"state": m} if isinstance(m, str) else dict(m) if isinstance(m, Mapping) else {}
+        line = rec.pop("_line", None)
+        base = f"members[{j}]."
+
+        def field_name(name: str, _base: str = base) -> str:
+            return name if where is None or where.suffix != ".json" else _base + name
+
+        if not rec:
+            raise fail("each member must be a state id or an object with 'state'", field_name("state"), line)
+        extra = set(rec) - {"state", "status", "joined", "left", "note", "source", "uncertain", "precision"}
+        if extra:
+            raise fail(f"unknown field {sorted(extra)[0]!r}", field_name(sorted(extra)[0]), line)
+        state = rec.get("state")
+        if not isinstance(state, str) or not state.strip():
+            raise fail("missing state id", field_name("state"), line)
+        try:
+            sid = _check_state(state)
+        except UnknownStateError as exc:
+            raise fail(str(exc), field_name("state"), line) from None
+        status = (rec.get("status") or "member").strip().lower()
+        if status not in STATUSES:
+            raise fail(f"unknown status {status!r}: expected one of {', '.join(STATUSES)}", field_name("status"), line)
+        dates: dict[str, dt.date | None] = {}
+        for key in ("joined", "left"):
+            value = rec.get(key)
+            if value in (None, ""):
+                dates[key] = None
+                continue
+            try:
+                dates[key] = _as_date(value)
+            except RegistryError:
+                raise fail(f"{value!r} is not a date (expected YYYY-MM-DD)", field_name(key), line) from None
+        if dates["joined"] and dates["left"] and dates["left"] < dates["joined"]:
+            raise fail(f"left ({dates['left']}) is before joined ({dates['joined']})", field_name("left"), line)
+        unc = rec.get("uncertain", False)
+        if isinstance(unc, str):
+            if unc.strip().lower() not in ("", "true", "false", "1", "0", "yes", "no"):
+                raise fail(f"uncertain must be true or false, not {unc!r}", field_name("uncertain"), line)
+            unc = unc.strip().lower() in ("true", "1", "yes")
+        rows.append(
+            {
+                "group": gid,
+                "state": sid,
+                "status": status,
+                "joined": dates["joined"],
+                "left": dates["left"],
+                "precision": str(rec.get("precision") or "day"),
+                "source": str(rec.get("source") or "user"),
+                "uncertain": bool(unc),
+                "note": str(rec.get("note") or ""),
+                "_line": line,
+                "_j": j,
+            }
+        )
+    # no overlapping spells for one state
+    lo, hi = dt.date(1, 1, 1), dt.date(9999, 12, 31)
+    by_state: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_state.setdefault(r["state"], []).append(r)
+    for sid, spells in by_state.items():
+        spells.sort(key=lambda r: r["joined"] or lo)
+        for a, b in itertools.pairwise(spells):
+            if (b["joined"] or lo) <= (a["left"] or hi):
+                raise fail(f"spells of {sid} overlap ({a['joined'] or 'start'}..{a['left'] or 'open'} and "
+                           f"{b['joined'] or 'start'}..{b['left'] or 'open'})",
+                           "state" if where is None or where.suffix != ".json" else f"members[{b['_j']}].joined",
+                           b["_line"])
+    membership = pl.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows], schema=MEMBERSHIP)
+    sources = spec.get("sources") or []
+    aliases = spec.get("aliases") or []
+    return Group(
+        id=gid,
+        name=str(spec.get("name") or gid),
+        kind=kind,
+        membership=membership.sort("state", "joined", nulls_last=False),
+        description=str(spec.get("description") or ""),
+        aliases=tuple(str(a) for a in aliases),
+        sources=tuple(str(s) for s in sources) if not isinstance(sources, str) else (sources,),
+        origin="user",
+    )

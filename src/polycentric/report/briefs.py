@@ -1,0 +1,290 @@
+"""Self-contained HTML briefs on a roll call, a state or a group.
+
+Each builder reads the record (and the measures and models where they apply), draws its
+charts as inline SVG and fills one Jinja template: the file opens in any browser with no
+server and no network, and carries its method notes and the data citation.
+
+Dependency rule: may import any library package; no shell imports it except cli/api.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import polars as pl
+
+from polycentric import __version__
+from polycentric.errors import RecordError
+from polycentric.registry.states import resolve_state
+from polycentric.report import charts
+
+__all__ = ["Section", "group_brief", "render_brief", "rollcall_brief", "state_brief", "write_brief"]
+
+VOTE_ORDER = ("Y", "N", "A", "X")
+VOTE_NOTE = (
+    "Votes are coded Y (yes), N (no), A (abstain) and X (a UN member on that date that did not vote); "
+    "states that were not UN members on the date have no row."
+)
+
+
+class Section(dict[str, Any]):
+    """One section of a brief: ``id``, ``heading`` and ``blocks`` (svg, table, list or text)."""
+
+    def __init__(self, id: str, heading: str, blocks: Sequence[dict[str, Any]]) -> None:
+        super().__init__(id=id, heading=heading, blocks=list(blocks))
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("polycentric.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _record_version(record: Any) -> str:
+    path = getattr(record, "path", None)
+    return hashlib.sha256(str(path).encode()).hexdigest()[:16] if path is not None else "unknown"
+
+
+def _sources(record: Any) -> str:
+    try:
+        src = record.sources()
+    except (AttributeError, RecordError, OSError):
+        return "unknown"
+    return "; ".join(f"{r['source']} ({r['files']})" for r in src.iter_rows(named=True)) or "none"
+
+
+def table_block(df: pl.DataFrame, *, id: str | None = None, note: str | None = None) -> dict[str, Any]:
+    """A table block of a DataFrame (floats to 3 decimals)."""
+    numeric = [c for c, t in df.schema.items() if t.is_numeric()]
+    rows = [
+        {k: (f"{v:.3f}" if isinstance(v, float) else v) for k, v in row.items()} for row in df.iter_rows(named=True)
+    ]
+    return {"kind": "table", "columns": df.columns, "numeric": numeric, "rows": rows, "id": id, "note": note}
+
+
+def render_brief(
+    record: Any,
+    *,
+    title: str,
+    subtitle: str,
+    sections: Sequence[Section],
+    method: Sequence[str],
+    command: str,
+) -> str:
+    """Fill the report template; returns the HTML text."""
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(
+            title=title,
+            subtitle=subtitle,
+            sections=sections,
+            method=method,
+            command=command,
+            version=__version__,
+            record_version=_record_version(record),
+            sources=_sources(record),
+        )
+    )
+
+
+def _tally(votes: pl.DataFrame) -> dict[str, int]:
+    counts = dict(votes.group_by("vote").len().iter_rows())
+    return {k: int(counts.get(k, 0)) for k in VOTE_ORDER}
+
+
+def rollcall_brief(record: Any, symbol: str, *, rollcall_id: int | None = None) -> str:
+    """A brief on the vote on one resolution: tally, how each state voted, by group when groups exist.
+
+    Parameters
+    ----------
+    record
+        An opened record (``polycentric.open()``).
+    symbol
+        The resolution symbol in any spelling (``A/RES/ES-11/1``, ``R/68/262``).
+    rollcall_id
+        Which roll call when the resolution had several (amendments, paragraphs); default the
+        vote on the whole resolution.
+    """
+    rcs = record.roll_calls(resolution=symbol, body=None)
+    if rcs.height == 0:
+        raise RecordError(f"no recorded vote on {symbol!r} in the record")
+    if rollcall_id is not None:
+        rcs = rcs.filter(pl.col("rollcall_id") == rollcall_id)
+    whole = rcs.filter(pl.col("kind") == "resolution")
+    rc = (whole if whole.height else rcs).row(0, named=True)
+    votes = record.votes(resolution=symbol, body=None).filter(pl.col("rollcall_id") == rc["rollcall_id"])
+    tally = _tally(votes)
+    blocks: list[dict[str, Any]] = [
+        {"kind": "svg", "svg": charts.bar_tally(tally), "caption": f"Tally of roll call {rc['rollcall_id']}."},
+        table_block(
+            pl.DataFrame(
+                {"vote": [charts.VOTE_NAMES[k] for k in VOTE_ORDER], "states": [tally[k] for k in VOTE_ORDER]}
+            ),
+            id="tally",
+            note=(
+                f"Recorded totals in the source: {rc['total_yes']} yes, {rc['total_no']} no, "
+                f"{rc['total_abstain']} abstentions."
+                if rc.get("total_yes") is not None
+                else None
+            ),
+        ),
+    ]
+    lists = []
+    for code in VOTE_ORDER:
+        names = votes.filter(pl.col("vote") == code).sort("state_name")
+        items = [f"{n} ({s})" for s, n in zip(names["state"], names["state_name"], strict=True)]
+        lists.append(
+            {
+                "kind": "list",
+                "label": f"{charts.VOTE_NAMES[code]} ({len(items)})",
+                "entries": items,
+                "css": f"votes-{code}",
+            }
+        )
+    symbol_n = rc["resolution"] or symbol
+    sections = [
+        Section("tally", "Tally", blocks),
+        Section("votes", "How each state voted", lists),
+    ]
+    issues = [name for key, name in _issue_names().items() if rc.get(f"issue_{key}")]
+    subtitle = f"{rc['title'] or ''} — {rc['date']}, session {rc['session']}, {rc['kind']}" + (
+        f"; issues: {', '.join(issues)}" if issues else ""
+    )
+    return render_brief(
+        record,
+        title=f"Vote on {symbol_n}",
+        subtitle=subtitle,
+        sections=sections,
+        method=[VOTE_NOTE, "Counts are of the votes stored in the record for this roll call."],
+        command=f"polycentric report rollcall {symbol_n}",
+    )
+
+
+def _issue_names() -> dict[str, str]:
+    from polycentric.record.schema import ISSUES
+
+    return ISSUES
+
+
+def state_brief(record: Any, state: str, *, years: tuple[int, int] | None = None) -> str:
+    """A brief on one state's votes over a period: votes per year by position, and the list of votes.
+
+    Parameters
+    ----------
+    record
+        An opened record.
+    state
+        Any code or name the state registry resolves (``RUS``, ``SUN``, ``Russia``).
+    years
+        Inclusive calendar years; default the whole record.
+    """
+    sid = resolve_state(state)
+    info = record.states().filter(pl.col("state") == sid).row(0, named=True)
+    start = dt.date(years[0], 1, 1) if years else None
+    end = dt.date(years[1], 12, 31) if years else None
+    votes = record.votes(state=sid, start=start, end=end)
+    per_year = (
+        votes.group_by("year", "vote").len().pivot(on="vote", index="year", values="len").fill_null(0).sort("year")
+    )
+    for code in VOTE_ORDER:
+        if code not in per_year.columns:
+            per_year = per_year.with_columns(pl.lit(0, dtype=pl.UInt32).alias(code))
+    per_year = per_year.select("year", *VOTE_ORDER)
+    chart = charts.stacked_years(
+        per_year["year"].to_list(),
+        {k: per_year[k].to_list() for k in VOTE_ORDER},
+        f"{info['name']}: recorded votes per year",
+    )
+    period = f"{years[0]}–{years[1]}" if years else "all years"
+    recent = votes.sort("date", "rollcall_id", descending=True).head(60)
+    titles = record.roll_calls(state=sid, start=start, end=end).select("rollcall_id", "title")
+    recent = recent.join(titles, on="rollcall_id", how="left").select(
+        "date", "resolution", "session", pl.col("title").str.slice(0, 80), "vote"
+    )
+    sections = [
+        Section(
+            "votes",
+            "Votes",
+            [
+                {"kind": "svg", "svg": chart, "caption": f"Roll calls per year by {info['name']}'s vote ({period})."},
+                table_block(per_year.rename({k: charts.VOTE_NAMES[k] for k in VOTE_ORDER}), id="per-year"),
+            ],
+        ),
+        Section(
+            "recent", "Latest votes", [table_block(recent, id="recent", note=f"{votes.height} votes in {period}.")]
+        ),
+    ]
+    joined = f"UN member since {info['un_joined']}" if info.get("un_joined") else ""
+    return render_brief(
+        record,
+        title=f"{info['name']} ({sid}) at the UN General Assembly",
+        subtitle=f"{period}; {joined}".strip("; "),
+        sections=sections,
+        method=[VOTE_NOTE],
+        command=f"polycentric report state {sid}" + (f" --years {years[0]}-{years[1]}" if years else ""),
+    )
+
+
+def group_brief(record: Any, group: str, *, date: dt.date | None = None) -> str:
+    """A brief on one group: its size over time, its members and observers on ``date``, its sources.
+
+    Parameters
+    ----------
+    record
+        An opened record (for the citation block and the record version).
+    group
+        A group id, alias or name (``NAM``, ``G-77``, ``European Union``).
+    date
+        The day the member list is given for (default today).
+    """
+    from polycentric.registry import groups as registry
+
+    g = registry.get_group(group)
+    day = date or dt.date.today()
+    years = list(range(1946, day.year + 1))
+    yearly = registry.members_on(g, [dt.date(y, 7, 1) for y in years], statuses=["member", "observer"])
+    size = yearly.group_by("date", "status").len()
+    series = {}
+    for status in ("member", "observer"):
+        counts = dict(size.filter(pl.col("status") == status).select(pl.col("date").dt.year(), "len").iter_rows())
+        series[f"{status}s"] = (years, [counts.get(y, 0) for y in years])
+    chart = charts.line_chart(series, f"{g.name}: states on 1 July of each year", "states")
+    members = g.members(day, ["member", "observer"]).select("state", "state_name", "status", "joined", "left", "source")
+    sources = registry.builtin_sources().filter(pl.col("key").is_in(list(g.sources)))
+    sections = [
+        Section("size", "Membership over time", [{"kind": "svg", "svg": chart, "caption": "Members and observers."}]),
+        Section(
+            "members",
+            f"Members and observers on {day}",
+            [table_block(members, id="members", note=f"{members.height} states.")],
+        ),
+        Section("sources", "Sources of the membership data", [table_block(sources, id="sources")]),
+    ]
+    return render_brief(
+        record,
+        title=f"{g.name} ({g.id})",
+        subtitle=f"{g.kind}; {g.description}",
+        sections=sections,
+        method=[
+            "Membership is evaluated on each date from dated spells (joined, left) in polycentric's group "
+            "registry; spells marked uncertain are included and flagged in the registry's files.",
+        ],
+        command=f"polycentric report group {g.id}" + (f" --date {date}" if date else ""),
+    )
+
+
+def write_brief(html: str, path: str | Path) -> Path:
+    """Write a brief to ``path`` (UTF-8); returns the path."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out

@@ -1,0 +1,88 @@
+"""Adapters from the downloader's UN DL readers to :class:`SourceData`: Security Council votes and authorities.
+
+- The Security Council voting file (record 4055387) is parsed by
+  :func:`polycentric.sources.undl_sc.read_sc_votes`; here its codes are mapped
+  to canonical state ids (by date) and its roll calls are keyed by ``undl_id``.
+  A vetoed draft has no resolution symbol; its draft symbol stands in, so the
+  roll call links with the same draft in the veto list (which it supersedes:
+  UN DL files come first).
+- The member-state authority file (record 4082085) holds names and name chains,
+  not votes: its rows are accounted for in the ledger as ``skipped``.
+
+Dependency rule: as :mod:`polycentric.sources`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from polycentric.sources._checks import resolve_states
+from polycentric.sources.common import (
+    LEDGER,
+    SOURCE_ROLL_CALLS,
+    SOURCE_VOTES,
+    SourceData,
+    dedupe_votes,
+    normalise_symbols,
+)
+
+__all__ = ["read_authorities_source", "read_sc_source"]
+
+
+def read_sc_source(path: Path) -> SourceData:
+    """Read a UN DL Security Council voting file into a :class:`SourceData` (source ``undl-sc``)."""
+    from polycentric.sources.undl_sc import read_sc_votes
+
+    sc = read_sc_votes(path)
+    rc = sc.roll_calls.with_columns(
+        src_rc=pl.col("undl_id").cast(pl.Int64),
+        resolution=normalise_symbols(pl.coalesce(pl.col("resolution"), pl.col("draft"))),
+        kind=pl.lit("resolution"),
+        kind_known=pl.lit(True),
+        rcid=pl.lit(None, dtype=pl.Int64),
+        first_line=pl.lit(None, dtype=pl.Int64),
+    )
+    dates = sc.votes.join(rc.select(pl.col("src_rc").alias("undl_id"), "date"), on="undl_id", how="left")["date"]
+    raw = sc.votes.with_columns(pl.coalesce(pl.col("ms_code"), pl.col("state")).alias("code"))
+    state = resolve_states(path, raw, "code", dates)
+    votes, n_dup = dedupe_votes(
+        pl.DataFrame({"src_rc": raw["undl_id"].cast(pl.Int64), "state": state, "vote": raw["vote"]})
+    )
+    ledger = []
+    if n_dup:
+        from polycentric.sources.common import DUPLICATE_REASON
+
+        ledger.append(("undl-sc", path.name, "votes", "rejected", DUPLICATE_REASON, n_dup))
+    return SourceData(
+        source="undl-sc",
+        kind="undl",
+        layout="undl-sc",
+        files=[str(path)],
+        roll_calls=rc.select(list(SOURCE_ROLL_CALLS)).cast(SOURCE_ROLL_CALLS),  # type: ignore[arg-type]
+        votes=votes.cast(SOURCE_VOTES),  # type: ignore[arg-type]
+        ledger=pl.DataFrame(ledger, schema=LEDGER, orient="row"),
+        input_rows={(path.name, "votes"): raw.height},
+        complete_members=True,
+    )
+
+
+def read_authorities_source(path: Path) -> SourceData:
+    """Account for a member-state authority file: validated, no votes (its rows are ``skipped``)."""
+    from polycentric.sources.undl_authorities import read_member_state_authorities
+
+    auth = read_member_state_authorities(path)
+    n = int(auth["line"].n_unique()) if auth.height else 0
+    ledger = [("undl-authorities", path.name, "names", "skipped", "member-state names and name chains, not votes", n)]
+    return SourceData(
+        source="undl-authorities",
+        kind="undl",
+        layout="undl-authorities",
+        files=[str(path)],
+        roll_calls=pl.DataFrame(schema=SOURCE_ROLL_CALLS),
+        votes=pl.DataFrame(schema=SOURCE_VOTES),
+        ledger=pl.DataFrame(ledger, schema=LEDGER, orient="row"),
+        input_rows={(path.name, "names"): n},
+        complete_members=True,
+    )

@@ -1,0 +1,62 @@
+"""Fixtures shared by the web-area tests (tests/api, tests/web, tests/report).
+
+``served_record`` is the suite's ``record`` fixture (the record built once from
+../shared/data); ``app``/``client`` wrap it in the HTTP API; ``live_server`` runs that app
+with uvicorn on 127.0.0.1 at a free port, in a thread of the test process.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from polycentric.api import create_app
+
+
+@pytest.fixture(scope="session")
+def served_record(record: Any) -> Any:
+    """The record the web tests serve: the suite's ``record`` fixture (built once from ../shared/data)."""
+    return record
+
+
+@pytest.fixture(scope="session")
+def app(served_record: Any) -> Any:
+    return create_app(record=served_record)
+
+
+@pytest.fixture(scope="session")
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Any) -> Iterator[str]:
+    """The app served by uvicorn on 127.0.0.1 at a free port; yields its base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("uvicorn did not start")
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

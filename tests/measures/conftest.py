@@ -1,0 +1,41 @@
+"""Fixtures of the measures tests: a stand-in group registry and the real record's frames."""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Iterator
+from typing import Any
+
+import polars as pl
+import pytest
+
+
+class FakeGroup:
+    def __init__(self, gid: str, frame: pl.DataFrame) -> None:
+        self.id = gid
+        self.membership = frame
+
+
+@pytest.fixture
+def fake_groups(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, pl.DataFrame]]:
+    """Install a stand-in ``polycentric.registry.groups`` whose groups are this dict's frames."""
+    from polycentric.errors import UnknownGroupError
+
+    registry: dict[str, pl.DataFrame] = {}
+    module = types.ModuleType("polycentric.registry.groups")
+
+    def get_group(gid: str) -> FakeGroup:
+        if gid not in registry:
+            raise UnknownGroupError(f"unknown group {gid!r}")
+        return FakeGroup(gid, registry[gid])
+
+    module.get_group = get_group  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "polycentric.registry.groups", module)
+    yield registry
+
+
+@pytest.fixture(scope="session")
+def real(record: Any) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``(votes, roll_calls)`` of the real record (the session-scoped ``record`` fixture), all GA roll calls."""
+    return record.votes(), record.roll_calls()

@@ -1,0 +1,88 @@
+"""The record's CLI, rendered to text and compared."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from polycentric.cli.main import main
+
+
+@pytest.fixture()
+def home(record) -> str:  # type: ignore[no-untyped-def]
+    return str(record.home)
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    capsys.readouterr()
+    assert main(list(args)) == 0
+    return capsys.readouterr().out
+
+
+def test_votes_es11_1(home: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _run(capsys, "--home", home, "votes", "--resolution", "A/RES/ES-11/1")
+    assert out.rstrip().splitlines()[-1].split() == ["Y:", "141", "N:", "5", "A:", "35", "X:", "12"]
+    text = _run(capsys, "--home", home, "votes", "--resolution", "A/RES/ES-11/1", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 193
+    assert {"state", "state_name", "vote", "resolution", "date", "session"} <= set(rows[0])
+    no = sorted(r["state"] for r in rows if r["vote"] == "N")
+    assert no == ["BLR", "ERI", "PRK", "RUS", "SYR"]
+    assert {r["session"] for r in rows} == {"ES-11"} and {r["date"] for r in rows} == {"2022-03-02"}
+
+
+def test_votes_68_262_json(home: str, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = json.loads(_run(capsys, "--home", home, "votes", "-r", "R/68/262", "--format", "json"))
+    tally = {v: sum(r["vote"] == v for r in rows) for v in "YNA"}
+    assert tally == {"Y": 100, "N": 11, "A": 58}
+    assert {r["resolution"] for r in rows} == {"A/RES/68/262"}
+
+
+def test_stata_and_parquet_export(home: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dta = tmp_path / "v.dta"
+    _run(capsys, "--home", home, "votes", "-r", "A/RES/ES-11/1", "--format", "dta", "--out", str(dta))
+    df = pd.read_stata(dta)
+    assert len(df) == 193 and (df["vote"] == "Y").sum() == 141
+    assert str(df["date"].iloc[0].date()) == "2022-03-02"
+    rc = tmp_path / "rc.dta"
+    _run(capsys, "--home", home, "rollcalls", "--year", "2022", "--format", "dta", "--out", str(rc))
+    assert len(pd.read_stata(rc)) == 82
+    pq = tmp_path / "rc.parquet"
+    _run(capsys, "--home", home, "rollcalls", "--session", "ES-10", "--format", "parquet", "--out", str(pq))
+    assert len(pd.read_parquet(pq)) == 6
+    capsys.readouterr()
+    assert main(["--home", home, "votes", "-r", "A/RES/ES-11/1", "--format", "dta"]) == 2  # needs --out
+
+
+def test_rollcalls_listing(home: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _run(capsys, "--home", home, "rollcalls", "--session", "ES-10", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["resolution"] for r in rows] == [f"A/RES/ES-10/{n}" for n in (19, 21, 22, 23, 24, 25)]
+    table = _run(capsys, "--home", home, "rollcalls", "--year", "2014", "--search", "Ukraine")
+    assert "A/RES/68/262" in table
+
+
+def test_state_command(home: str, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = json.loads(_run(capsys, "--home", home, "state", "SUN", "--year", "1975", "--format", "json"))
+    assert rows[0]["state"] == "RUS" and rows[0]["name"] == "Union of Soviet Socialist Republics"
+    assert rows[0]["member"] is True and rows[0]["votes_Y"] > 0
+    rows = json.loads(_run(capsys, "--home", home, "state", "Russia", "--year", "2022", "--format", "json"))
+    assert rows[0]["state"] == "RUS" and rows[0]["name"] == "Russian Federation"
+    capsys.readouterr()
+    assert main(["--home", home, "state", "Atlantis"]) == 1
+
+
+def test_check_prints_ledger(home: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _run(capsys, "--home", home, "check")
+    assert "un_votes.csv.gz" in out and "derived" in out
+    assert "Tally mismatches (recorded totals versus stored votes): 0" in out
+
+
+def test_build_offline_says_so(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _run(capsys, "--home", str(tmp_path / "h"), "--data", str(shared_data), "build", "--offline")
+    assert "built from local files" in out and "unvotes" in out

@@ -1,0 +1,166 @@
+"""End-to-end: each dashboard page in headless Chromium shows the record's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _open(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("#app[data-ready=true]", timeout=30_000)
+    assert not page.locator("#app .error").count(), page.locator("#app").inner_text()
+
+
+def _map_values(page: Any) -> dict[str, str]:
+    """state -> value of every coloured mark on the map."""
+    pairs = page.eval_on_selector_all(
+        "svg.map [data-state][data-value]", "els => els.map(e => [e.dataset.state, e.dataset.value])"
+    )
+    return dict(pairs)
+
+
+def test_rollcall_map_and_tally(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    _open(page, f"{live_server}/#/rollcall?symbol=A/RES/ES-11/1")
+    expected = served_record.votes(resolution="A/RES/ES-11/1")
+    expected_votes = dict(zip(expected["state"].to_list(), expected["vote"].to_list(), strict=True))
+    shown = _map_values(page)
+    counts = Counter(shown.values())
+    assert counts["Y"] == 141 and counts["N"] == 5 and counts["A"] == 35
+    assert sorted(s for s, v in shown.items() if v == "N") == ["BLR", "ERI", "PRK", "RUS", "SYR"]
+    assert shown == expected_votes  # every state that voted is on the map, with its vote
+    tally = page.locator(".tally").get_attribute("data-tally")
+    assert tally is not None and '"Y":141' in tally and '"N":5' in tally and '"A":35' in tally
+    assert page.locator(".tally-item[data-vote=Y] .n").inner_text() == "141"
+    assert "A/RES/ES-11/1" in page.locator("h1").inner_text()
+    page.screenshot(path=str(artifacts / "rollcall-ES-11-1.png"), full_page=True)
+    assert page.js_errors == []
+
+
+def test_rollcall_exports(page: Any, live_server: str, artifacts: Path) -> None:
+    _open(page, f"{live_server}/#/rollcall?symbol=A/RES/68/262")
+    fig = page.locator("figure[data-chart$='-map']")
+    with page.expect_download() as svg_dl:
+        fig.locator("button.export-svg").click()
+    svg_path = artifacts / "A-RES-68-262-map.svg"
+    svg_dl.value.save_as(svg_path)
+    svg = svg_path.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and svg.count('data-value="N"') == 11
+    with page.expect_download() as png_dl:
+        fig.locator("button.export-png").click()
+    png_path = artifacts / "A-RES-68-262-map.png"
+    png_dl.value.save_as(png_path)
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    href = fig.locator("a.export-csv").get_attribute("href")
+    assert href is not None and "format=csv" in href
+    csv_text = page.evaluate("url => fetch(url).then(r => r.text())", href)
+    assert csv_text.splitlines()[0].startswith("rollcall_id,state,state_name,vote")
+    assert sum(1 for line in csv_text.splitlines()[1:] if ",N," in line) == 11
+
+
+def test_state_page(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    _open(page, f"{live_server}/#/state?id=RUS&from=2014&to=2023")
+    expected = served_record.votes(state="RUS", start=dt.date(2014, 1, 1), end=dt.date(2023, 12, 31))
+    assert page.locator("table.votes").get_attribute("data-rows") == str(expected.height)
+    assert page.locator("section.state").get_attribute("data-state") == "RUS"
+    # the view state is in the URL: the form shows the years from the link
+    assert page.locator("input[name=from]").input_value() == "2014"
+    page.screenshot(path=str(artifacts / "state-RUS.png"), full_page=True)
+    assert page.js_errors == []
+
+
+def test_search_finds_states_and_resolutions(page: Any, live_server: str, artifacts: Path) -> None:
+    _open(page, f"{live_server}/#/")
+    box = page.locator("#search-input")
+    box.fill("ES-11/1")
+    page.wait_for_selector("#search-results a[data-kind=rollcall]")
+    page.screenshot(path=str(artifacts / "search-ES-11-1.png"))
+    page.locator("#search-results a[data-kind=rollcall]").first.click()
+    page.wait_for_function("() => document.querySelector('#app h1')?.textContent.includes('ES-11/1')")
+    page.wait_for_selector("#app[data-ready=true]")
+    assert Counter(_map_values(page).values())["Y"] == 141
+    box.fill("india")
+    page.wait_for_selector("#search-results a[data-kind=state]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("section.state[data-state=IND]")
+    assert "India" in page.locator("h1").inner_text()
+
+
+def test_unknown_state_shows_message(page: Any, live_server: str) -> None:
+    page.goto(f"{live_server}/#/state?id=ZZZ")
+    page.wait_for_selector("#app[data-ready=true]")
+    assert "ZZZ" in page.locator("#app .error").inner_text()
+
+
+def test_rollcall_group_breakdown(page: Any, live_server: str, served_record: Any) -> None:
+    from polycentric.registry.groups import get_group
+
+    _open(page, f"{live_server}/#/rollcall?symbol=A/RES/ES-11/1")
+    votes = served_record.votes(resolution="A/RES/ES-11/1")
+    by_state = dict(zip(votes["state"].to_list(), votes["vote"].to_list(), strict=True))
+    for gid in ("EU", "NAM", "AU"):
+        members = get_group(gid).states(dt.date(2022, 3, 2))
+        expected = Counter(by_state[s] for s in members if s in by_state)
+        row = page.locator(f"table.group-breakdown tr[data-group={gid}]")
+        shown = {code: int(row.locator(f"td[data-vote={code}]").inner_text()) for code in "YNAX"}
+        assert shown == {code: expected.get(code, 0) for code in "YNAX"}, gid
+    eu = page.locator("table.group-breakdown tr[data-group=EU] td[data-vote=Y]").inner_text()
+    assert eu == "27"
+
+
+def test_group_page_map_follows_year(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.registry.groups import get_group
+
+    _open(page, f"{live_server}/#/group?id=NAM&year=2022")
+    fig = page.locator("figure[data-chart=NAM-membership-map]")
+    assert fig.get_attribute("data-year") == "2022"
+    shown = _map_values(page)
+    expected = get_group("NAM").members(dt.date(2022, 7, 1), ["member", "observer"])
+    expected_map = dict(zip(expected["state"].to_list(), expected["status"].to_list(), strict=True))
+    on_map = set(served_record.states().drop_nulls("m49")["state"].to_list())
+    assert shown == {s: v for s, v in expected_map.items() if s in on_map}
+    # states the registry cannot place (e.g. Palestine, not a UN member state) are named below the map
+    off_map = sorted(set(expected_map) - on_map)
+    note = page.locator("figure[data-chart=NAM-membership-map] .unmapped")
+    for state in off_map:
+        assert state in note.inner_text()
+    page.screenshot(path=str(artifacts / "group-NAM-2022.png"), full_page=True)
+    page.locator("input.year-slider").fill("1975")
+    page.wait_for_function(
+        "() => document.querySelector('figure[data-chart=NAM-membership-map]').dataset.year === '1975'"
+    )
+    assert "year=1975" in page.url  # the view state is kept in the shareable URL
+    members_1975 = set(get_group("NAM").states(dt.date(1975, 7, 1)))
+    shown_1975 = {s for s, v in _map_values(page).items() if v == "member"}
+    note = page.locator("figure[data-chart=NAM-membership-map] .unmapped").inner_text()
+    off_map = {s for s in members_1975 if f"({s})" in note}  # states that ended: no shape in world-atlas
+    assert off_map == {"YMD", "YUG"}
+    assert shown_1975 == members_1975 - off_map
+    assert page.js_errors == []
+
+
+def test_measure_charts_render(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.measures import alignment, cohesion
+
+    _open(page, f"{live_server}/#/state?id=IND&from=2010&to=2020")
+    fig = page.locator("figure[data-chart=IND-alignment]")
+    votes = served_record.votes(start=dt.date(2010, 1, 1), end=dt.date(2020, 12, 31))
+    expected = alignment(votes, years=(2010, 2020), states=["IND"]).drop_nulls("value")
+    expected = expected.filter(expected["reference"] != "IND")
+    assert fig.get_attribute("data-points") == str(expected.height)
+    assert int(fig.get_attribute("data-series") or 0) == expected["reference"].n_unique() == 6
+    assert fig.locator("svg path").count() >= 6  # one line per reference
+    page.screenshot(path=str(artifacts / "state-IND-alignment.png"), full_page=True)
+    _open(page, f"{live_server}/#/group?id=NAM&compare=EU,G77")
+    fig = page.locator("figure[data-chart=NAM-cohesion]")
+    all_votes = served_record.votes()
+    expected_c = cohesion(all_votes, ["NAM", "EU", "G77"], years=(1946, dt.date.today().year)).drop_nulls("value")
+    assert fig.get_attribute("data-points") == str(expected_c.height)
+    assert fig.get_attribute("data-series") == "3"
+    assert page.js_errors == []

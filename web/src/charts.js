@@ -1,0 +1,86 @@
+// Chart frames with export: every chart can be saved as SVG or PNG, and its data as CSV.
+import * as Plot from "@observablehq/plot";
+import { el } from "./view.js";
+
+export { Plot };
+
+function download(name, blob) {
+  const a = el("a", { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  setTimeout(() => {
+    URL.revokeObjectURL(a.href);
+    a.remove();
+  }, 1000);
+}
+
+function svgText(svg) {
+  const clone = svg.cloneNode(true);
+  clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  if (!clone.getAttribute("width")) {
+    const vb = (svg.getAttribute("viewBox") || "").split(/\s+/).map(Number);
+    if (vb.length === 4) {
+      clone.setAttribute("width", vb[2]);
+      clone.setAttribute("height", vb[3]);
+    }
+  }
+  // inline Plot's class-based styles so the file renders the same outside the page
+  const style = document.createElementNS("http://www.w3.org/2000/svg", "style");
+  style.textContent = "text{font-family:system-ui,sans-serif;font-size:10px}";
+  clone.prepend(style);
+  return new XMLSerializer().serializeToString(clone);
+}
+
+export function exportSvg(svg, name) {
+  download(`${name}.svg`, new Blob([svgText(svg)], { type: "image/svg+xml" }));
+}
+
+export function exportPng(svg, name, scale = 2) {
+  const text = svgText(svg);
+  const img = new Image();
+  const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+  img.onload = () => {
+    const w = img.width || svg.clientWidth || 800;
+    const h = img.height || svg.clientHeight || 400;
+    const canvas = el("canvas", { width: w * scale, height: h * scale });
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.scale(scale, scale);
+    ctx.drawImage(img, 0, 0, w, h);
+    URL.revokeObjectURL(url);
+    canvas.toBlob((blob) => download(`${name}.png`, blob), "image/png");
+  };
+  img.src = url;
+}
+
+/**
+ * A titled figure: the chart node plus "SVG", "PNG" and (when csvHref is given) "CSV" buttons.
+ * `id` names the figure (data-chart attribute, file names).
+ */
+export function figure({ id, title, caption, csvHref, body }) {
+  const chart = el("div", { class: "chart-body" });
+  const toolbar = el(
+    "div",
+    { class: "toolbar" },
+    el("button", { type: "button", class: "export-svg", onclick: () => exportSvg(chart.querySelector("svg"), id) }, "SVG"),
+    el("button", { type: "button", class: "export-png", onclick: () => exportPng(chart.querySelector("svg"), id) }, "PNG"),
+    csvHref ? el("a", { class: "button export-csv", href: csvHref, download: `${id}.csv` }, "CSV") : null,
+  );
+  const fig = el("figure", { class: "chart", "data-chart": id }, el("div", { class: "chart-head" }, el("h3", {}, title), toolbar), chart);
+  if (caption) fig.append(el("figcaption", {}, caption));
+  if (body) setChart(fig, body);
+  return fig;
+}
+
+/** Put a rendered chart (an SVG or a Plot figure) into a figure made by `figure`. */
+export function setChart(fig, node) {
+  const chart = fig.querySelector(".chart-body");
+  chart.replaceChildren(node);
+  const svg = chart.querySelector("svg");
+  if (svg) svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+}
+
+export function message(text, cls = "note") {
+  return el("p", { class: cls }, text);
+}

@@ -1,0 +1,26 @@
+import { el, routeHref } from "../view.js";
+
+export const title = "polycentric";
+
+export async function render() {
+  const examples = [
+    ["rollcall", { symbol: "A/RES/ES-11/1" }, "A/RES/ES-11/1 — aggression against Ukraine (2 March 2022)"],
+    ["rollcall", { symbol: "A/RES/68/262" }, "A/RES/68/262 — territorial integrity of Ukraine (27 March 2014)"],
+    ["state", { id: "RUS", from: 2014, to: 2023 }, "Russian Federation, 2014–2023"],
+    ["state", { id: "IND" }, "India"],
+    ["group", { id: "NAM", year: 2022 }, "Non-Aligned Movement, 2022"],
+    ["group", { id: "BRICS" }, "BRICS and its enlargements"],
+  ];
+  return el(
+    "section",
+    { class: "home", "data-title": "polycentric" },
+    el("h1", {}, "The UN General Assembly's votes, measured"),
+    el(
+      "p",
+      { class: "lede" },
+      "Every recorded General Assembly roll call since 1946: how each state voted, who votes with whom, and how the system is arranged. Search a state, a group, a resolution symbol or a title above (press / to focus).",
+    ),
+    el("h2", {}, "Start here"),
+    el("ul", { class: "examples" }, ...examples.map(([p, q, label]) => el("li", {}, el("a", { href: routeHref(p, q) }, label)))),
+  );
+}
