@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from polycentric.errors import InputFormatError, NotFittedError
+from polycentric.errors import InputFormatError, ModelError, NotFittedError
 from polycentric.models.backtest import log_loss
 from polycentric.models.forecast import VOTE_ORDER, Forecast, VoteForecaster
 
@@ -203,3 +203,25 @@ def test_real_record_crimea_like_forecast(real_model):
     assert tally["Y"]["lower"] <= tally["Y"]["expected"] <= tally["Y"]["upper"]
     assert 0.9 < fc.p_adopt <= 1.0
     assert set(VOTE_ORDER) == set(tally)
+
+
+def test_dynamic_ideal_points_from_the_idealpoints_model_recover_simulated_votes():
+    votes, roll_calls, truth = simulate(seed=1)
+    model = VoteForecaster(ideal_points="dynamic", n_dims=1, calibration_sessions=0).fit(
+        votes, roll_calls, before=dt.date(1999 + LAST, 1, 1)
+    )
+    assert model.state_.irt is not None and model.state_.irt.link == "probit"
+    # every past roll call with votes on both sides has item parameters from the dynamic model
+    assert (model.state_.irt_row >= 0).mean() > 0.9
+    hits = majority = n = 0
+    for rcid, title, date in (
+        roll_calls.filter(pl.col("session_number") == LAST).select("rollcall_id", "title", "date").iter_rows()
+    ):
+        fc = model.forecast(title, date=date)
+        idx, y = _cast(votes, rcid, fc.states)
+        hits += int((fc.probabilities[idx, :3].argmax(1) == y).sum())
+        majority += int((y == 0).sum())
+        n += y.size
+    assert hits / n > majority / n + 0.15
+    with pytest.raises(ModelError):
+        VoteForecaster(ideal_points="bsv")

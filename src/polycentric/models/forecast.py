@@ -102,6 +102,7 @@ import numpy as np
 import polars as pl
 from scipy.optimize import minimize
 from scipy.special import expit, log_softmax
+from scipy.stats import norm
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from polycentric.errors import InputFormatError, InsufficientDataError, ModelError, NotFittedError
@@ -181,6 +182,8 @@ class _Corpus:
     codes: np.ndarray  # int8 (n_items, n_states): 0..3 or -1 non-member
     member_from: np.ndarray  # decimal years, per state
     member_to: np.ndarray
+    votes: pl.DataFrame | None = None  # the frames it was built from (for IdealPointModel fits)
+    roll_calls: pl.DataFrame | None = None
 
     @classmethod
     def build(cls, votes: pl.DataFrame, roll_calls: pl.DataFrame) -> _Corpus:
@@ -243,6 +246,8 @@ class _Corpus:
             codes=codes,
             member_from=member_from,
             member_to=member_to,
+            votes=votes,
+            roll_calls=roll_calls,
         )
 
     def members_at(self, t: float) -> np.ndarray:
@@ -273,6 +278,49 @@ class _IRT:
     cut: np.ndarray
     log_gap: np.ndarray
     item_index: np.ndarray  # corpus item indices in the window
+    link: str = "logit"  # "logit" (internal fit) or "probit" (IdealPointModel)
+
+    @classmethod
+    def from_ideal_point_model(cls, model: Any, corpus: _Corpus, cutoff: int) -> tuple[_IRT, np.ndarray]:
+        """Ideal points at the last session before the cut-off and every fitted item, from an ``IdealPointModel``.
+
+        Returns the IRT block and the (cutoff,) map from corpus items to its rows (-1: not fitted).
+        """
+        last = int(corpus.item_session[cutoff - 1])
+        dims = int(model.dims)
+        names = ["ideal_point"] + [f"ideal_point_{k + 1}" for k in range(1, dims)]
+        at = model.ideal_points_at(last)
+        index = {s: i for i, s in enumerate(corpus.states)}
+        theta = np.zeros((corpus.states.size, dims))
+        for row in at.select("state", *names).iter_rows():
+            if row[0] in index:
+                theta[index[row[0]]] = row[1:]
+        items = model.items_.explode("rollcall_ids")
+        position = {int(r): i for i, r in enumerate(corpus.item_ids[:cutoff])}
+        rows = np.full(cutoff, -1, dtype=np.int64)
+        disc = ["discrimination"] + [f"discrimination_{k + 1}" for k in range(1, dims)]
+        a_list: list[Any] = []
+        cut_list: list[float] = []
+        gap_list: list[float] = []
+        members: list[int] = []
+        for rec in items.select("rollcall_ids", "cutpoint_no", "cutpoint_yes", *disc).iter_rows():
+            j = position.get(int(rec[0]))
+            if j is None:
+                continue
+            rows[j] = len(members)
+            members.append(j)
+            cut_list.append(rec[1])
+            gap_list.append(max(rec[2] - rec[1], 1e-6))
+            a_list.append(rec[3:])
+        irt = cls(
+            theta=theta,
+            a=np.asarray(a_list, dtype=float).reshape(-1, dims),
+            cut=np.asarray(cut_list, dtype=float),
+            log_gap=np.log(np.asarray(gap_list, dtype=float)),
+            item_index=np.asarray(members, dtype=np.int64),
+            link="probit",
+        )
+        return irt, rows
 
     @classmethod
     def fit(
@@ -343,7 +391,12 @@ class _IRT:
     def probs(self, window_rows: np.ndarray, state_cols: np.ndarray) -> np.ndarray:
         """(len(window_rows), len(state_cols), 3) Y/A/N probabilities."""
         eta = self.a[window_rows] @ self.theta[state_cols].T
-        return _ordinal_probs(eta, self.cut[window_rows][:, None], np.exp(self.log_gap[window_rows])[:, None])
+        cut = self.cut[window_rows][:, None]
+        gap = np.exp(self.log_gap[window_rows])[:, None]
+        if self.link == "probit":
+            f1, f2 = norm.cdf(cut - eta), norm.cdf(cut + gap - eta)
+            return np.stack([1.0 - f2, f2 - f1, f1], axis=-1)
+        return _ordinal_probs(eta, cut, gap)
 
 
 # --------------------------------------------------------------------------- fitted state
@@ -359,6 +412,7 @@ class _State:
     base: np.ndarray  # (n_states, 4) recent base rates
     irt: _IRT | None
     irt_row: np.ndarray  # (cutoff,) row in irt window or -1
+    ideal_point_model: Any = None  # the IdealPointModel behind ``irt`` when ideal_points == "dynamic"
 
 
 def _softmax_calibrate(p3: np.ndarray, params: np.ndarray) -> np.ndarray:
@@ -417,6 +471,12 @@ class VoteForecaster:
         Sessions over which base rates ``b_i`` (including absence) are counted.
     calibration_sessions
         Sessions before the cut-off whose out-of-sample forecasts fit the calibration (0: none).
+    ideal_points
+        ``"window"`` (default): the internal two-dimensional ordinal logit on the
+        last ``irt_sessions`` sessions; ``"dynamic"``: the dynamic ordinal probit of
+        :class:`polycentric.models.idealpoints.IdealPointModel` (``n_dims`` ≤ 2)
+        fitted on the whole record before the cut-off, which gives item
+        parameters for every template, not only recent ones.
     """
 
     def __init__(
@@ -431,7 +491,11 @@ class VoteForecaster:
         n_dims: int = 2,
         base_sessions: int = 2,
         calibration_sessions: int = 3,
+        ideal_points: str = "window",
     ) -> None:
+        if ideal_points not in ("window", "dynamic"):
+            raise ModelError(f"ideal_points must be 'window' or 'dynamic', not {ideal_points!r}")
+        self.ideal_points = ideal_points
         self.n_neighbours = n_neighbours
         self.similarity_power = similarity_power
         self.recency_years = recency_years
@@ -524,8 +588,12 @@ class VoteForecaster:
         prior = overall / overall.sum()
         base = (counts + 5.0 * prior) / (counts.sum(1, keepdims=True) + 5.0)
         irt: _IRT | None = None
+        ipm: Any = None
         irt_row = np.full(cutoff, -1, dtype=np.int64)
-        if self.irt_weight > 0:
+        if self.irt_weight > 0 and self.ideal_points == "dynamic":
+            ipm = self._dynamic_ideal_points(corpus, cutoff, previous.ideal_point_model if previous else None)
+            irt, irt_row = _IRT.from_ideal_point_model(ipm, corpus, cutoff)
+        elif self.irt_weight > 0:
             window = np.flatnonzero(sess > last - self.irt_sessions)
             present = ((codes[window] >= 0) & (codes[window] <= 2)).sum(1)
             window = window[present >= 10]
@@ -533,7 +601,31 @@ class VoteForecaster:
                 theta0 = previous.irt.theta if previous is not None and previous.irt is not None else None
                 irt = _IRT.fit(corpus.codes, window, self.n_dims, theta0=theta0)
                 irt_row[window] = np.arange(window.size)
-        return _State(cutoff=cutoff, vectorizer=vec, text_matrix=matrix, base=base, irt=irt, irt_row=irt_row)
+        return _State(
+            cutoff=cutoff,
+            vectorizer=vec,
+            text_matrix=matrix,
+            base=base,
+            irt=irt,
+            irt_row=irt_row,
+            ideal_point_model=ipm,
+        )
+
+    def _dynamic_ideal_points(self, corpus: _Corpus, cutoff: int, previous: Any = None) -> Any:
+        """:class:`~polycentric.models.idealpoints.IdealPointModel` fitted on the roll calls before the cut-off.
+
+        Warm-started from ``previous`` (the fit at an earlier cut-off) when given.
+        """
+        from polycentric.models.idealpoints import IdealPointModel
+
+        if corpus.votes is None or corpus.roll_calls is None:
+            raise ModelError("dynamic ideal points need the vote frames")
+        ids = pl.Series(corpus.item_ids[:cutoff]).implode()
+        votes = corpus.votes.filter(pl.col("rollcall_id").is_in(ids))
+        roll_calls = corpus.roll_calls.filter(pl.col("rollcall_id").is_in(ids))
+        if previous is not None:
+            return previous.partial_fit(votes, roll_calls)
+        return IdealPointModel(dims=2 if self.n_dims >= 2 else 1).fit(votes, roll_calls)
 
     def _fit_own_calibration(self, corpus: _Corpus, cutoff: int) -> dict[str, np.ndarray]:
         """Out-of-sample forecasts of the last sessions before the cut-off, to fit vector scaling."""
