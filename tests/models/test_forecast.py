@@ -206,7 +206,7 @@ def test_real_record_crimea_like_forecast(real_model):
 
 
 def test_dynamic_ideal_points_from_the_idealpoints_model_recover_simulated_votes():
-    votes, roll_calls, truth = simulate(seed=1)
+    votes, roll_calls, _ = simulate(seed=1)
     model = VoteForecaster(ideal_points="dynamic", n_dims=1, calibration_sessions=0).fit(
         votes, roll_calls, before=dt.date(1999 + LAST, 1, 1)
     )
