@@ -38,7 +38,10 @@ The IRT part is a two-dimensional ordinal (N < A < Y) logit item-response model
 version) fitted by penalised joint maximum likelihood with analytic gradients
 on the last ``irt_sessions`` sessions, so ideal points are current and item
 parameters exist for the recent templates; older templates use the history
-part only.
+part only. With ``ideal_points="dynamic"`` the dynamic ordinal probit of
+:class:`polycentric.models.idealpoints.IdealPointModel` (fitted on everything
+before the cut-off) supplies the ideal points and every template's item
+parameters instead.
 
 The three Y / A / N probabilities are then **calibrated** by vector scaling
 (Guo et al. 2017: ``softmax(log p / T + b)``), fitted on true out-of-sample
