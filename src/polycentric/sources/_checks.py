@@ -53,6 +53,9 @@ def parse_ints(
     path: Path, df: pl.DataFrame, column: str, *, allow_null: bool = True, dtype: pl.DataType = pl.Int64()
 ) -> pl.Series:
     """Parse an integer column (``"12"``, ``"12.0"``); anything else raises naming its line."""
+    direct = df[column].cast(dtype, strict=False)  # fast path: plain integers
+    if direct.null_count() == df[column].null_count() and (allow_null or direct.null_count() == 0):
+        return direct
     raw = df[column].str.strip_chars()
     parsed = raw.cast(pl.Float64, strict=False)
     bad = first_bad((parsed.is_null() & raw.is_not_null()) | (parsed.is_not_null() & (parsed != parsed.floor())))
@@ -67,6 +70,10 @@ def parse_ints(
 
 def map_votes(path: Path, df: pl.DataFrame, column: str, mapping: dict[str, str | None]) -> pl.Series:
     """Map source vote codes to Y/N/A/X (or None for "no vote", e.g. non-member); unknown codes raise."""
+    if all(v is not None for v in mapping.values()):  # fast path: every code known as written
+        direct = df[column].replace_strict(mapping, default=None, return_dtype=pl.String)
+        if direct.null_count() == 0:
+            return direct
     raw = df[column].str.strip_chars()
     known = raw.is_in(list(mapping))
     bad = first_bad(~known | raw.is_null())

@@ -399,8 +399,105 @@ def stream_csv(
         raise err from None
 
 
+FAST_READ_LIMIT = 1 << 30
+"""Largest file (bytes on disk) that :func:`read_csv_fast` reads whole into memory."""
+
+_LINE_SEPARATOR = "\x1f"  # any byte Polars will not find on a line: each line is read as one value
+
+
+def _read_lines(path: Path) -> pl.Series | None:
+    """Every line of a CSV file (gunzipped) as one UTF-8 string each, or None if Polars cannot vouch.
+
+    Reading each whole line as a single String value makes Polars check that the
+    entire file is UTF-8 (a String is valid UTF-8 by construction). Blank lines,
+    a line holding the separator byte, or invalid UTF-8 give None.
+    """
+    try:
+        lines = pl.read_csv(
+            path,
+            has_header=False,
+            separator=_LINE_SEPARATOR,
+            quote_char=None,
+            infer_schema=False,
+            truncate_ragged_lines=False,
+            empty_string_is_null=True,
+            raise_if_empty=True,
+        )
+    except Exception:  # noqa: BLE001 - any refusal: the streaming reader says what and where
+        return None
+    if lines.width != 1 or lines.null_count().item() != 0:
+        return None
+    return lines.to_series()
+
+
+def _trailing_nulls(df: pl.DataFrame) -> pl.Series:
+    """Per row, how many of its last values are null (Polars pads a short record with nulls)."""
+    alive = pl.lit(True)
+    runs: list[pl.Expr] = []
+    for c in reversed(df.columns):
+        alive = alive & pl.col(c).is_null()
+        runs.append(alive.cast(pl.Int32))
+    return df.select(pl.sum_horizontal(runs).alias("t")).to_series()
+
+
+def read_csv_fast(path: Path, columns: list[str], header: list[str]) -> pl.DataFrame | None:
+    """The named columns of a CSV as strings, read whole by Polars, *if the file is plainly well formed*.
+
+    The fast path of :func:`read_frame`. It returns a frame only when it can
+    vouch for the same guarantees as the streaming reader; otherwise None (the
+    caller then streams the file with :func:`stream_csv`, which accepts what is
+    valid and names the line and field of what is not). Checks:
+
+    - the gzip stream is complete and the whole file is UTF-8, every column
+      (each line is first read whole as a String);
+    - no record spans lines: one line per record (a file with a quoted title
+      over two lines, or with blank lines, goes to the quote-aware streaming parser);
+    - every record has as many fields as the header: Polars refuses a longer
+      record itself but pads a shorter one with nulls, so a record whose last
+      ``t`` values are null must end in ``t`` commas, its empty last fields
+      (``a,b,,`` is four fields; ``a,b`` read as four fields is short).
+
+    Empty fields, quoted or not, become null; nothing else does ("NA" stays "NA").
+    """
+    if path.stat().st_size > FAST_READ_LIMIT:
+        return None
+    lines = _read_lines(path)
+    if lines is None:
+        return None
+    body = lines.slice(1).str.strip_chars_end("\r")
+    trailing_commas = (body.str.len_bytes() - body.str.strip_chars_end(",").str.len_bytes()).cast(pl.Int32)
+    n_lines = lines.len()
+    del lines, body
+    try:
+        df = pl.read_csv(
+            path,
+            infer_schema=False,
+            truncate_ragged_lines=False,
+            empty_string_is_null=True,
+            raise_if_empty=False,
+            quote_char='"',
+        )
+    except Exception:  # noqa: BLE001 - any refusal: the streaming reader says what and where
+        return None
+    names = [c.strip() for c in df.columns]
+    if names != header or df.width < 2 or n_lines != df.height + 1:
+        return None
+    if df.height and bool((trailing_commas < _trailing_nulls(df)).any()):
+        return None
+    df.columns = names
+    out = df.select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns])
+    return out.with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+
+
 def read_frame(path: Path, columns: list[str], header: list[str]) -> pl.DataFrame:
-    """The named columns of a CSV as one DataFrame of strings, with ``_rec`` the 0-based record index."""
+    """The named columns of a CSV as one DataFrame of strings, with ``_rec`` the 0-based record index.
+
+    Tries :func:`read_csv_fast` and streams the file with :func:`stream_csv` when
+    that cannot vouch for the file.
+    """
+    fast = read_csv_fast(path, columns, header)
+    if fast is not None:
+        return fast
     parts: list[pl.DataFrame] = []
     for batch in stream_csv(path, columns, header):
         frame = pl.from_arrow(batch)
@@ -428,13 +525,12 @@ def dedupe_votes(votes: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     seated). A Y/N/A row wins over an X row; otherwise the first row is kept.
     Returns the frame and the number of rows dropped.
     """
-    dup_keys = votes.group_by("src_rc", "state").len().filter(pl.col("len") > 1).drop("len")
-    if dup_keys.height == 0:
-        return votes, 0
     indexed = votes.with_row_index("_order")
-    clash = indexed.join(dup_keys, on=["src_rc", "state"], how="semi")
+    # rows whose key hash repeats (true duplicates, and any hash collision, sorted out exactly below)
+    clash = indexed.filter(pl.struct("src_rc", "state").hash().is_duplicated())
+    if clash.height == 0:
+        return votes, 0
     winners = clash.sort(["src_rc", "state", pl.col("vote") == "X", "_order"]).unique(["src_rc", "state"], keep="first")
-    kept = (
-        pl.concat([indexed.join(dup_keys, on=["src_rc", "state"], how="anti"), winners]).sort("_order").drop("_order")
-    )
+    losers = clash.join(winners.select("_order"), on="_order", how="anti")["_order"]
+    kept = indexed.filter(~pl.col("_order").is_in(losers.implode())).drop("_order")
     return kept, votes.height - kept.height
