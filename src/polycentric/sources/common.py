@@ -423,7 +423,7 @@ def _read_lines(path: Path) -> pl.Series | None:
             empty_string_is_null=True,
             raise_if_empty=True,
         )
-    except Exception:  # noqa: BLE001 - any refusal: the streaming reader says what and where
+    except Exception:  # any refusal: the streaming reader says what and where
         return None
     if lines.width != 1 or lines.null_count().item() != 0:
         return None
@@ -457,17 +457,24 @@ def read_csv_fast(path: Path, columns: list[str], header: list[str]) -> pl.DataF
       ``t`` values are null must end in ``t`` commas, its empty last fields
       (``a,b,,`` is four fields; ``a,b`` read as four fields is short).
 
-    Empty fields, quoted or not, become null; nothing else does ("NA" stays "NA").
+    Only the named columns and the columns after the last of them are
+    converted. Empty fields, quoted or not, become null; nothing else does
+    ("NA" stays "NA").
     """
-    if path.stat().st_size > FAST_READ_LIMIT:
+    if path.stat().st_size > FAST_READ_LIMIT or len(header) < 2 or not set(columns) <= set(header):
         return None
     lines = _read_lines(path)
     if lines is None:
         return None
-    body = lines.slice(1).str.strip_chars_end("\r")
-    trailing_commas = (body.str.len_bytes() - body.str.strip_chars_end(",").str.len_bytes()).cast(pl.Int32)
     n_lines = lines.len()
-    del lines, body
+    # the end of each line: enough for its trailing commas (at most one per field) and a CR
+    ends = lines.slice(1).str.tail(len(header) + 1)
+    del lines
+    last = max(header.index(c) for c in columns)
+    wanted = [c for c in header if c in columns or header.index(c) > last]
+    n_tail = 0  # the converted columns that end the record, without a gap
+    while n_tail < len(wanted) and wanted[-1 - n_tail] == header[-1 - n_tail]:
+        n_tail += 1
     try:
         df = pl.read_csv(
             path,
@@ -476,15 +483,24 @@ def read_csv_fast(path: Path, columns: list[str], header: list[str]) -> pl.DataF
             empty_string_is_null=True,
             raise_if_empty=False,
             quote_char='"',
+            columns=[header.index(c) for c in wanted],
         )
-    except Exception:  # noqa: BLE001 - any refusal: the streaming reader says what and where
+    except Exception:  # any refusal: the streaming reader says what and where
         return None
-    names = [c.strip() for c in df.columns]
-    if names != header or df.width < 2 or n_lines != df.height + 1:
+    if [c.strip() for c in df.columns] != wanted or n_lines != df.height + 1:
         return None
-    if df.height and bool((trailing_commas < _trailing_nulls(df)).any()):
-        return None
-    df.columns = names
+    if df.height:
+        # trailing null run over the last columns (all converted); a run reaching the first of
+        # them might go on into columns not converted: not vouched for
+        nulls = _trailing_nulls(df.select(df.columns[-n_tail:]))
+        if n_tail < len(header) and bool((nulls == n_tail).any()):
+            return None
+        for j in range(1, int(nulls.max() or 0) + 1):  # a row whose last j values are null ends in j commas
+            suffix = "," * j
+            short = (nulls >= j) & ~(ends.str.ends_with(suffix) | ends.str.ends_with(suffix + "\r"))
+            if bool(short.any()):
+                return None
+    df.columns = wanted
     out = df.select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns])
     return out.with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
 
