@@ -440,13 +440,74 @@ def _trailing_nulls(df: pl.DataFrame) -> pl.Series:
     return df.select(pl.sum_horizontal(runs).alias("t")).to_series()
 
 
-def read_csv_fast(path: Path, columns: list[str], header: list[str]) -> pl.DataFrame | None:
-    """The named columns of a CSV as strings, read whole by Polars, *if the file is plainly well formed*.
+def _parse_checked(
+    path: Path, columns: list[str], header: list[str], ends: pl.Series, n_lines: int
+) -> pl.DataFrame | None:
+    """Parse ``columns`` (and a few last columns, to see padded records) with Polars; None if not vouched for.
 
-    The fast path of :func:`read_frame`. It returns a frame only when it can
-    vouch for the same guarantees as the streaming reader; otherwise None (the
-    caller then streams the file with :func:`stream_csv`, which accepts what is
-    valid and names the line and field of what is not). Checks:
+    A record's trailing null run is counted over the last columns converted;
+    where some record's run covers all of them (it might go on into columns not
+    converted) more last columns are converted, up to all of them.
+    """
+    n_last = min(len(header), 2)
+    while True:
+        wanted = [c for i, c in enumerate(header) if c in columns or i >= len(header) - n_last]
+        n_tail = 0  # the converted columns that end the record, without a gap
+        while n_tail < len(wanted) and wanted[-1 - n_tail] == header[-1 - n_tail]:
+            n_tail += 1
+        try:
+            df = pl.read_csv(
+                path,
+                infer_schema=False,
+                truncate_ragged_lines=False,
+                empty_string_is_null=True,
+                raise_if_empty=False,
+                quote_char='"',
+                columns=[header.index(c) for c in wanted],
+            )
+        except Exception:  # any refusal: the streaming reader says what and where
+            return None
+        if [c.strip() for c in df.columns] != wanted or n_lines != df.height + 1:
+            return None
+        if df.height == 0:
+            break
+        nulls = _trailing_nulls(df.select(df.columns[-n_tail:]))
+        if n_tail < len(header) and bool((nulls == n_tail).any()):
+            n_last = min(len(header), n_tail * 4)
+            continue
+        for j in range(1, int(nulls.max() or 0) + 1):  # a row whose last j values are null ends in j commas
+            suffix = "," * j
+            short = (nulls >= j) & ~(ends.str.ends_with(suffix) | ends.str.ends_with(suffix + "\r"))
+            if bool(short.any()):
+                return None
+        break
+    df.columns = wanted
+    return _null_empty(df, columns).with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+
+
+def _null_empty(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The named columns with empty strings (quoted empty fields) as null, as the streaming reader gives them."""
+    return df.select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns])
+
+
+def _read_fast(path: Path, columns: list[str], header: list[str]) -> tuple[pl.DataFrame, pl.Series] | None:
+    if path.stat().st_size > FAST_READ_LIMIT or len(header) < 2 or not set(columns) <= set(header):
+        return None
+    lines = _read_lines(path)
+    if lines is None:
+        return None
+    # the end of each line: enough for its trailing commas (at most one per field) and a CR
+    ends = lines.slice(1).str.tail(len(header) + 1)
+    df = _parse_checked(path, columns, header, ends, lines.len())
+    return None if df is None else (df, lines)
+
+
+_FAST_READ_DOC = """
+
+    It returns frames only when it can vouch for the same guarantees as the
+    streaming reader; otherwise None (the caller then streams the file with
+    :func:`stream_csv`, which accepts what is valid and names the line and field
+    of what is not). Checks:
 
     - the gzip stream is complete and the whole file is UTF-8, every column
       (each line is first read whole as a String);
@@ -457,52 +518,50 @@ def read_csv_fast(path: Path, columns: list[str], header: list[str]) -> pl.DataF
       ``t`` values are null must end in ``t`` commas, its empty last fields
       (``a,b,,`` is four fields; ``a,b`` read as four fields is short).
 
-    Only the named columns and the columns after the last of them are
-    converted. Empty fields, quoted or not, become null; nothing else does
-    ("NA" stays "NA").
+    Empty fields, quoted or not, become null; nothing else does ("NA" stays
+    "NA"). ``_rec`` is the 0-based record index.
     """
-    if path.stat().st_size > FAST_READ_LIMIT or len(header) < 2 or not set(columns) <= set(header):
+
+
+def read_csv_fast(path: Path, columns: list[str], header: list[str]) -> pl.DataFrame | None:
+    """The named columns of a CSV as strings, read whole by Polars, *if the file is plainly well formed*."""
+    read = _read_fast(path, columns, header)
+    return None if read is None else read[0]
+
+
+def read_csv_fast_grouped(
+    path: Path, columns: list[str], header: list[str], key: str, first_columns: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """As :func:`read_csv_fast`, plus ``first_columns`` of the first record of each ``key`` only.
+
+    For files with one row per vote whose roll-call columns (title, agenda...)
+    repeat on every row of a roll call: only the first row's copy is used, so
+    only it is converted (the others are checked for UTF-8 and field count
+    like every record). Returns the per-row frame and the first records
+    (``_rec`` and ``first_columns``), in file order.
+    """
+    read = _read_fast(path, [*columns, key] if key not in columns else columns, header)
+    if read is None:
         return None
-    lines = _read_lines(path)
-    if lines is None:
+    rows, lines = read
+    recs = rows.filter(pl.col(key).is_first_distinct())["_rec"]
+    text = pl.concat([lines.slice(0, 1), lines.gather(recs + 1)]).str.join("\n").item()
+    firsts = pl.read_csv(
+        text.encode("utf-8"),
+        infer_schema=False,
+        truncate_ragged_lines=False,
+        empty_string_is_null=True,
+        quote_char='"',
+        columns=[header.index(c) for c in first_columns],
+    )
+    if firsts.height != recs.len():
         return None
-    n_lines = lines.len()
-    # the end of each line: enough for its trailing commas (at most one per field) and a CR
-    ends = lines.slice(1).str.tail(len(header) + 1)
-    del lines
-    last = max(header.index(c) for c in columns)
-    wanted = [c for c in header if c in columns or header.index(c) > last]
-    n_tail = 0  # the converted columns that end the record, without a gap
-    while n_tail < len(wanted) and wanted[-1 - n_tail] == header[-1 - n_tail]:
-        n_tail += 1
-    try:
-        df = pl.read_csv(
-            path,
-            infer_schema=False,
-            truncate_ragged_lines=False,
-            empty_string_is_null=True,
-            raise_if_empty=False,
-            quote_char='"',
-            columns=[header.index(c) for c in wanted],
-        )
-    except Exception:  # any refusal: the streaming reader says what and where
-        return None
-    if [c.strip() for c in df.columns] != wanted or n_lines != df.height + 1:
-        return None
-    if df.height:
-        # trailing null run over the last columns (all converted); a run reaching the first of
-        # them might go on into columns not converted: not vouched for
-        nulls = _trailing_nulls(df.select(df.columns[-n_tail:]))
-        if n_tail < len(header) and bool((nulls == n_tail).any()):
-            return None
-        for j in range(1, int(nulls.max() or 0) + 1):  # a row whose last j values are null ends in j commas
-            suffix = "," * j
-            short = (nulls >= j) & ~(ends.str.ends_with(suffix) | ends.str.ends_with(suffix + "\r"))
-            if bool(short.any()):
-                return None
-    df.columns = wanted
-    out = df.select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns])
-    return out.with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+    firsts.columns = first_columns
+    return rows, _null_empty(firsts, first_columns).with_columns(recs.alias("_rec")).select("_rec", *first_columns)
+
+
+read_csv_fast.__doc__ = (read_csv_fast.__doc__ or "") + _FAST_READ_DOC
+read_csv_fast_grouped.__doc__ = (read_csv_fast_grouped.__doc__ or "") + _FAST_READ_DOC
 
 
 def read_frame(path: Path, columns: list[str], header: list[str]) -> pl.DataFrame:
