@@ -27,7 +27,7 @@ from polycentric.models.backtest import (
 )
 from polycentric.models.forecast import VoteForecaster
 
-from ._simulate import simulate
+from _simulate import simulate
 
 
 def test_metrics_by_hand():

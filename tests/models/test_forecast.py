@@ -13,7 +13,7 @@ from polycentric.errors import InputFormatError, ModelError, NotFittedError
 from polycentric.models.backtest import log_loss
 from polycentric.models.forecast import VOTE_ORDER, Forecast, VoteForecaster
 
-from ._simulate import simulate
+from _simulate import simulate
 
 LAST = 8
 
