@@ -12,7 +12,16 @@ from _simulate import simulate
 
 from polycentric.errors import InputFormatError, ModelError, NotFittedError
 from polycentric.models.backtest import log_loss
-from polycentric.models.forecast import VOTE_ORDER, Forecast, VoteForecaster
+from polycentric.models.forecast import (
+    VOTE_ORDER,
+    Forecast,
+    IntervalCalibration,
+    VoteForecaster,
+    _count_distribution,
+    calibrated_interval,
+    central_interval,
+    conformal_quantile,
+)
 
 LAST = 8
 
@@ -224,3 +233,99 @@ def test_dynamic_ideal_points_from_the_idealpoints_model_recover_simulated_votes
     assert hits / n > majority / n + 0.15
     with pytest.raises(ModelError):
         VoteForecaster(ideal_points="bsv")
+
+
+# --------------------------------------------------------------------------- tally intervals
+
+
+def test_conformal_quantile_and_intervals_by_hand():
+    scores = np.array([5, -3, 2, 0, -1])
+    # ⌈(m + 1)·level⌉-th smallest of m = 5 scores (−3, −1, 0, 2, 5)
+    assert conformal_quantile(scores, 0.5) == 0  # rank 3
+    assert conformal_quantile(scores, 0.8) == 5  # rank ⌈4.8⌉ = 5
+    assert conformal_quantile(scores, 0.9) == np.inf  # rank 6 > m: no finite guarantee
+    assert conformal_quantile(scores, 0.1) == -3  # rank 1
+    uniform = np.full(10, 0.1)  # counts 0..9 equally likely: F(k) = (k + 1)/10
+    assert central_interval(uniform, 0.8) == (0, 8)  # F(0) ≥ 0.1, F(8) ≥ 0.9
+    assert central_interval(uniform, 0.4) == (2, 6)  # F(2) = 0.3, F(6) = 0.7
+    assert calibrated_interval(uniform, 0.4, 1.0) == (1, 7)
+    assert calibrated_interval(uniform, 0.4, 5.0) == (0, 9)  # clipped to 0..n
+    assert calibrated_interval(uniform, 0.4, np.inf) == (0, 9)
+    assert calibrated_interval(uniform, 0.4, -1.0) == (3, 5)
+    assert calibrated_interval(uniform, 0.4, -9.0) == (4, 4)  # never past the median
+
+
+def test_interval_calibration_widening_by_hand():
+    # five calibration roll calls, each forecast as a point mass at 10 of 20; recorded Y 10, 11, 13, 10, 7
+    dist = np.zeros((5, 4, 21))
+    dist[:, :, 10] = 1.0
+    actual = np.tile(np.array([[10], [11], [13], [10], [7]]), (1, 4))
+    cal = IntervalCalibration(dist, actual)
+    # scores max(10 − y, y − 10) = 0, 1, 3, 0, 3; level 0.5: rank ⌈3⌉ = 3 → 1
+    assert cal.scores(0.5)[:, 0].tolist() == [0, 1, 3, 0, 3]
+    assert cal.widening(0.5) == pytest.approx([1, 1, 1, 1])
+    fc = Forecast(["A", "B"], ["A", "B"], np.array([[0.5, 0, 0.5, 0]] * 2), interval_calibration=cal)
+    y = fc.tally(0.5).filter(pl.col("vote") == "Y").row(0, named=True)
+    # Bin(2, 1/2): F = 1/4, 3/4, 1: central 50 % range [0, 1] (F(0) ≥ 1/4, F(1) ≥ 3/4), widened by 1
+    assert (y["lower"], y["upper"], y["widening"]) == (0, 2, 1.0)
+    empty = IntervalCalibration(np.zeros((0, 4, 21)), np.zeros((0, 4), dtype=np.int64))
+    assert empty.widening(0.9) == pytest.approx(np.zeros(4))
+
+
+def test_conformal_interval_covers_over_dispersed_counts_near_nominal():
+    # n states with known marginal P(Y); on each roll call a common logit shift u ~ N(0, 0.8²) moves every
+    # state together (bloc voting), which the independent-state forecast ignores: its 90 % interval is too narrow
+    rng = np.random.default_rng(7)
+    n, m_cal, m_test = 80, 400, 1500
+    logit = rng.normal(1.0, 1.5, size=n)
+    p = 1 / (1 + np.exp(-logit))
+    forecast_dist = _count_distribution(p)
+
+    def draw(m: int) -> np.ndarray:
+        u = rng.normal(0.0, 0.8, size=(m, 1))
+        return (rng.random((m, n)) < 1 / (1 + np.exp(-(logit + u)))).sum(1)
+
+    y_cal, y_test = draw(m_cal), draw(m_test)
+    lo, hi = central_interval(forecast_dist, 0.9)
+    raw_coverage = ((lo <= y_test) & (y_test <= hi)).mean()
+    dist = np.broadcast_to(forecast_dist, (m_cal, 4, n + 1))
+    cal = IntervalCalibration(dist, np.repeat(y_cal[:, None], 4, axis=1))
+    q = cal.widening(0.9)[0]
+    lo2, hi2 = calibrated_interval(forecast_dist, 0.9, q)
+    coverage = ((lo2 <= y_test) & (y_test <= hi2)).mean()
+    assert raw_coverage < 0.75
+    assert q > 0
+    assert 0.86 <= coverage <= 0.95
+
+
+def test_count_distribution_matches_convolution():
+    rng = np.random.default_rng(3)
+    p = rng.random((300, 7))  # more sets than one block of the dynamic programme
+    dist = _count_distribution(p)
+    for row, probs in zip(dist[[0, 150, 299]], p[[0, 150, 299]], strict=True):
+        expected = np.array([1.0])
+        for q in probs:
+            expected = np.convolve(expected, [1 - q, q])
+        assert row == pytest.approx(expected)
+    assert _count_distribution(p[0]) == pytest.approx(dist[0])
+
+
+def test_fitted_forecaster_calibrates_tally_intervals_on_its_calibration_sessions(simulated):
+    _, _, truth, model = simulated
+    # calibration_sessions=2: the 24 roll calls of each of sessions 6 and 7, with and without revealed votes
+    for key in ("none", "revealed"):
+        cal = model.interval_calibration_[key]
+        assert cal.n_roll_calls == 48
+        assert cal.distributions.shape == (48, 4, len(truth["states"]) + 1)
+        assert cal.distributions.sum(-1) == pytest.approx(np.ones((48, 4)), abs=1e-5)
+        # recorded counts of the calibration sessions' roll calls (every state a member: they sum to 60)
+        assert (cal.actual.sum(1) == len(truth["states"])).all()
+    fc = model.forecast(truth["titles"][1])
+    assert fc.interval_calibration is model.interval_calibration_["none"]
+    tally = fc.tally()
+    widening = model.interval_calibration_["none"].widening(0.9)
+    assert tally["widening"].to_list() == pytest.approx(np.minimum(widening, len(truth["states"]) + 1).tolist())
+    assert (
+        model.forecast(truth["titles"][1], known={"S01": "Y"}).interval_calibration
+        is (model.interval_calibration_["revealed"])
+    )

@@ -67,15 +67,26 @@ tally_mae
 adoption_accuracy
     share of roll calls where ``P(adopt) > 0.5`` matches the recorded outcome
     (simple majority, ``Y > N``).
-tally_coverage
-    share of roll calls whose recorded Y count lies in the central 90 %
-    interval of the forecast Y count (for the model, the mixture over
-    templates; for the baselines, independent states).
+interval_coverage
+    share of roll calls whose recorded Y count lies in the forecast's 90 %
+    interval. For every method the interval is the central 90 % range of its
+    forecast Y-count distribution (for the model, the mixture over templates;
+    for the baselines, independent states) widened by split conformal
+    prediction (:class:`~polycentric.models.forecast.IntervalCalibration`):
+    the widening for session ``s`` is the conformal quantile of the scores
+    ``max(lo − y, y − hi)`` of the same method's out-of-sample forecasts of the
+    ``calibration_sessions`` sessions before ``s``, each made when that session
+    was forecast (Romano, Patterson & Candès 2019).
+interval_width
+    mean width ``upper − lower`` of those intervals (sharpness: at equal
+    coverage, narrower is better).
 
 References
 ----------
 Guo, C., Pleiss, G., Sun, Y., & Weinberger, K. Q. (2017). On calibration of
 modern neural networks. *ICML*.
+Romano, Y., Patterson, E., & Candès, E. (2019). Conformalized quantile
+regression. *NeurIPS* 32.
 
 Dependency rule: imports numpy, polars, scikit-learn, ``polycentric.errors``
 and ``polycentric.models.forecast``.
@@ -84,7 +95,7 @@ and ``polycentric.models.forecast``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -93,9 +104,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from polycentric.errors import InputFormatError, InsufficientDataError
 from polycentric.models.forecast import (
     VoteForecaster,
+    _calibrated_components,
     _Corpus,
+    _count_distribution,
     _fit_calibration,
+    _mixture_counts,
+    _recorded_counts,
     _softmax_calibrate,
+    calibrated_interval,
+    central_interval,
+    conformal_quantile,
 )
 
 __all__ = [
@@ -117,6 +135,8 @@ P5: tuple[str, ...] = ("USA", "GBR", "FRA", "RUS", "CHN")
 K10: tuple[str, ...] = (*P5, "BRA", "IND", "ZAF", "EGY", "JPN")
 PROTOCOLS: dict[str, tuple[str, ...]] = {"none": (), "p5": P5, "k10": K10}
 METHODS: tuple[str, ...] = ("model", "everyone_yes", "nearest", "group_majority")
+INTERVAL_LEVEL = 0.90
+"""Nominal level of the tally intervals scored by the backtest."""
 
 # --------------------------------------------------------------------------- metrics
 
@@ -181,34 +201,27 @@ def adoption_accuracy(p_adopt: np.ndarray, adopted: np.ndarray) -> float:
     return float(((p_adopt > 0.5) == adopted).mean()) if adopted.size else float("nan")
 
 
-def _p_adopt_simple(p4: np.ndarray) -> np.ndarray:
-    """P(Y > N) per roll call for independent states; ``p4`` is (m, n, 4), non-members all zero."""
+def _p_adopt_simple(p4: np.ndarray, chunk: int = 256) -> np.ndarray:
+    """P(Y > N) per row for independent states; ``p4`` is (m, n, 4), non-members all zero.
+
+    Dynamic programme over the margin ``Y − N``, on blocks of ``chunk`` rows laid out
+    margin-major, touching only the support ``−i..i`` after ``i`` states.
+    """
     m, n, _ = p4.shape
-    dist = np.zeros((m, 2 * n + 1))
-    dist[:, n] = 1.0
-    for i in range(n):
-        y, no = p4[:, i, 0:1], p4[:, i, 2:3]
-        new = dist * (1.0 - y - no)
-        new[:, 1:] += dist[:, :-1] * y
-        new[:, :-1] += dist[:, 1:] * no
-        dist = new
-    return dist[:, n + 1 :].sum(1)
-
-
-def _yes_interval(p_yes: np.ndarray, level: float = 0.90) -> tuple[np.ndarray, np.ndarray]:
-    """Central ``level`` interval of the Poisson-binomial Y count per roll call; ``p_yes`` is (m, n)."""
-    m, n = p_yes.shape
-    dist = np.zeros((m, n + 1))
-    dist[:, 0] = 1.0
-    for i in range(n):
-        q = p_yes[:, i : i + 1]
-        new = dist * (1.0 - q)
-        new[:, 1:] += dist[:, :-1] * q
-        dist = new
-    cdf = np.cumsum(dist, axis=1)
-    lo = ((cdf < (1 - level) / 2 - 1e-12).sum(1)).astype(np.int64)
-    hi = ((cdf < 1 - (1 - level) / 2 - 1e-12).sum(1)).astype(np.int64)
-    return lo, hi
+    out = np.empty(m)
+    for start in range(0, m, chunk):
+        y = np.ascontiguousarray(p4[start : start + chunk, :, 0].T)
+        no = np.ascontiguousarray(p4[start : start + chunk, :, 2].T)
+        dist = np.zeros((2 * n + 1, y.shape[1]))
+        dist[n] = 1.0
+        for i in range(n):
+            lo, hi = n - i, n + i + 1
+            old = dist[lo:hi].copy()
+            dist[lo:hi] *= 1.0 - y[i] - no[i]
+            dist[lo + 1 : hi + 1] += old * y[i]
+            dist[lo - 1 : hi - 1] += old * no[i]
+        out[start : start + chunk] = dist[n + 1 :].sum(0)
+    return out
 
 
 def parse_sessions(text: str) -> list[int]:
@@ -250,6 +263,8 @@ class _SessionForecasts:
     prior: np.ndarray  # (4,) training class frequencies
     nearest: np.ndarray  # (m, n) predicted code 0..2
     group: np.ndarray  # (m, n) predicted code 0..2
+    actual: np.ndarray  # (m, 4) recorded Y, A, N, X counts
+    y_dist: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (protocol, method) -> (m, n+1)
 
 
 def _nearest_templates(corpus: _Corpus, cutoff: int, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -304,7 +319,8 @@ def backtest(
     Returns one row per (session, protocol, method) plus pooled rows
     (``session == "pooled"``), with columns ``session, protocol, method,
     n_roll_calls, n_votes, accuracy, macro_f1, log_loss, calibration_error,
-    tally_mae, adoption_accuracy, tally_coverage, f1_yes, f1_abstain, f1_no``. With
+    tally_mae, adoption_accuracy, interval_coverage, interval_width, f1_yes,
+    f1_abstain, f1_no``. With
     ``per_session=False`` only the pooled rows are returned.
     """
     if isinstance(sessions, str):
@@ -373,18 +389,22 @@ def backtest(
             prior=prior / prior.sum(),
             nearest=nearest,
             group=group,
+            actual=_recorded_counts(codes),
         )
-        if s in sessions:
-            history = done[-model.calibration_sessions :] if model.calibration_sessions > 0 else []
-            for p in protocols:
-                for method in methods:
-                    p4, params = _method_probs(method, p, current, history, done)
-                    cells = _score_cells(p4, current, p)
-                    if method == "model":  # tallies and adoption as mixtures over the templates
-                        cells["p_adopt"], cells["tally_in_interval"] = _mixture_outcomes(current, p, params)
-                    pooled.setdefault((p, method), []).append(cells)
-                    if per_session:
-                        rows.append({"session": str(s), "protocol": p, "method": method, **_summarise([cells])})
+        history = done[-model.calibration_sessions :] if model.calibration_sessions > 0 else []
+        for p in protocols:
+            for method in methods:
+                p4, params = _method_probs(method, p, current, history, done)
+                scored = s in sessions  # a warm-up session is kept only to calibrate the next ones
+                p_adopt, y_dist = _outcome_distributions(method, p, current, p4, params, adoption=scored)
+                current.y_dist[(p, method)] = y_dist
+                if not scored:
+                    continue
+                widening = _interval_widening([(h.y_dist[(p, method)], h.actual[:, 0]) for h in history])
+                cells = _score_cells(p4, current, p, p_adopt, y_dist, widening)
+                pooled.setdefault((p, method), []).append(cells)
+                if per_session:
+                    rows.append({"session": str(s), "protocol": p, "method": method, **_summarise([cells])})
         done.append(current)
     for (p, method), parts in pooled.items():
         rows.append({"session": "pooled", "protocol": p, "method": method, **_summarise(parts)})
@@ -419,46 +439,62 @@ def _method_probs(
     pred = getattr(cur, attr)
     confusion = np.ones((3, 3))
     for h in done:
-        mask = h.eval_mask["none"]
+        mask = (h.codes >= 0) & (h.codes <= 2)
         np.add.at(confusion, (getattr(h, attr)[mask], h.codes[mask].astype(np.int64)), 1)
     table = confusion / confusion.sum(1, keepdims=True)
     p3 = table[pred]
     return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), np.zeros(3)
 
 
-def _mixture_outcomes(cur: _SessionForecasts, protocol: str, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """P(adopt) and whether the Y count falls in the 90 % interval, as mixtures over each item's templates."""
-    p_adopt = np.empty(cur.codes.shape[0])
-    inside = np.empty(cur.codes.shape[0], dtype=bool)
-    for r, (weights, q) in enumerate(cur.components[protocol]):
-        members = cur.codes[r] >= 0
-        q = q[:, members]
-        p_x = q[..., 3:4]
-        comp = np.concatenate([_softmax_calibrate(_cond(q), params) * (1 - p_x), p_x], axis=-1)
-        known = cur.known[protocol][r]
-        if known.size:
-            local = np.cumsum(members) - 1
-            comp[:, local[known]] = 0.0
-            comp[:, local[known], cur.codes[r, known]] = 1.0
-        p_adopt[r] = float(weights @ _p_adopt_simple(comp))
-        lo, hi = _yes_interval_mixture(weights, comp[..., 0])
-        y = int((cur.codes[r] == 0).sum())
-        inside[r] = lo <= y <= hi
-    return p_adopt, inside
+def _outcome_distributions(
+    method: str,
+    protocol: str,
+    cur: _SessionForecasts,
+    p4: np.ndarray,
+    params: np.ndarray,
+    adoption: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(adopt) (m,) and the Y-count distribution (m, n+1) of each roll call.
+
+    For the model both are mixtures over each roll call's templates (calibrated by
+    ``params``); for the baselines, states are independent given ``p4``. Revealed
+    states count with their recorded vote, non-members not at all. With
+    ``adoption=False`` the adoption probabilities are not computed (NaN).
+    """
+    m = cur.codes.shape[0]
+    p_adopt = np.full(m, np.nan)
+    if method == "model":
+        comp, weights, owner = _calibrated_components(cur.components[protocol], params, cur.codes, cur.known[protocol])
+        if adoption:
+            p_adopt = np.bincount(owner, weights=weights * _p_adopt_simple(comp), minlength=m)
+        return p_adopt, _mixture_counts(comp, weights, owner, m, (0,))[:, 0]
+    p4 = _with_known(p4, cur, protocol)
+    if adoption:
+        p_adopt = _p_adopt_simple(p4)
+    return p_adopt, _count_distribution(p4[..., 0])
 
 
-def _yes_interval_mixture(weights: np.ndarray, p_yes: np.ndarray, level: float = 0.90) -> tuple[int, int]:
-    """Central interval of the Y count under a mixture (weights (k,)) of Poisson-binomials (p_yes (k, n))."""
-    k, n = p_yes.shape
-    dist = np.zeros((k, n + 1))
-    dist[:, 0] = 1.0
-    for i in range(n):
-        q = p_yes[:, i : i + 1]
-        new = dist * (1.0 - q)
-        new[:, 1:] += dist[:, :-1] * q
-        dist = new
-    cdf = np.cumsum(weights @ dist)
-    return int((cdf < (1 - level) / 2 - 1e-12).sum()), int((cdf < 1 - (1 - level) / 2 - 1e-12).sum())
+def _interval_widening(history: Sequence[tuple[np.ndarray, np.ndarray]], level: float = INTERVAL_LEVEL) -> float:
+    """Split-conformal widening of the central ``level`` Y-count interval from earlier sessions' forecasts.
+
+    ``history`` holds, per earlier session, the out-of-sample Y-count distributions (m, n+1)
+    and the recorded Y counts (m,); 0 (no widening) without history.
+    """
+    if not history:
+        return 0.0
+    dist = np.concatenate([d for d, _ in history])
+    actual = np.concatenate([y for _, y in history])
+    lo, hi = central_interval(dist, level)
+    return conformal_quantile(np.maximum(lo - actual, actual - hi), level)
+
+
+def _with_known(p4: np.ndarray, cur: _SessionForecasts, protocol: str) -> np.ndarray:
+    """``p4`` with revealed states certain of their recorded vote and non-members all zero."""
+    p4 = p4.copy()
+    for r, kn in enumerate(cur.known[protocol]):
+        p4[r, kn] = 0.0
+        p4[r, kn, cur.codes[r, kn]] = 1.0
+    return np.where((cur.codes >= 0)[..., None], p4, 0.0)
 
 
 def _cond(p4: np.ndarray) -> np.ndarray:
@@ -466,29 +502,28 @@ def _cond(p4: np.ndarray) -> np.ndarray:
     return p3 / np.clip(p3.sum(-1, keepdims=True), 1e-12, None)
 
 
-def _score_cells(p4: np.ndarray, cur: _SessionForecasts, protocol: str) -> dict[str, np.ndarray]:
+def _score_cells(
+    p4: np.ndarray,
+    cur: _SessionForecasts,
+    protocol: str,
+    p_adopt: np.ndarray,
+    y_dist: np.ndarray,
+    widening: float,
+) -> dict[str, np.ndarray]:
     """The per-cell and per-roll-call quantities the metrics need."""
     mask = cur.eval_mask[protocol]
-    p4 = p4.copy()
-    members = cur.codes >= 0
-    for r, kn in enumerate(cur.known[protocol]):  # revealed votes are known for the tally
-        p4[r, kn] = 0.0
-        p4[r, kn, cur.codes[r, kn]] = 1.0
-    p4 = np.where(members[..., None], p4, 0.0)
-    expected = p4[..., :3].sum(1)
-    actual = np.stack([(cur.codes == k).sum(1) for k in range(3)], axis=1)
-    p_adopt = _p_adopt_simple(p4)
-    lo, hi = _yes_interval(p4[..., 0])
-    in_interval = (lo <= actual[:, 0]) & (actual[:, 0] <= hi)
-    p3 = _cond(p4)[mask]
+    p4 = _with_known(p4, cur, protocol)
+    actual = cur.actual[:, :3]
+    lo, hi = calibrated_interval(y_dist, INTERVAL_LEVEL, widening)
     return {
         "y": cur.codes[mask].astype(np.int64),
-        "p3": p3,
-        "expected": expected,
+        "p3": _cond(p4)[mask],
+        "expected": p4[..., :3].sum(1),
         "actual": actual,
         "p_adopt": p_adopt,
         "adopted": actual[:, 0] > actual[:, 2],
-        "tally_in_interval": in_interval,
+        "in_interval": (lo <= actual[:, 0]) & (actual[:, 0] <= hi),
+        "interval_width": (hi - lo).astype(float),
     }
 
 
@@ -510,7 +545,8 @@ def _summarise(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, object]:
         "adoption_accuracy": adoption_accuracy(
             np.concatenate([c["p_adopt"] for c in parts]), np.concatenate([c["adopted"] for c in parts])
         ),
-        "tally_coverage": float(np.concatenate([c["tally_in_interval"] for c in parts]).mean()),
+        "interval_coverage": float(np.concatenate([c["in_interval"] for c in parts]).mean()),
+        "interval_width": float(np.concatenate([c["interval_width"] for c in parts]).mean()),
         "f1_yes": f1[0],
         "f1_abstain": f1[1],
         "f1_no": f1[2],

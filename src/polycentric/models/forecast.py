@@ -63,8 +63,16 @@ Tallies and adoption
 --------------------
 Votes are correlated through the unknown item, so the tally of each category
 is a mixture over the templates (posterior weights) of Poisson-binomial counts
-(states independent *given* a template); its interval is the exact 5–95 %
-range of that mixture, by dynamic programming. Adoption: simple majority, ``Y > N`` among members present and
+(states independent *given* a template), computed exactly by dynamic
+programming. Votes are still more correlated than that (delegations move in
+blocs; a draft drifts from its templates), so the central 90 % range of the
+mixture alone covers too few recorded counts. The interval is therefore
+**conformalized** (Romano, Patterson & Candès 2019): the central range
+``[lo, hi]`` is widened to ``[lo − q̂, hi + q̂]``, where ``q̂`` is the split-conformal
+quantile of the scores ``max(lo − y, y − hi)`` of the recorded counts ``y`` of the
+calibration sessions' out-of-sample forecasts (the same forecasts the vector
+scaling is fitted on), per vote category and separately with and without
+revealed votes (:class:`IntervalCalibration`). Adoption: simple majority, ``Y > N`` among members present and
 voting; two-thirds, ``Y ≥ 2 N`` (Charter Art. 18). ``P(adopt)`` is the same
 mixture. A state's *pivotality* is the probability that its
 switching between Y and N changes the outcome (Banzhaf-style, given the
@@ -81,6 +89,13 @@ Clinton, J., Jackman, S., & Rivers, D. (2004). The statistical analysis of roll
 call data. *American Political Science Review* 98(2), 355–370.
 Guo, C., Pleiss, G., Sun, Y., & Weinberger, K. Q. (2017). On calibration of
 modern neural networks. *ICML*.
+Lei, J., G'Sell, M., Rinaldo, A., Tibshirani, R. J., & Wasserman, L. (2018).
+Distribution-free predictive inference for regression. *Journal of the American
+Statistical Association* 113(523), 1094–1111.
+Romano, Y., Patterson, E., & Candès, E. (2019). Conformalized quantile
+regression. *NeurIPS* 32.
+Vovk, V., Gammerman, A., & Shafer, G. (2005). *Algorithmic Learning in a Random
+World*. Springer.
 Salton, G., & Buckley, C. (1988). Term-weighting approaches in automatic text
 retrieval. *Information Processing & Management* 24(5), 513–523.
 Voeten, E. (2013). Data and analyses of voting in the United Nations General
@@ -111,7 +126,18 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from polycentric.errors import InputFormatError, InsufficientDataError, ModelError, NotFittedError
 from polycentric.record.schema import ISSUES
 
-__all__ = ["REGIONAL_GROUPS", "VOTE_ORDER", "Forecast", "VoteForecaster", "forecast", "regional_groups"]
+__all__ = [
+    "REGIONAL_GROUPS",
+    "VOTE_ORDER",
+    "Forecast",
+    "IntervalCalibration",
+    "VoteForecaster",
+    "calibrated_interval",
+    "central_interval",
+    "conformal_quantile",
+    "forecast",
+    "regional_groups",
+]
 
 VOTE_ORDER: tuple[str, ...] = ("Y", "A", "N", "X")
 """Category order of every probability array: yes, abstain, no, not voting."""
@@ -120,6 +146,7 @@ REGIONAL_GROUPS: tuple[str, ...] = ("AFRICAN_GROUP", "APG", "EEG", "GRULAC", "WE
 """The five UN regional groups (ids of :mod:`polycentric.registry.groups`), the default groups for break scores."""
 
 _CODE = {v: i for i, v in enumerate(VOTE_ORDER)}
+_FIT_FORMAT = 2  # bumped when a fitted forecaster gains attributes, so stale cached fits are refitted
 _NON_MEMBER = -1
 _TEXT_COLUMNS = ("title", "description", "agenda", "subjects")
 _DAYS_PER_YEAR = 365.2425
@@ -534,6 +561,7 @@ class VoteForecaster:
     def cache_key(self) -> str:
         """A short hash of the hyper-parameters (with the record version, names a cached fit)."""
         params = {k: v for k, v in sorted(vars(self).items()) if not k.endswith("_")}
+        params["fit_format"] = _FIT_FORMAT
         return hashlib.sha1(repr(params).encode()).hexdigest()[:12]
 
     # ------------------------------------------------------------------ fitting
@@ -563,17 +591,13 @@ class VoteForecaster:
         *,
         groups: Mapping[str, str] | None = None,
         previous: _State | None = None,
-        calibration: dict[str, np.ndarray] | None = None,
     ) -> VoteForecaster:
         if cutoff < 10:
             raise InsufficientDataError(f"only {cutoff} roll calls before the cut-off: too few to learn from")
         self.corpus_ = corpus
         self.groups_ = dict(groups) if groups else {}
         self.state_ = self._fit_state(corpus, cutoff, previous)
-        if calibration is not None:
-            self.calibration_ = calibration
-        else:
-            self.calibration_ = self._fit_own_calibration(corpus, cutoff)
+        self.calibration_ = self._fit_own_calibration(corpus, cutoff)
         self.n_roll_calls_ = cutoff
         self.last_date_ = corpus.item_time[cutoff - 1]
         return self
@@ -631,14 +655,29 @@ class VoteForecaster:
         return IdealPointModel(dims=2 if self.n_dims >= 2 else 1).fit(votes, roll_calls)
 
     def _fit_own_calibration(self, corpus: _Corpus, cutoff: int) -> dict[str, np.ndarray]:
-        """Out-of-sample forecasts of the last sessions before the cut-off, to fit vector scaling."""
+        """Out-of-sample forecasts of the last sessions before the cut-off: vector scaling and tally intervals.
+
+        Each of the ``calibration_sessions`` sessions is forecast from a fit on the roll calls before it;
+        the vector scaling of each key ("none", "revealed": five random members revealed) is fitted on
+        those forecasts, and the conformal widening of the tally intervals
+        (``interval_calibration_``) on their calibrated tally distributions and recorded counts.
+        """
         out = {"none": np.zeros(3), "revealed": np.zeros(3)}
+        n1 = corpus.states.size + 1
+        self.interval_calibration_ = {
+            key: IntervalCalibration(np.zeros((0, 4, n1), dtype=np.float32), np.zeros((0, 4), dtype=np.int64))
+            for key in out
+        }
         if self.calibration_sessions <= 0:
             return out
         sess = corpus.item_session[:cutoff]
         targets = sorted(set(sess[corpus.item_is_resolution[:cutoff]].tolist()))[-self.calibration_sessions :]
         rng = np.random.default_rng(0)
         collected: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"none": [], "revealed": []}
+        tallies: dict[str, list[tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, list[np.ndarray] | None]]] = {
+            "none": [],
+            "revealed": [],
+        }
         for s in targets:
             items = np.flatnonzero((sess == s) & corpus.item_is_resolution[:cutoff])
             cut = int(items.min()) if items.size else cutoff
@@ -650,14 +689,21 @@ class VoteForecaster:
                 known = None
                 if key == "revealed":
                     known = [rng.choice(np.flatnonzero(corpus.codes[i] >= 0), size=5, replace=False) for i in items]
-                raw = self._raw_predict(state, corpus, items, known)
+                parts: list[tuple[np.ndarray, np.ndarray]] = []
+                raw = self._raw_predict(state, corpus, items, known, components=parts)
                 p3, y = _validation_cells(raw, corpus.codes[items], known)
                 collected[key].append((p3, y))
-        for key, parts in collected.items():
-            if parts:
-                out[key] = _fit_calibration(
-                    np.concatenate([p for p, _ in parts]), np.concatenate([y for _, y in parts])
-                )
+                tallies[key].append((parts, corpus.codes[items], known))
+        for key, cells in collected.items():
+            if not cells:
+                continue
+            out[key] = _fit_calibration(np.concatenate([p for p, _ in cells]), np.concatenate([y for _, y in cells]))
+            dists, actual = [], []
+            for parts, codes, known in tallies[key]:
+                comp, weights, owner = _calibrated_components(parts, out[key], codes, known)
+                dists.append(_mixture_counts(comp, weights, owner, codes.shape[0]).astype(np.float32))
+                actual.append(_recorded_counts(codes))
+            self.interval_calibration_[key] = IntervalCalibration(np.concatenate(dists), np.concatenate(actual))
         return out
 
     # ------------------------------------------------------------------ prediction core
@@ -874,6 +920,7 @@ class VoteForecaster:
             date=_date_of(t),
             components=comp[:, m],
             component_weights=weights[keep] / weights[keep].sum(),
+            interval_calibration=getattr(self, "interval_calibration_", {}).get(key),
         )
 
     def _known_arrays(self, known: Mapping[str, str], members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -921,25 +968,149 @@ def _validation_cells(
 # --------------------------------------------------------------------------- the forecast
 
 
-def _count_distribution(p: np.ndarray) -> np.ndarray:
-    """Poisson-binomial distribution of the number of successes (exact DP).
+def _count_distribution(p: np.ndarray, chunk: int = 256) -> np.ndarray:
+    """Poisson-binomial distribution of the number of successes (exact dynamic programme).
 
     ``p`` is (n,) or (k, n) (k independent sets of n probabilities); the result is (n+1,) or (k, n+1).
+    The recursion ``P_i(c) = P_{i-1}(c)(1 − p_i) + P_{i-1}(c − 1) p_i`` runs over the states, on blocks
+    of ``chunk`` sets laid out count-major (contiguous rows), touching only the support ``0..i``.
     """
-    batch = np.atleast_2d(p)
+    batch = np.atleast_2d(np.asarray(p, dtype=float))
     k, n = batch.shape
-    dist = np.zeros((k, n + 1))
-    dist[:, 0] = 1.0
-    for i in range(n):
-        q = batch[:, i : i + 1]
-        new = dist * (1.0 - q)
-        new[:, 1:] += dist[:, :-1] * q
-        dist = new
-    return dist[0] if p.ndim == 1 else dist
+    out = np.empty((k, n + 1))
+    for start in range(0, k, chunk):
+        block = np.ascontiguousarray(batch[start : start + chunk].T)  # (n, b)
+        dist = np.zeros((n + 1, block.shape[1]))
+        dist[0] = 1.0
+        for i in range(n):
+            q = block[i]
+            moved = dist[: i + 1] * q
+            dist[: i + 1] *= 1.0 - q
+            dist[1 : i + 2] += moved
+        out[start : start + chunk] = dist.T
+    return out[0] if np.ndim(p) == 1 else out
 
 
-def _quantile(dist: np.ndarray, q: float) -> int:
-    return int(np.searchsorted(np.cumsum(dist), q - 1e-12))
+def central_interval(dist: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Central ``level`` interval ``[lo, hi]`` of count distributions ``dist`` (..., n+1).
+
+    ``lo`` is the smallest count with ``F(lo) ≥ (1 − level)/2`` and ``hi`` the smallest with
+    ``F(hi) ≥ (1 + level)/2``, ``F`` the cumulative distribution.
+    """
+    cdf = np.cumsum(dist, axis=-1)
+    lo = (cdf < (1 - level) / 2 - 1e-12).sum(-1)
+    hi = (cdf < (1 + level) / 2 - 1e-12).sum(-1)
+    return lo.astype(np.int64), np.minimum(hi, dist.shape[-1] - 1).astype(np.int64)
+
+
+def conformal_quantile(scores: np.ndarray, level: float) -> float:
+    """Split-conformal quantile: the ``⌈(m + 1)·level⌉``-th smallest of ``m`` scores (``+inf`` if beyond ``m``).
+
+    For a new case exchangeable with the ``m`` calibration cases, ``P(score ≤ q̂) ≥ level``
+    (Vovk, Gammerman & Shafer 2005; Lei et al. 2018).
+    """
+    s = np.sort(np.asarray(scores, dtype=float).ravel())
+    rank = int(np.ceil((s.size + 1) * level - 1e-9))
+    if rank < 1:
+        return float("-inf")
+    return float(s[rank - 1]) if rank <= s.size else float("inf")
+
+
+@dataclass
+class IntervalCalibration:
+    """Split-conformal widening of the tally intervals (conformalized quantile regression).
+
+    Holds, for ``m`` calibration roll calls forecast out of sample (the sessions
+    before the cut-off that also fit the probability calibration), the forecast
+    count distributions of Y, A, N and X (``distributions``, (m, 4, n+1)) and the
+    recorded counts (``actual``, (m, 4)). For a central ``level`` interval
+    ``[lo, hi]`` of the forecast distribution, the conformity score of a roll call
+    is ``e = max(lo − y, y − hi)`` (negative inside the interval); the widening is
+    the split-conformal quantile ``q̂`` of the scores, and the calibrated interval
+    ``[lo − q̂, hi + q̂]`` (never narrower than the median) covers a new roll call's
+    count with probability at least ``level`` when roll calls are exchangeable
+    (Romano, Patterson & Candès 2019). Votes are more correlated than the mixture
+    of independent-state forecasts implies (delegations move in blocs; drafts
+    drift from their templates), so ``q̂`` is typically positive.
+    """
+
+    distributions: np.ndarray
+    actual: np.ndarray
+
+    @property
+    def n_roll_calls(self) -> int:
+        """Number ``m`` of calibration roll calls."""
+        return int(self.actual.shape[0])
+
+    def scores(self, level: float) -> np.ndarray:
+        """(m, 4) conformity scores ``max(lo − y, y − hi)`` of the calibration roll calls."""
+        lo, hi = central_interval(self.distributions.astype(float), level)
+        return np.maximum(lo - self.actual, self.actual - hi)
+
+    def widening(self, level: float) -> np.ndarray:
+        """(4,) conformal widening ``q̂`` of the Y, A, N, X intervals at ``level`` (0 without calibration data)."""
+        if self.n_roll_calls == 0:
+            return np.zeros(4)
+        e = self.scores(level)
+        return np.array([conformal_quantile(e[:, c], level) for c in range(e.shape[1])])
+
+
+def calibrated_interval(dist: np.ndarray, level: float, widening: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """``[lo − q̂, hi + q̂]`` around the central ``level`` interval of ``dist`` (..., n+1), clipped to ``0..n``.
+
+    A negative ``q̂`` narrows the interval, but never past the median count.
+    """
+    lo, hi = central_interval(dist, level)
+    med, _ = central_interval(dist, 0.0)
+    n = dist.shape[-1] - 1
+    q = np.asarray(widening, dtype=float)
+    q = np.where(np.isfinite(q), q, n + 1.0)
+    lo2 = np.clip(np.minimum(lo - q, med), 0, n).astype(np.int64)
+    hi2 = np.clip(np.maximum(hi + q, med), 0, n).astype(np.int64)
+    return lo2, hi2
+
+
+def _calibrated_components(
+    parts: Sequence[tuple[np.ndarray, np.ndarray]],
+    params: np.ndarray,
+    codes: np.ndarray,
+    known: Sequence[np.ndarray] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stack the calibrated template forecasts of ``m`` roll calls: ``(comp (K, n, 4), weights (K,), owner (K,))``.
+
+    ``parts`` holds each roll call's (template weights, raw per-template forecasts (k, n, 4));
+    ``codes`` (m, n) the recorded votes (−1: not a member, whose rows become all zero);
+    ``known`` each roll call's revealed states, which get probability 1 on their recorded vote.
+    """
+    sizes = np.array([w.size for w, _ in parts], dtype=np.int64)
+    owner = np.repeat(np.arange(len(parts)), sizes)
+    weights = np.concatenate([w for w, _ in parts])
+    q = np.concatenate([c for _, c in parts])
+    p_x = q[..., 3:4]
+    p3 = q[..., :3] / np.clip(q[..., :3].sum(-1, keepdims=True), 1e-12, None)
+    comp = np.concatenate([_softmax_calibrate(p3, params) * (1 - p_x), p_x], axis=-1)
+    comp[~(codes[owner] >= 0)] = 0.0
+    for r, kn in enumerate(known or ()):
+        if kn.size:
+            rows = np.flatnonzero(owner == r)
+            comp[np.ix_(rows, kn)] = 0.0
+            comp[rows[:, None], kn[None, :], codes[r, kn][None, :].astype(np.int64)] = 1.0
+    return comp, weights, owner
+
+
+def _mixture_counts(
+    comp: np.ndarray, weights: np.ndarray, owner: np.ndarray, m: int, categories: Sequence[int] = (0, 1, 2, 3)
+) -> np.ndarray:
+    """(m, len(categories), n+1) count distributions: per roll call, Σ_j w_j · PoissonBinomial(comp_j[:, c])."""
+    out = np.zeros((m, len(categories), comp.shape[1] + 1))
+    for c_pos, c in enumerate(categories):
+        np.add.at(out[:, c_pos], owner, weights[:, None] * _count_distribution(comp[..., c]))
+    return out
+
+
+def _recorded_counts(codes: np.ndarray) -> np.ndarray:
+    """(m, 4) recorded Y, A, N, X counts among members."""
+    return np.stack([(codes == k).sum(1) for k in range(4)], axis=1)
 
 
 def _margin_weights(majority: str) -> np.ndarray:
@@ -957,6 +1128,8 @@ class Forecast:
     correlated through the unknown item, so tallies and the adoption probability
     are mixtures over templates of independent-state distributions. Without
     components, states are taken as independent given ``probabilities``.
+    ``interval_calibration`` (from the fitted forecaster) widens the tally
+    intervals by split conformal prediction; without it they are the model's own.
     """
 
     states: list[str]
@@ -969,6 +1142,7 @@ class Forecast:
     date: dt.date | None = None
     components: np.ndarray | None = None
     component_weights: np.ndarray | None = None
+    interval_calibration: IntervalCalibration | None = None
 
     # ---- adoption and pivotality -------------------------------------------------
 
@@ -1097,22 +1271,38 @@ class Forecast:
             schema_overrides={"group": pl.String},
         )
 
+    def count_distributions(self) -> np.ndarray:
+        """(4, n_members+1) forecast distributions of the Y, A, N and X counts (mixtures over templates)."""
+        mixture = self._mixture()
+        weights = np.array([w for w, _ in mixture])
+        return np.stack(
+            [weights @ _count_distribution(np.stack([p[:, k] for _, p in mixture])) for k in range(len(VOTE_ORDER))]
+        )
+
     def tally(self, level: float = 0.90) -> pl.DataFrame:
-        """Expected count of each vote with a central ``level`` interval (mixture over templates)."""
-        rows = []
-        lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
-        for k, v in enumerate(VOTE_ORDER):
-            mixture = self._mixture()
-            dist = np.array([w for w, _ in mixture]) @ _count_distribution(np.stack([p[:, k] for _, p in mixture]))
-            rows.append(
-                {
-                    "vote": v,
-                    "expected": float(self.probabilities[:, k].sum()),
-                    "lower": _quantile(np.asarray(dist), lo_q),
-                    "upper": _quantile(np.asarray(dist), hi_q),
-                }
-            )
-        return pl.DataFrame(rows)
+        """Expected count of each vote with a central ``level`` interval.
+
+        The interval is the central ``level`` range of the forecast count distribution (a
+        mixture over templates), widened by the split-conformal quantile fitted on the
+        forecaster's out-of-sample calibration sessions (:class:`IntervalCalibration`);
+        ``widening`` is that amount (0 when the forecast carries no calibration).
+        """
+        if not 0.0 < level < 1.0:
+            raise InputFormatError(f"level must lie strictly between 0 and 1, not {level!r}", field="level")
+        dist = self.count_distributions()
+        cal = self.interval_calibration
+        widening = cal.widening(level) if cal is not None else np.zeros(len(VOTE_ORDER))
+        lo, hi = calibrated_interval(dist, level, widening)
+        widening = np.minimum(widening, dist.shape[-1])  # +inf (too few calibration roll calls): the whole range
+        return pl.DataFrame(
+            {
+                "vote": list(VOTE_ORDER),
+                "expected": self.probabilities.sum(0).astype(float),
+                "lower": lo,
+                "upper": hi,
+                "widening": widening.astype(float),
+            }
+        )
 
     def summary(self) -> dict[str, Any]:
         """Tally, adoption probability and the majority rule, as a plain dict."""
