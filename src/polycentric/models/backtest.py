@@ -99,7 +99,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from polycentric.errors import InputFormatError, InsufficientDataError
 from polycentric.models.forecast import (
@@ -270,8 +269,7 @@ class _SessionForecasts:
 def _nearest_templates(corpus: _Corpus, cutoff: int, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Past whole-resolution roll calls ranked by similarity (ties: most recent first), per item."""
     pool = np.flatnonzero(corpus.item_is_resolution[:cutoff])
-    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", dtype=np.float32)
-    mat = vec.fit_transform([corpus.item_text[i] for i in pool])
+    vec, mat = corpus.tfidf(pool)
     q = vec.transform([corpus.item_text[i] for i in items])
     sims = np.asarray((q @ mat.T).todense(), dtype=float)
     score = sims + 1e-4 * (corpus.item_time[pool] - corpus.item_time[pool].max())[None, :] / 100

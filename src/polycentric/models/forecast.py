@@ -121,7 +121,7 @@ import polars as pl
 from scipy.optimize import minimize
 from scipy.special import expit, log_softmax
 from scipy.stats import norm
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from polycentric.errors import InputFormatError, InsufficientDataError, ModelError, NotFittedError
 from polycentric.record.schema import ISSUES
@@ -150,6 +150,12 @@ _FIT_FORMAT = 2  # bumped when a fitted forecaster gains attributes, so stale ca
 _NON_MEMBER = -1
 _TEXT_COLUMNS = ("title", "description", "agenda", "subjects")
 _DAYS_PER_YEAR = 365.2425
+_TFIDF_PARAMS: dict[str, Any] = {"ngram_range": (1, 2), "stop_words": "english", "dtype": np.float32}
+
+
+def _tfidf_vectorizer(**kwargs: Any) -> TfidfVectorizer:
+    """The text representation of roll calls: word 1–2-grams, English stop words, sublinear tf, l2 norm."""
+    return TfidfVectorizer(sublinear_tf=True, **_TFIDF_PARAMS, **kwargs)
 
 
 def _years(dates: pl.Series | Sequence[dt.date]) -> np.ndarray:
@@ -214,6 +220,7 @@ class _Corpus:
     member_to: np.ndarray
     votes: pl.DataFrame | None = None  # the frames it was built from (for IdealPointModel fits)
     roll_calls: pl.DataFrame | None = None
+    _counts: tuple[Any, np.ndarray] | None = None  # cached term counts of every item and the terms
 
     @classmethod
     def build(cls, votes: pl.DataFrame, roll_calls: pl.DataFrame) -> _Corpus:
@@ -279,6 +286,31 @@ class _Corpus:
             votes=votes,
             roll_calls=roll_calls,
         )
+
+    def tfidf(self, rows: np.ndarray) -> tuple[TfidfVectorizer, Any]:
+        """A TF-IDF vectorizer fitted on the texts of ``rows`` and their (len(rows), vocab) matrix.
+
+        Identical to ``_tfidf_vectorizer().fit_transform(texts)``, but the texts are tokenised
+        once per corpus: the term counts of every roll call are cached, and a fit on a subset
+        keeps the terms that occur in it (in the same sorted order) and learns their
+        document frequencies from the cached counts.
+        """
+        if self._counts is None:
+            counter = CountVectorizer(**_TFIDF_PARAMS)
+            self._counts = (counter.fit_transform(self.item_text).tocsr(), counter.get_feature_names_out())
+        counts, terms = self._counts
+        sub = counts[np.asarray(rows)]
+        active = np.flatnonzero(np.bincount(sub.indices, minlength=counts.shape[1]) > 0)
+        sub = sub[:, active]
+        vectorizer = _tfidf_vectorizer(vocabulary={str(t): i for i, t in enumerate(terms[active])})
+        transformer = TfidfTransformer(sublinear_tf=True).fit(sub)
+        vectorizer.idf_ = transformer.idf_
+        return vectorizer, transformer.transform(sub)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_counts"] = None  # a cache: rebuilt when needed
+        return state
 
     def members_at(self, t: float) -> np.ndarray:
         """Boolean mask of states that are members at decimal year ``t`` (or at the record's end)."""
@@ -603,9 +635,7 @@ class VoteForecaster:
         return self
 
     def _fit_state(self, corpus: _Corpus, cutoff: int, previous: _State | None = None) -> _State:
-        texts = corpus.item_text[:cutoff]
-        vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", min_df=1, dtype=np.float32)
-        matrix = vec.fit_transform(texts)
+        vec, matrix = corpus.tfidf(np.arange(cutoff))
         codes = corpus.codes[:cutoff]
         sess = corpus.item_session[:cutoff]
         last = int(sess.max())
