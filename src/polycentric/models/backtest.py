@@ -25,7 +25,7 @@ Methods scored
 --------------
 ``model``
     :class:`~polycentric.models.forecast.VoteForecaster`, calibrated per
-    protocol by vector scaling on its own out-of-sample forecasts of the
+    protocol (multi-class beta calibration) on its own out-of-sample forecasts of the
     ``calibration_sessions`` preceding sessions (warm-up sessions before the
     first scored one are forecast for this purpose only).
 ``everyone_yes``
@@ -102,6 +102,7 @@ import polars as pl
 
 from polycentric.errors import InputFormatError, InsufficientDataError
 from polycentric.models.forecast import (
+    N_CALIBRATION_PARAMS,
     VoteForecaster,
     _calibrated_components,
     _Corpus,
@@ -427,12 +428,12 @@ def _method_probs(
             y = np.concatenate([h.codes[h.eval_mask[protocol]] for h in history]).astype(np.int64)
             params = _fit_calibration(p3, y)
         else:
-            params = np.zeros(3)
+            params = np.zeros(N_CALIBRATION_PARAMS)
         p3 = _softmax_calibrate(_cond(cur.raw[protocol]), params)
         return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), params
     if method == "everyone_yes":
         p3 = np.broadcast_to(cur.prior[:3] / cur.prior[:3].sum(), (*cur.codes.shape, 3))
-        return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), np.zeros(3)
+        return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), np.zeros(N_CALIBRATION_PARAMS)
     attr = "nearest" if method == "nearest" else "group"
     pred = getattr(cur, attr)
     confusion = np.ones((3, 3))
@@ -441,7 +442,7 @@ def _method_probs(
         np.add.at(confusion, (getattr(h, attr)[mask], h.codes[mask].astype(np.int64)), 1)
     table = confusion / confusion.sum(1, keepdims=True)
     p3 = table[pred]
-    return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), np.zeros(3)
+    return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), np.zeros(N_CALIBRATION_PARAMS)
 
 
 def _outcome_distributions(

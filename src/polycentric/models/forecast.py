@@ -43,11 +43,13 @@ part only. With ``ideal_points="dynamic"`` the dynamic ordinal probit of
 before the cut-off) supplies the ideal points and every template's item
 parameters instead.
 
-The three Y / A / N probabilities are then **calibrated** by vector scaling
-(Guo et al. 2017: ``softmax(log p / T + b)``), fitted on true out-of-sample
-forecasts of the ``calibration_sessions`` sessions before the cut-off, each
-made only from data before that session. Separate calibrations are kept for
-forecasts with and without revealed votes.
+The three Y / A / N probabilities are then **calibrated** by a multi-class
+beta calibration map, ``p'_k ∝ exp(e^{α_k} log p_k − c_k log(1 − p_k) + b_k)``
+(the per-class map of Kull, Silva Filho & Flach 2017 joined by a softmax; vector
+scaling, ``softmax(log p / T + b)`` of Guo et al. 2017, is the case ``c = 0``),
+fitted on true out-of-sample forecasts of the ``calibration_sessions`` sessions
+before the cut-off, each made only from data before that session. Separate
+calibrations are kept for forecasts with and without revealed votes.
 
 Not voting (``X``)
 ------------------
@@ -89,6 +91,9 @@ Clinton, J., Jackman, S., & Rivers, D. (2004). The statistical analysis of roll
 call data. *American Political Science Review* 98(2), 355–370.
 Guo, C., Pleiss, G., Sun, Y., & Weinberger, K. Q. (2017). On calibration of
 modern neural networks. *ICML*.
+Kull, M., Silva Filho, T., & Flach, P. (2017). Beyond sigmoids: how to obtain
+well-calibrated probabilities from binary classifiers with beta calibration.
+*Electronic Journal of Statistics* 11(2), 5052–5080.
 Lei, J., G'Sell, M., Rinaldo, A., Tibshirani, R. J., & Wasserman, L. (2018).
 Distribution-free predictive inference for regression. *Journal of the American
 Statistical Association* 113(523), 1094–1111.
@@ -477,36 +482,61 @@ class _State:
     ideal_point_model: Any = None  # the IdealPointModel behind ``irt`` when ideal_points == "dynamic"
 
 
+N_CALIBRATION_PARAMS = 8
+"""Length of a calibration parameter vector ``(α_Y, α_A, α_N, c_Y, c_A, c_N, b_A, b_N)``; zeros: identity."""
+
+
+def _calibration_features(p3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    p = np.clip(p3, 1e-9, 1.0 - 1e-9)
+    return np.log(p), np.log1p(-p)
+
+
 def _softmax_calibrate(p3: np.ndarray, params: np.ndarray) -> np.ndarray:
-    """Vector scaling of Y/A/N probabilities: softmax(log p / T + b), params = (log T, b_A, b_N)."""
-    temp = np.exp(params[0])
-    logits = np.log(np.clip(p3, 1e-9, None)) / temp
-    logits[..., 1] += params[1]
-    logits[..., 2] += params[2]
-    return np.exp(log_softmax(logits, axis=-1))
+    """Multi-class beta calibration of Y/A/N probabilities.
+
+    ``p'_k ∝ exp(e^{α_k} log p_k − c_k log(1 − p_k) + b_k)`` (``b_Y = 0``) with
+    ``params = (α_Y, α_A, α_N, c_Y, c_A, c_N, b_A, b_N)``: per class, the beta
+    calibration map of Kull, Silva Filho & Flach (2017), joined by a softmax.
+    Vector scaling (Guo et al. 2017, ``softmax(log p / T + b)``) is the special case
+    ``α_k = −log T``, ``c_k = 0``; the ``c_k`` let the map be S-shaped (sharpen
+    mid-range forecasts while softening the most confident ones), which a
+    temperature cannot do. All-zero ``params`` leave ``p`` unchanged.
+    """
+    params = np.asarray(params, dtype=float)
+    log_p, log_q = _calibration_features(p3)
+    z = log_p * np.exp(params[:3]) - log_q * params[3:6]
+    z[..., 1] += params[6]
+    z[..., 2] += params[7]
+    return np.exp(log_softmax(z, axis=-1))
 
 
-def _fit_calibration(p3: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Minimise the log loss of vector scaling on validation forecasts (``y`` in 0..2).
+def _fit_calibration(p3: np.ndarray, y: np.ndarray, ridge: float = 1e-4) -> np.ndarray:
+    """Minimise the log loss of the beta calibration map on validation forecasts (``y`` in 0..2).
 
-    Parameters are ``(log T, b_A, b_N)``; L-BFGS with the analytic gradient.
+    Mean negative log-likelihood plus ``ridge · ‖params‖²`` (which keeps a class absent
+    from the validation votes from driving its parameters to the bounds); L-BFGS-B with
+    the analytic gradient. Fewer than 50 votes: the identity (all zeros).
     """
     if y.size < 50:
-        return np.zeros(3)
-    logp = np.log(np.clip(p3, 1e-9, None))
+        return np.zeros(N_CALIBRATION_PARAMS)
+    log_p, log_q = _calibration_features(p3)
     onehot = np.eye(3)[y]
 
     def nll(x: np.ndarray) -> tuple[float, np.ndarray]:
-        inv_t = np.exp(-x[0])
-        z = logp * inv_t
-        z[:, 1] += x[1]
-        z[:, 2] += x[2]
+        scale = np.exp(x[:3])
+        z = log_p * scale - log_q * x[3:6]
+        z[:, 1] += x[6]
+        z[:, 2] += x[7]
         logs = log_softmax(z, axis=1)
         resid = np.exp(logs) - onehot  # d(−log s_y)/dz
-        grad = np.array([-(resid * logp).sum(1).mean() * inv_t, resid[:, 1].mean(), resid[:, 2].mean()])
-        return float(-(logs * onehot).sum(1).mean()), grad
+        grad = (
+            np.concatenate([(resid * log_p).mean(0) * scale, -(resid * log_q).mean(0), resid[:, 1:].mean(0)])
+            + 2 * ridge * x
+        )
+        return float(-(logs * onehot).sum(1).mean() + ridge * (x**2).sum()), grad
 
-    res = minimize(nll, np.zeros(3), jac=True, method="L-BFGS-B", bounds=[(-3, 3), (-10, 10), (-10, 10)])
+    bounds = [(-3.0, 3.0)] * 3 + [(-10.0, 10.0)] * 5
+    res = minimize(nll, np.zeros(N_CALIBRATION_PARAMS), jac=True, method="L-BFGS-B", bounds=bounds)
     return np.asarray(res.x)
 
 
@@ -685,14 +715,14 @@ class VoteForecaster:
         return IdealPointModel(dims=2 if self.n_dims >= 2 else 1).fit(votes, roll_calls)
 
     def _fit_own_calibration(self, corpus: _Corpus, cutoff: int) -> dict[str, np.ndarray]:
-        """Out-of-sample forecasts of the last sessions before the cut-off: vector scaling and tally intervals.
+        """Out-of-sample forecasts of the last sessions before the cut-off: calibration and tally intervals.
 
         Each of the ``calibration_sessions`` sessions is forecast from a fit on the roll calls before it;
-        the vector scaling of each key ("none", "revealed": five random members revealed) is fitted on
+        the probability calibration of each key ("none", "revealed": five random members revealed) is fitted on
         those forecasts, and the conformal widening of the tally intervals
         (``interval_calibration_``) on their calibrated tally distributions and recorded counts.
         """
-        out = {"none": np.zeros(3), "revealed": np.zeros(3)}
+        out = {"none": np.zeros(N_CALIBRATION_PARAMS), "revealed": np.zeros(N_CALIBRATION_PARAMS)}
         n1 = corpus.states.size + 1
         self.interval_calibration_ = {
             key: IntervalCalibration(np.zeros((0, 4, n1), dtype=np.float32), np.zeros((0, 4), dtype=np.int64))
@@ -833,8 +863,8 @@ class VoteForecaster:
         return out
 
     def _calibrate(self, p4: np.ndarray, key: str) -> np.ndarray:
-        """Vector scaling of the Y/A/N part (calibration ``key``: "none" or "revealed"); X unchanged."""
-        params = self.calibration_.get(key, np.zeros(3))
+        """Calibrate the Y/A/N part (calibration ``key``: "none" or "revealed"); X unchanged."""
+        params = self.calibration_.get(key, np.zeros(N_CALIBRATION_PARAMS))
         p_x = p4[..., 3:4]
         p3 = p4[..., :3] / np.clip(p4[..., :3].sum(-1, keepdims=True), 1e-12, None)
         return np.concatenate([_softmax_calibrate(p3, params) * (1 - p_x), p_x], axis=-1)
