@@ -320,7 +320,9 @@ def shifts_cmd(
 
 
 def series_cmd(
-    search: Annotated[str, typer.Argument(help="Words of the title, or a known series slug (see --list).")],
+    search: Annotated[
+        Optional[str], typer.Argument(help="Words of the title, or a known series slug (see --list).")
+    ] = None,
     switchers: Annotated[bool, typer.Option("--switchers", help="List the states that switched instead.")] = False,
     threshold: Annotated[
         float, typer.Option("--threshold", help="Share of the search's words a title must contain.")
@@ -337,6 +339,8 @@ def series_cmd(
     if list_:
         emit(pl.DataFrame({"slug": list(KNOWN_SERIES), "label": [s.label for s in KNOWN_SERIES.values()]}), fmt, out)
         return
+    if search is None or not search.strip():
+        raise ConfigurationError("give words of a title or a known series slug (polycentric series --list)")
     votes, roll_calls = _votes(), _roll_calls()
     if switchers:
         df = series_switchers(roll_calls, votes, search, threshold=threshold)
