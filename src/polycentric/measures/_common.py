@@ -129,8 +129,9 @@ def select_period(votes: pl.DataFrame, period: Period) -> pl.DataFrame:
     """
     if isinstance(period, str) and "/" in period:
         period = [p for p in period.split(",") if p.strip()]
-    if isinstance(period, (int, tuple, range)) or isinstance(period, str):
-        out = filter_years(votes, period)
+    year_range = isinstance(period, tuple) and len(period) == 2 and all(isinstance(p, int) for p in period)
+    if isinstance(period, (int, range, str)) or year_range:
+        out = filter_years(votes, period)  # type: ignore[arg-type]
     else:
         items = list(period)
         if all(isinstance(p, int) for p in items):
