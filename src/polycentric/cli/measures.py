@@ -294,7 +294,12 @@ def shifts_cmd(
     reference: Annotated[str, typer.Option("--reference", help="Reference state or group:ID.")] = "USA",
     index: Annotated[str, typer.Option("--index", help="simple, lijphart, s or s_squared.")] = "simple",
     top: Annotated[int, typer.Option("--top", help="Show the N largest shifts (0: all).")] = 30,
-    min_shared: Annotated[int, typer.Option("--min-shared", help="Least shared votes in each period.")] = 1,
+    min_shared: Annotated[
+        int,
+        typer.Option(
+            "--min-shared", help="Least shared votes in each period (e.g. 10 leaves out states seldom present)."
+        ),
+    ] = 1,
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
