@@ -6,12 +6,17 @@ into a :class:`SourceData`: roll calls and votes in the canonical vocabulary
 sessions) plus a ledger that accounts for every input row. The store then
 merges sources (see :mod:`polycentric.record.store`).
 
-CSV files are parsed with ``pyarrow.csv`` in a streaming fashion (bounded
-memory, multi-threaded, gzip decompressed on the fly). pyarrow refuses ragged
-rows, invalid UTF-8 and truncated gzip streams but does not say on which line;
-when it refuses a file, :func:`locate_problem` rescans it with the standard
-``csv`` module to name the physical line and the field, so the error a user
-sees reads ``FILE, line N, field 'F': what is wrong``.
+CSV files are first read whole by Polars (:func:`read_csv_fast`,
+:func:`read_csv_fast_runs`), which is fast but lenient: it pads short records
+with nulls and, when it converts only some columns, ignores extra fields. So
+the fast read returns a frame only when it can vouch for the file (whole file
+UTF-8, one line per record, every record as long as the header); otherwise the
+file is parsed with ``pyarrow.csv`` in a streaming fashion (:func:`stream_csv`:
+bounded memory, quote-aware, gzip decompressed on the fly). pyarrow refuses
+ragged rows, invalid UTF-8 and truncated gzip streams but does not say on
+which line; when it refuses a file, :func:`locate_problem` rescans it with the
+standard ``csv`` module to name the physical line and the field, so the error
+a user sees reads ``FILE, line N, field 'F': what is wrong``.
 
 Dependency rule: imports ``polycentric.errors``, ``polycentric.record.schema``
 and ``polycentric.registry``; computes no statistics and never touches the store.
@@ -28,13 +33,15 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from polycentric.errors import InputFormatError
 from polycentric.record.schema import ISSUE_COLUMNS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = [
     "LEDGER",
@@ -48,6 +55,9 @@ __all__ = [
     "open_binary",
     "parse_session",
     "physical_line",
+    "read_csv_fast",
+    "read_csv_fast_runs",
+    "read_frame",
     "read_header",
     "session_in_progress",
     "stream_csv",
@@ -372,6 +382,9 @@ def stream_csv(
     Namibia's ISO2 code). Malformed input raises :class:`InputFormatError`
     naming the line and field (see :func:`locate_problem`).
     """
+    import pyarrow as pa  # imported here: the fast path (Polars) does without it
+    import pyarrow.csv as pacsv
+
     compression = "gzip" if is_gzip(path) else None
     read = pacsv.ReadOptions(block_size=block_size, use_threads=True)
     # every column is converted (and so checked to be UTF-8), only ``columns`` are returned
@@ -447,8 +460,9 @@ def _padded(df: pl.DataFrame, ends: pl.Series) -> bool:
         alive = alive & pl.col(c).is_null()
         runs.append(alive.cast(pl.Int32))
     nulls = df.select(pl.sum_horizontal(runs).alias("t")).to_series()
+    longest = int(nulls.cast(pl.Int64).max() or 0)  # type: ignore[arg-type]
     ends = ends.str.strip_chars_end("\r") if bool(ends.str.ends_with("\r").any()) else ends
-    for j in range(1, min(int(nulls.max() or 0), df.width - 1) + 1):
+    for j in range(1, min(longest, df.width - 1) + 1):
         if bool(((nulls >= j) & ~ends.str.ends_with("," * j)).any()):
             return True
     return False
