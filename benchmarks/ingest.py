@@ -53,7 +53,9 @@ def _default_file() -> Path:
 
 def run_once(mode: str, path: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as home:
-        out = subprocess.run([sys.executable, "-c", CHILD, mode, str(path), home], check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, mode, str(path), home], check=True, capture_output=True, text=True
+        )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -67,7 +69,10 @@ def main() -> None:
     for _ in range(args.reps):
         for mode in ("baseline", "ingest"):
             results[mode].append(run_once(mode, path))
-    med = {m: {k: statistics.median(r[k] for r in rs) for k in ("seconds", "work", "cpu", "peak_mib")} for m, rs in results.items()}
+    med = {
+        m: {k: statistics.median(r[k] for r in rs) for k in ("seconds", "work", "cpu", "peak_mib")}
+        for m, rs in results.items()
+    }
     print(f"file: {path} ({path.stat().st_size / 2**20:.1f} MiB gzip)")
     print(f"repetitions: {args.reps} (fresh process each)")
     for m in ("baseline", "ingest"):

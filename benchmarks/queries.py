@@ -76,7 +76,9 @@ def main() -> None:
         first = record.votes(resolution="A/RES/68/262")
         record.roll_calls(search="x", state="USA")  # every table and index loaded
         first_s = time.perf_counter() - t0
-        print(f"record built in {built:.1f} s; {record.version}; first queries on the open record (loading): {first_s:.3f} s")
+        print(
+            f"record built in {built:.1f} s; {record.version}; first queries on the open record (loading): {first_s:.3f} s"
+        )
         assert first.height > 0
         rows: list[tuple[str, float, float, float, float, int]] = []
         for name, query in QUERIES.items():
@@ -91,9 +93,7 @@ def main() -> None:
                 m = query(open_record(home)).height
                 reopen_t.append(time.perf_counter() - t)
                 assert m == n, (name, m, n)
-            rows.append(
-                (name, statistics.median(open_t), _p95(open_t), statistics.median(reopen_t), _p95(reopen_t), n)
-            )
+            rows.append((name, statistics.median(open_t), _p95(open_t), statistics.median(reopen_t), _p95(reopen_t), n))
     print(f"{'query':36s} {'rows':>8s} {'open p50':>9s} {'p95':>8s} {'reopen p50':>11s} {'p95':>8s} {'ratio':>7s}")
     for name, o50, o95, r50, r95, n in rows:
         print(
@@ -102,7 +102,9 @@ def main() -> None:
         )
     total_open = sum(r[1] for r in rows)
     total_reopen = sum(r[3] for r in rows)
-    print(f"sum of medians: open {total_open * 1e3:.1f} ms, reopen {total_reopen * 1e3:.1f} ms, ratio {total_reopen / total_open:.0f}x")
+    print(
+        f"sum of medians: open {total_open * 1e3:.1f} ms, reopen {total_reopen * 1e3:.1f} ms, ratio {total_reopen / total_open:.0f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ def _reference_votes(record: Record, **filters: object) -> pl.DataFrame:
 @given(
     session=st.sampled_from([None, "ES-11", 68, "77", "S-10"]),
     year=st.sampled_from([None, 1975, 2014, 2022]),
-    state=st.sampled_from([None, "RUS", "USSR", "United States", "DEU", "TWN"]),
+    state=st.sampled_from([None, "RUS", "USSR", "United States", "DEU", "PSE", "TWN"]),
     issue=st.sampled_from([None, "nu", "hr"]),
     resolution=st.sampled_from([None, "R/68/262", "A/RES/ES-11/1"]),
     search=st.sampled_from([None, "apartheid", "NUCLEAR", "no such words"]),
@@ -183,3 +183,12 @@ def test_a_record_whose_store_is_removed_says_so(tmp_path: Path) -> None:
 
     with pytest.raises(RecordNotBuiltError):
         rec.votes()
+
+
+def test_observer_states_are_listed_and_have_no_votes(record: Record) -> None:
+    states = record.states()
+    observers = states.filter(pl.col("un_status") == "observer")
+    assert observers.select("state", "name").rows() == [("PSE", "State of Palestine"), ("VAT", "Holy See")]
+    assert record.votes(state="Palestine").height == 0
+    assert record.roll_calls(state="VAT").height == 0
+    assert "PSE" not in record.states(year=2022)["state"].to_list()  # with a date: the members on that day
