@@ -142,13 +142,13 @@ def test_shifts_series_neutrality_voice(cli_record: tuple[pl.DataFrame, pl.DataF
 
 
 def test_errors_are_one_line(cli_record: tuple[pl.DataFrame, pl.DataFrame], capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["agreement", "USA", "ISR", "--index", "kappa"]) == 1
+    assert main(["agreement", "USA", "ISR", "--index", "kappa"]) == 2
     assert "unknown agreement index 'kappa'" in capsys.readouterr().err
-    assert main(["cohesion", "EU", "--years", "20x0"]) == 1
+    assert main(["cohesion", "EU", "--years", "20x0"]) == 2
     assert "cannot read years" in capsys.readouterr().err
     assert main(["cohesion", "EU", "--plot", "chart.gif"]) == 2
     assert "use a .png, .svg or .pdf" in capsys.readouterr().err
-    assert main(["agreement", "USA", "XXX", "--years", "2020"]) == 1
+    assert main(["agreement", "USA", "XXX", "--years", "2020"]) == 2
     assert (
         capsys.readouterr().err == "error: no votes by state 'XXX' in the selection (states are ISO3 ids, e.g. USA)\n"
     )
