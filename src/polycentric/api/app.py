@@ -145,10 +145,12 @@ def create_app(home: str | Path | None = None, *, record: Any = None) -> FastAPI
     from polycentric.api.routes import measures as measure_routes
     from polycentric.api.routes import record as record_routes
     from polycentric.api.routes import search as search_routes
+    from polycentric.api.routes import series as series_routes
 
     app.include_router(record_routes.router)
     app.include_router(group_routes.router)
     app.include_router(measure_routes.router)
+    app.include_router(series_routes.router)
     app.include_router(search_routes.router)
 
     static = _static_dir()
