@@ -68,3 +68,14 @@ def test_api_never_fails(api_schema: Any, label: str, mode: GenerationMode) -> N
 def test_every_route_is_fuzzed() -> None:
     labels = [label for label, _ in _operations()]
     assert "GET /api/rollcalls" in labels and "GET /api/states/{state}/votes" in labels
+    for label in (
+        "GET /api/agreement",
+        "GET /api/agreement/matrix",
+        "GET /api/voice",
+        "GET /api/shifts",
+        "GET /api/shifts/{state}/drivers",
+        "GET /api/series/history",
+        "GET /api/series/switchers",
+        "GET /api/rollcalls/{rollcall_id}/groups",
+    ):
+        assert label in labels, label
