@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -163,4 +164,93 @@ def test_measure_charts_render(page: Any, live_server: str, served_record: Any, 
     expected_c = cohesion(all_votes, ["NAM", "EU", "G77"], years=(1946, dt.date.today().year)).drop_nulls("value")
     assert fig.get_attribute("data-points") == str(expected_c.height)
     assert fig.get_attribute("data-series") == "3"
+    assert page.js_errors == []
+
+
+def test_agreement_page_matrix_and_pair(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.measures import agreement, agreement_matrix
+
+    p5 = ["USA", "RUS", "CHN", "GBR", "FRA"]
+    _open(page, f"{live_server}/#/agreement?states={','.join(p5)}&from=2014&to=2023&a=USA&b=CHN")
+    votes = served_record.votes(start=dt.date(2014, 1, 1), end=dt.date(2023, 12, 31))
+    m = agreement_matrix(votes, states=p5)
+    for i, a in enumerate(p5):
+        for j, b in enumerate(p5):
+            cell = page.locator(f"table.agreement-matrix td[data-a={a}][data-b={b}]")
+            assert cell.inner_text() == f"{m.matrix[i, j]:.2f}", (a, b)
+            assert cell.get_attribute("data-n") == str(m.n_shared[i, j])
+    assert page.locator("figure[data-chart^=agreement-matrix] svg [aria-label=cell] rect").count() == 25
+    pair = agreement(served_record.votes(), "USA", "CHN", years=(1946, dt.date.today().year))
+    fig = page.locator("figure[data-chart=agreement-USA-CHN]")
+    assert fig.get_attribute("data-points") == str(pair.drop_nulls("value").height)
+    page.screenshot(path=str(artifacts / "agreement-P5.png"), full_page=True)
+    # clicking a cell of the heatmap opens that pair over time, and the URL keeps it
+    page.locator("figure[data-chart^=agreement-matrix] svg [aria-label=cell] rect").nth(1).click()
+    page.wait_for_selector("figure[data-chart=agreement-USA-RUS]")
+    assert "a=USA" in page.url and "b=RUS" in page.url
+    assert page.js_errors == []
+
+
+def test_shifts_page(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.measures import shift_drivers, shifts
+
+    _open(page, f"{live_server}/#/shifts?from=2014&to=2022&reference=USA&min=10&state=IND")
+    expected = shifts(served_record.votes(), "2014", "2022", reference="USA", min_shared=10)
+    table = page.locator("table.shifts")
+    assert table.get_attribute("data-rows") == str(expected.height)
+    shown = page.eval_on_selector_all("table.shifts tbody tr", "rows => rows.map(r => r.dataset.state)")
+    assert shown == expected["state"].to_list()  # ranked as the library ranks them
+    changes = page.eval_on_selector_all("td[data-change]", "tds => tds.map(t => Number(t.dataset.change))")
+    assert changes == pytest.approx(expected["change"].to_list())
+    on_map = _map_values(page)
+    assert on_map.pop("USA") == "reference"
+    assert {s: float(v) for s, v in on_map.items()} == pytest.approx(
+        {s: c for s, c in zip(expected["state"], expected["change"], strict=True) if s in on_map}
+    )
+    drivers = shift_drivers(served_record.votes(), "IND", "2014", "2022", reference="USA")
+    assert page.locator("table.drivers").get_attribute("data-rows") == str(drivers.height)
+    page.screenshot(path=str(artifacts / "shifts-USA-2014-2022.png"), full_page=True)
+    # a bar of the chart opens that state's drivers
+    page.locator("figure[data-chart=shifts-USA-largest] svg [aria-label=bar] rect").first.click()
+    top = expected.filter(pl.col("change") > 0)["state"][0]
+    page.wait_for_function(f"() => location.hash.includes('state={top}')")
+    page.wait_for_selector("#app[data-ready=true] table.drivers")
+    assert page.js_errors == []
+
+
+def test_series_page(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.measures import series_history, series_switchers
+
+    _open(page, f"{live_server}/#/series?q=cuba-embargo")
+    rc, votes = served_record.roll_calls(), served_record.votes()
+    history = series_history(rc, votes, "cuba-embargo").filter(pl.col("family") == 1)
+    switchers = series_switchers(rc, votes, "cuba-embargo").filter(pl.col("family") == 1)
+    table = page.locator("table.series-history")
+    assert table.get_attribute("data-rows") == str(history.height)
+    assert page.locator("figure[data-chart^=series-cuba-embargo]").get_attribute("data-points") == str(history.height)
+    for row in history.iter_rows(named=True):
+        tr = table.locator(f"tr[data-rollcall='{row['rollcall_id']}']")
+        shown = [int(tr.locator(f"td[data-vote={k}]").inner_text()) for k in "YNAX"]
+        assert shown == [row["yes"], row["no"], row["abstain"], row["absent"]], row["resolution"]
+        moved = switchers.filter(pl.col("rollcall_id_to") == row["rollcall_id"]).height
+        assert tr.locator("td.switchers").get_attribute("data-switchers") == str(moved)
+    assert "190" in table.locator("tr", has_text="A/RES/71/5").inner_text()  # 2016: 190-0-2
+    page.screenshot(path=str(artifacts / "series-cuba-embargo.png"), full_page=True)
+    # another series from the list: the URL follows
+    page.select_option("select[name=known]", "crimea-human-rights")
+    page.locator("form.controls button[type=submit]").click()
+    page.wait_for_function("() => location.hash.includes('crimea-human-rights')")
+    page.wait_for_selector("#app[data-ready=true] section.series")
+    assert page.locator("table.series-history tbody tr").count() > 0
+    assert page.js_errors == []
+
+
+def test_group_voice_chart(page: Any, live_server: str, served_record: Any) -> None:
+    from polycentric.measures import voice
+
+    _open(page, f"{live_server}/#/group?id=EU&compare=NAM")
+    fig = page.locator("figure[data-chart=EU-voice]")
+    expected = voice(served_record.votes(), ["EU", "NAM"], years=(1946, dt.date.today().year))
+    assert fig.get_attribute("data-points") == str(expected.height)
+    assert fig.get_attribute("data-series") == "2"
     assert page.js_errors == []

@@ -267,7 +267,7 @@ REFERENCE = r"^(group:)?[A-Za-z0-9+\- ]{1,40}$"
 
 
 def _reference(text: str) -> str:
-    return text if text.lower().startswith("group:") else _state_id(text)
+    return "group:" + text[len("group:") :] if text.lower().startswith("group:") else _state_id(text)
 
 
 @router.get("/shifts", responses=table_responses(ShiftRow), summary="Largest changes in alignment between periods")
