@@ -32,3 +32,8 @@ def test_main_returns_exit_code_of_typer_exit():
         raise typer.Exit(3)
 
     assert main(["_exit-probe"]) == 3
+
+
+def test_every_public_name_resolves():
+    for name in polycentric.__all__:
+        assert getattr(polycentric, name) is not None, name

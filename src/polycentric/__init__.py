@@ -30,9 +30,66 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     # errors
     "PolycentricError": "polycentric.errors:PolycentricError",
-    # record
+    # the record
     "open": "polycentric.record.store:open_record",
     "Record": "polycentric.record.store:Record",
+    "ingest": "polycentric.record.store:ingest",
+    "build_record": "polycentric.record.build:build_record",
+    "read_source": "polycentric.sources.detect:read_source",
+    "normalise_symbol": "polycentric.sources.common:normalise_symbol",
+    "sync_all": "polycentric.sources.download:sync_all",
+    "sync_source": "polycentric.sources.download:sync_source",
+    "SyncReport": "polycentric.sources.download:SyncReport",
+    "read_sc_votes": "polycentric.sources.undl_sc:read_sc_votes",
+    "read_member_state_authorities": "polycentric.sources.undl_authorities:read_member_state_authorities",
+    "classify_issues": "polycentric.record.issues:classify_issues",
+    "explain_issues": "polycentric.record.issues:explain_issues",
+    # states
+    "resolve_state": "polycentric.registry.states:resolve_state",
+    "states_table": "polycentric.registry.states:states_table",
+    "is_member": "polycentric.registry.states:is_member",
+    "member_states": "polycentric.registry.states:member_states",
+    "state_name": "polycentric.registry.states:state_name",
+    # groups
+    "Group": "polycentric.registry.groups:Group",
+    "get_group": "polycentric.registry.groups:get_group",
+    "list_groups": "polycentric.registry.groups:list_groups",
+    "define_group": "polycentric.registry.groups:define_group",
+    "load_groups_file": "polycentric.registry.groups:load_groups_file",
+    "membership_mask": "polycentric.registry.groups:membership_mask",
+    "members_on": "polycentric.registry.groups:members_on",
+    # measures
+    "agreement": "polycentric.measures:agreement",
+    "agreement_matrix": "polycentric.measures:agreement_matrix",
+    "agreement_pairs": "polycentric.measures:agreement_pairs",
+    "AgreementMatrix": "polycentric.measures:AgreementMatrix",
+    "cohesion": "polycentric.measures:cohesion",
+    "cohesion_rollcalls": "polycentric.measures:cohesion_rollcalls",
+    "voice": "polycentric.measures:voice",
+    "voice_rollcalls": "polycentric.measures:voice_rollcalls",
+    "alignment": "polycentric.measures:alignment",
+    "neutrality": "polycentric.measures:neutrality",
+    "shifts": "polycentric.measures:shifts",
+    "shift_drivers": "polycentric.measures:shift_drivers",
+    "find_series": "polycentric.measures:find_series",
+    "series_history": "polycentric.measures:series_history",
+    "series_switchers": "polycentric.measures:series_switchers",
+    "series_table": "polycentric.measures:series_table",
+    "KNOWN_SERIES": "polycentric.measures:KNOWN_SERIES",
+    # models
+    "IdealPointModel": "polycentric.models.idealpoints:IdealPointModel",
+    "find_bridges": "polycentric.models.idealpoints:find_bridges",
+    "polarity": "polycentric.models.polarity:polarity",
+    "Polarity": "polycentric.models.polarity:Polarity",
+    "esteban_ray": "polycentric.models.polarity:esteban_ray",
+    "effective_number_of_poles": "polycentric.models.polarity:effective_number_of_poles",
+    "plot_polarity": "polycentric.models.polarity:plot_polarity",
+    # shells
+    "create_app": "polycentric.api:create_app",
+    "rollcall_brief": "polycentric.report:rollcall_brief",
+    "state_brief": "polycentric.report:state_brief",
+    "group_brief": "polycentric.report:group_brief",
+    "write_brief": "polycentric.report:write_brief",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

@@ -1,12 +1,184 @@
-"""CLI commands: idealpoints (filled in by its issue's work).
+"""CLI commands: ``idealpoints fit``, ``idealpoints show`` and ``polarity``.
 
-Dependency rule: a thin shell; logic lives in the library.
+Dependency rule: a thin shell; logic lives in :mod:`polycentric.models.idealpoints`
+and :mod:`polycentric.models.polarity`.
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import polars as pl
 import typer
+
+from polycentric.cli.output import TableFormat, emit
+from polycentric.errors import ConfigurationError, NotFittedError
+
+idealpoints_app = typer.Typer(
+    help="Dynamic ordinal ideal points of states (Bailey, Strezhnev & Voeten 2017).", no_args_is_help=True
+)
+
+
+def _fit_folder(dims: int, issue: str | None) -> Path:
+    from polycentric.config import home_dir
+
+    return home_dir() / "models" / "idealpoints" / f"{issue or 'all'}_{dims}d"
+
+
+def _record_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
+    from polycentric.record.store import open_record
+
+    record = open_record()
+    return record.votes(body="GA"), record.roll_calls(body="GA")
+
+
+def _fit(dims: int, issue: str | None, random_walk_sd: float | None) -> Path:
+    from polycentric.models.idealpoints import IdealPointModel
+
+    votes, roll_calls = _record_frames()
+    model = IdealPointModel(dims=dims, issue=issue, random_walk_sd=random_walk_sd)  # type: ignore[arg-type]
+    model.fit(votes, roll_calls)
+    folder = model.save(_fit_folder(dims, issue))
+    typer.echo(
+        f"fitted {model.ideal_points_.height} state-sessions from {model.n_votes_} votes "
+        f"in {model.fit_seconds_:.1f} s ({model.n_iter_} sweeps, converged={model.converged_}); saved to {folder}",
+        err=True,
+    )
+    return folder
+
+
+def _load_or_fit(dims: int, issue: str | None) -> pl.DataFrame:
+    from polycentric.models.idealpoints import IdealPointModel
+
+    folder = _fit_folder(dims, issue)
+    try:
+        ideal_points, _, _ = IdealPointModel.load_results(folder)
+    except NotFittedError:
+        typer.echo("no saved fit: fitting now (polycentric idealpoints fit)", err=True)
+        _fit(dims, issue, 0.35)
+        ideal_points, _, _ = IdealPointModel.load_results(folder)
+    return ideal_points
+
+
+def _parse_years(years: str | None) -> tuple[int, int] | None:
+    if years is None:
+        return None
+    try:
+        if "-" in years:
+            a, b = years.split("-", 1)
+            return int(a), int(b)
+        return int(years), int(years)
+    except ValueError as exc:
+        raise ConfigurationError(f"--years must be YEAR or FROM-TO, not {years!r}") from exc
+
+
+@idealpoints_app.command("fit")
+def fit_command(
+    dims: Annotated[int, typer.Option("--dims", min=1, max=2, help="Number of dimensions (1 or 2).")] = 1,
+    issue: Annotated[Optional[str], typer.Option("--issue", help="Issue code: me, nu, di, hr, co, ec.")] = None,
+    random_walk_sd: Annotated[
+        Optional[float], typer.Option("--random-walk-sd", help="Random-walk sd per session (default 0.35).")
+    ] = 0.35,
+) -> None:
+    """Fit the dynamic ordinal model to the record and save it in the home folder."""
+    _fit(dims, issue, random_walk_sd)
+
+
+@idealpoints_app.command("show")
+def show_command(
+    state: Annotated[
+        Optional[str], typer.Option("--state", help="A state (ISO3 or name); all states when omitted.")
+    ] = None,
+    dims: Annotated[int, typer.Option("--dims", min=1, max=2)] = 1,
+    issue: Annotated[Optional[str], typer.Option("--issue")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", help="YEAR or FROM-TO.")] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to FILE instead of stdout.")] = None,
+    plot: Annotated[
+        Optional[Path], typer.Option("--plot", help="Also draw the series to FILE (png, svg, pdf).")
+    ] = None,
+) -> None:
+    """Ideal points, one row per state and session: state, session, year, ideal_point, lower, upper."""
+    ideal_points = _load_or_fit(dims, issue)
+    if state is not None:
+        from polycentric.registry.states import resolve_state
+
+        ideal_points = ideal_points.filter(pl.col("state") == resolve_state(state))
+    span = _parse_years(years)
+    if span is not None:
+        ideal_points = ideal_points.filter(pl.col("year").is_between(*span))
+    cols = ["state", "session", "year"]
+    for suffix in ("", "_2") if dims == 2 else ("",):
+        cols += [f"ideal_point{suffix}", f"lower{suffix}", f"upper{suffix}"]
+    shown = ideal_points.select(cols).sort("state", "session")
+    emit(shown, fmt, out)
+    if plot is not None:
+        _plot_ideal_points(shown, plot)
+
+
+def _plot_ideal_points(df: pl.DataFrame, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 5))
+    states = df["state"].unique().sort().to_list()
+    for st in states:
+        s = df.filter(pl.col("state") == st).sort("year")
+        x = s["year"].to_numpy()
+        if len(states) <= 12:
+            ax.fill_between(x, s["lower"].to_numpy(), s["upper"].to_numpy(), alpha=0.2)
+            ax.plot(x, s["ideal_point"].to_numpy(), label=st)
+        else:
+            ax.plot(x, s["ideal_point"].to_numpy(), color="0.5", alpha=0.3, linewidth=0.7)
+    if len(states) <= 12:
+        ax.legend()
+    ax.set_xlabel("year")
+    ax.set_ylabel("ideal point (90% interval)")
+    ax.set_title("UN General Assembly ideal points")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    typer.echo(f"chart written to {path}", err=True)
+
+
+def polarity_command(
+    years: Annotated[Optional[str], typer.Option("--years", help="YEAR or FROM-TO (default: all).")] = None,
+    method: Annotated[str, typer.Option("--method", help="ideal_points, network or both.")] = "both",
+    alpha: Annotated[float, typer.Option("--alpha", help="Esteban–Ray alpha (0 to 1.6).")] = 1.6,
+    poles: Annotated[bool, typer.Option("--poles", help="List the poles and their leading members instead.")] = False,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to FILE instead of stdout.")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Draw the series to FILE.")] = None,
+) -> None:
+    """Poles, effective number of poles and Esteban–Ray polarization per session."""
+    from polycentric.models.polarity import plot_polarity, polarity
+
+    methods = ("ideal_points", "network") if method == "both" else (method,)
+    if any(m not in ("ideal_points", "network") for m in methods):
+        raise ConfigurationError(f"--method must be ideal_points, network or both, not {method!r}")
+    ideal_points = _load_or_fit(1, None)
+    votes = None
+    if "network" in methods:
+        votes, _ = _record_frames()
+    span = _parse_years(years)
+    sessions = None
+    if span is not None:
+        sessions = ideal_points.filter(pl.col("year").is_between(*span))["session"].unique().to_list()
+    result = polarity(ideal_points, votes, methods=methods, sessions=sessions, alpha=alpha)
+    if poles:
+        emit(result.poles.drop("members"), fmt, out)
+    else:
+        emit(result.series, fmt, out)
+    if plot is not None:
+        plot_polarity(result.series, plot)
+        print(f"chart written to {plot}", file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add ``idealpoints`` and ``polarity`` to the root app."""
+    app.add_typer(idealpoints_app, name="idealpoints")
+    app.command("polarity")(polarity_command)
