@@ -24,7 +24,8 @@ class Backend:
     home
         The record's home folder (``None``: ``$POLYCENTRIC_HOME`` or the user data dir).
     record
-        An already opened record (tests pass the session fixture); when given, ``home`` is unused.
+        An already opened record (tests pass the session fixture); ``home`` is then still where
+        saved models (ideal points) and user groups are read from.
     """
 
     def __init__(self, home: str | Path | None = None, record: Any = None) -> None:
@@ -32,6 +33,7 @@ class Backend:
         self._record = record
         self._lock = threading.Lock()
         self._cache: dict[str, Any] = {}
+        self._key_locks: dict[str, threading.Lock] = {}
         self._started = f"{time.time_ns()}"
 
     @property
@@ -55,11 +57,18 @@ class Backend:
         return str(self._cache["version"])
 
     def memo(self, key: str, make: Any) -> Any:
-        """Compute ``make()`` once per key (fitted models shared by requests)."""
-        if key not in self._cache:
-            with self._lock:
-                if key not in self._cache:
-                    self._cache[key] = make()
+        """Compute ``make()`` once per key (fitted models shared by requests).
+
+        Each key has its own lock: a slow computation (a forecaster's fit, the polarity of every
+        session) blocks only the requests that need it. A failure is not remembered.
+        """
+        if key in self._cache:
+            return self._cache[key]
+        with self._lock:
+            lock = self._key_locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._cache:
+                self._cache[key] = make()
         return self._cache[key]
 
 
