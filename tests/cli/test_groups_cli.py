@@ -80,8 +80,11 @@ def test_list(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_add_then_show_user_group(capsys: pytest.CaptureFixture[str], tmp_path: Path, home: Path) -> None:
     f = tmp_path / "quad.csv"
-    f.write_text("group,state,joined,name\nQUAD,USA,2007-05-25,Quad\nQUAD,JPN,2007-05-25,\nQUAD,IND,2007-05-25,\n"
-                 "QUAD,AUS,2007-05-25,\n", encoding="utf-8")
+    f.write_text(
+        "group,state,joined,name\nQUAD,USA,2007-05-25,Quad\nQUAD,JPN,2007-05-25,\nQUAD,IND,2007-05-25,\n"
+        "QUAD,AUS,2007-05-25,\n",
+        encoding="utf-8",
+    )
     rc, out, _ = run(capsys, "groups", "add", str(f), "--format", "csv")
     assert rc == 0
     assert out.splitlines() == ["id,name,n_states,n_spells", "QUAD,Quad,4,4"]
