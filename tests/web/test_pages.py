@@ -254,3 +254,45 @@ def test_group_voice_chart(page: Any, live_server: str, served_record: Any) -> N
     assert fig.get_attribute("data-points") == str(expected.height)
     assert fig.get_attribute("data-series") == "2"
     assert page.js_errors == []
+
+
+def test_system_page(page: Any, live_server: str, models_home: Path, artifacts: Path) -> None:
+    from polycentric.api.routes.idealpoints import fit_folder
+    from polycentric.models.idealpoints import IdealPointModel
+    from polycentric.models.polarity import polarity
+
+    ideal_points, _, _ = IdealPointModel.load_results(fit_folder(models_home))
+    expected = polarity(ideal_points, None, methods=("ideal_points",))
+    _open(page, f"{live_server}/#/system")
+    assert page.locator("figure[data-chart=polarity-ideal_points]").get_attribute("data-points") == str(
+        expected.series.height
+    )
+    last = int(expected.series["session"].max())  # type: ignore[arg-type]
+    assert page.locator("section.system").get_attribute("data-session") == str(last)
+    assert f"session={last}" in page.url  # the view state is in the URL
+    poles = expected.poles.filter(pl.col("session") == last)
+    assert page.locator("table.poles").get_attribute("data-rows") == str(poles.height)
+    for row in poles.iter_rows(named=True):
+        cell = page.locator(f"table.poles tr[data-pole='{row['pole']}'] td.members")
+        assert sorted((cell.get_attribute("data-members") or "").split(",")) == sorted(row["members"])
+    shown = _map_values(page)
+    pole_of = {s: str(row["pole"]) for row in poles.iter_rows(named=True) for s in row["members"]}
+    assert shown == {s: p for s, p in pole_of.items() if s in shown}
+    assert len(shown) >= len(pole_of) - 5  # all but states without a shape today are on the map
+    page.screenshot(path=str(artifacts / "system.png"), full_page=True)
+    assert page.js_errors == []
+
+
+def test_state_ideal_point_trajectory(page: Any, live_server: str, models_home: Path, artifacts: Path) -> None:
+    from polycentric.api.routes.idealpoints import fit_folder
+    from polycentric.models.idealpoints import IdealPointModel
+
+    ideal_points, _, _ = IdealPointModel.load_results(fit_folder(models_home))
+    _open(page, f"{live_server}/#/state?id=IND&from=2016&to=2023")
+    fig = page.locator("figure[data-chart=IND-idealpoints]")
+    expected = ideal_points.filter((pl.col("state") == "IND") & pl.col("year").is_between(2016, 2023))
+    assert expected.height > 0
+    assert fig.get_attribute("data-points") == str(expected.height)
+    assert fig.locator("svg [aria-label=area] path").count() == 1  # the interval band
+    page.screenshot(path=str(artifacts / "state-IND-idealpoints.png"), full_page=True)
+    assert page.js_errors == []

@@ -13,6 +13,7 @@ export async function render() {
     ["agreement", { states: "USA,RUS,CHN,GBR,FRA", from: 2014, to: 2023 }, "The five permanent members' agreement, 2014–2023"],
     ["shifts", { from: "2014", to: "2022", reference: "USA" }, "Whose agreement with the United States changed most, 2014 → 2022"],
     ["series", { q: "cuba-embargo" }, "The Cuba embargo resolution since 1992, and who switched"],
+    ["system", {}, "The system: poles and polarization of the Assembly since 1946"],
   ];
   return el(
     "section",

@@ -6,8 +6,9 @@ import * as rollcall from "./rollcall.js";
 import * as series from "./series.js";
 import * as shifts from "./shifts.js";
 import * as state from "./state.js";
+import * as system from "./system.js";
 
-export const PAGES = { home, rollcall, state, group, agreement, shifts, series };
+export const PAGES = { home, rollcall, state, group, agreement, shifts, series, system };
 
 // [page, label, default view parameters]
 export const NAV = [
@@ -17,4 +18,5 @@ export const NAV = [
   ["agreement", "Agreement", { states: "USA,RUS,CHN,GBR,FRA" }],
   ["shifts", "Shifts", { from: "2014", to: "2022", reference: "USA" }],
   ["series", "Series", { q: "cuba-embargo" }],
+  ["system", "System", {}],
 ];
