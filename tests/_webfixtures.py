@@ -36,8 +36,8 @@ FIT_SINCE = dt.date(2015, 1, 1)
 @pytest.fixture(scope="session")
 def models_home(served_record: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with a 1-D ideal-point fit saved as ``polycentric idealpoints fit`` saves it."""
-    from polycentric.api.routes.idealpoints import fit_folder
     from polycentric.models.idealpoints import IdealPointModel
+    from polycentric.models.saved import idealpoints_folder as fit_folder
 
     home = tmp_path_factory.mktemp("web_home")
     votes = served_record.votes(start=FIT_SINCE, body="GA")

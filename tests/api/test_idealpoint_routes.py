@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from polycentric.api import create_app
-from polycentric.api.routes.idealpoints import fit_folder
 from polycentric.models.idealpoints import IdealPointModel
 from polycentric.models.polarity import polarity
+from polycentric.models.saved import idealpoints_folder as fit_folder
 
 
 @pytest.fixture(scope="module")

@@ -257,9 +257,9 @@ def test_group_voice_chart(page: Any, live_server: str, served_record: Any) -> N
 
 
 def test_system_page(page: Any, live_server: str, models_home: Path, artifacts: Path) -> None:
-    from polycentric.api.routes.idealpoints import fit_folder
     from polycentric.models.idealpoints import IdealPointModel
     from polycentric.models.polarity import polarity
+    from polycentric.models.saved import idealpoints_folder as fit_folder
 
     ideal_points, _, _ = IdealPointModel.load_results(fit_folder(models_home))
     expected = polarity(ideal_points, None, methods=("ideal_points",))
@@ -284,8 +284,8 @@ def test_system_page(page: Any, live_server: str, models_home: Path, artifacts: 
 
 
 def test_state_ideal_point_trajectory(page: Any, live_server: str, models_home: Path, artifacts: Path) -> None:
-    from polycentric.api.routes.idealpoints import fit_folder
     from polycentric.models.idealpoints import IdealPointModel
+    from polycentric.models.saved import idealpoints_folder as fit_folder
 
     ideal_points, _, _ = IdealPointModel.load_results(fit_folder(models_home))
     _open(page, f"{live_server}/#/state?id=IND&from=2016&to=2023")

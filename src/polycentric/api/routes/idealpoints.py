@@ -37,7 +37,7 @@ from polycentric.api.tables import (
     wanted_format,
 )
 from polycentric.config import home_dir
-from polycentric.errors import NotFittedError
+from polycentric.models.saved import idealpoints_folder, load_ideal_points
 from polycentric.record.schema import ISSUES
 from polycentric.registry.states import resolve_state
 
@@ -87,17 +87,6 @@ class PolarityMethod(enum.StrEnum):
     both = "both"
 
 
-def fit_folder(home: str | Path | None, dims: int = 1, issue: str | None = None) -> Path:
-    """Where ``polycentric idealpoints fit [--dims D] [--issue I]`` saves its fit in ``home``."""
-    return home_dir(home) / "models" / "idealpoints" / f"{issue or 'all'}_{dims}d"
-
-
-def _fit_command(backend: Backend, dims: int, issue: str | None) -> str:
-    home = f"--home {backend.home} " if backend.home is not None else ""
-    flags = (f" --dims {dims}" if dims != 1 else "") + (f" --issue {issue}" if issue else "")
-    return f"polycentric {home}idealpoints fit{flags}"
-
-
 def _stamp(folder: Path) -> str:
     """Changes whenever the saved fit is rewritten (file sizes and modification times)."""
     parts = []
@@ -108,24 +97,23 @@ def _stamp(folder: Path) -> str:
 
 
 def saved_fit(backend: Backend, dims: int = 1, issue: str | None = None) -> tuple[pl.DataFrame, dict[str, Any], str]:
-    """``(ideal_points, meta, stamp)`` of the saved fit, loaded once per version of its files.
+    """``(ideal_points, meta, stamp)`` of the saved fit (``models.saved.load_ideal_points``), loaded once per
+    version of its files.
 
     Raises :class:`NotFittedError` (503) naming the command that makes the fit.
     """
-    from polycentric.models.idealpoints import IdealPointModel
-
-    folder = fit_folder(backend.home, dims, issue)
-    if not (folder / "ideal_points.parquet").is_file() or not (folder / "model.json").is_file():
-        raise NotFittedError(
-            f"no fitted ideal points ({dims}-D, issue {issue or 'all'}) in this home: run `"
-            f"{_fit_command(backend, dims, issue)}` (under a minute), then reload"
-        )
-    stamp = _stamp(folder)
+    folder = idealpoints_folder(backend.home, dims, issue)
+    try:
+        stamp = _stamp(folder)
+    except OSError:
+        stamp = "missing"
 
     def load() -> tuple[pl.DataFrame, dict[str, Any], str]:
-        ideal_points, _items, meta = IdealPointModel.load_results(folder)
+        ideal_points, meta = load_ideal_points(backend.home, dims, issue)
         return ideal_points, meta, stamp
 
+    if stamp == "missing":
+        load()  # raises NotFittedError with the command to run; never remembered
     result: tuple[pl.DataFrame, dict[str, Any], str] = backend.memo(f"idealpoints:{folder}:{stamp}", load)
     return result
 
@@ -322,4 +310,4 @@ def warm(backend: Backend) -> None:
         pass
 
 
-__all__ = ["fit_folder", "router", "saved_fit", "warm"]
+__all__ = ["router", "saved_fit", "warm"]
