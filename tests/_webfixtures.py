@@ -2,7 +2,7 @@
 
 ``served_record`` is the suite's ``record`` fixture (the record built once from
 ../shared/data); ``models_home`` is a home holding an ideal-point fit saved where
-``polycentric idealpoints fit`` saves it (fitted on the sessions since 2015, to be quick);
+``polycentric idealpoints fit`` saves it (fitted on the sessions since 2018, to be quick);
 ``app``/``client`` wrap both in the HTTP API; ``live_server`` runs that app with uvicorn on
 127.0.0.1 at a free port, in a thread of the test process.
 """
@@ -29,7 +29,7 @@ def served_record(record: Any) -> Any:
     return record
 
 
-FIT_SINCE = dt.date(2015, 1, 1)
+FIT_SINCE = dt.date(2018, 1, 1)
 """The test fit covers the sessions since this day (the full record takes ten times longer)."""
 
 

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 
+from _webfixtures import FIT_SINCE
 from polycentric.api import create_app
 from polycentric.models.idealpoints import IdealPointModel
 from polycentric.models.polarity import polarity
@@ -48,7 +49,7 @@ def test_state_trajectory(client: TestClient, saved: pl.DataFrame) -> None:
 def test_fit_description(client: TestClient, saved: pl.DataFrame) -> None:
     meta = client.get("/api/idealpoints/fit").json()
     assert meta["params"]["dims"] == 1 and meta["converged_"] is True
-    assert meta["n_state_sessions"] == saved.height and meta["years"][0] == 2015
+    assert meta["n_state_sessions"] == saved.height and meta["years"][0] == FIT_SINCE.year
 
 
 def test_no_fit_is_a_clear_503(served_record: Any, tmp_path: Path) -> None:
