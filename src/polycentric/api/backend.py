@@ -1,6 +1,6 @@
 """What the API serves from: the record (opened lazily) and its version.
 
-Dependency rule: imports the record layer and the standard library only.
+Dependency rule: imports the record layer, ``polycentric.models.saved`` and the standard library only.
 """
 
 from __future__ import annotations
@@ -48,13 +48,28 @@ class Backend:
         return self._record
 
     def version(self) -> str:
-        """The record's version: changes whenever the record's content changes."""
-        if "version" not in self._cache:
-            rec = self.record
-            path = getattr(rec, "path", None)  # the record's immutable version folder (atomic swaps)
-            basis = f"{path}" if path is not None else f"{id(rec)}-{self._started}"
-            self._cache["version"] = hashlib.sha256(basis.encode()).hexdigest()[:16]
-        return str(self._cache["version"])
+        """Changes whenever what the API serves changes: the record's version and the saved default fit.
+
+        ``Record.version`` names the live store version (a new ingest, even by another process, changes
+        it); the modification time of the saved 1-D ideal-point fit is added so that a refit changes
+        every ETag too. One or two ``stat`` calls per request.
+        """
+        rec = self.record
+        record_version = getattr(rec, "version", None)
+        if not isinstance(record_version, str):  # a record without versions: its folder, or this app's start
+            path = getattr(rec, "path", None)
+            record_version = f"{path}" if path is not None else f"{id(rec)}-{self._started}"
+        basis = f"{getattr(rec, 'home', '')}|{record_version}|{self._fit_stamp()}"
+        return hashlib.sha256(basis.encode()).hexdigest()[:16]
+
+    def _fit_stamp(self) -> str:
+        from polycentric.models.saved import idealpoints_folder
+
+        try:
+            st = (idealpoints_folder(self.home) / "model.json").stat()
+        except OSError:
+            return "no-fit"
+        return f"{st.st_size}:{st.st_mtime_ns}"
 
     def memo(self, key: str, make: Any) -> Any:
         """Compute ``make()`` once per key (fitted models shared by requests).
