@@ -43,7 +43,24 @@ def models_home(served_record: Any, tmp_path_factory: pytest.TempPathFactory) ->
     votes = served_record.votes(start=FIT_SINCE, body="GA")
     roll_calls = served_record.roll_calls(start=FIT_SINCE, body="GA")
     IdealPointModel().fit(votes, roll_calls).save(fit_folder(home))
+    _cache_forecaster(served_record, home)
     return home
+
+
+def _cache_forecaster(record: Any, home: Path) -> None:
+    """Put a forecaster where the app looks for its fit, so that no test waits for a full fit.
+
+    It is fitted on the sessions since 2014 without the calibration step (5 s instead of 20 s);
+    the app loads whatever forecaster its cache holds, and the tests compare the routes with it.
+    """
+    from polycentric.api.backend import Backend
+    from polycentric.api.routes.forecast import cache_path
+    from polycentric.models.forecast import VoteForecaster, regional_groups
+
+    since = dt.date(2014, 1, 1)
+    model = VoteForecaster(calibration_sessions=0)
+    model.fit(record.votes(start=since), record.roll_calls(start=since), groups=regional_groups())
+    model.save(cache_path(Backend(home, record), VoteForecaster()))
 
 
 @pytest.fixture(scope="session")

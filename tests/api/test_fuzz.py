@@ -89,5 +89,7 @@ def test_every_route_is_fuzzed() -> None:
         "GET /api/polarity",
         "GET /api/polarity/poles",
         "GET /api/polarity/members",
+        "GET /api/forecast",
+        "POST /api/forecast",
     ):
         assert label in labels, label

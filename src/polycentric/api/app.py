@@ -95,8 +95,9 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
     record
         An opened record to serve instead (tests).
     warm
-        Load the saved models and compute what is derived from them (polarity) in a background
-        thread at start-up, so the first visitor does not wait (``polycentric serve`` does).
+        Load the saved models, compute what is derived from them (polarity) and load or fit the
+        forecaster in a background thread at start-up, so the first visitor does not wait
+        (``polycentric serve`` does).
 
     Returns
     -------
@@ -109,9 +110,13 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm:
-            from polycentric.api.routes.idealpoints import warm as warm_models
+            from polycentric.api.routes import forecast, idealpoints
 
-            threading.Thread(target=warm_models, args=(backend,), daemon=True, name="polycentric-warm").start()
+            def warm_models() -> None:
+                idealpoints.warm(backend)
+                forecast.warm(backend)
+
+            threading.Thread(target=warm_models, daemon=True, name="polycentric-warm").start()
         yield
 
     app = FastAPI(
@@ -157,6 +162,7 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
         """The record's version (used in ETags), polycentric's version and how to cite the data."""
         return {"record_version": backend.version(), "polycentric_version": __version__, "citation": CITATION}
 
+    from polycentric.api.routes import forecast as forecast_routes
     from polycentric.api.routes import groups as group_routes
     from polycentric.api.routes import idealpoints as idealpoint_routes
     from polycentric.api.routes import measures as measure_routes
@@ -169,6 +175,7 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
     app.include_router(measure_routes.router)
     app.include_router(series_routes.router)
     app.include_router(idealpoint_routes.router)
+    app.include_router(forecast_routes.router)
     app.include_router(search_routes.router)
 
     static = _static_dir()
