@@ -296,3 +296,39 @@ def test_state_ideal_point_trajectory(page: Any, live_server: str, models_home: 
     assert fig.locator("svg [aria-label=area] path").count() == 1  # the interval band
     page.screenshot(path=str(artifacts / "state-IND-idealpoints.png"), full_page=True)
     assert page.js_errors == []
+
+
+def test_forecast_page(page: Any, live_server: str, served_record: Any, models_home: Path, artifacts: Path) -> None:
+    from polycentric.api.backend import Backend
+    from polycentric.api.routes.forecast import cache_path
+    from polycentric.models.forecast import VoteForecaster
+
+    model = VoteForecaster.load(cache_path(Backend(models_home, served_record), VoteForecaster()))
+    title = (
+        "Necessity of ending the economic, commercial and financial embargo imposed by the United States against Cuba"
+    )
+    _open(page, f"{live_server}/#/forecast")
+    page.fill("input[name=title]", title)
+    page.fill("input[name=known]", "usa:n, isr:n")
+    page.locator("form.forecast-form button[type=submit]").click()
+    page.wait_for_function("() => location.hash.includes('known=USA')")
+    page.wait_for_selector("#app[data-ready=true] .forecast-tally")
+    assert "title=Necessity" in page.url  # the draft is in the shareable URL
+    expected = model.forecast(title, known={"USA": "N", "ISR": "N"})
+    frame = expected.to_frame()
+    shown = _map_values(page)
+    predicted = dict(zip(frame["state"], frame["predicted"], strict=True))
+    assert shown == {s: v for s, v in predicted.items() if s in shown}
+    assert shown["USA"] == "N" and shown["ISR"] == "N"
+    assert len(shown) >= frame.height - 5  # members without a shape today are named under the map
+    box = page.locator(".forecast-tally")
+    assert float(box.get_attribute("data-p-adopt") or "nan") == pytest.approx(expected.p_adopt)
+    tally = {r["vote"]: r for r in expected.tally().iter_rows(named=True)}
+    for code in "YNAX":
+        item = box.locator(f".tally-item[data-vote={code}]")
+        assert float(item.get_attribute("data-expected") or "nan") == pytest.approx(tally[code]["expected"])
+        assert int(item.get_attribute("data-lower") or -1) == tally[code]["lower"]
+        assert int(item.get_attribute("data-upper") or -1) == tally[code]["upper"]
+    assert page.locator("table.forecast-states").get_attribute("data-rows") == str(frame.height)
+    page.screenshot(path=str(artifacts / "forecast-cuba.png"), full_page=True)
+    assert page.js_errors == []

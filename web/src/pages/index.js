@@ -1,5 +1,6 @@
 // The pages of the dashboard; each exports render(params) -> Promise<HTMLElement>.
 import * as agreement from "./agreement.js";
+import * as forecast from "./forecast.js";
 import * as group from "./group.js";
 import * as home from "./home.js";
 import * as rollcall from "./rollcall.js";
@@ -8,7 +9,7 @@ import * as shifts from "./shifts.js";
 import * as state from "./state.js";
 import * as system from "./system.js";
 
-export const PAGES = { home, rollcall, state, group, agreement, shifts, series, system };
+export const PAGES = { home, rollcall, state, group, agreement, shifts, series, system, forecast };
 
 // [page, label, default view parameters]
 export const NAV = [
@@ -19,4 +20,5 @@ export const NAV = [
   ["shifts", "Shifts", { from: "2014", to: "2022", reference: "USA" }],
   ["series", "Series", { q: "cuba-embargo" }],
   ["system", "System", {}],
+  ["forecast", "Forecast", {}],
 ];
