@@ -84,6 +84,9 @@ _EXPORTS: dict[str, str] = {
     "esteban_ray": "polycentric.models.polarity:esteban_ray",
     "effective_number_of_poles": "polycentric.models.polarity:effective_number_of_poles",
     "plot_polarity": "polycentric.models.polarity:plot_polarity",
+    "VoteForecaster": "polycentric.models.forecast:VoteForecaster",
+    "Forecast": "polycentric.models.forecast:Forecast",
+    "backtest": "polycentric.models.backtest:backtest",
     # shells
     "create_app": "polycentric.api:create_app",
     "rollcall_brief": "polycentric.report:rollcall_brief",

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import polars as pl
 import pytest
+from _simulate import simulate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import f1_score
@@ -26,8 +27,6 @@ from polycentric.models.backtest import (
     tally_mae,
 )
 from polycentric.models.forecast import VoteForecaster
-
-from ._simulate import simulate
 
 
 def test_metrics_by_hand():

@@ -8,12 +8,11 @@ import itertools
 import numpy as np
 import polars as pl
 import pytest
+from _simulate import simulate
 
 from polycentric.errors import InputFormatError, ModelError, NotFittedError
 from polycentric.models.backtest import log_loss
 from polycentric.models.forecast import VOTE_ORDER, Forecast, VoteForecaster
-
-from ._simulate import simulate
 
 LAST = 8
 
