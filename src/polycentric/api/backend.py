@@ -71,6 +71,21 @@ class Backend:
             return "no-fit"
         return f"{st.st_size}:{st.st_mtime_ns}"
 
+    def ga_votes(self) -> Any:
+        """Every General Assembly vote (``Record.votes()``), one frame per record version shared by requests.
+
+        Measures over the whole record (shifts, series, the polarity's network reading) read this frame
+        instead of asking the record for a new copy per request: under concurrent requests the copies,
+        not the computations, filled the memory. Polars frames are immutable, so sharing is safe.
+        """
+        rec = self.record
+        key = f"ga-votes:{getattr(rec, 'version', '')}"
+        frame = self.memo(key, rec.votes)
+        with self._lock:  # drop the frames of older record versions
+            for old in [k for k in self._cache if k.startswith("ga-votes:") and k != key]:
+                del self._cache[old]
+        return frame
+
     def memo(self, key: str, make: Any) -> Any:
         """Compute ``make()`` once per key (fitted models shared by requests).
 

@@ -218,7 +218,7 @@ def _polarity(backend: Backend, method: str) -> tuple[pl.DataFrame, pl.DataFrame
                 pass  # a damaged cache file is recomputed
         from polycentric.models.polarity import polarity
 
-        votes = backend.record.votes(body="GA") if "network" in methods else None
+        votes = backend.ga_votes() if "network" in methods else None
         result = polarity(ideal_points, votes, methods=methods)
         with _DISK_LOCK:
             try:

@@ -67,10 +67,15 @@ def _items(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
-def _votes(backend: Backend, start: int, end: int):  # type: ignore[no-untyped-def]
+def _votes(backend: Backend, start: int, end: int) -> pl.DataFrame:
+    """The General Assembly's votes in the years ``start``-``end`` (the shared frame when that is all of them)."""
     if end < start:
         raise ConfigurationError(f"years {start}-{end}: the end comes before the start")
-    return backend.record.votes(start=dt.date(start, 1, 1), end=dt.date(end, 12, 31))
+    votes: pl.DataFrame = backend.ga_votes()
+    first, last = votes["year"].min(), votes["year"].max()
+    if first is None or (start <= first and end >= last):  # type: ignore[operator]
+        return votes
+    return votes.filter(pl.col("year").is_between(start, end))
 
 
 @router.get("/cohesion", responses=table_responses(CohesionRow), summary="Groups' cohesion per year")
@@ -283,7 +288,7 @@ def shifts_route(
 ) -> Response:
     """``measures.shifts``: states ranked by the change of their agreement with ``reference``, with the
     roll calls that drove it."""
-    df = shifts(backend.record.votes(), from_, to, reference=_reference(reference), index=index.value,
+    df = shifts(backend.ga_votes(), from_, to, reference=_reference(reference), index=index.value,
                 min_shared=min_shared)  # fmt: skip
     return table_response(df, fmt, page, filename="shifts")
 
@@ -302,7 +307,7 @@ def shift_drivers_route(
     backend: Backend = Depends(get_backend),
 ) -> Response:
     """``measures.shift_drivers``: the later period's roll calls with their contribution (they sum to the change)."""
-    df = shift_drivers(backend.record.votes(), _state_id(state), from_, to, reference=_reference(reference),
+    df = shift_drivers(backend.ga_votes(), _state_id(state), from_, to, reference=_reference(reference),
                        index=index.value)  # fmt: skip
     return table_response(df, fmt, page, filename=f"shift-drivers-{state}")
 

@@ -77,7 +77,7 @@ def series_history_route(
 ) -> Response:
     """``measures.series_history``: one row per roll call of the series with its tally (404 when nothing matches)."""
     try:
-        df = series_history(backend.record.roll_calls(), backend.record.votes(), q, threshold=threshold)
+        df = series_history(backend.record.roll_calls(), backend.ga_votes(), q, threshold=threshold)
     except InsufficientDataError as exc:
         raise NotFound(str(exc)) from exc
     return table_response(_family(df, family), fmt, page, filename="series-history")
@@ -94,7 +94,7 @@ def series_switchers_route(
 ) -> Response:
     """``measures.series_switchers``: states whose Y/N/A vote changed between consecutive roll calls of a family."""
     try:
-        df = series_switchers(backend.record.roll_calls(), backend.record.votes(), q, threshold=threshold)
+        df = series_switchers(backend.record.roll_calls(), backend.ga_votes(), q, threshold=threshold)
     except InsufficientDataError as exc:
         raise NotFound(str(exc)) from exc
     return table_response(_family(df, family), fmt, page, filename="series-switchers")
