@@ -219,7 +219,8 @@ def _polarity(backend: Backend, method: str) -> tuple[pl.DataFrame, pl.DataFrame
         from polycentric.models.polarity import polarity
 
         votes = backend.ga_votes() if "network" in methods else None
-        result = polarity(ideal_points, votes, methods=methods)
+        sessions = ideal_points["session"].unique().sort().to_list()  # the fit's sessions, for both readings
+        result = polarity(ideal_points, votes, methods=methods, sessions=sessions)
         with _DISK_LOCK:
             try:
                 cache.mkdir(parents=True, exist_ok=True)
