@@ -72,6 +72,11 @@ def test_state_page(page: Any, live_server: str, served_record: Any, artifacts: 
     assert page.locator("section.state").get_attribute("data-state") == "RUS"
     # the view state is in the URL: the form shows the years from the link
     assert page.locator("input[name=from]").input_value() == "2014"
+    from polycentric.registry.groups import get_group, group_ids
+
+    spells = sum(get_group(g).history().filter(pl.col("state") == "RUS").height for g in group_ids())
+    assert page.locator("table.state-groups").get_attribute("data-rows") == str(spells)
+    assert page.locator("table.state-groups tr.current[data-group=BRICS]").count() == 1
     page.screenshot(path=str(artifacts / "state-RUS.png"), full_page=True)
     assert page.js_errors == []
 

@@ -3,6 +3,12 @@
 import { ApiError, csvUrl, getRows } from "../api.js";
 import { Plot, figure, message } from "../charts.js";
 
+/** x-axis ticks on whole years only (short spans otherwise get fractional ticks printed twice). */
+function yearTicks(rows) {
+  const years = [...new Set(rows.map((r) => r.year))].sort((a, b) => a - b);
+  return years.length <= 15 ? years : undefined;
+}
+
 const REFERENCES = "USA,CHN,RUS,IND,BRA,group:EU,group:NAM";
 const IDEAL_REFERENCES = ["USA", "RUS", "CHN"];
 
@@ -18,7 +24,7 @@ async function alignmentSection(st, { from, to }) {
       height: 300,
       marginLeft: 40,
       y: { domain: [0, 1], grid: true, label: "agreement" },
-      x: { tickFormat: "d", label: null },
+      x: { tickFormat: "d", label: null, ticks: yearTicks(rows) },
       color: { legend: true },
       marks: [
         Plot.line(rows, { x: "year", y: "value", stroke: "reference", marker: "circle-stroke", title: (d) => `${d.reference} ${d.year}: ${d.value.toFixed(2)} (${d.n_shared} votes)` }),
@@ -53,7 +59,7 @@ async function idealPointSection(st, { from, to }) {
       height: 300,
       marginLeft: 40,
       y: { grid: true, label: "ideal point" },
-      x: { tickFormat: "d", label: null },
+      x: { tickFormat: "d", label: null, ticks: yearTicks(rows) },
       color: { legend: true, domain: [st.state, ...others] },
       marks: [
         Plot.areaY(own, { x: "year", y1: "lower", y2: "upper", fill: "#1f4e79", fillOpacity: 0.2 }),
