@@ -33,7 +33,7 @@ def test_show_nam_on_2022_03_02_lists_members_and_observers(capsys: pytest.Captu
     observers = [r for r in rows if r["status"] == "observer"]
     assert len(members) == 120 and len(observers) == 15
     pse = next(r for r in members if r["state"] == "PSE")
-    assert pse["state_name"] == "Palestine" and pse["left"] == ""
+    assert pse["state_name"] == "State of Palestine" and pse["left"] == ""
     ind = next(r for r in members if r["state"] == "IND")
     assert ind["joined"] == "1961-09-01"
 
