@@ -229,10 +229,15 @@ def probabilities(eta: FloatArray, c: FloatArray, g: FloatArray) -> FloatArray:
 
 @dataclass
 class Priors:
-    """Gaussian priors: ``kappa_1, kappa_2 ~ N(0, cutpoint_sd^2)``, each ``beta_jk ~ N(0, discrimination_sd^2)``."""
+    """Gaussian priors: ``kappa_1, kappa_2 ~ N(0, cutpoint_sd^2)``, each ``beta_jk ~ N(0, discrimination_sd^2)``.
+
+    The priors are per roll call: an item shared by ``k`` bridged roll calls
+    (``rollcalls_per_item``) has ``k`` times the prior precision.
+    """
 
     cutpoint_sd: float = 5.0
     discrimination_sd: float = 2.5
+    rollcalls_per_item: FloatArray | None = None
 
 
 def item_step(
@@ -245,13 +250,20 @@ def item_step(
     tied: NDArray[np.bool_],
     priors: Priors,
     max_step: float = 2.0,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+    theta_var: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """One Newton step on every item's log-posterior in ``(c, g, beta)``, theta held fixed.
 
     The ordered-probit log-likelihood is concave in ``(kappa, eta)`` and ``eta`` is
     linear in ``beta`` given theta, so each item's problem is concave; steps are
     capped at ``max_step`` per coordinate and ``g`` is kept at or above
     :data:`MIN_GAP` (tied items keep ``g = 0``).
+
+    ``theta_var`` (per unit, ``(n, d, d)``), when given, adds the second-order
+    variational term ``-1/2 sum_i w_ij beta_j' V_i beta_j`` of the Laplace
+    variational objective (a data-dependent ridge on ``beta``). Returns the new
+    ``(beta, c, g)`` and the items' ``beta`` block of ``(-H)^-1`` (their
+    conditional posterior covariance, ``(n_items, d, d)``).
     """
     d = theta.shape[1]
     n_items = obs.n_items
@@ -291,14 +303,21 @@ def item_step(
                 hess[:, 1, 2 + k] -= acc(tk * t.lcg)
             for m in range(k, d):
                 hess[:, 2 + k, 2 + m] -= acc(twk * th[:, m])
+                if theta_var is not None:
+                    wv = acc(w * theta_var[unit, k, m])
+                    hess[:, 2 + k, 2 + m] -= wv
+                    grad[:, 2 + k] -= wv * beta[:, m]
+                    if m != k:
+                        grad[:, 2 + m] -= wv * beta[:, k]
     # priors: kappa_1^2 + kappa_2^2 = 2 c^2 + g^2 / 2
-    vk = priors.cutpoint_sd**2
-    vb = priors.discrimination_sd**2
+    k_rc = np.ones(n_items) if priors.rollcalls_per_item is None else priors.rollcalls_per_item
+    vk = priors.cutpoint_sd**2 / k_rc
+    vb = priors.discrimination_sd**2 / k_rc
     grad[:, 0] -= 2.0 * c / vk
     hess[:, 0, 0] -= 2.0 / vk
     grad[:, 1] -= 0.5 * g / vk
     hess[:, 1, 1] -= 0.5 / vk
-    grad[:, 2:] -= beta / vb
+    grad[:, 2:] -= beta / vb[:, None]
     for k in range(d):
         hess[:, 2 + k, 2 + k] -= 1.0 / vb
     iu = np.triu_indices(p, 1)
@@ -309,13 +328,14 @@ def item_step(
         hess[tied, :, 1] = 0.0
         hess[tied, 1, 1] = -1.0
         grad[tied, 1] = 0.0
-    step = np.linalg.solve(-hess, grad[..., None])[..., 0]
+    cov = np.linalg.inv(-hess)
+    step = np.einsum("nij,nj->ni", cov, grad)
     big = np.abs(step).max(axis=1, keepdims=True)
     step *= np.minimum(1.0, max_step / np.maximum(big, 1e-300))
     c_new = c + step[:, 0]
     g_new = np.where(tied, 0.0, np.maximum(g + step[:, 1], MIN_GAP))
     beta_new = beta + step[:, 2:]
-    return beta_new, c_new, g_new
+    return beta_new, c_new, g_new, cov[:, 2:, 2:]
 
 
 # ---------------------------------------------------------------- ideal-point step
@@ -388,12 +408,18 @@ def theta_step(
     qdiag: FloatArray,
     qoff: FloatArray,
     max_step: float = 2.0,
-) -> FloatArray:
+    beta_var: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray]:
     """One Newton step on all ideal points jointly, items held fixed.
 
     Solves ``(W + Q) delta = grad ell - Q theta`` where ``W`` is block diagonal
     (minus the likelihood Hessian per state-session) and ``Q`` the random-walk
     prior precision, a banded system solved in ``O(n d^3)``.
+
+    ``beta_var`` (per item, ``(n_items, d, d)``), when given, adds the
+    second-order variational term ``-1/2 sum_j w_ij theta_i' V_j theta_i``.
+    Returns the new ideal points and the per-unit information ``W`` used
+    (``(n, d, d)``, including the variational term).
     """
     n, d = theta.shape
     grad = np.zeros((n, d))
@@ -405,6 +431,12 @@ def theta_step(
             bw = b[:, k] * t.w
             for m in range(k, d):
                 h[:, k, m] += np.bincount(unit, weights=bw * b[:, m], minlength=n)
+                if beta_var is not None:
+                    wv = np.bincount(unit, weights=t.w * beta_var[item, k, m], minlength=n)
+                    h[:, k, m] += wv
+                    grad[:, k] -= wv * theta[:, m]
+                    if m != k:
+                        grad[:, m] -= wv * theta[:, k]
                 if m != k:
                     h[:, m, k] = h[:, k, m]
     q_theta = qdiag[:, None] * theta
@@ -415,7 +447,7 @@ def theta_step(
     big = np.abs(step).max()
     if big > max_step:
         step *= max_step / big
-    return theta + step
+    return theta + step, h
 
 
 def information(obs: Observations, ts: tuple[Terms, Terms, Terms], beta: FloatArray) -> FloatArray:

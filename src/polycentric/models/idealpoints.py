@@ -114,6 +114,8 @@ class _Params:
     beta: NDArray[np.float64]
     c: NDArray[np.float64]
     g: NDArray[np.float64]
+    theta_var: NDArray[np.float64] | None = None
+    beta_var: NDArray[np.float64] | None = None
 
     def flat(self) -> NDArray[np.float64]:
         return np.concatenate([self.theta.ravel(), self.beta.ravel(), self.c, self.g])
@@ -125,7 +127,7 @@ class _Params:
         beta = x[n_t : n_t + n_b].reshape(like.beta.shape)
         c = x[n_t + n_b : n_t + n_b + n_c]
         g = np.where(tied, 0.0, np.maximum(x[n_t + n_b + n_c :], core.MIN_GAP))
-        return cls(theta, beta, c, g)
+        return cls(theta, beta, c, g, like.theta_var, like.beta_var)
 
 
 @dataclass
@@ -170,27 +172,43 @@ class IdealPointModel:
     Dynamics (the smoothing choice): :math:`\theta_{i,t_1} \sim N(0, \sigma_0^2 I)` at a
     state's first session and :math:`\theta_{it} \mid \theta_{i,t'} \sim N(\theta_{i,t'}, (t - t')\,\omega^2 I)`
     for its previous voting session :math:`t'` (gaps widen the step). ``omega`` =
-    ``random_walk_sd`` (default 0.2 per session on a scale where :math:`\sigma_0 = 1`):
+    ``random_walk_sd`` (default 0.35 per session on the standardised scale):
     smaller values smooth more; ``random_walk_sd=None`` estimates it by empirical
     Bayes (the EM update of a random-walk variance, averaged over states).
 
-    Items: :math:`\kappa_{jk} \sim N(0, 5^2)`, :math:`\beta_{jk} \sim N(0, 2.5^2)`;
-    roll calls in one bridge group (:func:`find_bridges`) share one item.
+    Items: each roll call's cutpoints :math:`\kappa_{jk} \sim N(0, 5^2)` and
+    discrimination :math:`\beta_{jk} \sim N(0, 0.4^2)`; roll calls in one bridge group
+    (:func:`find_bridges`) share one item, which keeps the prior of each of its
+    roll calls (a group of :math:`k` roll calls has :math:`\beta \sim N(0, 0.4^2/k)`:
+    the limit of independent per-roll-call priors under the equality constraint),
+    so bridging does not loosen the prior of the sessions it links.
 
-    Identification: location and scale are fixed by the priors (the first-session
-    prior and the random walk tie all sessions to one scale, with the bridges);
-    direction by the reference state (default USA), whose mean ideal point on the
-    first dimension is positive. In two dimensions the axes are rotated to the
-    principal axes of the pooled ideal points (first = largest variance), and the
-    second axis is oriented so that ``reference2`` (default RUS) is positive.
+    Identification: location and scale by standardising the pooled ideal points
+    (mean 0, sd 1 per dimension) after every sweep, the items compensated exactly
+    (BSV do the same in every MCMC iteration); direction by the reference state
+    (default USA), whose mean ideal point on the first dimension is positive. In
+    two dimensions the axes are rotated to the principal axes of the pooled ideal
+    points (first = largest variance), and the second axis is oriented so that
+    ``reference2`` (default RUS) is positive.
 
-    Estimation: posterior mode by block-coordinate Newton ascent: (a) a Newton
-    step for every item's ``(c, g, beta)`` jointly (3x3 or 4x4 systems,
-    vectorised), (b) a Newton step for all ideal points jointly, whose Hessian is
-    the banded random-walk precision plus a block-diagonal likelihood term, solved
-    in ``O(n)``. Each step is concave in its block. The start is the leading
-    singular vector of each session's centred vote matrix, oriented by its
-    agreement with the reference state, so no session starts flipped.
+    Estimation: block-coordinate Newton ascent: (a) a Newton step for every
+    item's ``(c, g, beta)`` jointly (3x3 or 4x4 systems, vectorised), (b) a
+    Newton step for all ideal points jointly, whose Hessian is the banded
+    random-walk precision plus a block-diagonal likelihood term, solved in
+    ``O(n)``. Each step is concave in its block. With ``variational=True``
+    (default) the objective is the Gaussian variational lower bound with the
+    expected log-likelihood expanded to second order in the linear predictor
+    (the Laplace variational approximation of Wang & Blei 2013, *JMLR* 14):
+    :math:`E_q[\ell(\beta\theta - \kappa)] \approx \ell(\bar\beta\bar\theta - \bar\kappa)
+    - \tfrac12 w\,(\bar\beta^2 v_\theta + \bar\theta^2 v_\beta)`, so each block's
+    step uses the other block's posterior variance (``v_theta`` from the
+    random-walk chain, ``v_beta`` from the item Hessian), as the variational EM
+    of Imai, Lo & Olmsted (2016, *APSR* 110(4)) does; the estimates approximate
+    posterior means (BSV report MCMC means) rather than the posterior mode,
+    whose per-session scale depends on how many roll calls and states the
+    session has. The start is the leading singular vector of each session's
+    centred vote matrix, oriented by its agreement with the reference state, so
+    no session starts flipped.
 
     Uncertainty: the Laplace approximation of the ideal points' posterior given
     the items, :math:`(W + Q)^{-1}`, whose marginal variances come from a
@@ -218,6 +236,11 @@ class IdealPointModel:
         Stop when the largest change of an ideal point in an iteration is below ``tol``.
     random_state
         Seed of the optional start perturbation ``init_noise`` (sd added to the start).
+    cutpoint_sd, discrimination_sd
+        Prior sds of each roll call's cutpoints and discrimination.
+    variational
+        Use the Laplace variational objective (default) rather than the plain
+        posterior mode.
     """
 
     def __init__(
@@ -234,10 +257,12 @@ class IdealPointModel:
         max_iter: int = 300,
         tol: float = 1e-3,
         cutpoint_sd: float = 5.0,
-        discrimination_sd: float = 0.3,
+        discrimination_sd: float = 0.4,
         random_state: int | None = None,
         init_noise: float = 0.0,
+        variational: bool = True,
     ) -> None:
+        self.variational = variational
         if dims not in (1, 2):
             raise ModelError(f"dims must be 1 or 2, not {dims!r}")
         if issue is not None and issue not in ISSUES:
@@ -480,19 +505,29 @@ class IdealPointModel:
             theta = theta + self.init_noise * rng.standard_normal(theta.shape)
         chain = core.Chain.from_units(des.unit_state, des.unit_session)
         priors = core.Priors(cutpoint_sd=self.cutpoint_sd, discrimination_sd=self.discrimination_sd)
+        # the item priors are per roll call: an item shared by k bridged roll calls carries k of them
+        priors.rollcalls_per_item = np.array([len(r) for r in des.item_rollcalls], dtype=float)
         rw = 0.35 if self.random_walk_sd is None else float(self.random_walk_sd)
         qdiag, qoff = chain.precision(rw, self.initial_sd)
         for _ in range(3 if init is None else 1):
-            beta, c, g = core.item_step(obs, core.terms(obs, theta, beta, c, g), theta, beta, c, g, tied, priors)
+            beta, c, g, _ = core.item_step(obs, core.terms(obs, theta, beta, c, g), theta, beta, c, g, tied, priors)
         state = _Params(theta, beta, c, g)
+        variational = self.variational
 
         def sweep(x: _Params) -> _Params:
             ts = core.terms(obs, x.theta, x.beta, x.c, x.g)
-            b, cc, gg = core.item_step(obs, ts, x.theta, x.beta, x.c, x.g, tied, priors)
+            b, cc, gg, bvar = core.item_step(
+                obs, ts, x.theta, x.beta, x.c, x.g, tied, priors, theta_var=x.theta_var if variational else None
+            )
             ts = core.terms(obs, x.theta, b, cc, gg)
-            th = core.theta_step(obs, ts, x.theta, b, qdiag, qoff)
+            th, info = core.theta_step(obs, ts, x.theta, b, qdiag, qoff, beta_var=bvar if variational else None)
+            scale = th.std(axis=0)
             th, b, cc = _standardise(th, b, cc)
-            return _Params(th, b, cc, gg)
+            if not variational:
+                return _Params(th, b, cc, gg)
+            outer = np.outer(scale, scale)
+            tvar = core.chain_covariances(chain, info, qdiag, qoff)[0] / outer
+            return _Params(th, b, cc, gg, tvar, bvar * outer)
 
         converged = False
         history: list[float] = []
@@ -757,7 +792,7 @@ class IdealPointModel:
         beta = np.zeros((1, self.dims))
         priors = core.Priors(cutpoint_sd=self.cutpoint_sd, discrimination_sd=self.discrimination_sd)
         for _ in range(n_steps):
-            beta, c, g = core.item_step(obs, core.terms(obs, theta, beta, c, g), theta, beta, c, g, tied, priors)
+            beta, c, g, _ = core.item_step(obs, core.terms(obs, theta, beta, c, g), theta, beta, c, g, tied, priors)
         out = {"cutpoint_no": float(c[0] - 0.5 * g[0]), "cutpoint_yes": float(c[0] + 0.5 * g[0])}
         for k in range(self.dims):
             out[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] = float(beta[0, k])
@@ -828,7 +863,7 @@ class IdealPointModel:
 
     _PARAMS = (
         "dims", "issue", "random_walk_sd", "initial_sd", "bridge", "reference", "reference2", "interval",
-        "max_iter", "tol", "cutpoint_sd", "discrimination_sd", "random_state", "init_noise",
+        "max_iter", "tol", "cutpoint_sd", "discrimination_sd", "random_state", "init_noise", "variational",
     )  # fmt: skip
 
     def get_params(self) -> dict[str, Any]:
