@@ -139,9 +139,10 @@ class _Design:
     unit_session: NDArray[np.int64]
     unit_year: NDArray[np.int64]
     unit_votes: NDArray[np.int64]
-    item_rollcalls: list[list[int]]
-    item_sessions: list[list[int]]
-    rollcall_item: dict[int, int]
+    item_groups: pl.DataFrame  # item, rollcall_ids (list), sessions (list)
+    item_size: NDArray[np.float64]  # roll calls per item
+    item_first_rollcall: NDArray[np.int64]
+    rollcall_item: NDArray[np.intp]  # item of each roll call (order of rollcall_ids)
     obs: core.Observations
     obs_rollcall: NDArray[np.int64]  # raw roll call index per observation (order of codes below)
     obs_unit: NDArray[np.intp]
@@ -150,6 +151,13 @@ class _Design:
     rollcall_session: NDArray[np.int64]
     dropped: pl.DataFrame
     bridges: pl.DataFrame
+
+    def item_of(self, rollcall_id: int) -> int | None:
+        """The item of a fitted roll call, or None."""
+        k = int(np.searchsorted(self.rollcall_ids, rollcall_id))
+        if k < self.rollcall_ids.size and self.rollcall_ids[k] == rollcall_id:
+            return int(self.rollcall_item[k])
+        return None
 
 
 class IdealPointModel:
@@ -318,79 +326,105 @@ class IdealPointModel:
         v = v.filter(pl.col("vote").is_in(list(_VOTE_TO_CODE)))  # X and nulls are missing data
         if v.height == 0:
             raise InsufficientDataError("no Yes/Abstain/No votes to fit")
+        # integer encodings (numpy from here: the record has ~10^6 votes)
+        code = v["vote"].replace_strict(_VOTE_TO_CODE, return_dtype=pl.Int8).to_numpy()
+        rollcall_ids, obs_rc = np.unique(v["rollcall_id"].to_numpy(), return_inverse=True)
+        n_rc = rollcall_ids.size
         # roll calls with a single category carry no information on ideal points
-        spread = v.group_by("rollcall_id").agg(pl.col("vote").n_unique().alias("n_cat"), pl.len().alias("n"))
-        keep = spread.filter(pl.col("n_cat") > 1)
-        dropped = spread.filter(pl.col("n_cat") <= 1).select("rollcall_id", pl.lit("unanimous").alias("reason"), "n")
-        v = v.join(keep.select("rollcall_id"), on="rollcall_id", how="semi")
-        if v.height == 0:
+        counts = np.bincount(obs_rc * 3 + code, minlength=3 * n_rc).reshape(n_rc, 3)
+        informative = (counts > 0).sum(axis=1) > 1
+        dropped = pl.DataFrame(
+            {
+                "rollcall_id": rollcall_ids[~informative],
+                "reason": ["unanimous"] * int((~informative).sum()),
+                "n": counts[~informative].sum(axis=1).astype(np.uint32),
+            },
+            schema={"rollcall_id": pl.Int64, "reason": pl.String, "n": pl.UInt32},
+        )
+        if not informative.any():
             raise InsufficientDataError("every roll call is unanimous: no information on ideal points")
+        keep = informative[obs_rc]
+        v = v.filter(pl.Series(keep))
+        code = code[keep]
+        rc_new = np.cumsum(informative) - 1
+        obs_rc = rc_new[obs_rc[keep]]
+        rollcall_ids = rollcall_ids[informative]
+        n_rc = rollcall_ids.size
+        session = v["session_number"].to_numpy()
+        rollcall_session = np.zeros(n_rc, dtype=np.int64)
+        rollcall_session[obs_rc] = session
+
+        # units: (state, session) sorted by state then session
+        states = v["state"].unique().sort().to_list()
+        state_of_obs = v["state"].replace_strict({st: i for i, st in enumerate(states)}, return_dtype=pl.Int64)
+        span = int(session.max()) + 1
+        unit_keys, obs_unit = np.unique(state_of_obs.to_numpy() * span + session, return_inverse=True)
+        n_units = unit_keys.size
         # duplicate (roll call, state) rows would count twice
-        dup = v.height - v.select("rollcall_id", "state").n_unique()
+        pair = np.sort(obs_unit.astype(np.int64) * n_rc + obs_rc)
+        dup = int(np.count_nonzero(pair[1:] == pair[:-1]))
         if dup:
             raise InputFormatError(f"{dup} duplicate (rollcall_id, state) vote rows", field="state")
+        # each session's year: the year most of its votes fall in (the earliest on ties)
+        session_year = (
+            v.group_by("session_number", "year")
+            .len()
+            .sort(["session_number", "len", "year"], descending=[False, True, False])
+            .unique("session_number", keep="first")
+        )
+        year_of = dict(zip(session_year["session_number"].to_list(), session_year["year"].to_list(), strict=True))
+        unit_session = unit_keys % span
 
         # roll calls -> items (bridging)
-        rc_ids = v.select("rollcall_id", "session_number").unique("rollcall_id").sort("rollcall_id")
+        rc_ids = pl.DataFrame({"rollcall_id": rollcall_ids, "session_number": rollcall_session})
         if self.bridge and roll_calls is not None and any(c in rc.columns for c in ("title", "agenda")):
-            rc_in = rc.join(rc_ids.select("rollcall_id"), on="rollcall_id", how="semi")
+            rc_in = rc.with_columns(pl.col("rollcall_id").cast(pl.Int64)).join(
+                rc_ids.select("rollcall_id"), on="rollcall_id", how="semi"
+            )
             if "session_number" not in rc_in.columns:
                 rc_in = rc_in.join(rc_ids, on="rollcall_id")
             br = find_bridges(rc_in)
         else:
-            br = rc_ids.with_columns(
-                pl.lit(None, dtype=pl.Int64).alias("bridge"), pl.lit(None, dtype=pl.Int32).alias("n_sessions")
-            )
-        rc_ids = rc_ids.join(br.select("rollcall_id", "bridge"), on="rollcall_id", how="left").with_columns(
-            pl.col("bridge").fill_null(pl.col("rollcall_id")).alias("item_key")
-        )
-        item_keys = rc_ids.select("item_key").unique().sort("item_key").with_row_index("item")
-        rc_ids = rc_ids.join(item_keys, on="item_key").sort("rollcall_id").with_row_index("rc_index")
+            br = rc_ids.with_columns(pl.lit(None, dtype=pl.Int64).alias("bridge"))
+        rc_ids = rc_ids.join(br.select("rollcall_id", "bridge"), on="rollcall_id", how="left", maintain_order="left")
+        item_key = rc_ids["bridge"].fill_null(rc_ids["rollcall_id"]).to_numpy()
+        _, rc_item = np.unique(item_key, return_inverse=True)
+        n_items = int(rc_item.max()) + 1
+        item_size = np.bincount(rc_item, minlength=n_items)
         bridges = (
-            rc_ids.with_columns(pl.len().over("item_key").alias("size"))
+            rc_ids.with_columns(pl.Series("bridged", item_size[rc_item] > 1))
             .group_by("session_number")
-            .agg(pl.len().alias("n_rollcalls"), (pl.col("size") > 1).sum().alias("n_bridged"))
+            .agg(pl.len().alias("n_rollcalls"), pl.col("bridged").sum().alias("n_bridged"))
             .sort("session_number")
             .rename({"session_number": "session"})
         )
-
-        # units: (state, session) sorted by state then session
-        units = (
-            v.group_by("state", "session_number")
-            .agg(pl.len().alias("n_votes"), pl.col("year").mode().min().alias("year"))
-            .sort("state", "session_number")
-            .with_row_index("unit")
+        item_groups = (
+            rc_ids.with_columns(pl.Series("item", rc_item, dtype=pl.Int32))
+            .group_by("item")
+            .agg(pl.col("rollcall_id").alias("rollcall_ids"), pl.col("session_number").alias("sessions"))
+            .sort("item")
         )
-        states = units["state"].unique(maintain_order=True).to_list()
-        state_index = {s: i for i, s in enumerate(states)}
-        v = (
-            v.join(units.select("state", "session_number", "unit"), on=["state", "session_number"])
-            .join(rc_ids.select("rollcall_id", "item", "rc_index"), on="rollcall_id")
-            .with_columns(pl.col("vote").replace_strict(_VOTE_TO_CODE, return_dtype=pl.Int8).alias("code"))
-        )
-        unit = v["unit"].to_numpy().astype(np.intp)
-        item = v["item"].to_numpy().astype(np.intp)
-        code = v["code"].to_numpy().astype(np.int8)
-        n_units = units.height
-        n_items = item_keys.height
-        groups = rc_ids.group_by("item").agg(pl.col("rollcall_id"), pl.col("session_number")).sort("item")
-        session_year = units.group_by("session_number").agg(pl.col("year").mode().min().alias("syear"))
-        units = units.join(session_year, on="session_number", how="left")
+        item_first = np.full(n_items, np.iinfo(np.int64).max)
+        np.minimum.at(item_first, rc_item, rollcall_ids)
+        obs_item = rc_item[obs_rc]
         return _Design(
             states=states,
-            unit_state=np.array([state_index[s] for s in units["state"].to_list()], dtype=np.intp),
-            unit_session=units["session_number"].to_numpy().astype(np.int64),
-            unit_year=units["syear"].to_numpy().astype(np.int64),
-            unit_votes=units["n_votes"].to_numpy().astype(np.int64),
-            item_rollcalls=groups["rollcall_id"].to_list(),
-            item_sessions=groups["session_number"].to_list(),
-            rollcall_item=dict(zip(rc_ids["rollcall_id"].to_list(), rc_ids["item"].to_list(), strict=True)),
-            obs=core.Observations.from_codes(unit, item, code, n_units, n_items),
-            obs_rollcall=v["rc_index"].to_numpy().astype(np.int64),
-            obs_unit=unit,
+            unit_state=(unit_keys // span).astype(np.intp),
+            unit_session=unit_session.astype(np.int64),
+            unit_year=np.array([year_of[int(t)] for t in unit_session], dtype=np.int64),
+            unit_votes=np.bincount(obs_unit, minlength=n_units).astype(np.int64),
+            item_groups=item_groups,
+            item_size=item_size.astype(np.float64),
+            item_first_rollcall=item_first,
+            rollcall_item=rc_item.astype(np.intp),
+            obs=core.Observations.from_codes(
+                obs_unit.astype(np.intp), obs_item.astype(np.intp), code, n_units, n_items
+            ),
+            obs_rollcall=obs_rc.astype(np.int64),
+            obs_unit=obs_unit.astype(np.intp),
             obs_code=code,
-            rollcall_ids=rc_ids["rollcall_id"].to_numpy(),
-            rollcall_session=rc_ids["session_number"].to_numpy().astype(np.int64),
+            rollcall_ids=rollcall_ids,
+            rollcall_session=rollcall_session,
             dropped=dropped,
             bridges=bridges,
         )
@@ -506,7 +540,7 @@ class IdealPointModel:
         chain = core.Chain.from_units(des.unit_state, des.unit_session)
         priors = core.Priors(cutpoint_sd=self.cutpoint_sd, discrimination_sd=self.discrimination_sd)
         # the item priors are per roll call: an item shared by k bridged roll calls carries k of them
-        priors.rollcalls_per_item = np.array([len(r) for r in des.item_rollcalls], dtype=float)
+        priors.rollcalls_per_item = des.item_size
         rw = 0.35 if self.random_walk_sd is None else float(self.random_walk_sd)
         qdiag, qoff = chain.precision(rw, self.initial_sd)
         for _ in range(3 if init is None else 1):
@@ -625,8 +659,8 @@ class IdealPointModel:
             elif state in last:  # a new session of a known state: the random walk's mean
                 theta[k] = last[state]
         beta, c, g = beta.copy(), c.copy(), g.copy()
-        for i, rcs in enumerate(des.item_rollcalls):
-            j = old.rollcall_item.get(int(rcs[0]))
+        for i, first in enumerate(des.item_first_rollcall):
+            j = old.item_of(int(first))
             if j is not None:
                 beta[i] = init.beta_[j]
                 c[i] = init.cut_center_[j]
@@ -700,16 +734,14 @@ class IdealPointModel:
         cols["n_votes"] = des.unit_votes.astype(np.int32)
         self.ideal_points_ = pl.DataFrame(cols)
         items: dict[str, Any] = {
-            "item": np.arange(des.obs.n_items, dtype=np.int32),
-            "rollcall_ids": des.item_rollcalls,
-            "sessions": des.item_sessions,
-            "n_sessions": [len(set(s)) for s in des.item_sessions],
             "cutpoint_no": self.cut_center_ - 0.5 * self.cut_gap_,
             "cutpoint_yes": self.cut_center_ + 0.5 * self.cut_gap_,
         }
         for k in range(self.dims):
             items[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] = self.beta_[:, k]
-        self.items_ = pl.DataFrame(items)
+        self.items_ = des.item_groups.with_columns(
+            pl.col("sessions").list.n_unique().cast(pl.UInt32).alias("n_sessions"), **items
+        )
 
     def ideal_points_at(self, session: int, states: list[str] | None = None) -> pl.DataFrame:
         """State ideal points at ``session`` (with intervals).
@@ -829,7 +861,7 @@ class IdealPointModel:
                 raise ModelError("give rollcall_ids or items")
             specs = []
             for rid in rollcall_ids:
-                j = des.rollcall_item.get(int(rid))
+                j = des.item_of(int(rid))
                 if j is None:
                     raise ModelError(f"roll call {rid} was not fitted (unanimous, filtered or unknown)")
                 sess = int(des.rollcall_session[np.searchsorted(des.rollcall_ids, rid)])
