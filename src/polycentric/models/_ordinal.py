@@ -27,6 +27,7 @@ from scipy.linalg import solveh_banded
 from scipy.special import erfcx, log_ndtr, ndtr
 
 FloatArray = NDArray[np.float64]
+AnyFloatArray = NDArray[np.floating]
 IntArray = NDArray[np.intp]
 
 _SQRT_2_OVER_PI = float(np.sqrt(2.0 / np.pi))
@@ -133,7 +134,7 @@ class Observations:
     def n_obs(self) -> int:
         return int(sum(u.size for u in self.unit))
 
-    def item_sums(self, group: int, weights: FloatArray) -> FloatArray:
+    def item_sums(self, group: int, weights: AnyFloatArray) -> FloatArray:
         """Sum of ``weights`` (one per observation of ``group``) by item."""
         out = np.zeros(self.n_items)
         if weights.size:
@@ -149,8 +150,8 @@ class Terms:
     ``lg`` = d ell / d g, ``lgg`` = d2 ell / d g2 and ``lcg`` = d2 ell / dc dg.
     """
 
-    e: FloatArray
-    w: FloatArray
+    e: AnyFloatArray
+    w: AnyFloatArray
     lg: FloatArray | None = None
     lgg: FloatArray | None = None
     lcg: FloatArray | None = None
@@ -195,7 +196,7 @@ def _abstain_terms(
     return e, w, lg, lgg, lcg, logp
 
 
-def _eta(theta: FloatArray, beta: FloatArray, unit: IntArray, item: IntArray) -> FloatArray:
+def _eta(theta: AnyFloatArray, beta: AnyFloatArray, unit: IntArray, item: IntArray) -> AnyFloatArray:
     if theta.shape[1] == 1:
         return beta[item, 0] * theta[unit, 0]
     return np.einsum("ij,ij->i", beta[item], theta[unit])
@@ -314,7 +315,7 @@ def item_step(
         th = th_all[unit].astype(dt, copy=False)
         e, w = t.e, t.w
 
-        def acc(weights: FloatArray, grp: int = grp) -> FloatArray:
+        def acc(weights: AnyFloatArray, grp: int = grp) -> FloatArray:
             return obs.item_sums(grp, weights)
 
         sum_e = acc(e)
