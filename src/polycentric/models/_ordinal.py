@@ -64,26 +64,35 @@ def mills_exact(u: FloatArray) -> FloatArray:
 def mills(u: NDArray[np.floating]) -> NDArray[np.float32]:
     """Fast ``phi(u) / Phi(u)`` (relative error below 2e-5), computed and returned in float32.
 
-    Uses ``phi(u)/Phi(u) = sqrt(2/pi) / erfcx(-u/sqrt(2))`` with the Chebyshev-fitted
-    ``erfc`` of Press et al. (*Numerical Recipes*, 6.2: ``erfcx(x) = t exp(P(t))``,
-    ``t = 1/(1 + x/2)``, fractional error < 1.2e-7 in exact arithmetic) and
-    ``erfcx(-x) = 2 exp(x^2) - erfcx(x)``; overflow for very large ``u`` gives the
-    correct limit 0.
+    With ``x = u / sqrt(2)`` and ``r = erfcx(|x|)`` from the Chebyshev-fitted ``erfc``
+    of Press et al. (*Numerical Recipes*, 6.2: ``erfcx(x) = t exp(P(t))``,
+    ``t = 1/(1 + x/2)``, fractional error < 1.2e-7 in exact arithmetic):
+    ``phi/Phi = sqrt(2/pi) / r`` for ``u <= 0`` and
+    ``sqrt(2/pi) E / (2 - r E)`` with ``E = exp(-x^2)`` for ``u > 0``
+    (from ``Phi(u) = 1 - erfc(x) / 2``), so nothing overflows and large ``u``
+    gives the correct limit 0.
     """
-    x = np.asarray(u, dtype=np.float32) * np.float32(-_INV_SQRT2)
-    r = _erfcx_nr(x)
-    np.divide(np.float32(_SQRT_2_OVER_PI), r, out=r)
-    return r
+    x = np.asarray(u, dtype=np.float32) * np.float32(_INV_SQRT2)
+    r = _erfcx_poly(np.abs(x))
+    big = np.minimum(x * x, np.float32(80.0))  # exp(-80) is still a normal float32: no slow subnormals
+    np.negative(big, out=big)
+    np.exp(big, out=big)
+    pos = x > 0
+    num = np.where(pos, big, np.float32(1.0))
+    big *= r
+    den = np.where(pos, np.float32(2.0) - big, r)
+    num *= np.float32(_SQRT_2_OVER_PI)
+    num /= den
+    return num
 
 
-def _erfcx_nr(x: NDArray[np.floating]) -> NDArray[np.floating]:
-    """``erfcx(x) = exp(x^2) erfc(x)`` by Numerical Recipes' Chebyshev fit, in the dtype of ``x``."""
-    dt = x.dtype.type
-    t = np.abs(x)
-    t *= dt(0.5)
+def _erfcx_poly(a: NDArray[np.floating]) -> NDArray[np.floating]:
+    """``erfcx(a)`` for ``a >= 0`` by Numerical Recipes' Chebyshev fit, in the dtype of ``a``."""
+    dt = a.dtype.type
+    t = a * dt(0.5)
     t += dt(1.0)
     np.divide(dt(1.0), t, out=t)
-    coefs = _ERFCX_COEFS.astype(x.dtype)
+    coefs = _ERFCX_COEFS.astype(a.dtype)
     p = t * coefs[0]
     for k in coefs[1:-1]:
         p += k
@@ -91,12 +100,14 @@ def _erfcx_nr(x: NDArray[np.floating]) -> NDArray[np.floating]:
     p += coefs[-1]
     np.exp(p, out=p)
     p *= t
-    neg = x < 0
-    if neg.any():
-        xn = x[neg]
-        with np.errstate(over="ignore"):
-            p[neg] = dt(2.0) * np.exp(xn * xn) - p[neg]
     return p
+
+
+def _erfcx_nr(x: NDArray[np.floating]) -> NDArray[np.floating]:
+    """``erfcx(x) = exp(x^2) erfc(x)`` for any ``x`` (``erfcx(-a) = 2 exp(a^2) - erfcx(a)``; may overflow to inf)."""
+    p = _erfcx_poly(np.abs(x))
+    with np.errstate(over="ignore"):
+        return np.where(x < 0, x.dtype.type(2.0) * np.exp(x * x) - p, p)
 
 
 @dataclass
