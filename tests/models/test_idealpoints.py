@@ -325,3 +325,19 @@ def test_read_bsv_ideal_points_maps_states(shared_data: Path, tmp_path: Path) ->
     ref = ours.rename({"ideal_point": "bsv_ideal_point"}).with_columns(pl.col("bsv_ideal_point") * 2)
     agreement = compare_ideal_points(ours, ref)
     assert agreement == pytest.approx({"n": 6.0, "within": 1.0, "within_min": 1.0, "pooled": 1.0})
+
+
+def test_item_draws_add_the_items_estimation_error() -> None:
+    # few voters per roll call: the items are uncertain, and the intervals must widen
+    votes, truth = simulate_votes(n_states=30, n_sessions=6, n_items=40, seed=3)
+    plain = IdealPointModel(reference="S00").fit(votes)
+    drawn = IdealPointModel(reference="S00", item_draws=20, random_state=0).fit(votes)
+    assert np.allclose(plain.ideal_points_["ideal_point"].to_numpy(), drawn.ideal_points_["ideal_point"].to_numpy())
+    ratio = drawn.ideal_points_["se"].to_numpy() / plain.ideal_points_["se"].to_numpy()
+    assert (ratio >= 1.0 - 1e-12).all()
+    assert ratio.mean() > 1.02
+    _, r, cover = _aligned(drawn, truth)
+    assert r >= 0.95
+    assert 0.85 <= cover <= 0.97
+    with pytest.raises(ModelError):
+        IdealPointModel(item_draws=-1)

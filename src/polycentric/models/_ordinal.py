@@ -311,8 +311,9 @@ def item_step(
     ``theta_var`` (per unit, ``(n, d, d)``), when given, adds the second-order
     variational term ``-1/2 sum_i w_ij beta_j' V_i beta_j`` of the Laplace
     variational objective (a data-dependent ridge on ``beta``). Returns the new
-    ``(beta, c, g)`` and the items' ``beta`` block of ``(-H)^-1`` (their
-    conditional posterior covariance, ``(n_items, d, d)``).
+    ``(beta, c, g)`` and ``(-H)^-1`` at the current point, the items' Laplace
+    posterior covariance of ``(c, g, beta)`` given theta (``(n_items, 2 + d, 2 + d)``;
+    for tied items the ``g`` row and column are those of a frozen parameter).
     """
     d = theta.shape[1]
     n_items = obs.n_items
@@ -387,7 +388,7 @@ def item_step(
     c_new = c + step[:, 0]
     g_new = np.where(tied, 0.0, np.maximum(g + step[:, 1], MIN_GAP))
     beta_new = beta + step[:, 2:]
-    return beta_new, c_new, g_new, cov[:, 2:, 2:]
+    return beta_new, c_new, g_new, cov
 
 
 # ---------------------------------------------------------------- ideal-point step
