@@ -76,6 +76,17 @@ _EXPORTS: dict[str, str] = {
     "series_switchers": "polycentric.measures:series_switchers",
     "series_table": "polycentric.measures:series_table",
     "KNOWN_SERIES": "polycentric.measures:KNOWN_SERIES",
+    # models
+    "IdealPointModel": "polycentric.models.idealpoints:IdealPointModel",
+    "find_bridges": "polycentric.models.idealpoints:find_bridges",
+    "polarity": "polycentric.models.polarity:polarity",
+    "Polarity": "polycentric.models.polarity:Polarity",
+    "esteban_ray": "polycentric.models.polarity:esteban_ray",
+    "effective_number_of_poles": "polycentric.models.polarity:effective_number_of_poles",
+    "plot_polarity": "polycentric.models.polarity:plot_polarity",
+    "VoteForecaster": "polycentric.models.forecast:VoteForecaster",
+    "Forecast": "polycentric.models.forecast:Forecast",
+    "backtest": "polycentric.models.backtest:backtest",
     # shells
     "create_app": "polycentric.api:create_app",
     "rollcall_brief": "polycentric.report:rollcall_brief",

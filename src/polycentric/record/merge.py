@@ -50,11 +50,19 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, VOTES_VIEW
+from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, VOTES, VOTES_VIEW
 from polycentric.registry.states import membership_periods, state_names_at
 from polycentric.sources.common import LEDGER as LEDGER_SCHEMA
 
-__all__ = ["CONFLICTS", "PRECEDENCE_PARTIAL", "PRECEDENCE_RESOLUTION", "Merged", "StoredSource", "merge_sources"]
+__all__ = [
+    "CONFLICTS",
+    "PRECEDENCE_PARTIAL",
+    "PRECEDENCE_RESOLUTION",
+    "Merged",
+    "StoredSource",
+    "merge_sources",
+    "votes_view",
+]
 
 CONFLICTS: dict[str, pl.DataType] = {
     "rollcall_id": pl.Int64(),
@@ -94,7 +102,7 @@ class StoredSource:
 @dataclass
 class Merged:
     roll_calls: pl.DataFrame  # ROLL_CALLS
-    votes: pl.DataFrame  # VOTES_VIEW
+    votes: pl.DataFrame  # VOTES, by rollcall_id (see votes_view for VOTES_VIEW)
     ledger: pl.DataFrame  # LEDGER_SCHEMA
     conflicts: pl.DataFrame  # CONFLICTS
     ids: pl.DataFrame  # key -> rollcall_id
@@ -166,7 +174,7 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
         empty_ids = pl.DataFrame(schema={"key": pl.String, "rollcall_id": pl.Int64})
         return Merged(
             pl.DataFrame(schema=ROLL_CALLS),
-            pl.DataFrame(schema=VOTES_VIEW),
+            pl.DataFrame(schema=VOTES),
             pl.DataFrame(schema=LEDGER_SCHEMA),
             pl.DataFrame(schema=CONFLICTS),
             empty_ids,
@@ -286,18 +294,30 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     conflicts = _conflicts(rc, meta, sources, members)
 
     roll_calls = meta.select(list(ROLL_CALLS)).cast(ROLL_CALLS).sort("rollcall_id")  # type: ignore[arg-type]
-    view = votes.join(
-        roll_calls.select("rollcall_id", "resolution", "date", "year", "session", "session_number"), on="rollcall_id"
-    ).sort("rollcall_id")  # row groups by roll call: queries by roll call read few of them
-    view = view.with_columns(state_name=state_names_at(view["state"], view["date"]))
     ledger = pl.DataFrame(ledger_rows, schema=LEDGER_SCHEMA, orient="row")
     return Merged(
         roll_calls=roll_calls,
-        votes=view.select(list(VOTES_VIEW)).cast(VOTES_VIEW),  # type: ignore[arg-type]
+        # by roll call: row groups of the Parquet file hold few roll calls, so queries by roll call read few
+        votes=votes.select(list(VOTES)).cast(VOTES).sort("rollcall_id", maintain_order=True),  # type: ignore[arg-type]
         ledger=ledger,
         conflicts=conflicts,
         ids=ids,
     )
+
+
+def votes_view(votes: pl.DataFrame, roll_calls: pl.DataFrame) -> pl.DataFrame:
+    """VOTES joined with each roll call's resolution, date, year and session and the state's name then.
+
+    Returns the VOTES_VIEW schema, in the order of ``votes``.
+    """
+    view = votes.join(
+        roll_calls.select("rollcall_id", "resolution", "date", "year", "session", "session_number"),
+        on="rollcall_id",
+        how="left",
+        maintain_order="left",
+    )
+    view = view.with_columns(state_name=state_names_at(view["state"], view["date"]))
+    return view.select(list(VOTES_VIEW)).cast(VOTES_VIEW)  # type: ignore[arg-type]
 
 
 def _conflicts(

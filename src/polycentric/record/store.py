@@ -15,7 +15,7 @@ Layout of the home folder::
         manifest.json            the sources ingested, their files, hashes and row counts
         sources/<id>/            each source normalised (roll_calls/votes/ledger .parquet, meta.json)
         roll_calls.parquet       ROLL_CALLS
-        votes.parquet            VOTES_VIEW (VOTES joined with roll call and state name)
+        votes.parquet            VOTES, by roll call (the view, VOTES_VIEW, is built when read)
         ledger.parquet           every input row accounted for
         conflicts.parquet        disagreements between sources
         ids.parquet              roll-call identity key -> rollcall_id (ids are stable across ingests)
@@ -43,18 +43,20 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from polycentric.config import home_dir
 from polycentric.errors import IngestError, PolycentricError, RecordNotBuiltError
-from polycentric.record.merge import CONFLICTS, StoredSource, merge_sources
-from polycentric.record.schema import ISSUES, ROLL_CALLS, STATES, VOTES_VIEW
+from polycentric.record.merge import CONFLICTS, StoredSource, merge_sources, votes_view
+from polycentric.record.schema import ISSUES, ROLL_CALLS, STATES, VOTES, VOTES_VIEW
 from polycentric.registry.states import member_states, resolve_state, state_names_at, states_table
 from polycentric.sources.common import LEDGER, SOURCE_ROLL_CALLS, SOURCE_VOTES, SourceData, normalise_symbol
 
@@ -83,6 +85,8 @@ TALLY_MISMATCHES: dict[str, pl.DataType] = {
 """Roll calls whose recorded totals differ from the totals counted from the stored votes."""
 
 _CURRENT = "CURRENT"
+_FORMAT = 2  # 1: votes.parquet held VOTES_VIEW; 2: VOTES (the view is built when read)
+_VOTES_ROW_GROUP = 128_000
 
 
 def _hash_files(paths: Iterable[Path]) -> str:
@@ -301,12 +305,14 @@ def ingest(
         roll_calls = _issue_hook(merged.roll_calls)
         say("writing the record")
         roll_calls.write_parquet(tmp / "roll_calls.parquet")
-        merged.votes.write_parquet(tmp / "votes.parquet", compression="lz4", statistics=True, row_group_size=128_000)
+        merged.votes.write_parquet(
+            tmp / "votes.parquet", compression="lz4", statistics=True, row_group_size=_VOTES_ROW_GROUP
+        )
         merged.ledger.write_parquet(tmp / "ledger.parquet")
         merged.conflicts.write_parquet(tmp / "conflicts.parquet")
         merged.ids.write_parquet(tmp / "ids.parquet")
         (tmp / "manifest.json").write_text(
-            json.dumps({"format": 1, "sources": manifest_sources}, indent=1), encoding="utf-8"
+            json.dumps({"format": _FORMAT, "sources": manifest_sources}, indent=1), encoding="utf-8"
         )
         final = root / f"v-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         os.replace(tmp, final)
@@ -382,19 +388,112 @@ class Record:
         ``resolution``, ``amendment`` or ``paragraph``.
     ``body``
         ``"GA"`` (default), ``"SC"``, or None for both.
+
+    Tables in memory
+    ----------------
+    Each table is read from the store on first use and kept in memory, with
+    indexes built once: the votes sorted by roll call and state (the rows of a
+    set of roll calls are found by binary search) and the rows of each state.
+    Queries filter these frames, so a long-lived record (the HTTP API) answers
+    without reading Parquet again. Every query first checks the store's
+    ``CURRENT`` pointer (one ``stat``): when another process has ingested a new
+    version, the tables in memory are dropped and the new version is read.
+    A record may be shared by threads: loading is serialised by a lock and the
+    frames are never modified in place (results are copies).
     """
 
     def __init__(self, path: Path, home: Path) -> None:
-        self.path = path
         self.home = home
+        self._lock = threading.RLock()
+        self._path = path
+        self._pointer: tuple[int, int, int] | None = _pointer_key(home)
+        self._tables: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"Record({str(self.home)!r})"
 
-    # ------------------------------------------------------------ tables
-    def _scan(self, name: str) -> pl.LazyFrame:
-        return pl.scan_parquet(self.path / f"{name}.parquet")
+    # ------------------------------------------------------------ version and tables
+    def _sync(self) -> tuple[Path, dict[str, Any]]:
+        """The live version folder and its table cache (both replaced when ``CURRENT`` changed)."""
+        key = _pointer_key(self.home)
+        with self._lock:
+            if key != self._pointer:
+                current = _current_dir(self.home)
+                if current is None:
+                    raise RecordNotBuiltError(f"the record at {self.home} is gone (no CURRENT version)")
+                if current != self._path:
+                    self._path = current
+                    self._tables = {}
+                self._pointer = key
+            return self._path, self._tables
 
+    @property
+    def path(self) -> Path:
+        """The folder of the store version being read (it changes when a new version is ingested)."""
+        return self._sync()[0]
+
+    @property
+    def version(self) -> str:
+        """The id of the store version being read, e.g. ``v-20261122T163000-1a2b3c4d`` (for ETags and caches).
+
+        Every ingest that changes the record writes a new version with a new id;
+        an ingest that changes nothing keeps it.
+        """
+        return self._sync()[0].name
+
+    def _get(self, name: str) -> Any:
+        """A table (or index) of the live version, loaded on first use."""
+        for attempt in range(3):
+            path, tables = self._sync()
+            if name in tables:
+                return tables[name]
+            with self._lock:
+                if tables is not self._tables:
+                    continue  # the version changed meanwhile
+                if name not in tables:
+                    try:
+                        tables[name] = self._load(path, name)
+                    except (FileNotFoundError, pl.exceptions.ComputeError):
+                        # the version was replaced and deleted by another process while reading it
+                        if attempt == 2 or _current_dir(self.home) == path:
+                            raise
+                        self._pointer = None
+                        continue
+                return tables[name]
+        raise RecordNotBuiltError(f"the record at {self.home} keeps changing; try again")
+
+    def _load(self, path: Path, name: str) -> Any:
+        if name == "manifest":
+            return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        if name == "roll_calls":
+            rc = pl.read_parquet(path / "roll_calls.parquet").select(list(ROLL_CALLS))
+            return rc.sort("date", "rollcall_id", nulls_last=True)
+        if name == "roll_call_text":  # lower-case text searched by ``search=``
+            rc = self._get("roll_calls")
+            return rc.select(
+                pl.concat_str(
+                    [pl.col(c).fill_null("") for c in ("resolution", "title", "agenda", "subjects")], separator=" "
+                ).str.to_lowercase()
+            ).to_series()
+        if name == "votes":
+            raw = pl.read_parquet(path / "votes.parquet")
+            if set(VOTES_VIEW) <= set(raw.columns):  # a store of format 1 kept the view itself
+                view = raw.select(list(VOTES_VIEW))
+            else:
+                by_id = pl.read_parquet(path / "roll_calls.parquet")
+                view = votes_view(raw.select(list(VOTES)), by_id)
+            return view.sort("rollcall_id", "state")
+        if name == "vote_rollcall_ids":  # sorted: the rows of a roll call by binary search
+            return self._get("votes")["rollcall_id"].to_numpy()
+        if name == "state_rows":  # state -> its rows in the votes, ascending
+            v = self._get("votes")
+            grouped = v.select("state").with_row_index("_i").group_by("state").agg(pl.col("_i").sort())
+            return {str(st): rows.to_numpy() for st, rows in zip(grouped["state"], grouped["_i"], strict=True)}
+        if name in ("ledger", "conflicts"):
+            return pl.read_parquet(path / f"{name}.parquet")
+        raise KeyError(name)
+
+    # ------------------------------------------------------------ queries
     def _roll_call_filter(
         self,
         session: str | int | None,
@@ -407,38 +506,50 @@ class Record:
         search: str | None,
         kind: str | None,
         body: str | None,
-    ) -> pl.LazyFrame:
-        lf = self._scan("roll_calls")
+    ) -> pl.DataFrame:
+        rc: pl.DataFrame = self._get("roll_calls")
+        preds: list[pl.Expr] = []
         if body is not None:
-            lf = lf.filter(pl.col("body") == body.upper())
+            preds.append(pl.col("body") == body.upper())
         if session is not None:
             label = str(session).strip().upper()
             label = label if not label.isdigit() else str(int(label))
-            lf = lf.filter(pl.col("session") == label)
+            preds.append(pl.col("session") == label)
         if year is not None:
             years = [int(year)] if isinstance(year, int | str) else [int(y) for y in year]
-            lf = lf.filter(pl.col("year").is_in(years))
+            preds.append(pl.col("year").is_in(years))
         if start is not None:
-            lf = lf.filter(pl.col("date") >= _date(start))
+            preds.append(pl.col("date") >= _date(start))
         if end is not None:
-            lf = lf.filter(pl.col("date") <= _date(end))
+            preds.append(pl.col("date") <= _date(end))
         if issue is not None:
-            lf = lf.filter(pl.col(_issue_column(issue)).fill_null(False))
+            preds.append(pl.col(_issue_column(issue)).fill_null(False))
         if resolution is not None:
-            lf = lf.filter(pl.col("resolution") == normalise_symbol(resolution))
+            preds.append(pl.col("resolution") == normalise_symbol(resolution))
         if kind is not None:
-            lf = lf.filter(pl.col("kind") == kind.lower())
+            preds.append(pl.col("kind") == kind.lower())
         if search:
-            needle = search.lower()
-            text = pl.concat_str(
-                [pl.col(c).fill_null("") for c in ("resolution", "title", "agenda", "subjects")], separator=" "
-            ).str.to_lowercase()
-            lf = lf.filter(text.str.contains(needle, literal=True))
+            text: pl.Series = self._get("roll_call_text")
+            preds.append(pl.lit(text.str.contains(search.lower(), literal=True)))
         if state is not None:
-            sid = resolve_state(state)
-            ids = self._scan("votes").filter(pl.col("state") == sid).select("rollcall_id").unique()
-            lf = lf.join(ids, on="rollcall_id", how="semi")
-        return lf
+            rows = self._state_rows(resolve_state(state))
+            ids = self._get("votes")["rollcall_id"].gather(rows).unique()
+            preds.append(pl.col("rollcall_id").is_in(ids.implode()))
+        return rc.filter(*preds) if preds else rc
+
+    def _state_rows(self, state: str) -> np.ndarray:
+        rows: dict[str, np.ndarray] = self._get("state_rows")
+        return rows.get(state, np.empty(0, dtype=np.uint32))
+
+    def _rollcall_rows(self, ids: np.ndarray) -> np.ndarray:
+        """The rows of the votes of the given roll calls (ascending), by binary search in the sorted ids."""
+        col: np.ndarray = self._get("vote_rollcall_ids")
+        ids = np.unique(ids)
+        starts = np.searchsorted(col, ids, side="left")
+        lengths = np.searchsorted(col, ids, side="right") - starts
+        total = int(lengths.sum())
+        offsets = np.cumsum(lengths) - lengths
+        return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
 
     def roll_calls(
         self,
@@ -454,8 +565,8 @@ class Record:
         body: str | None = "GA",
     ) -> pl.DataFrame:
         """Roll calls matching the filters (ROLL_CALLS schema), by date."""
-        lf = self._roll_call_filter(session, year, start, end, issue, state, resolution, search, kind, body)
-        return lf.sort("date", "rollcall_id", nulls_last=True).collect().select(list(ROLL_CALLS))
+        out = self._roll_call_filter(session, year, start, end, issue, state, resolution, search, kind, body)
+        return out.clone()
 
     def votes(
         self,
@@ -470,19 +581,22 @@ class Record:
         kind: str | None = None,
         body: str | None = "GA",
     ) -> pl.DataFrame:
-        """Votes on the roll calls matching the filters (VOTES_VIEW schema); ``state`` keeps that state's votes only."""
+        """Votes on the roll calls matching the filters (VOTES_VIEW schema), by roll call and state.
+
+        ``state`` keeps that state's votes only.
+        """
+        v: pl.DataFrame = self._get("votes")
         unfiltered = (
-            all(v is None for v in (session, year, start, end, issue, resolution, search, kind)) and body is None
+            all(x is None for x in (session, year, start, end, issue, resolution, search, kind)) and body is None
         )
-        lf = self._scan("votes")
+        rows: np.ndarray | None = None
         if not unfiltered:
-            rc = self._roll_call_filter(session, year, start, end, issue, None, resolution, search, kind, body).select(
-                "rollcall_id"
-            )
-            lf = lf.join(rc, on="rollcall_id", how="semi")
+            rc = self._roll_call_filter(session, year, start, end, issue, None, resolution, search, kind, body)
+            rows = self._rollcall_rows(rc["rollcall_id"].to_numpy())
         if state is not None:
-            lf = lf.filter(pl.col("state") == resolve_state(state))
-        return lf.sort("rollcall_id", "state").collect().select(list(VOTES_VIEW))
+            mine = self._state_rows(resolve_state(state))
+            rows = mine if rows is None else np.intersect1d(rows, mine, assume_unique=True)
+        return v.clone() if rows is None else v[rows]
 
     def states(self, date: DateLike = None, year: int | None = None) -> pl.DataFrame:
         """The states of the registry (STATES schema).
@@ -501,15 +615,15 @@ class Record:
 
     def ledger(self) -> pl.DataFrame:
         """Every input row accounted for: source, file, table, status, reason, rows."""
-        return self._scan("ledger").collect()
+        return self._get("ledger").clone()  # type: ignore[no-any-return]
 
     def conflicts(self) -> pl.DataFrame:
         """Disagreements between sources on the same roll call (what was kept, what the other says)."""
-        return self._scan("conflicts").collect().select(list(CONFLICTS))
+        return self._get("conflicts").select(list(CONFLICTS))  # type: ignore[no-any-return]
 
     def sources(self) -> pl.DataFrame:
         """The sources ingested: id, label, layout, files, ingest time."""
-        manifest = json.loads((self.path / "manifest.json").read_text(encoding="utf-8"))
+        manifest = self._get("manifest")
         rows = [
             (m["source_id"], m["source"], m["layout"], ";".join(Path(f).name for f in m["files"]), m["ingested_at"])
             for m in manifest["sources"]
@@ -533,9 +647,9 @@ class Record:
         totals printed in the source (UN DL files). Rows with no recorded totals
         are not compared.
         """
-        rc = self._scan("roll_calls").filter(pl.col("total_yes").is_not_null())
+        rc = self._get("roll_calls").filter(pl.col("total_yes").is_not_null())
         counts = (
-            self._scan("votes")
+            self._get("votes")
             .group_by("rollcall_id")
             .agg(
                 computed_yes=(pl.col("vote") == "Y").sum().cast(pl.Int32),
@@ -556,13 +670,13 @@ class Record:
                 pl.col(f"recorded_{k}").is_not_null()
                 & (pl.col(f"recorded_{k}") != pl.col(f"computed_{k}").fill_null(0))
             )
-        return joined.filter(diff).select(list(TALLY_MISMATCHES)).sort("rollcall_id").collect()
+        return joined.filter(diff).select(list(TALLY_MISMATCHES)).sort("rollcall_id")
 
     def non_member_votes(self) -> pl.DataFrame:
         """Stored votes by states that were not UN members on the vote's date per the registry (a data check)."""
         from polycentric.registry.states import membership_periods
 
-        v = self._scan("votes").select("rollcall_id", "state", "date", "vote", "resolution").collect()
+        v = self._get("votes").select("rollcall_id", "state", "date", "vote", "resolution")
         m = membership_periods()
         inside = (
             v.with_row_index("_i")
@@ -572,6 +686,15 @@ class Record:
             .unique()
         )
         return v.with_row_index("_i").join(inside, on="_i", how="anti").drop("_i").filter(pl.col("date").is_not_null())
+
+
+def _pointer_key(home: Path) -> tuple[int, int, int] | None:
+    """What identifies the ``CURRENT`` file as written (it is replaced, never edited, by an ingest)."""
+    try:
+        st = (home / _CURRENT).stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def open_record(home: str | Path | None = None) -> Record:

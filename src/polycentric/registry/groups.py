@@ -353,9 +353,7 @@ def get_group(id_or_alias: str | Group, *, home: str | Path | None = None) -> Gr
     close = difflib.get_close_matches(key, list(choices), n=4, cutoff=0.6)
     close_ids = list(dict.fromkeys(aliases[c] for c in close))
     hint = f"; did you mean {', '.join(close_ids)}?" if close_ids else ""
-    raise UnknownGroupError(
-        f"no group is known as {id_or_alias!r}{hint} (polycentric groups list shows them all)"
-    )
+    raise UnknownGroupError(f"no group is known as {id_or_alias!r}{hint} (polycentric groups list shows them all)")
 
 
 def list_groups(
@@ -391,8 +389,15 @@ def list_groups(
             }
         )
     schema = {
-        "id": pl.String, "name": pl.String, "kind": pl.String, "origin": pl.String, "n_members": pl.Int64,
-        "n_observers": pl.Int64, "since": pl.Date, "aliases": pl.String, "sources": pl.String,
+        "id": pl.String,
+        "name": pl.String,
+        "kind": pl.String,
+        "origin": pl.String,
+        "n_members": pl.Int64,
+        "n_observers": pl.Int64,
+        "since": pl.Date,
+        "aliases": pl.String,
+        "sources": pl.String,
         "description": pl.String,
     }
     return pl.DataFrame(rows, schema=schema)
@@ -458,14 +463,11 @@ def membership_mask(
     joined = frame.join_asof(
         spells, left_on="date", right_on="joined", by="state", strategy="backward", check_sortedness=False
     )  # both sides sorted by date above
-    mask = (
-        joined.with_columns(
-            (pl.col("joined").is_not_null() & (pl.col("left").is_null() | (pl.col("date") <= pl.col("left"))))
-            .fill_null(False)
-            .alias("_in")
-        )
-        .sort("_row")["_in"]
-    )
+    mask = joined.with_columns(
+        (pl.col("joined").is_not_null() & (pl.col("left").is_null() | (pl.col("date") <= pl.col("left"))))
+        .fill_null(False)
+        .alias("_in")
+    ).sort("_row")["_in"]
     return mask.alias(f"in_{g.id}")
 
 
@@ -488,7 +490,9 @@ def members_on(
     else:
         ds = pl.Series("date", [_as_date(d) for d in dates], dtype=pl.Date).unique()
     g = get_group(group, home=home)
-    spells = g.membership.filter(pl.col("status").is_in(_statuses(statuses))).select("state", "status", "joined", "left")
+    spells = g.membership.filter(pl.col("status").is_in(_statuses(statuses))).select(
+        "state", "status", "joined", "left"
+    )
     out = (
         pl.DataFrame({"date": ds})
         .join(spells, how="cross")
@@ -653,8 +657,20 @@ def load_groups_file(
     return groups
 
 
-_CSV_FIELDS = ("group", "state", "status", "joined", "left", "note", "source", "uncertain", "name", "kind",
-               "description", "precision")
+_CSV_FIELDS = (
+    "group",
+    "state",
+    "status",
+    "joined",
+    "left",
+    "note",
+    "source",
+    "uncertain",
+    "name",
+    "kind",
+    "description",
+    "precision",
+)
 
 
 def _parse_csv(path: Path, sep: str) -> list[Group]:
@@ -666,12 +682,14 @@ def _parse_csv(path: Path, sep: str) -> list[Group]:
         raise InputFormatError("empty file", path=path) from None
     for required in ("group", "state"):
         if required not in header:
-            raise InputFormatError(f"missing column {required!r} (header: {', '.join(header)})", path=path, line=1,
-                                   field=required)
+            raise InputFormatError(
+                f"missing column {required!r} (header: {', '.join(header)})", path=path, line=1, field=required
+            )
     unknown = [h for h in header if h not in _CSV_FIELDS]
     if unknown:
-        raise InputFormatError(f"unknown column {unknown[0]!r}: expected {', '.join(_CSV_FIELDS)}", path=path,
-                               line=1, field=unknown[0])
+        raise InputFormatError(
+            f"unknown column {unknown[0]!r}: expected {', '.join(_CSV_FIELDS)}", path=path, line=1, field=unknown[0]
+        )
     specs: dict[str, dict[str, Any]] = {}
     for row in reader:
         line = reader.line_num
@@ -688,8 +706,12 @@ def _parse_csv(path: Path, sep: str) -> list[Group]:
             value = rec.pop(meta, "")
             if value:
                 if spec.get(meta) not in (None, value):
-                    raise InputFormatError(f"group {gid!r} has two different {meta}s ({spec[meta]!r}, {value!r})",
-                                           path=path, line=line, field=meta)
+                    raise InputFormatError(
+                        f"group {gid!r} has two different {meta}s ({spec[meta]!r}, {value!r})",
+                        path=path,
+                        line=line,
+                        field=meta,
+                    )
                 spec[meta] = value
         rec["_line"] = line
         spec["members"].append(rec)
@@ -725,8 +747,11 @@ def _group_from_spec(spec: Mapping[str, Any], *, where: Path | None) -> Group:
 
     gid = spec.get("id")
     if not isinstance(gid, str) or not _ID_RE.match(gid):
-        raise fail(f"bad group id {gid!r}: letters, digits, '_', '-' or '+', starting with a letter (max 40)",
-                   "group" if where is not None and where.suffix != ".json" else "id", spec.get("_line"))
+        raise fail(
+            f"bad group id {gid!r}: letters, digits, '_', '-' or '+', starting with a letter (max 40)",
+            "group" if where is not None and where.suffix != ".json" else "id",
+            spec.get("_line"),
+        )
     kind = spec.get("kind") or "user"
     if kind not in GROUP_KINDS:
         raise fail(f"unknown kind {kind!r}: expected one of {', '.join(GROUP_KINDS)}", "kind", spec.get("_line"))
@@ -798,10 +823,12 @@ def _group_from_spec(spec: Mapping[str, Any], *, where: Path | None) -> Group:
         spells.sort(key=lambda r: r["joined"] or lo)
         for a, b in itertools.pairwise(spells):
             if (b["joined"] or lo) <= (a["left"] or hi):
-                raise fail(f"spells of {sid} overlap ({a['joined'] or 'start'}..{a['left'] or 'open'} and "
-                           f"{b['joined'] or 'start'}..{b['left'] or 'open'})",
-                           "state" if where is None or where.suffix != ".json" else f"members[{b['_j']}].joined",
-                           b["_line"])
+                raise fail(
+                    f"spells of {sid} overlap ({a['joined'] or 'start'}..{a['left'] or 'open'} and "
+                    f"{b['joined'] or 'start'}..{b['left'] or 'open'})",
+                    "state" if where is None or where.suffix != ".json" else f"members[{b['_j']}].joined",
+                    b["_line"],
+                )
     membership = pl.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows], schema=MEMBERSHIP)
     sources = spec.get("sources") or []
     aliases = spec.get("aliases") or []

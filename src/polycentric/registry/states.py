@@ -290,40 +290,49 @@ def resolve_codes(
     occurrence (readers turn it into a file line).
     """
     reg = _registry()
-    frame = pl.DataFrame({"code": codes.cast(pl.String)})
-    if dates is not None:
-        frame = frame.with_columns(date=dates.cast(pl.Date))
-    else:
-        frame = frame.with_columns(date=pl.lit(None, dtype=pl.Date))
-    frame = frame.with_row_index("_row")
-    uniq = frame.group_by("code", maintain_order=True).agg(pl.col("_row").first())
+    code = codes.cast(pl.String).rename("code")
+    if code.null_count():
+        raise UnknownStateError("missing state code", int(code.is_null().arg_true()[0]))
+
+    def first_row(value: str) -> int:
+        return int((code == value).arg_true()[0])
+
     mapping: dict[str, str] = {}
     dated_codes: list[str] = []
-    for code, first_row in uniq.iter_rows():
-        if code is None:
-            raise UnknownStateError("missing state code", int(first_row))
-        schemes = (scheme,) if scheme else _guess_schemes(code)
-        if any(_key(s, code) in reg.dated for s in schemes if s in ("code", "name") or code.strip().isdigit()):
-            dated_codes.append(code)
+    unknown: list[tuple[int, str]] = []  # (first row, message): the earliest is raised
+    for value in code.unique().to_list():
+        schemes = (scheme,) if scheme else _guess_schemes(value)
+        if any(_key(s, value) in reg.dated for s in schemes if s in ("code", "name") or value.strip().isdigit()):
+            dated_codes.append(value)
             continue
         try:
-            mapping[code] = resolve_state(code, scheme=scheme)
+            mapping[value] = resolve_state(value, scheme=scheme)
         except UnknownStateError as exc:
-            raise UnknownStateError(str(exc), int(first_row)) from None
-    out = frame.select(pl.col("code").replace_strict(mapping, default=None, return_dtype=pl.String).alias("state"))
+            unknown.append((first_row(value), str(exc)))
+    if unknown:
+        row, message = min(unknown)
+        raise UnknownStateError(message, row)
+    out = code.replace_strict(mapping, default=None, return_dtype=pl.String)
     if dated_codes:
-        sub = frame.filter(pl.col("code").is_in(dated_codes)).select("code", "date").unique()
+        rows = code.is_in(dated_codes).arg_true()
+        day = dates.cast(pl.Date).gather(rows) if dates is not None else pl.Series([None] * rows.len(), dtype=pl.Date)
+        sub = pl.DataFrame({"code": code.gather(rows), "date": day})
+        pairs = sub.unique()
         resolved: list[str] = []
-        for code, date in sub.iter_rows():
+        for value, date in pairs.iter_rows():
             try:
-                resolved.append(resolve_state(code, date, scheme=scheme))
+                resolved.append(resolve_state(value, date, scheme=scheme))
             except UnknownStateError as exc:
-                row = frame.filter((pl.col("code") == code) & (pl.col("date") == date))["_row"][0]
-                raise UnknownStateError(str(exc), int(row)) from None
-        sub = sub.with_columns(pl.Series("resolved", resolved, dtype=pl.String))
-        joined = frame.join(sub, on=["code", "date"], how="left", nulls_equal=True).sort("_row")
-        out = out.with_columns(pl.coalesce(pl.col("state"), joined["resolved"]).alias("state"))
-    return out["state"].alias(codes.name)
+                hit = ((sub["code"] == value) & (sub["date"].eq_missing(date))).arg_true()[0]
+                unknown.append((int(rows[int(hit)]), str(exc)))
+                resolved.append("")
+        if unknown:
+            row, message = min(unknown)
+            raise UnknownStateError(message, row)
+        pairs = pairs.with_columns(pl.Series("resolved", resolved, dtype=pl.String))
+        filled = sub.join(pairs, on=["code", "date"], how="left", nulls_equal=True, maintain_order="left")
+        out = out.scatter(rows, filled["resolved"])
+    return out.alias(codes.name)
 
 
 def states_table() -> pl.DataFrame:
@@ -379,22 +388,21 @@ def state_names_at(states: pl.Series, dates: pl.Series) -> pl.Series:
         schema={"state": pl.String, "rule_name": pl.String, "start": pl.Date, "end": pl.Date},
         orient="row",
     )
-    frame = pl.DataFrame({"state": states.cast(pl.String), "date": dates.cast(pl.Date)}).with_row_index("_row")
-    hit = (
-        frame.filter(pl.col("state").is_in(rules["state"].unique().implode()))
-        .join(rules, on="state")
-        .filter(
-            (pl.col("start").is_null() | (pl.col("date") >= pl.col("start")))
-            & (pl.col("end").is_null() | (pl.col("date") < pl.col("end")))
+    current = dict(zip(reg.table["state"].to_list(), reg.table["name"].to_list(), strict=True))
+    code = states.cast(pl.String)
+    out = code.replace_strict(current, default=None, return_dtype=pl.String)
+    rows = code.is_in(list(reg.names)).arg_true()  # only states that had other names need the date
+    if rows.len():
+        sub = pl.DataFrame({"state": code.gather(rows), "date": dates.cast(pl.Date).gather(rows)}).with_row_index("_i")
+        hit = (
+            sub.join(rules, on="state", maintain_order="left")
+            .filter(
+                (pl.col("start").is_null() | (pl.col("date") >= pl.col("start")))
+                & (pl.col("end").is_null() | (pl.col("date") < pl.col("end")))
+            )
+            .group_by("_i")
+            .agg(pl.col("rule_name").first())
         )
-        .group_by("_row")
-        .agg(pl.col("rule_name").first())
-    )
-    current = reg.table.select("state", pl.col("name").alias("current_name"))
-    out = (
-        frame.join(hit, on="_row", how="left")
-        .join(current, on="state", how="left")
-        .sort("_row")
-        .select(pl.coalesce("rule_name", "current_name").alias("state_name"))
-    )
-    return out["state_name"]
+        named = sub.join(hit, on="_i", how="left", maintain_order="left")["rule_name"]
+        out = out.scatter(rows, pl.select(pl.coalesce(named, out.gather(rows))).to_series())
+    return out.rename("state_name")

@@ -37,6 +37,9 @@ def parse_dates(
 ) -> pl.Series:
     """Parse a date column; an impossible date (2023-02-30, 2023-13-01) raises naming its line."""
     raw = df[column]
+    direct = raw.str.to_date(fmt, strict=False)  # fast path: clean dates as written
+    if direct.null_count() == raw.null_count() and (allow_null or raw.null_count() == 0):
+        return direct
     text = raw.str.strip_chars().str.slice(0, 10) if fmt == "%Y-%m-%d" else raw.str.strip_chars()
     parsed = text.str.to_date(fmt, strict=False)
     bad = first_bad(parsed.is_null() & raw.is_not_null())
@@ -53,6 +56,9 @@ def parse_ints(
     path: Path, df: pl.DataFrame, column: str, *, allow_null: bool = True, dtype: pl.DataType = pl.Int64()
 ) -> pl.Series:
     """Parse an integer column (``"12"``, ``"12.0"``); anything else raises naming its line."""
+    direct = df[column].cast(dtype, strict=False)  # fast path: plain integers
+    if direct.null_count() == df[column].null_count() and (allow_null or direct.null_count() == 0):
+        return direct
     raw = df[column].str.strip_chars()
     parsed = raw.cast(pl.Float64, strict=False)
     bad = first_bad((parsed.is_null() & raw.is_not_null()) | (parsed.is_not_null() & (parsed != parsed.floor())))
@@ -67,6 +73,11 @@ def parse_ints(
 
 def map_votes(path: Path, df: pl.DataFrame, column: str, mapping: dict[str, str | None]) -> pl.Series:
     """Map source vote codes to Y/N/A/X (or None for "no vote", e.g. non-member); unknown codes raise."""
+    col = df[column]
+    if all(v is not None for v in mapping.values()) and col.null_count() == 0 and bool(col.is_in(list(mapping)).all()):
+        # fast path: every code known as written; only the codes that change are replaced
+        changed = {k: v for k, v in mapping.items() if k != v}
+        return col.replace(changed) if changed else col
     raw = df[column].str.strip_chars()
     known = raw.is_in(list(mapping))
     bad = first_bad(~known | raw.is_null())

@@ -399,8 +399,180 @@ def stream_csv(
         raise err from None
 
 
+FAST_READ_LIMIT = 1 << 30
+"""Largest file (bytes on disk) that :func:`read_csv_fast` reads whole into memory."""
+
+_LINE_SEPARATOR = "\x1f"  # any byte Polars will not find on a line: each line is read as one value
+
+
+def _read_lines(path: Path) -> pl.Series | None:
+    """Every line of a CSV file (gunzipped) as one UTF-8 string each, or None if Polars cannot vouch.
+
+    Reading each whole line as a single String value makes Polars check that the
+    entire file is UTF-8 (a String is valid UTF-8 by construction). Blank lines,
+    a line holding the separator byte, or invalid UTF-8 give None.
+    """
+    try:
+        lines = pl.read_csv(
+            path,
+            has_header=False,
+            separator=_LINE_SEPARATOR,
+            quote_char=None,
+            infer_schema=False,
+            truncate_ragged_lines=False,
+            empty_string_is_null=True,
+            raise_if_empty=True,
+        )
+    except Exception:  # any refusal: the streaming reader says what and where
+        return None
+    if lines.width != 1 or lines.null_count().item() != 0:
+        return None
+    return lines.to_series()
+
+
+def _trailing_nulls(df: pl.DataFrame) -> pl.Series:
+    """Per row, how many of its last values are null (Polars pads a short record with nulls)."""
+    alive = pl.lit(True)
+    runs: list[pl.Expr] = []
+    for c in reversed(df.columns):
+        alive = alive & pl.col(c).is_null()
+        runs.append(alive.cast(pl.Int32))
+    return df.select(pl.sum_horizontal(runs).alias("t")).to_series()
+
+
+def _parse_checked(
+    path: Path, columns: list[str], header: list[str], ends: pl.Series, n_lines: int
+) -> pl.DataFrame | None:
+    """Parse ``columns`` (and a few last columns, to see padded records) with Polars; None if not vouched for.
+
+    A record's trailing null run is counted over the last columns converted;
+    where some record's run covers all of them (it might go on into columns not
+    converted) more last columns are converted, up to all of them.
+    """
+    n_last = min(len(header), 2)
+    while True:
+        wanted = [c for i, c in enumerate(header) if c in columns or i >= len(header) - n_last]
+        n_tail = 0  # the converted columns that end the record, without a gap
+        while n_tail < len(wanted) and wanted[-1 - n_tail] == header[-1 - n_tail]:
+            n_tail += 1
+        try:
+            df = pl.read_csv(
+                path,
+                infer_schema=False,
+                truncate_ragged_lines=False,
+                empty_string_is_null=True,
+                raise_if_empty=False,
+                quote_char='"',
+                columns=[header.index(c) for c in wanted],
+            )
+        except Exception:  # any refusal: the streaming reader says what and where
+            return None
+        if [c.strip() for c in df.columns] != wanted or n_lines != df.height + 1:
+            return None
+        if df.height == 0:
+            break
+        nulls = _trailing_nulls(df.select(df.columns[-n_tail:]))
+        if n_tail < len(header) and bool((nulls == n_tail).any()):
+            n_last = min(len(header), n_tail * 4)
+            continue
+        for j in range(1, int(nulls.max() or 0) + 1):  # a row whose last j values are null ends in j commas
+            suffix = "," * j
+            short = (nulls >= j) & ~(ends.str.ends_with(suffix) | ends.str.ends_with(suffix + "\r"))
+            if bool(short.any()):
+                return None
+        break
+    df.columns = wanted
+    return _null_empty(df, columns).with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+
+
+def _null_empty(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The named columns with empty strings (quoted empty fields) as null, as the streaming reader gives them."""
+    return df.select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns])
+
+
+def _read_fast(path: Path, columns: list[str], header: list[str]) -> tuple[pl.DataFrame, pl.Series] | None:
+    if path.stat().st_size > FAST_READ_LIMIT or len(header) < 2 or not set(columns) <= set(header):
+        return None
+    lines = _read_lines(path)
+    if lines is None:
+        return None
+    # the end of each line: enough for its trailing commas (at most one per field) and a CR
+    ends = lines.slice(1).str.tail(len(header) + 1)
+    df = _parse_checked(path, columns, header, ends, lines.len())
+    return None if df is None else (df, lines)
+
+
+_FAST_READ_DOC = """
+
+    It returns frames only when it can vouch for the same guarantees as the
+    streaming reader; otherwise None (the caller then streams the file with
+    :func:`stream_csv`, which accepts what is valid and names the line and field
+    of what is not). Checks:
+
+    - the gzip stream is complete and the whole file is UTF-8, every column
+      (each line is first read whole as a String);
+    - no record spans lines: one line per record (a file with a quoted title
+      over two lines, or with blank lines, goes to the quote-aware streaming parser);
+    - every record has as many fields as the header: Polars refuses a longer
+      record itself but pads a shorter one with nulls, so a record whose last
+      ``t`` values are null must end in ``t`` commas, its empty last fields
+      (``a,b,,`` is four fields; ``a,b`` read as four fields is short).
+
+    Empty fields, quoted or not, become null; nothing else does ("NA" stays
+    "NA"). ``_rec`` is the 0-based record index.
+    """
+
+
+def read_csv_fast(path: Path, columns: list[str], header: list[str]) -> pl.DataFrame | None:
+    """The named columns of a CSV as strings, read whole by Polars, *if the file is plainly well formed*."""
+    read = _read_fast(path, columns, header)
+    return None if read is None else read[0]
+
+
+def read_csv_fast_grouped(
+    path: Path, columns: list[str], header: list[str], key: str, first_columns: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """As :func:`read_csv_fast`, plus ``first_columns`` of the first record of each ``key`` only.
+
+    For files with one row per vote whose roll-call columns (title, agenda...)
+    repeat on every row of a roll call: only the first row's copy is used, so
+    only it is converted (the others are checked for UTF-8 and field count
+    like every record). Returns the per-row frame and the first records
+    (``_rec`` and ``first_columns``), in file order.
+    """
+    read = _read_fast(path, [*columns, key] if key not in columns else columns, header)
+    if read is None:
+        return None
+    rows, lines = read
+    recs = rows.filter(pl.col(key).is_first_distinct())["_rec"]
+    text = pl.concat([lines.slice(0, 1), lines.gather(recs + 1)]).str.join("\n").item()
+    firsts = pl.read_csv(
+        text.encode("utf-8"),
+        infer_schema=False,
+        truncate_ragged_lines=False,
+        empty_string_is_null=True,
+        quote_char='"',
+        columns=[header.index(c) for c in first_columns],
+    )
+    if firsts.height != recs.len():
+        return None
+    firsts.columns = first_columns
+    return rows, _null_empty(firsts, first_columns).with_columns(recs.alias("_rec")).select("_rec", *first_columns)
+
+
+read_csv_fast.__doc__ = (read_csv_fast.__doc__ or "") + _FAST_READ_DOC
+read_csv_fast_grouped.__doc__ = (read_csv_fast_grouped.__doc__ or "") + _FAST_READ_DOC
+
+
 def read_frame(path: Path, columns: list[str], header: list[str]) -> pl.DataFrame:
-    """The named columns of a CSV as one DataFrame of strings, with ``_rec`` the 0-based record index."""
+    """The named columns of a CSV as one DataFrame of strings, with ``_rec`` the 0-based record index.
+
+    Tries :func:`read_csv_fast` and streams the file with :func:`stream_csv` when
+    that cannot vouch for the file.
+    """
+    fast = read_csv_fast(path, columns, header)
+    if fast is not None:
+        return fast
     parts: list[pl.DataFrame] = []
     for batch in stream_csv(path, columns, header):
         frame = pl.from_arrow(batch)
@@ -428,13 +600,12 @@ def dedupe_votes(votes: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     seated). A Y/N/A row wins over an X row; otherwise the first row is kept.
     Returns the frame and the number of rows dropped.
     """
-    dup_keys = votes.group_by("src_rc", "state").len().filter(pl.col("len") > 1).drop("len")
-    if dup_keys.height == 0:
-        return votes, 0
     indexed = votes.with_row_index("_order")
-    clash = indexed.join(dup_keys, on=["src_rc", "state"], how="semi")
+    # rows whose key hash repeats (true duplicates, and any hash collision, sorted out exactly below)
+    clash = indexed.filter(pl.struct("src_rc", "state").hash().is_duplicated())
+    if clash.height == 0:
+        return votes, 0
     winners = clash.sort(["src_rc", "state", pl.col("vote") == "X", "_order"]).unique(["src_rc", "state"], keep="first")
-    kept = (
-        pl.concat([indexed.join(dup_keys, on=["src_rc", "state"], how="anti"), winners]).sort("_order").drop("_order")
-    )
+    losers = clash.join(winners.select("_order"), on="_order", how="anti")["_order"]
+    kept = indexed.filter(~pl.col("_order").is_in(losers.implode())).drop("_order")
     return kept, votes.height - kept.height

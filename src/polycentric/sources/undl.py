@@ -36,6 +36,7 @@ from polycentric.sources.common import (
     SourceData,
     dedupe_votes,
     normalise_symbols,
+    read_csv_fast_grouped,
     session_in_progress_expr,
     stream_csv,
 )
@@ -101,26 +102,15 @@ def read_undl(path: Path, layout: str, header: list[str], *, source: str = "undl
     wanted = ["undl_id", "ms_code", "ms_vote", "date", *_META]
     inverse = {v: k for k, v in rename.items()}
     columns = [inverse.get(c, c) for c in wanted if inverse.get(c, c) in header]
-    votes_parts: list[pl.DataFrame] = []
-    meta_parts: list[pl.DataFrame] = []
-    offset = 0
-    for batch in stream_csv(path, columns, header):
-        df = pl.from_arrow(batch)
-        assert isinstance(df, pl.DataFrame)
-        df = df.rename({k: v for k, v in rename.items() if k in df.columns})
-        df = df.with_row_index("_rec", offset=offset).with_columns(pl.col("_rec").cast(pl.Int64))
-        offset += df.height
-        votes_parts.append(df.select("_rec", "undl_id", "ms_code", "ms_vote", "date"))
-        meta_cols = [c for c in _META if c in df.columns]
-        meta_parts.append(
-            df.select("_rec", "undl_id", "date", *meta_cols).unique("undl_id", keep="first", maintain_order=True)
-        )
-        del df
-    raw = (
-        pl.concat(votes_parts)
-        if votes_parts
-        else pl.DataFrame(schema={c: pl.String for c in ("undl_id", "ms_code", "ms_vote", "date")})
-    )
+    meta_cols = [c for c in _META if inverse.get(c, c) in header]
+    row_columns = [inverse.get(c, c) for c in ("undl_id", "ms_code", "ms_vote", "date") if inverse.get(c, c) in header]
+    first_columns = [c for c in columns if c not in ("ms_code", "ms_vote")]
+    fast = read_csv_fast_grouped(path, row_columns, header, inverse.get("undl_id", "undl_id"), first_columns)
+    if fast is not None:
+        raw = fast[0].rename({k: v for k, v in rename.items() if k in fast[0].columns})
+        meta: pl.DataFrame | None = fast[1].rename({k: v for k, v in rename.items() if k in fast[1].columns})
+    else:
+        raw, meta = _stream(path, columns, header, rename, meta_cols)
     if "_rec" not in raw.columns:
         raw = raw.with_columns(pl.lit(0, dtype=pl.Int64).alias("_rec"))
     check_required(path, raw, ["undl_id", "ms_code", "ms_vote"])
@@ -133,7 +123,6 @@ def read_undl(path: Path, layout: str, header: list[str], *, source: str = "undl
     votes, n_dup = dedupe_votes(votes)
     del raw
 
-    meta = pl.concat(meta_parts).unique("undl_id", keep="first", maintain_order=True) if meta_parts else None
     roll_calls = _roll_calls(path, meta) if meta is not None else pl.DataFrame(schema=SOURCE_ROLL_CALLS)
     ledger_rows = []
     if n_dup:
@@ -149,6 +138,33 @@ def read_undl(path: Path, layout: str, header: list[str], *, source: str = "undl
         input_rows={(path.name, "votes"): n_rows},
         complete_members=True,
     )
+
+
+def _stream(
+    path: Path, columns: list[str], header: list[str], rename: dict[str, str], meta_cols: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Votes and first rows of each roll call, streamed in Arrow batches (files the fast read refused)."""
+    votes_parts: list[pl.DataFrame] = []
+    meta_parts: list[pl.DataFrame] = []
+    offset = 0
+    for batch in stream_csv(path, columns, header):
+        df = pl.from_arrow(batch)
+        assert isinstance(df, pl.DataFrame)
+        df = df.rename({k: v for k, v in rename.items() if k in df.columns})
+        df = df.with_row_index("_rec", offset=offset).with_columns(pl.col("_rec").cast(pl.Int64))
+        offset += df.height
+        votes_parts.append(df.select("_rec", "undl_id", "ms_code", "ms_vote", "date"))
+        meta_parts.append(
+            df.select("_rec", "undl_id", "date", *meta_cols).unique("undl_id", keep="first", maintain_order=True)
+        )
+        del df
+    raw = (
+        pl.concat(votes_parts)
+        if votes_parts
+        else pl.DataFrame(schema={c: pl.String for c in ("undl_id", "ms_code", "ms_vote", "date")})
+    )
+    meta = pl.concat(meta_parts).unique("undl_id", keep="first", maintain_order=True) if meta_parts else None
+    return raw, meta
 
 
 def _roll_calls(path: Path, meta: pl.DataFrame) -> pl.DataFrame:
