@@ -221,7 +221,9 @@ class IdealPointModel:
     Uncertainty: the Laplace approximation of the ideal points' posterior given
     the items, :math:`(W + Q)^{-1}`, whose marginal variances come from a
     block-tridiagonal selected inversion; ``interval`` (default 0.90) sets the
-    reported central interval ``ideal_point +/- z se``.
+    reported central interval ``ideal_point +/- z se``. With ``item_draws > 0``
+    the items' estimation error is added by the law of total variance (see
+    :meth:`_item_uncertainty`).
 
     Parameters
     ----------
@@ -243,7 +245,8 @@ class IdealPointModel:
     max_iter, tol
         Stop when the largest change of an ideal point in an iteration is below ``tol``.
     random_state
-        Seed of the optional start perturbation ``init_noise`` (sd added to the start).
+        Seed of the optional start perturbation ``init_noise`` (sd added to the start)
+        and of the item draws.
     cutpoint_sd, discrimination_sd
         Prior sds of each roll call's cutpoints and discrimination.
     variational
