@@ -341,3 +341,11 @@ def test_item_draws_add_the_items_estimation_error() -> None:
     assert 0.85 <= cover <= 0.97
     with pytest.raises(ModelError):
         IdealPointModel(item_draws=-1)
+
+
+def test_vectorised_normalisation_matches_normalise_text() -> None:
+    from polycentric.models.idealpoints import _normalised
+
+    texts = ["Israeli settlements (A/RES/77/126), 2022!", "  Human\tRights ", "Côte d'Ivoire: 3rd report", "", "12 34"]
+    out = pl.DataFrame({"t": texts}).select(_normalised(pl.col("t")))["t"].to_list()
+    assert out == [normalise_text(t) for t in texts]

@@ -48,6 +48,11 @@ def normalise_text(text: str | None) -> str:
     return _SPACES.sub(" ", _NON_WORD.sub(" ", text.lower())).strip()
 
 
+def _normalised(text: pl.Expr) -> pl.Expr:
+    """:func:`normalise_text` as a polars expression (vectorised)."""
+    return text.str.to_lowercase().str.replace_all(r"[^a-z ]+", " ").str.replace_all(r"\s+", " ").str.strip_chars()
+
+
 def find_bridges(roll_calls: pl.DataFrame, *, columns: tuple[str, ...] = ("title", "agenda")) -> pl.DataFrame:
     """Roll calls on identical resolutions in different sessions, which share item parameters.
 
@@ -70,10 +75,7 @@ def find_bridges(roll_calls: pl.DataFrame, *, columns: tuple[str, ...] = ("title
     if not present:
         raise InputFormatError(f"roll calls need one of the columns {columns} to find bridges", field=columns[0])
     kind = pl.col("kind") if "kind" in roll_calls.columns else pl.lit(None, dtype=pl.String)
-    key = pl.concat_str(
-        [pl.col(c).map_elements(normalise_text, return_dtype=pl.String).fill_null("") for c in present],
-        separator=" | ",
-    )
+    key = pl.concat_str([_normalised(pl.col(c)).fill_null("") for c in present], separator=" | ")
     base = roll_calls.select(
         "rollcall_id",
         pl.col("session_number").cast(pl.Int32),
