@@ -61,6 +61,7 @@ __all__ = [
     "Merged",
     "StoredSource",
     "merge_sources",
+    "sort_votes",
     "votes_view",
 ]
 
@@ -298,11 +299,29 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     return Merged(
         roll_calls=roll_calls,
         # by roll call: row groups of the Parquet file hold few roll calls, so queries by roll call read few
-        votes=votes.select(list(VOTES)).cast(VOTES).sort("rollcall_id", maintain_order=True),  # type: ignore[arg-type]
+        votes=sort_votes(votes.select(list(VOTES)).cast(VOTES)),  # type: ignore[arg-type]
         ledger=ledger,
         conflicts=conflicts,
         ids=ids,
     )
+
+
+def sort_votes(votes: pl.DataFrame) -> pl.DataFrame:
+    """Votes by roll call and state.
+
+    Sources list each roll call's votes together, mostly in state order already,
+    so the frame is sorted by roll call (a stable sort on one integer) and only
+    the roll calls whose states are then out of order are sorted by state.
+    """
+    votes = votes.sort("rollcall_id", maintain_order=True)
+    rc, st = pl.col("rollcall_id"), pl.col("state")
+    same = rc == rc.shift(-1)
+    out_of_order = votes.filter(same & (st >= st.shift(-1)))["rollcall_id"].unique()
+    if out_of_order.len() == 0:
+        return votes
+    bad = rc.is_in(out_of_order.implode())
+    fixed = votes.filter(bad).sort("rollcall_id", "state")
+    return pl.concat([votes.filter(~bad), fixed]).sort("rollcall_id", maintain_order=True)
 
 
 def votes_view(votes: pl.DataFrame, roll_calls: pl.DataFrame) -> pl.DataFrame:

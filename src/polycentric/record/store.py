@@ -55,7 +55,7 @@ import polars as pl
 
 from polycentric.config import home_dir
 from polycentric.errors import IngestError, PolycentricError, RecordNotBuiltError
-from polycentric.record.merge import CONFLICTS, StoredSource, merge_sources, votes_view
+from polycentric.record.merge import CONFLICTS, StoredSource, merge_sources, sort_votes, votes_view
 from polycentric.record.schema import ISSUES, ROLL_CALLS, STATES, VOTES, VOTES_VIEW
 from polycentric.registry.states import member_states, resolve_state, state_names_at, states_table
 from polycentric.sources.common import LEDGER, SOURCE_ROLL_CALLS, SOURCE_VOTES, SourceData, normalise_symbol
@@ -87,6 +87,7 @@ TALLY_MISMATCHES: dict[str, pl.DataType] = {
 _CURRENT = "CURRENT"
 _FORMAT = 2  # 1: votes.parquet held VOTES_VIEW; 2: VOTES (the view is built when read)
 _VOTES_ROW_GROUP = 128_000
+_VIEW_WHOLE = 100_000  # a query for more votes than this builds (once) the view of all votes
 
 
 def _hash_files(paths: Iterable[Path]) -> str:
@@ -462,6 +463,11 @@ class Record:
                 return tables[name]
         raise RecordNotBuiltError(f"the record at {self.home} keeps changing; try again")
 
+    def _tables_put(self, path: Path, name: str, value: Any) -> None:
+        with self._lock:
+            if self._path == path:
+                self._tables.setdefault(name, value)
+
     def _load(self, path: Path, name: str) -> Any:
         if name == "manifest":
             return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
@@ -475,14 +481,15 @@ class Record:
                     [pl.col(c).fill_null("") for c in ("resolution", "title", "agenda", "subjects")], separator=" "
                 ).str.to_lowercase()
             ).to_series()
-        if name == "votes":
+        if name in ("votes", "votes_view"):
             raw = pl.read_parquet(path / "votes.parquet")
             if set(VOTES_VIEW) <= set(raw.columns):  # a store of format 1 kept the view itself
-                view = raw.select(list(VOTES_VIEW))
-            else:
-                by_id = pl.read_parquet(path / "roll_calls.parquet")
-                view = votes_view(raw.select(list(VOTES)), by_id)
-            return view.sort("rollcall_id", "state")
+                view = raw.select(list(VOTES_VIEW)).sort("rollcall_id", "state")
+                self._tables_put(path, "votes_view", view)
+                return view.select(list(VOTES)) if name == "votes" else view
+            if name == "votes":
+                return sort_votes(raw.select(list(VOTES)))  # sorted when written: checked, not redone
+            return votes_view(self._get("votes"), self._get("roll_calls"))
         if name == "vote_rollcall_ids":  # sorted: the rows of a roll call by binary search
             return self._get("votes")["rollcall_id"].to_numpy()
         if name == "state_rows":  # state -> its rows in the votes, ascending
@@ -585,7 +592,6 @@ class Record:
 
         ``state`` keeps that state's votes only.
         """
-        v: pl.DataFrame = self._get("votes")
         unfiltered = (
             all(x is None for x in (session, year, start, end, issue, resolution, search, kind)) and body is None
         )
@@ -596,7 +602,12 @@ class Record:
         if state is not None:
             mine = self._state_rows(resolve_state(state))
             rows = mine if rows is None else np.intersect1d(rows, mine, assume_unique=True)
-        return v.clone() if rows is None else v[rows]
+        if rows is None:
+            return self._get("votes_view").clone()  # type: ignore[no-any-return]
+        if len(rows) > _VIEW_WHOLE or "votes_view" in self._sync()[1]:
+            return self._get("votes_view")[rows]  # type: ignore[no-any-return]
+        # a few votes of a record just opened: their view only (names at the time, roll-call columns)
+        return votes_view(self._get("votes")[rows], self._get("roll_calls"))
 
     def states(self, date: DateLike = None, year: int | None = None) -> pl.DataFrame:
         """The states of the registry (STATES schema).
@@ -676,7 +687,7 @@ class Record:
         """Stored votes by states that were not UN members on the vote's date per the registry (a data check)."""
         from polycentric.registry.states import membership_periods
 
-        v = self._get("votes").select("rollcall_id", "state", "date", "vote", "resolution")
+        v = self._get("votes_view").select("rollcall_id", "state", "date", "vote", "resolution")
         m = membership_periods()
         inside = (
             v.with_row_index("_i")

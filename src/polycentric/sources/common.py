@@ -6,12 +6,17 @@ into a :class:`SourceData`: roll calls and votes in the canonical vocabulary
 sessions) plus a ledger that accounts for every input row. The store then
 merges sources (see :mod:`polycentric.record.store`).
 
-CSV files are parsed with ``pyarrow.csv`` in a streaming fashion (bounded
-memory, multi-threaded, gzip decompressed on the fly). pyarrow refuses ragged
-rows, invalid UTF-8 and truncated gzip streams but does not say on which line;
-when it refuses a file, :func:`locate_problem` rescans it with the standard
-``csv`` module to name the physical line and the field, so the error a user
-sees reads ``FILE, line N, field 'F': what is wrong``.
+CSV files are first read whole by Polars (:func:`read_csv_fast`,
+:func:`read_csv_fast_runs`), which is fast but lenient: it pads short records
+with nulls and, when it converts only some columns, ignores extra fields. So
+the fast read returns a frame only when it can vouch for the file (whole file
+UTF-8, one line per record, every record as long as the header); otherwise the
+file is parsed with ``pyarrow.csv`` in a streaming fashion (:func:`stream_csv`:
+bounded memory, quote-aware, gzip decompressed on the fly). pyarrow refuses
+ragged rows, invalid UTF-8 and truncated gzip streams but does not say on
+which line; when it refuses a file, :func:`locate_problem` rescans it with the
+standard ``csv`` module to name the physical line and the field, so the error
+a user sees reads ``FILE, line N, field 'F': what is wrong``.
 
 Dependency rule: imports ``polycentric.errors``, ``polycentric.record.schema``
 and ``polycentric.registry``; computes no statistics and never touches the store.
@@ -28,13 +33,15 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from polycentric.errors import InputFormatError
 from polycentric.record.schema import ISSUE_COLUMNS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = [
     "LEDGER",
@@ -48,6 +55,9 @@ __all__ = [
     "open_binary",
     "parse_session",
     "physical_line",
+    "read_csv_fast",
+    "read_csv_fast_runs",
+    "read_frame",
     "read_header",
     "session_in_progress",
     "stream_csv",
@@ -372,6 +382,9 @@ def stream_csv(
     Namibia's ISO2 code). Malformed input raises :class:`InputFormatError`
     naming the line and field (see :func:`locate_problem`).
     """
+    import pyarrow as pa  # imported here: the fast path (Polars) does without it
+    import pyarrow.csv as pacsv
+
     compression = "gzip" if is_gzip(path) else None
     read = pacsv.ReadOptions(block_size=block_size, use_threads=True)
     # every column is converted (and so checked to be UTF-8), only ``columns`` are returned
@@ -430,59 +443,29 @@ def _read_lines(path: Path) -> pl.Series | None:
     return lines.to_series()
 
 
-def _trailing_nulls(df: pl.DataFrame) -> pl.Series:
-    """Per row, how many of its last values are null (Polars pads a short record with nulls)."""
+def _padded(df: pl.DataFrame, ends: pl.Series) -> bool:
+    """Whether Polars padded a short record of ``df`` (all columns parsed) with nulls.
+
+    Polars fills the missing last fields of a short record with nulls. A record
+    of the right length whose last ``t`` values are null ends in ``t`` commas,
+    its empty last fields (one fewer when all are empty: ``a,b,,`` is four
+    fields, ``,,,`` too); a short record ends in fewer. ``ends`` holds the last
+    characters of each record's line (at least one more than there are columns).
+    """
+    if df.height == 0:
+        return False
     alive = pl.lit(True)
     runs: list[pl.Expr] = []
     for c in reversed(df.columns):
         alive = alive & pl.col(c).is_null()
         runs.append(alive.cast(pl.Int32))
-    return df.select(pl.sum_horizontal(runs).alias("t")).to_series()
-
-
-def _parse_checked(
-    path: Path, columns: list[str], header: list[str], ends: pl.Series, n_lines: int
-) -> pl.DataFrame | None:
-    """Parse ``columns`` (and a few last columns, to see padded records) with Polars; None if not vouched for.
-
-    A record's trailing null run is counted over the last columns converted;
-    where some record's run covers all of them (it might go on into columns not
-    converted) more last columns are converted, up to all of them.
-    """
-    n_last = min(len(header), 2)
-    while True:
-        wanted = [c for i, c in enumerate(header) if c in columns or i >= len(header) - n_last]
-        n_tail = 0  # the converted columns that end the record, without a gap
-        while n_tail < len(wanted) and wanted[-1 - n_tail] == header[-1 - n_tail]:
-            n_tail += 1
-        try:
-            df = pl.read_csv(
-                path,
-                infer_schema=False,
-                truncate_ragged_lines=False,
-                empty_string_is_null=True,
-                raise_if_empty=False,
-                quote_char='"',
-                columns=[header.index(c) for c in wanted],
-            )
-        except Exception:  # any refusal: the streaming reader says what and where
-            return None
-        if [c.strip() for c in df.columns] != wanted or n_lines != df.height + 1:
-            return None
-        if df.height == 0:
-            break
-        nulls = _trailing_nulls(df.select(df.columns[-n_tail:]))
-        if n_tail < len(header) and bool((nulls == n_tail).any()):
-            n_last = min(len(header), n_tail * 4)
-            continue
-        for j in range(1, int(nulls.max() or 0) + 1):  # a row whose last j values are null ends in j commas
-            suffix = "," * j
-            short = (nulls >= j) & ~(ends.str.ends_with(suffix) | ends.str.ends_with(suffix + "\r"))
-            if bool(short.any()):
-                return None
-        break
-    df.columns = wanted
-    return _null_empty(df, columns).with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+    nulls = df.select(pl.sum_horizontal(runs).alias("t")).to_series()
+    longest = int(nulls.cast(pl.Int64).max() or 0)  # type: ignore[arg-type]
+    ends = ends.str.strip_chars_end("\r") if bool(ends.str.ends_with("\r").any()) else ends
+    for j in range(1, min(longest, df.width - 1) + 1):
+        if bool(((nulls >= j) & ~ends.str.ends_with("," * j)).any()):
+            return True
+    return False
 
 
 def _null_empty(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -490,16 +473,23 @@ def _null_empty(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return df.select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns])
 
 
-def _read_fast(path: Path, columns: list[str], header: list[str]) -> tuple[pl.DataFrame, pl.Series] | None:
-    if path.stat().st_size > FAST_READ_LIMIT or len(header) < 2 or not set(columns) <= set(header):
+def _parse_all(data: str | bytes | Path, header: list[str]) -> pl.DataFrame | None:
+    """Every column as strings (Polars refuses a record with too many fields only when all are parsed)."""
+    try:
+        df = pl.read_csv(
+            data.encode("utf-8") if isinstance(data, str) else data,
+            infer_schema=False,
+            truncate_ragged_lines=False,
+            empty_string_is_null=True,
+            raise_if_empty=False,
+            quote_char='"',
+        )
+    except Exception:  # any refusal: the streaming reader says what and where
         return None
-    lines = _read_lines(path)
-    if lines is None:
+    if [c.strip() for c in df.columns] != header:
         return None
-    # the end of each line: enough for its trailing commas (at most one per field) and a CR
-    ends = lines.slice(1).str.tail(len(header) + 1)
-    df = _parse_checked(path, columns, header, ends, lines.len())
-    return None if df is None else (df, lines)
+    df.columns = header
+    return df
 
 
 _FAST_READ_DOC = """
@@ -514,9 +504,8 @@ _FAST_READ_DOC = """
     - no record spans lines: one line per record (a file with a quoted title
       over two lines, or with blank lines, goes to the quote-aware streaming parser);
     - every record has as many fields as the header: Polars refuses a longer
-      record itself but pads a shorter one with nulls, so a record whose last
-      ``t`` values are null must end in ``t`` commas, its empty last fields
-      (``a,b,,`` is four fields; ``a,b`` read as four fields is short).
+      record and pads a shorter one with nulls, which the ends of the lines
+      show (see :func:`_padded`).
 
     Empty fields, quoted or not, become null; nothing else does ("NA" stays
     "NA"). ``_rec`` is the 0-based record index.
@@ -525,43 +514,79 @@ _FAST_READ_DOC = """
 
 def read_csv_fast(path: Path, columns: list[str], header: list[str]) -> pl.DataFrame | None:
     """The named columns of a CSV as strings, read whole by Polars, *if the file is plainly well formed*."""
-    read = _read_fast(path, columns, header)
-    return None if read is None else read[0]
+    if path.stat().st_size > FAST_READ_LIMIT or len(header) < 2 or not set(columns) <= set(header):
+        return None
+    lines = _read_lines(path)
+    if lines is None:
+        return None
+    n_lines = lines.len()
+    ends = lines.slice(1).str.tail(len(header) + 1)  # enough for the trailing commas and a CR
+    del lines
+    df = _parse_all(path, header)
+    if df is None or df.height + 1 != n_lines or _padded(df, ends):
+        return None
+    return _null_empty(df, columns).with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
 
 
-def read_csv_fast_grouped(
-    path: Path, columns: list[str], header: list[str], key: str, first_columns: list[str]
+def read_csv_fast_runs(
+    path: Path, header: list[str], key: str, n_leading: int, columns: list[str], first_columns: list[str]
 ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
-    """As :func:`read_csv_fast`, plus ``first_columns`` of the first record of each ``key`` only.
+    """A file of one row per vote, read by splitting each line after its per-vote fields.
 
-    For files with one row per vote whose roll-call columns (title, agenda...)
-    repeat on every row of a roll call: only the first row's copy is used, so
-    only it is converted (the others are checked for UTF-8 and field count
-    like every record). Returns the per-row frame and the first records
-    (``_rec`` and ``first_columns``), in file order.
+    In a vote file (one row per state per roll call) the roll call's fields
+    (date, symbol, title, agenda, totals...) repeat, character for character,
+    on every row of the roll call; only the first ``n_leading`` fields (the
+    roll call's ``key``, the state, its vote) change. So each line is split
+    after its ``n_leading``-th comma (no quote may occur before it), and only
+    the lines whose key or remainder differ from the line before (*anchors*:
+    the first row of each roll call, and any row whose roll-call fields differ)
+    are parsed as CSV, whole; every other line has the same remainder as its
+    anchor, so the same fields (and the same number of fields).
+
+    Returns ``columns`` for every row (the leading ones as split, the others
+    from the row's anchor) and ``first_columns`` for the first row of each key,
+    both with ``_rec``.
     """
-    read = _read_fast(path, [*columns, key] if key not in columns else columns, header)
-    if read is None:
+    if path.stat().st_size > FAST_READ_LIMIT or key not in header[:n_leading] or len(header) <= n_leading:
         return None
-    rows, lines = read
-    recs = rows.filter(pl.col(key).is_first_distinct())["_rec"]
-    text = pl.concat([lines.slice(0, 1), lines.gather(recs + 1)]).str.join("\n").item()
-    firsts = pl.read_csv(
-        text.encode("utf-8"),
-        infer_schema=False,
-        truncate_ragged_lines=False,
-        empty_string_is_null=True,
-        quote_char='"',
-        columns=[header.index(c) for c in first_columns],
-    )
-    if firsts.height != recs.len():
+    lines = _read_lines(path)
+    if lines is None:
         return None
-    firsts.columns = first_columns
-    return rows, _null_empty(firsts, first_columns).with_columns(recs.alias("_rec")).select("_rec", *first_columns)
+    split = lines.slice(1).str.splitn(",", n_leading + 1).struct.unnest()
+    if split.width != n_leading + 1:
+        return None
+    split.columns = [*header[:n_leading], "_rest"]
+    lead = header[:n_leading]
+    checks = split.select(
+        pl.col("_rest").is_null().any().alias("short"),  # fewer commas than leading fields
+        pl.any_horizontal([pl.col(c).str.contains('"', literal=True) for c in lead]).any().alias("quoted"),
+    ).row(0)
+    if any(checks):
+        return None
+    k, rest = split[key], split["_rest"]
+    anchor = ((k != k.shift(1)) | (rest != rest.shift(1))).fill_null(True)
+    anchor_rows = anchor.arg_true()
+    anchor_lines = lines.slice(1).gather(anchor_rows)
+    text = pl.concat([lines.slice(0, 1), anchor_lines]).str.join("\n").item() + "\n"
+    del lines, rest, k
+    parsed = _parse_all(text, header)
+    del text
+    if parsed is None or parsed.height != anchor_rows.len():
+        return None  # a record over two lines joins two of them (or splits one): not vouched for
+    if _padded(parsed, anchor_lines.str.tail(len(header) + 1)):
+        return None
+    parsed = _null_empty(parsed, header)
+    which = (anchor.cast(pl.Int64).cum_sum() - 1).to_numpy()  # each row's anchor (0-based)
+    rows = _null_empty(split, [c for c in columns if c in lead])
+    from_anchor = [c for c in columns if c not in lead]
+    if from_anchor:
+        rows = rows.with_columns(parsed.select(from_anchor)[which].get_columns())
+    rows = rows.with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+    firsts = parsed.with_columns(anchor_rows.cast(pl.Int64).alias("_rec")).filter(pl.col(key).is_first_distinct())
+    return rows.select("_rec", *columns), firsts.select("_rec", *first_columns)
 
 
 read_csv_fast.__doc__ = (read_csv_fast.__doc__ or "") + _FAST_READ_DOC
-read_csv_fast_grouped.__doc__ = (read_csv_fast_grouped.__doc__ or "") + _FAST_READ_DOC
 
 
 def read_frame(path: Path, columns: list[str], header: list[str]) -> pl.DataFrame:

@@ -36,7 +36,7 @@ from polycentric.sources.common import (
     SourceData,
     dedupe_votes,
     normalise_symbols,
-    read_csv_fast_grouped,
+    read_csv_fast_runs,
     session_in_progress_expr,
     stream_csv,
 )
@@ -103,9 +103,10 @@ def read_undl(path: Path, layout: str, header: list[str], *, source: str = "undl
     inverse = {v: k for k, v in rename.items()}
     columns = [inverse.get(c, c) for c in wanted if inverse.get(c, c) in header]
     meta_cols = [c for c in _META if inverse.get(c, c) in header]
-    row_columns = [inverse.get(c, c) for c in ("undl_id", "ms_code", "ms_vote", "date") if inverse.get(c, c) in header]
-    first_columns = [c for c in columns if c not in ("ms_code", "ms_vote")]
-    fast = read_csv_fast_grouped(path, row_columns, header, inverse.get("undl_id", "undl_id"), first_columns)
+    per_vote = [inverse.get(c, c) for c in ("undl_id", "ms_code", "ms_vote", "date")]
+    n_leading = 1 + max(header.index(inverse.get(c, c)) for c in ("undl_id", "ms_code", "ms_vote"))
+    firsts = [c for c in columns if c not in ("ms_code", "ms_vote")]
+    fast = read_csv_fast_runs(path, header, inverse.get("undl_id", "undl_id"), n_leading, per_vote, firsts)
     if fast is not None:
         raw = fast[0].rename({k: v for k, v in rename.items() if k in fast[0].columns})
         meta: pl.DataFrame | None = fast[1].rename({k: v for k, v in rename.items() if k in fast[1].columns})
