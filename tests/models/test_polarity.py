@@ -128,12 +128,11 @@ def test_polarity_series_and_poles(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_polarity_on_the_record_is_stable_across_seeds(shared_data: Path) -> None:
-    from polycentric.models._voeten import load_roll_calls, load_votes
+def test_polarity_on_the_record_is_stable_across_seeds(record) -> None:  # type: ignore[no-untyped-def]
     from polycentric.models.idealpoints import IdealPointModel
 
-    rc = load_roll_calls(shared_data)
-    votes = load_votes(shared_data, rc).filter(pl.col("session_number").is_in([20, 21, 22, 40, 41, 60, 61, 76, 77]))
+    rc = record.roll_calls(body="GA")
+    votes = record.votes(body="GA").filter(pl.col("session_number").is_in([20, 21, 22, 40, 41, 60, 61, 76, 77]))
     ip = IdealPointModel().fit(votes, rc).ideal_points_
     a = polarity(ip, votes, sessions=[20, 40, 60, 77], random_state=0)
     b = polarity(ip, votes, sessions=[20, 40, 60, 77], random_state=7, methods=("ideal_points",))
