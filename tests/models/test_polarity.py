@@ -142,3 +142,19 @@ def test_polarity_on_the_record_is_stable_across_seeds(record) -> None:  # type:
     net = a.series.filter(pl.col("method") == "network")
     assert (net["n_poles"] >= 2).all()
     assert (net["modularity"] > 0).all()
+
+
+def test_ideal_point_poles_are_intervals_on_the_line() -> None:
+    # the shape of recent sessions: a large centre, a Western bloc, and a few states at
+    # each extreme. A mixture with a free variance per component gathers both extremes
+    # into one broad component (seen on the record); poles must be contiguous intervals.
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        points = np.concatenate(
+            [rng.normal(-0.3, 0.25, 130), rng.normal(1.2, 0.2, 50), rng.normal(-2.0, 0.15, 5), rng.normal(2.8, 0.1, 3)]
+        )
+        labels, _ = ideal_point_poles(points)
+        sorted_labels = labels[np.argsort(points)]
+        changes = np.flatnonzero(np.diff(sorted_labels) != 0)
+        assert len(changes) == len(np.unique(labels)) - 1, seed
+        assert set(labels[points < -1.6].tolist()).isdisjoint(labels[points > 2.4].tolist()), seed
