@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LEDGER",
+    "REJECTED",
     "SOURCE_ROLL_CALLS",
     "SOURCE_VOTES",
     "SourceData",
@@ -55,6 +56,9 @@ __all__ = [
     "open_binary",
     "parse_session",
     "physical_line",
+    "physical_lines",
+    "rejected_rows",
+    "split_duplicates",
     "read_csv_fast",
     "read_csv_fast_runs",
     "read_frame",
@@ -105,6 +109,16 @@ LEDGER: dict[str, pl.DataType] = {
 }
 """The ledger: how many input rows of each file ended in each status, and why."""
 
+REJECTED: dict[str, pl.DataType] = {
+    "src_rc": pl.Int64(),
+    "line": pl.Int64(),  # physical line of the row in its file
+    "code": pl.String(),  # the state as the file writes it
+    "state": pl.String(),  # the canonical id it resolved to
+    "vote": pl.String(),
+    "reason": pl.String(),
+}
+"""Input rows a reader rejected, one by one (the ledger counts them): a second row for a state and roll call."""
+
 
 @dataclass
 class SourceData:
@@ -126,6 +140,9 @@ class SourceData:
     ledger
         Per-file counts in :data:`LEDGER` of the reader's own decisions
         (rows it skipped or rejected); the store adds stored/merged.
+    rejected
+        The rejected vote rows themselves (:data:`REJECTED`), where the reader
+        keeps them (so a recorded tally that counts them can be explained).
     input_rows
         Data rows per (file, table) read.
     complete_members
@@ -142,6 +159,7 @@ class SourceData:
     ledger: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LEDGER))
     input_rows: dict[tuple[str, str], int] = field(default_factory=dict)
     complete_members: bool = True
+    rejected: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECTED))
 
 
 # ---------------------------------------------------------------- symbols and sessions
@@ -370,6 +388,26 @@ def physical_line(path: Path, record_index: int) -> int:
                 return start
             start = reader.line_num + 1
     return start
+
+
+def physical_lines(path: Path, record_indices: list[int]) -> dict[int, int]:
+    """:func:`physical_line` of several records, in one pass over the file."""
+    wanted = set(record_indices)
+    out: dict[int, int] = {}
+    if not wanted:
+        return out
+    last = max(wanted)
+    with open_binary(path) as fh:
+        reader = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))  # type: ignore[type-var]
+        next(reader, None)
+        start = 2
+        for i, _ in enumerate(reader):
+            if i in wanted:
+                out[i] = start
+            if i >= last:
+                break
+            start = reader.line_num + 1
+    return out
 
 
 def stream_csv(
@@ -616,21 +654,46 @@ def first_bad(mask: pl.Series) -> int | None:
 DUPLICATE_REASON = "second row for the same state and roll call (a vote kept over an X; else the first row kept)"
 
 
-def dedupe_votes(votes: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """Keep one row per (roll call, state).
+def split_duplicates(votes: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Keep one row per (roll call, state); return the kept rows and the dropped ones (other columns kept).
 
     Two rows for one state arise when a file names a state twice, or by two codes
     that are one state (``CHN`` before 1971-10-25 is the Republic of China's seat,
     ``TWN``; Voeten marks the People's Republic absent on votes before it was
     seated). A Y/N/A row wins over an X row; otherwise the first row is kept.
-    Returns the frame and the number of rows dropped.
     """
     indexed = votes.with_row_index("_order")
     # rows whose key hash repeats (true duplicates, and any hash collision, sorted out exactly below)
     clash = indexed.filter(pl.struct("src_rc", "state").hash().is_duplicated())
     if clash.height == 0:
-        return votes, 0
+        return votes, votes.clear()
     winners = clash.sort(["src_rc", "state", pl.col("vote") == "X", "_order"]).unique(["src_rc", "state"], keep="first")
-    losers = clash.join(winners.select("_order"), on="_order", how="anti")["_order"]
-    kept = indexed.filter(~pl.col("_order").is_in(losers.implode())).drop("_order")
-    return kept, votes.height - kept.height
+    losers = clash.join(winners.select("_order"), on="_order", how="anti").sort("_order")
+    kept = indexed.filter(~pl.col("_order").is_in(losers["_order"].implode())).drop("_order")
+    return kept, losers.drop("_order")
+
+
+def dedupe_votes(votes: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Keep one row per (roll call, state) (see :func:`split_duplicates`); return it and the number dropped."""
+    kept, dropped = split_duplicates(votes)
+    return kept, dropped.height
+
+
+def rejected_rows(
+    path: Path, dropped: pl.DataFrame, *, lines_are_records: bool, reason: str = DUPLICATE_REASON
+) -> pl.DataFrame:
+    """The :data:`REJECTED` frame of dropped vote rows (with ``src_rc``, ``_rec``, ``code``, ``state``, ``vote``).
+
+    ``lines_are_records``: every record is one line (the fast read vouched for
+    it), so the line is ``_rec + 2``; otherwise the file is scanned once.
+    """
+    if dropped.height == 0:
+        return pl.DataFrame(schema=REJECTED)
+    recs = dropped["_rec"].cast(pl.Int64)
+    if lines_are_records:
+        line = recs + 2
+    else:
+        where = physical_lines(path, recs.to_list())
+        line = recs.replace_strict(where, return_dtype=pl.Int64)
+    out = dropped.select("src_rc", line.alias("line"), "code", "state", "vote", pl.lit(reason).alias("reason"))
+    return out.cast(REJECTED)  # type: ignore[arg-type]
