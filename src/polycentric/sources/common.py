@@ -662,15 +662,15 @@ def split_duplicates(votes: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     ``TWN``; Voeten marks the People's Republic absent on votes before it was
     seated). A Y/N/A row wins over an X row; otherwise the first row is kept.
     """
-    indexed = votes.with_row_index("_order")
-    # rows whose key hash repeats (true duplicates, and any hash collision, sorted out exactly below)
-    clash = indexed.filter(pl.struct("src_rc", "state").hash().is_duplicated())
-    if clash.height == 0:
+    hashed = votes.select(pl.struct("src_rc", "state").hash()).to_series()
+    if hashed.n_unique() == votes.height:  # distinct hashes: distinct keys (the common case, one cheap pass)
         return votes, votes.clear()
+    # rows whose key hash repeats: the true duplicates (and any hash collision, sorted out exactly below)
+    clash = votes.with_row_index("_order").filter(hashed.is_duplicated())
     winners = clash.sort(["src_rc", "state", pl.col("vote") == "X", "_order"]).unique(["src_rc", "state"], keep="first")
     losers = clash.join(winners.select("_order"), on="_order", how="anti").sort("_order")
-    kept = indexed.filter(~pl.col("_order").is_in(losers["_order"].implode())).drop("_order")
-    return kept, losers.drop("_order")
+    keep = pl.repeat(True, votes.height, eager=True).scatter(losers["_order"], False)
+    return votes.filter(keep), losers.drop("_order")
 
 
 def dedupe_votes(votes: pl.DataFrame) -> tuple[pl.DataFrame, int]:
