@@ -576,10 +576,11 @@ def read_csv_fast_runs(
     on every row of the roll call; only the first ``n_leading`` fields (the
     roll call's ``key``, the state, its vote) change. So each line is split
     after its ``n_leading``-th comma (no quote may occur before it), and only
-    the lines whose key or remainder differ from the line before (*anchors*:
-    the first row of each roll call, and any row whose roll-call fields differ)
-    are parsed as CSV, whole; every other line has the same remainder as its
-    anchor, so the same fields (and the same number of fields).
+    the *anchors* are parsed as CSV, whole: the first line of each run of
+    lines with the same key, and any line whose remainder (the text after
+    that comma) differs from the remainder of its run's first line. Every
+    other line has, byte for byte, the remainder of its run's first line, so
+    the same fields (and the same number of fields).
 
     Returns ``columns`` for every row (the leading ones as split, the others
     from the row's anchor) and ``first_columns`` for the first row of each key,
@@ -590,23 +591,39 @@ def read_csv_fast_runs(
     lines = _read_lines(path)
     if lines is None:
         return None
-    split = lines.slice(1).str.splitn(",", n_leading + 1).struct.unnest()
-    if split.width != n_leading + 1:
-        return None
-    split.columns = [*header[:n_leading], "_rest"]
+    body = lines.slice(1)
+    split = body.str.split_exact(",", n_leading - 1).struct.unnest()
     lead = header[:n_leading]
+    split.columns = lead
     checks = split.select(
-        pl.col("_rest").is_null().any().alias("short"),  # fewer commas than leading fields
+        pl.any_horizontal([pl.col(c).is_null() for c in lead]).any().alias("short"),  # fewer fields than that
         pl.any_horizontal([pl.col(c).str.contains('"', literal=True) for c in lead]).any().alias("quoted"),
     ).row(0)
     if any(checks):
         return None
-    k, rest = split[key], split["_rest"]
-    anchor = ((k != k.shift(1)) | (rest != rest.shift(1))).fill_null(True)
+    # where each line's roll-call part (after the n-th comma) starts, in bytes, and how long it is
+    rest_len = (
+        body.str.len_bytes().cast(pl.Int64)
+        - split.select(
+            pl.sum_horizontal([pl.col(c).str.len_bytes().cast(pl.Int64) for c in lead]) + n_leading
+        ).to_series()
+    )
+    k = split[key]
+    run_start = (k != k.shift(1)).fill_null(True)
+    starts = run_start.arg_true()
+    start_rest = body.gather(starts).str.splitn(",", n_leading + 1).struct.field(f"field_{n_leading}")
+    run = run_start.cast(pl.Int64).cum_sum() - 1
+    run_rest = start_rest.gather(run)  # the roll-call part of the first line of each row's run
+    # a line is its run's first line with other per-vote fields when it ends with the same roll-call part
+    same = pl.DataFrame({"line": body, "rest": run_rest, "n": rest_len}).select(
+        (pl.col("n") == pl.col("rest").str.len_bytes().cast(pl.Int64)) & pl.col("line").str.ends_with(pl.col("rest"))
+    )
+    anchor = (run_start | ~same.to_series()).fill_null(True)
+    del run_rest, same, rest_len
     anchor_rows = anchor.arg_true()
     anchor_lines = lines.slice(1).gather(anchor_rows)
     text = pl.concat([lines.slice(0, 1), anchor_lines]).str.join("\n").item() + "\n"
-    del lines, rest, k
+    del lines, body, k
     parsed = _parse_all(text, header)
     del text
     if parsed is None or parsed.height != anchor_rows.len():
@@ -614,7 +631,14 @@ def read_csv_fast_runs(
     if _padded(parsed, anchor_lines.str.tail(len(header) + 1)):
         return None
     parsed = _null_empty(parsed, header)
-    which = (anchor.cast(pl.Int64).cum_sum() - 1).to_numpy()  # each row's anchor (0-based)
+    # each row's anchor (0-based among the anchors): itself, or the first line of its run
+    position = anchor.cast(pl.Int64).cum_sum() - 1
+    which = (
+        pl.DataFrame({"a": anchor, "s": run_start, "p": position})
+        .select(pl.when(pl.col("a")).then(pl.col("p")).otherwise(pl.when(pl.col("s")).then(pl.col("p")).forward_fill()))
+        .to_series()
+        .to_numpy()
+    )
     rows = _null_empty(split, [c for c in columns if c in lead])
     from_anchor = [c for c in columns if c not in lead]
     if from_anchor:
