@@ -18,7 +18,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from polycentric.errors import ConfigurationError, InputFormatError, PolycentricError, SourceError
+from polycentric.errors import (
+    ConfigurationError,
+    InputFormatError,
+    InsufficientDataError,
+    MeasureError,
+    PolycentricError,
+    RegistryError,
+    SourceError,
+)
 
 app = typer.Typer(
     name="polycentric",
@@ -57,6 +65,21 @@ def _register_all() -> None:
 _register_all()
 
 
+def _is_usage_error(exc: BaseException) -> bool:
+    """True for click's own usage errors (missing argument, bad option), in either click copy."""
+    classes: list[type] = []
+    try:
+        from typer._click.exceptions import ClickException as _TyperClickException  # typer >= 0.2x bundles click
+
+        classes.append(_TyperClickException)
+    except ImportError:  # pragma: no cover - older typer uses click itself
+        pass
+    import click
+
+    classes.append(click.exceptions.ClickException)
+    return isinstance(exc, tuple(classes))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and map library errors to exit codes."""
     try:
@@ -64,18 +87,19 @@ def main(argv: list[str] | None = None) -> int:
         result = app(args=argv, standalone_mode=False)
     except PolycentricError as exc:
         typer.echo(f"error: {exc}", err=True)
-        return 2 if isinstance(exc, (InputFormatError, ConfigurationError, SourceError)) else 1
+        bad_input = (InputFormatError, ConfigurationError, SourceError, RegistryError)
+        if isinstance(exc, MeasureError) and not isinstance(exc, InsufficientDataError):
+            return 2  # a malformed option such as --years 20x
+        return 2 if isinstance(exc, bad_input) else 1
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except typer.Abort:
         typer.echo("aborted", err=True)
         return 1
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
+    except Exception as exc:  # usage errors: typer bundles its own copy of click
+        if _is_usage_error(exc):
+            exc.show()  # type: ignore[attr-defined]
+            return int(exc.exit_code)  # type: ignore[attr-defined]
         raise
     return result if isinstance(result, int) else 0
 
