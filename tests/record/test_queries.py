@@ -192,3 +192,54 @@ def test_observer_states_are_listed_and_have_no_votes(record: Record) -> None:
     assert record.votes(state="Palestine").height == 0
     assert record.roll_calls(state="VAT").height == 0
     assert "PSE" not in record.states(year=2022)["state"].to_list()  # with a date: the members on that day
+
+
+def _china_seat_file(path: Path, non_voting: int) -> Path:
+    """A UN DL file of 1971 listing both CHN and TWN (CHN then means the Republic of China's seat, TWN)."""
+    rows = [
+        ("USA", "Y"),
+        ("FRA", "N"),
+        ("CHN", "X"),  # line 4: the same seat as TWN before 1971-10-25: rejected
+        ("TWN", "Y"),
+    ]
+    body = [
+        f"7,{code},{code},{vote},1971-09-02,26,A/RES/26/2752,,,,Title,Agenda,,2,1,0,{non_voting},4,"
+        for code, vote in rows
+    ]
+    path.write_text(HEADER + "\n".join(body) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_tally_counting_a_rejected_duplicate_is_explained(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "home"
+    ingest([_china_seat_file(tmp_path / "seat.csv", non_voting=1)], home=home)
+    rec = open_record(home)
+    assert rec.votes().select("state", "vote").rows() == [("FRA", "N"), ("TWN", "Y"), ("USA", "Y")]
+    rejected = rec.rejected()
+    assert rejected.select("file", "line", "code", "state", "vote", "votes_kept").rows() == [
+        ("seat.csv", 4, "CHN", "TWN", "X", True)
+    ]
+    assert rec.ledger().filter(pl.col("status") == "rejected")["rows"].to_list() == [1]
+    check = rec.check()
+    assert check.select("recorded_non_voting", "computed_non_voting", "rejected_rows", "explained").rows() == [
+        (1, 0, 1, True)
+    ]
+    assert "line 4: CHN X, which is TWN on that date" in check["note"][0]
+    from polycentric.cli.main import main
+
+    capsys.readouterr()
+    assert main(["--home", str(home), "check", "--strict"]) == 0  # explained: not a failure
+    assert "1, of which 1 explained" in capsys.readouterr().out
+
+
+def test_a_tally_the_rejected_rows_do_not_explain_stays_unexplained(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ingest([_china_seat_file(tmp_path / "seat.csv", non_voting=3)], home=home)
+    check = open_record(home).check()
+    assert check.select("recorded_non_voting", "computed_non_voting", "rejected_rows", "explained").rows() == [
+        (3, 0, 1, False)
+    ]
+    assert "do not account for the difference" in check["note"][0]
+    from polycentric.cli.main import main
+
+    assert main(["--home", str(home), "check", "--strict"]) == 1

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from polycentric.errors import InputFormatError
-from polycentric.sources.common import read_csv_fast, read_csv_fast_runs, stream_csv
+from polycentric.sources.common import read_csv_fast, read_csv_fast_runs, split_duplicates, stream_csv
 
 HEADER = ["id", "code", "title", "note", "total", "link"]
 
@@ -185,3 +185,22 @@ def test_runs_read_takes_the_first_record_of_each_key(tmp_path: Path) -> None:
 def test_runs_read_declines(tmp_path: Path, body: bytes, why: str) -> None:
     path = _file(tmp_path, ",".join(VOTE_HEADER).encode() + b"\n" + body, gz=False)
     assert read_csv_fast_runs(path, VOTE_HEADER, "key", 3, ["key", "code"], ["key"]) is None, why
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 3), st.sampled_from(["USA", "TWN", "FRA"]), st.sampled_from(["Y", "N", "A", "X"])),
+        max_size=14,
+    )
+)
+def test_split_duplicates_keeps_a_vote_over_an_x_else_the_first(rows: list[tuple[int, str, str]]) -> None:
+    votes = pl.DataFrame(rows, schema={"src_rc": pl.Int64, "state": pl.String, "vote": pl.String}, orient="row")
+    kept, dropped = split_duplicates(votes.with_row_index("i"))
+    winner: dict[tuple[int, str], int] = {}
+    for i, (rc, state, vote) in enumerate(rows):
+        j = winner.get((rc, state))
+        if j is None or (rows[j][2] == "X" and vote != "X"):
+            winner[(rc, state)] = i
+    assert kept["i"].to_list() == sorted(winner.values())
+    assert sorted(kept["i"].to_list() + dropped["i"].to_list()) == list(range(len(rows)))

@@ -46,17 +46,19 @@ Dependency rule: imports polars, ``polycentric.record.schema``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, VOTES, VOTES_VIEW
 from polycentric.registry.states import membership_periods, state_names_at
 from polycentric.sources.common import LEDGER as LEDGER_SCHEMA
+from polycentric.sources.common import REJECTED as SOURCE_REJECTED
 
 __all__ = [
     "CONFLICTS",
     "PRECEDENCE_PARTIAL",
+    "REJECTED_ROWS",
     "PRECEDENCE_RESOLUTION",
     "Merged",
     "StoredSource",
@@ -78,6 +80,19 @@ CONFLICTS: dict[str, pl.DataType] = {
 }
 """Disagreements between sources on one roll call: what was kept and what the other source says."""
 
+REJECTED_ROWS: dict[str, pl.DataType] = {
+    "rollcall_id": pl.Int64(),
+    "source": pl.String(),
+    "file": pl.String(),
+    "line": pl.Int64(),
+    "code": pl.String(),  # the state as the file writes it
+    "state": pl.String(),  # the canonical id it resolved to (which has another row)
+    "vote": pl.String(),
+    "reason": pl.String(),
+    "votes_kept": pl.Boolean(),  # the roll call's stored votes come from this row's source
+}
+"""Vote rows the readers rejected, one by one, with the roll call they belong to."""
+
 PRECEDENCE_RESOLUTION: dict[str, int] = {"undl": 0, "file": 1, "voeten": 2, "voeten-raw": 3, "vetoes": 4}
 """Rank (lower wins) of source kinds for votes and metadata of whole-resolution roll calls."""
 PRECEDENCE_PARTIAL: dict[str, int] = {"voeten": 0, "voeten-raw": 1, "undl": 2, "file": 3, "vetoes": 4}
@@ -98,6 +113,7 @@ class StoredSource:
     ledger: pl.DataFrame
     input_rows: dict[tuple[str, str], int]
     complete_members: bool
+    rejected: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SOURCE_REJECTED))
 
 
 @dataclass
@@ -107,6 +123,7 @@ class Merged:
     ledger: pl.DataFrame  # LEDGER_SCHEMA
     conflicts: pl.DataFrame  # CONFLICTS
     ids: pl.DataFrame  # key -> rollcall_id
+    rejected: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECTED_ROWS))
 
 
 def _keys(rc: pl.DataFrame) -> pl.DataFrame:
@@ -296,7 +313,9 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
 
     roll_calls = meta.select(list(ROLL_CALLS)).cast(ROLL_CALLS).sort("rollcall_id")  # type: ignore[arg-type]
     ledger = pl.DataFrame(ledger_rows, schema=LEDGER_SCHEMA, orient="row")
+    rejected = _rejected(rc, meta, sources)
     return Merged(
+        rejected=rejected,
         roll_calls=roll_calls,
         # by roll call: row groups of the Parquet file hold few roll calls, so queries by roll call read few
         votes=sort_votes(votes.select(list(VOTES)).cast(VOTES)),  # type: ignore[arg-type]
@@ -306,22 +325,37 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     )
 
 
-def sort_votes(votes: pl.DataFrame) -> pl.DataFrame:
-    """Votes by roll call and state.
+def _rejected(rc: pl.DataFrame, meta: pl.DataFrame, sources: list[StoredSource]) -> pl.DataFrame:
+    """The rejected rows of every source, with the roll call each belongs to."""
+    parts = []
+    for s in sources:
+        if s.rejected.height == 0:
+            continue
+        ids = (
+            rc.filter(pl.col("source_id") == s.source_id)
+            .select("src_rc", "key")
+            .join(meta.select("key", "rollcall_id", "chosen_source"), on="key")
+        )
+        vote_file = next((f for (f, t) in s.input_rows if t == "votes"), s.source)
+        parts.append(
+            s.rejected.join(ids, on="src_rc", how="left").with_columns(
+                source=pl.lit(s.source),
+                file=pl.lit(vote_file),
+                votes_kept=(pl.col("chosen_source") == s.source_id).fill_null(False),
+            )
+        )
+    if not parts:
+        return pl.DataFrame(schema=REJECTED_ROWS)
+    return pl.concat([p.select(list(REJECTED_ROWS)) for p in parts]).cast(REJECTED_ROWS).sort("rollcall_id", "line")  # type: ignore[arg-type]
 
-    Sources list each roll call's votes together, mostly in state order already,
-    so the frame is sorted by roll call (a stable sort on one integer) and only
-    the roll calls whose states are then out of order are sorted by state.
-    """
-    votes = votes.sort("rollcall_id", maintain_order=True)
+
+def sort_votes(votes: pl.DataFrame) -> pl.DataFrame:
+    """Votes by roll call and state (checked in one pass first: a sorted frame is returned as it is)."""
     rc, st = pl.col("rollcall_id"), pl.col("state")
-    same = rc == rc.shift(-1)
-    out_of_order = votes.filter(same & (st >= st.shift(-1)))["rollcall_id"].unique()
-    if out_of_order.len() == 0:
+    in_order = (rc < rc.shift(-1)) | ((rc == rc.shift(-1)) & (st < st.shift(-1)))
+    if votes.height < 2 or bool(votes.select(in_order.fill_null(True).all()).item()):
         return votes
-    bad = rc.is_in(out_of_order.implode())
-    fixed = votes.filter(bad).sort("rollcall_id", "state")
-    return pl.concat([votes.filter(~bad), fixed]).sort("rollcall_id", maintain_order=True)
+    return votes.sort("rollcall_id", "state")
 
 
 def votes_view(votes: pl.DataFrame, roll_calls: pl.DataFrame) -> pl.DataFrame:

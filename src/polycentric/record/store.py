@@ -18,6 +18,7 @@ Layout of the home folder::
         votes.parquet            VOTES, by roll call (the view, VOTES_VIEW, is built when read)
         ledger.parquet           every input row accounted for
         conflicts.parquet        disagreements between sources
+        rejected.parquet         the input rows readers rejected, one by one (the ledger counts them)
         ids.parquet              roll-call identity key -> rollcall_id (ids are stable across ingests)
 
 An ingest builds a complete new version in a temporary folder (hard-linking the
@@ -55,10 +56,24 @@ import polars as pl
 
 from polycentric.config import home_dir
 from polycentric.errors import IngestError, PolycentricError, RecordNotBuiltError
-from polycentric.record.merge import CONFLICTS, StoredSource, merge_sources, sort_votes, votes_view
+from polycentric.record.merge import (
+    CONFLICTS,
+    REJECTED_ROWS,
+    StoredSource,
+    merge_sources,
+    sort_votes,
+    votes_view,
+)
 from polycentric.record.schema import ISSUES, ROLL_CALLS, STATES, VOTES, VOTES_VIEW
 from polycentric.registry.states import member_states, resolve_state, state_names_at, states_table
-from polycentric.sources.common import LEDGER, SOURCE_ROLL_CALLS, SOURCE_VOTES, SourceData, normalise_symbol
+from polycentric.sources.common import (
+    LEDGER,
+    REJECTED,
+    SOURCE_ROLL_CALLS,
+    SOURCE_VOTES,
+    SourceData,
+    normalise_symbol,
+)
 
 __all__ = [
     "TALLY_MISMATCHES",
@@ -81,8 +96,11 @@ TALLY_MISMATCHES: dict[str, pl.DataType] = {
     "computed_abstain": pl.Int32(),
     "recorded_non_voting": pl.Int32(),
     "computed_non_voting": pl.Int32(),
+    "rejected_rows": pl.Int32(),  # rows of the kept source rejected as a second row for a state
+    "explained": pl.Boolean(),  # the recorded totals equal the stored votes plus those rejected rows
+    "note": pl.String(),
 }
-"""Roll calls whose recorded totals differ from the totals counted from the stored votes."""
+"""Roll calls whose recorded totals differ from the totals counted from the stored votes, and why where known."""
 
 _CURRENT = "CURRENT"
 _FORMAT = 2  # 1: votes.parquet held VOTES_VIEW; 2: VOTES (the view is built when read)
@@ -164,6 +182,11 @@ def _load_sources(version: Path) -> tuple[list[StoredSource], list[dict[str, Any
                 ledger=pl.read_parquet(d / "ledger.parquet"),
                 input_rows={(k.split("\t")[0], k.split("\t")[1]): v for k, v in m["input_rows"].items()},
                 complete_members=m["complete_members"],
+                rejected=(
+                    pl.read_parquet(d / "rejected.parquet")
+                    if (d / "rejected.parquet").exists()
+                    else pl.DataFrame(schema=REJECTED)
+                ),
             )
         )
     return out, manifest["sources"]
@@ -261,8 +284,10 @@ def ingest(
         stored = list(old_sources)
         assert current is not None or not old_meta
         for m in old_meta:
-            for name in ("roll_calls.parquet", "votes.parquet", "ledger.parquet"):
-                _link_or_copy(current / "sources" / m["source_id"] / name, tmp / "sources" / m["source_id"] / name)  # type: ignore[operator]
+            for name in ("roll_calls.parquet", "votes.parquet", "ledger.parquet", "rejected.parquet"):
+                src = current / "sources" / m["source_id"] / name  # type: ignore[operator]
+                if src.exists() or name != "rejected.parquet":  # stores written before 2026-11 have none
+                    _link_or_copy(src, tmp / "sources" / m["source_id"] / name)
         for sid, data in new:
             seq += 1
             d = tmp / "sources" / sid
@@ -273,6 +298,8 @@ def ingest(
             rc.write_parquet(d / "roll_calls.parquet")
             votes.write_parquet(d / "votes.parquet", compression="lz4")
             ledger.write_parquet(d / "ledger.parquet")
+            rejected = data.rejected.select(list(REJECTED)).cast(REJECTED)  # type: ignore[arg-type]
+            rejected.write_parquet(d / "rejected.parquet")
             meta = {
                 "source_id": sid,
                 "seq": seq,
@@ -298,6 +325,7 @@ def ingest(
                     ledger,
                     data.input_rows,
                     data.complete_members,
+                    rejected,
                 )
             )
         say("merging sources")
@@ -311,6 +339,7 @@ def ingest(
         )
         merged.ledger.write_parquet(tmp / "ledger.parquet")
         merged.conflicts.write_parquet(tmp / "conflicts.parquet")
+        merged.rejected.write_parquet(tmp / "rejected.parquet")
         merged.ids.write_parquet(tmp / "ids.parquet")
         (tmp / "manifest.json").write_text(
             json.dumps({"format": _FORMAT, "sources": manifest_sources}, indent=1), encoding="utf-8"
@@ -498,6 +527,9 @@ class Record:
             return {str(st): rows.to_numpy() for st, rows in zip(grouped["state"], grouped["_i"], strict=True)}
         if name in ("ledger", "conflicts"):
             return pl.read_parquet(path / f"{name}.parquet")
+        if name == "rejected":  # stores written before 2026-11 have no such file
+            f = path / "rejected.parquet"
+            return pl.read_parquet(f) if f.exists() else pl.DataFrame(schema=REJECTED_ROWS)
         raise KeyError(name)
 
     # ------------------------------------------------------------ queries
@@ -651,12 +683,25 @@ class Record:
             orient="row",
         )
 
+    def rejected(self) -> pl.DataFrame:
+        """The input vote rows the readers rejected, one by one, with their roll call, file and line.
+
+        A second row for the same state and roll call is rejected (the ledger
+        counts these rows as ``rejected``): for example a UN DL file that lists
+        both ``CHN`` and ``TWN`` on a vote before 1971-10-25, when the China seat
+        was the Republic of China's (``CHN`` then resolves to ``TWN``).
+        """
+        return self._get("rejected").clone()  # type: ignore[no-any-return]
+
     def check(self) -> pl.DataFrame:
         """Roll calls whose recorded totals (where the source gives them) differ from the stored votes.
 
         ``computed_*`` count the stored Y, N, A and X rows; ``recorded_*`` are the
         totals printed in the source (UN DL files). Rows with no recorded totals
-        are not compared.
+        are not compared. A mismatch is ``explained`` when the recorded totals
+        equal the stored votes plus the rows the reader rejected as a second row
+        for the same state (``rejected_rows``; see :meth:`rejected`): the source
+        counted both rows, the record keeps one. ``note`` names those rows.
         """
         rc = self._get("roll_calls").filter(pl.col("total_yes").is_not_null())
         counts = (
@@ -681,7 +726,54 @@ class Record:
                 pl.col(f"recorded_{k}").is_not_null()
                 & (pl.col(f"recorded_{k}") != pl.col(f"computed_{k}").fill_null(0))
             )
-        return joined.filter(diff).select(list(TALLY_MISMATCHES)).sort("rollcall_id")
+        mismatches = joined.filter(diff)
+        codes = {"yes": "Y", "no": "N", "abstain": "A", "non_voting": "X"}
+        rejected = (
+            self._get("rejected")
+            .filter(pl.col("votes_kept"))
+            .group_by("rollcall_id")
+            .agg(
+                pl.len().cast(pl.Int32).alias("rejected_rows"),
+                *[(pl.col("vote") == v).sum().cast(pl.Int32).alias(f"rejected_{k}") for k, v in codes.items()],
+                pl.when(pl.col("code") == pl.col("state"))
+                .then(pl.format("line {}: {} {}", "line", "code", "vote"))
+                .otherwise(pl.format("line {}: {} {}, which is {} on that date", "line", "code", "vote", "state"))
+                .str.join("; ")
+                .alias("_rows"),
+                (pl.col("state") == "TWN").any().alias("_china_seat"),
+            )
+        )
+        out = mismatches.join(rejected, on="rollcall_id", how="left").with_columns(pl.col("rejected_rows").fill_null(0))
+        explained = pl.lit(True)
+        for k in codes:
+            explained = explained & (
+                pl.col(f"recorded_{k}").is_null()
+                | (
+                    pl.col(f"recorded_{k}")
+                    == pl.col(f"computed_{k}").fill_null(0) + pl.col(f"rejected_{k}").fill_null(0)
+                )
+            )
+        out = out.with_columns(explained=explained & (pl.col("rejected_rows") > 0)).with_columns(
+            note=pl.when(pl.col("explained"))
+            .then(
+                pl.format(
+                    "the recorded totals also count {} row(s) rejected as a second row for a state ({}){}",
+                    "rejected_rows",
+                    "_rows",
+                    pl.when(pl.col("_china_seat"))
+                    .then(pl.lit("; until 1971-10-25 the China seat was the Republic of China's (TWN), so CHN is TWN"))
+                    .otherwise(pl.lit("")),
+                )
+            )
+            .when(pl.col("rejected_rows") > 0)
+            .then(
+                pl.format(
+                    "{} row(s) rejected as duplicates ({}) do not account for the difference", "rejected_rows", "_rows"
+                )
+            )
+            .otherwise(pl.lit(None, dtype=pl.String))
+        )
+        return out.select(list(TALLY_MISMATCHES)).cast(TALLY_MISMATCHES).sort("rollcall_id")  # type: ignore[arg-type]
 
     def non_member_votes(self) -> pl.DataFrame:
         """Stored votes by states that were not UN members on the vote's date per the registry (a data check)."""

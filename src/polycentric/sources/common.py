@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LEDGER",
+    "REJECTED",
     "SOURCE_ROLL_CALLS",
     "SOURCE_VOTES",
     "SourceData",
@@ -55,6 +56,9 @@ __all__ = [
     "open_binary",
     "parse_session",
     "physical_line",
+    "physical_lines",
+    "rejected_rows",
+    "split_duplicates",
     "read_csv_fast",
     "read_csv_fast_runs",
     "read_frame",
@@ -105,6 +109,16 @@ LEDGER: dict[str, pl.DataType] = {
 }
 """The ledger: how many input rows of each file ended in each status, and why."""
 
+REJECTED: dict[str, pl.DataType] = {
+    "src_rc": pl.Int64(),
+    "line": pl.Int64(),  # physical line of the row in its file
+    "code": pl.String(),  # the state as the file writes it
+    "state": pl.String(),  # the canonical id it resolved to
+    "vote": pl.String(),
+    "reason": pl.String(),
+}
+"""Input rows a reader rejected, one by one (the ledger counts them): a second row for a state and roll call."""
+
 
 @dataclass
 class SourceData:
@@ -126,6 +140,9 @@ class SourceData:
     ledger
         Per-file counts in :data:`LEDGER` of the reader's own decisions
         (rows it skipped or rejected); the store adds stored/merged.
+    rejected
+        The rejected vote rows themselves (:data:`REJECTED`), where the reader
+        keeps them (so a recorded tally that counts them can be explained).
     input_rows
         Data rows per (file, table) read.
     complete_members
@@ -142,6 +159,7 @@ class SourceData:
     ledger: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LEDGER))
     input_rows: dict[tuple[str, str], int] = field(default_factory=dict)
     complete_members: bool = True
+    rejected: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECTED))
 
 
 # ---------------------------------------------------------------- symbols and sessions
@@ -372,6 +390,26 @@ def physical_line(path: Path, record_index: int) -> int:
     return start
 
 
+def physical_lines(path: Path, record_indices: list[int]) -> dict[int, int]:
+    """:func:`physical_line` of several records, in one pass over the file."""
+    wanted = set(record_indices)
+    out: dict[int, int] = {}
+    if not wanted:
+        return out
+    last = max(wanted)
+    with open_binary(path) as fh:
+        reader = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))  # type: ignore[type-var]
+        next(reader, None)
+        start = 2
+        for i, _ in enumerate(reader):
+            if i in wanted:
+                out[i] = start
+            if i >= last:
+                break
+            start = reader.line_num + 1
+    return out
+
+
 def stream_csv(
     path: Path, columns: list[str], header: list[str], block_size: int = 1 << 24
 ) -> Iterator[pa.RecordBatch]:
@@ -538,10 +576,11 @@ def read_csv_fast_runs(
     on every row of the roll call; only the first ``n_leading`` fields (the
     roll call's ``key``, the state, its vote) change. So each line is split
     after its ``n_leading``-th comma (no quote may occur before it), and only
-    the lines whose key or remainder differ from the line before (*anchors*:
-    the first row of each roll call, and any row whose roll-call fields differ)
-    are parsed as CSV, whole; every other line has the same remainder as its
-    anchor, so the same fields (and the same number of fields).
+    the *anchors* are parsed as CSV, whole: the first line of each run of
+    lines with the same key, and any line whose remainder (the text after
+    that comma) differs from the remainder of its run's first line. Every
+    other line has, byte for byte, the remainder of its run's first line, so
+    the same fields (and the same number of fields).
 
     Returns ``columns`` for every row (the leading ones as split, the others
     from the row's anchor) and ``first_columns`` for the first row of each key,
@@ -552,23 +591,39 @@ def read_csv_fast_runs(
     lines = _read_lines(path)
     if lines is None:
         return None
-    split = lines.slice(1).str.splitn(",", n_leading + 1).struct.unnest()
-    if split.width != n_leading + 1:
-        return None
-    split.columns = [*header[:n_leading], "_rest"]
+    body = lines.slice(1)
+    split = body.str.split_exact(",", n_leading - 1).struct.unnest()
     lead = header[:n_leading]
+    split.columns = lead
     checks = split.select(
-        pl.col("_rest").is_null().any().alias("short"),  # fewer commas than leading fields
+        pl.any_horizontal([pl.col(c).is_null() for c in lead]).any().alias("short"),  # fewer fields than that
         pl.any_horizontal([pl.col(c).str.contains('"', literal=True) for c in lead]).any().alias("quoted"),
     ).row(0)
     if any(checks):
         return None
-    k, rest = split[key], split["_rest"]
-    anchor = ((k != k.shift(1)) | (rest != rest.shift(1))).fill_null(True)
+    # where each line's roll-call part (after the n-th comma) starts, in bytes, and how long it is
+    rest_len = (
+        body.str.len_bytes().cast(pl.Int64)
+        - split.select(
+            pl.sum_horizontal([pl.col(c).str.len_bytes().cast(pl.Int64) for c in lead]) + n_leading
+        ).to_series()
+    )
+    k = split[key]
+    run_start = (k != k.shift(1)).fill_null(True)
+    starts = run_start.arg_true()
+    start_rest = body.gather(starts).str.splitn(",", n_leading + 1).struct.field(f"field_{n_leading}")
+    run = run_start.cast(pl.Int64).cum_sum() - 1
+    run_rest = start_rest.gather(run)  # the roll-call part of the first line of each row's run
+    # a line is its run's first line with other per-vote fields when it ends with the same roll-call part
+    same = pl.DataFrame({"line": body, "rest": run_rest, "n": rest_len}).select(
+        (pl.col("n") == pl.col("rest").str.len_bytes().cast(pl.Int64)) & pl.col("line").str.ends_with(pl.col("rest"))
+    )
+    anchor = (run_start | ~same.to_series()).fill_null(True)
+    del run_rest, same, rest_len
     anchor_rows = anchor.arg_true()
     anchor_lines = lines.slice(1).gather(anchor_rows)
     text = pl.concat([lines.slice(0, 1), anchor_lines]).str.join("\n").item() + "\n"
-    del lines, rest, k
+    del lines, body, k
     parsed = _parse_all(text, header)
     del text
     if parsed is None or parsed.height != anchor_rows.len():
@@ -576,7 +631,14 @@ def read_csv_fast_runs(
     if _padded(parsed, anchor_lines.str.tail(len(header) + 1)):
         return None
     parsed = _null_empty(parsed, header)
-    which = (anchor.cast(pl.Int64).cum_sum() - 1).to_numpy()  # each row's anchor (0-based)
+    # each row's anchor (0-based among the anchors): itself, or the first line of its run
+    position = anchor.cast(pl.Int64).cum_sum() - 1
+    which = (
+        pl.DataFrame({"a": anchor, "s": run_start, "p": position})
+        .select(pl.when(pl.col("a")).then(pl.col("p")).otherwise(pl.when(pl.col("s")).then(pl.col("p")).forward_fill()))
+        .to_series()
+        .to_numpy()
+    )
     rows = _null_empty(split, [c for c in columns if c in lead])
     from_anchor = [c for c in columns if c not in lead]
     if from_anchor:
@@ -616,21 +678,46 @@ def first_bad(mask: pl.Series) -> int | None:
 DUPLICATE_REASON = "second row for the same state and roll call (a vote kept over an X; else the first row kept)"
 
 
-def dedupe_votes(votes: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """Keep one row per (roll call, state).
+def split_duplicates(votes: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Keep one row per (roll call, state); return the kept rows and the dropped ones (other columns kept).
 
     Two rows for one state arise when a file names a state twice, or by two codes
     that are one state (``CHN`` before 1971-10-25 is the Republic of China's seat,
     ``TWN``; Voeten marks the People's Republic absent on votes before it was
     seated). A Y/N/A row wins over an X row; otherwise the first row is kept.
-    Returns the frame and the number of rows dropped.
     """
-    indexed = votes.with_row_index("_order")
-    # rows whose key hash repeats (true duplicates, and any hash collision, sorted out exactly below)
-    clash = indexed.filter(pl.struct("src_rc", "state").hash().is_duplicated())
-    if clash.height == 0:
-        return votes, 0
+    hashed = votes.select(pl.struct("src_rc", "state").hash()).to_series()
+    if hashed.n_unique() == votes.height:  # distinct hashes: distinct keys (the common case, one cheap pass)
+        return votes, votes.clear()
+    # rows whose key hash repeats: the true duplicates (and any hash collision, sorted out exactly below)
+    clash = votes.with_row_index("_order").filter(hashed.is_duplicated())
     winners = clash.sort(["src_rc", "state", pl.col("vote") == "X", "_order"]).unique(["src_rc", "state"], keep="first")
-    losers = clash.join(winners.select("_order"), on="_order", how="anti")["_order"]
-    kept = indexed.filter(~pl.col("_order").is_in(losers.implode())).drop("_order")
-    return kept, votes.height - kept.height
+    losers = clash.join(winners.select("_order"), on="_order", how="anti").sort("_order")
+    keep = pl.repeat(True, votes.height, eager=True).scatter(losers["_order"], False)
+    return votes.filter(keep), losers.drop("_order")
+
+
+def dedupe_votes(votes: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Keep one row per (roll call, state) (see :func:`split_duplicates`); return it and the number dropped."""
+    kept, dropped = split_duplicates(votes)
+    return kept, dropped.height
+
+
+def rejected_rows(
+    path: Path, dropped: pl.DataFrame, *, lines_are_records: bool, reason: str = DUPLICATE_REASON
+) -> pl.DataFrame:
+    """The :data:`REJECTED` frame of dropped vote rows (with ``src_rc``, ``_rec``, ``code``, ``state``, ``vote``).
+
+    ``lines_are_records``: every record is one line (the fast read vouched for
+    it), so the line is ``_rec + 2``; otherwise the file is scanned once.
+    """
+    if dropped.height == 0:
+        return pl.DataFrame(schema=REJECTED)
+    recs = dropped["_rec"].cast(pl.Int64)
+    if lines_are_records:
+        line = recs + 2
+    else:
+        where = physical_lines(path, recs.to_list())
+        line = recs.replace_strict(where, return_dtype=pl.Int64)
+    out = dropped.select("src_rc", line.alias("line"), "code", "state", "vote", pl.lit(reason).alias("reason"))
+    return out.cast(REJECTED)  # type: ignore[arg-type]
