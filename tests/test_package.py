@@ -56,3 +56,17 @@ def test_unknown_state_exits_2_with_message(capsys, tmp_path, monkeypatch):
     err = capsys.readouterr().err
     assert rc == 2
     assert err.startswith("error: ") and "NOT-A-STATE" in err
+
+
+def test_home_option_does_not_leak_into_the_environment(tmp_path, monkeypatch, capsys):
+    import os
+
+    from polycentric.cli.main import main
+
+    monkeypatch.delenv("POLYCENTRIC_HOME", raising=False)
+    main(["--home", str(tmp_path), "groups", "list", "--format", "csv"])
+    capsys.readouterr()
+    assert "POLYCENTRIC_HOME" not in os.environ
+    monkeypatch.setenv("POLYCENTRIC_HOME", "/somewhere/else")
+    main(["--home", str(tmp_path), "groups", "list", "--format", "csv"])
+    assert os.environ["POLYCENTRIC_HOME"] == "/somewhere/else"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -39,6 +40,7 @@ app = typer.Typer(
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     home: Annotated[
         Optional[Path],
         typer.Option("--home", help="Folder of the record (default: $POLYCENTRIC_HOME or the user data dir)."),
@@ -49,10 +51,24 @@ def _root(
     ] = None,
 ) -> None:
     """polycentric: UN General Assembly votes, groups, measures, ideal points and forecasts."""
-    if home is not None:
-        os.environ["POLYCENTRIC_HOME"] = str(home)
-    if data is not None:
-        os.environ["POLYCENTRIC_DATA"] = str(data)
+    # --home/--data apply to this invocation only: set for the commands, restored on exit
+    # (so a program or test that calls the CLI twice does not inherit the first call's home)
+    for name, value in (("POLYCENTRIC_HOME", home), ("POLYCENTRIC_DATA", data)):
+        if value is None:
+            continue
+        previous = os.environ.get(name)
+        os.environ[name] = str(value)
+        ctx.call_on_close(_restore_env(name, previous))
+
+
+def _restore_env(name: str, previous: str | None) -> Callable[[], None]:
+    def restore() -> None:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+    return restore
 
 
 def _register_all() -> None:
