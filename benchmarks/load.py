@@ -5,7 +5,8 @@ then drives it with N concurrent keep-alive connections (asyncio) for a fixed ti
 
 1. ``baseline``: ``GET /api/health`` only (the cost of HTTP + the framework itself);
 2. ``typical``: a mix of dashboard queries (roll call, its votes, states, map ids, a state's
-   votes, search, CSV export, plus groups/measures routes when present), repeated as people
+   votes, search, CSV export, plus the groups, measures, series, ideal-point, polarity and forecast
+   routes when present: the models must be fitted in the home), repeated as people
    following shared links would repeat them (served through the ETag/LRU cache after the
    first request);
 3. ``uncached``: the same mix, each URL made unique with a nonce so every request is
@@ -82,6 +83,13 @@ def typical_paths(client: httpx.Client) -> list[str]:
         "/api/cohesion": "/api/cohesion?groups=NAM,EU&start=2010&end=2022",
         "/api/rollcalls/{rollcall_id}/groups": f"/api/rollcalls/{rid}/groups",
         "/api/alignment": "/api/alignment?states=IND&start=2010&end=2022",
+        "/api/agreement/matrix": "/api/agreement/matrix?states=USA,RUS,CHN,GBR,FRA&start=2014&end=2023",
+        "/api/voice": "/api/voice?groups=EU,NAM&start=2000&end=2022",
+        "/api/shifts": "/api/shifts?from=2014&to=2022&reference=USA&min_shared=10",
+        "/api/series/history": "/api/series/history?q=cuba-embargo",
+        "/api/idealpoints": "/api/idealpoints?states=IND,USA,RUS,CHN",
+        "/api/polarity": "/api/polarity",
+        "/api/forecast": "/api/forecast?title=Nuclear%20disarmament&known=USA:N",
     }
     paths += [p for key, p in optional.items() if key in schema]
     for p in paths:  # every path must answer 200 before we time it

@@ -14,6 +14,10 @@ Inputs
     Hand-curated UN membership periods (United Nations, "Growth in United Nations
     membership", https://www.un.org/en/about-us/growth-in-un-membership, and the admission
     dates listed on https://www.un.org/en/about-us/member-states).
+``src/polycentric/registry/data/un_observers.csv``
+    Hand-curated non-member observer States of the General Assembly (the Holy See and the
+    State of Palestine: https://www.un.org/en/about-us/non-member-states): states with no
+    membership period, listed so that group memberships and lookups resolve them.
 
 Output: one row per canonical state id with ``state,name,iso2,iso3,m49,cow,un_joined,un_left,alt_names``.
 Only the code crosswalk (public facts) is derived; the raw files are not copied.
@@ -75,6 +79,8 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "BLR": ["Byelorussia", "Byelorussian SSR"],
     "UKR": ["Ukrainian SSR"],
     "NLD": ["Netherlands", "Holland"],
+    "PSE": ["Palestine", "State of Palestine", "Palestine, State of", "Occupied Palestinian Territory"],
+    "VAT": ["Holy See", "Vatican", "Vatican City", "Vatican City State"],
 }
 
 NAME_COLUMNS = ("country.name.en", "un.name.en", "iso.name.en", "cow.name", "p4.name", "vdem.name", "country.name.en")
@@ -88,10 +94,14 @@ def main(codes_dir: Path) -> None:
     with (DATA / "un_membership.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             spells.setdefault(row["state"], []).append((row["start"], row["end"]))
+    with (DATA / "un_observers.csv").open(encoding="utf-8", newline="") as fh:
+        observers = {row["state"]: row for row in csv.DictReader(fh)}
+    for state in observers:
+        spells.setdefault(state, [])
     rows = []
     for state, periods in sorted(spells.items()):
-        joined = min(p[0] for p in periods)
-        left = "" if any(p[1] == "" for p in periods) else max(p[1] for p in periods)
+        joined = min((p[0] for p in periods), default="")  # observer States were never members
+        left = "" if not periods or any(p[1] == "" for p in periods) else max(p[1] for p in periods)
         names: list[str] = []
         if state in HISTORICAL:
             name, iso2, iso3, m49, cow, extra = HISTORICAL[state]
@@ -103,6 +113,12 @@ def main(codes_dir: Path) -> None:
             names.extend(src[c] for c in NAME_COLUMNS if src.get(c))
             if state == "SRB":
                 cow = "345"  # COW continues Yugoslavia as Serbia; the registry dates the switch
+            if state == "VAT":
+                cow = ""  # COW 327 is the Papal States (1816-1870), not the Holy See of today
+                names = [n for n in names if n != "Papal States"]
+            if state in observers:
+                names.append(name)
+                name = observers[state]["name"]  # the UN's designation
         names.extend(EXTRA_NAMES.get(state, []))
         alt = sorted({n for n in names if n and n != name})
         rows.append([state, name, iso2, iso3, m49, cow, joined, left, "|".join(alt)])

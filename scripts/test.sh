@@ -8,4 +8,7 @@ if [ -f scripts/install-browser.sh ]; then
   bash scripts/install-browser.sh
 fi
 export PYTHONUNBUFFERED=1
+echo "ruff and mypy:"
+.venv/bin/ruff check src tests benchmarks scripts
+.venv/bin/mypy
 exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"

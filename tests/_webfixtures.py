@@ -1,16 +1,20 @@
 """Fixtures shared by the web-area tests (tests/api, tests/web, tests/report).
 
 ``served_record`` is the suite's ``record`` fixture (the record built once from
-../shared/data); ``app``/``client`` wrap it in the HTTP API; ``live_server`` runs that app
-with uvicorn on 127.0.0.1 at a free port, in a thread of the test process.
+../shared/data); ``models_home`` is a home holding an ideal-point fit saved where
+``polycentric idealpoints fit`` saves it (fitted on the sessions since 2018, to be quick);
+``app``/``client`` wrap both in the HTTP API; ``live_server`` runs that app with uvicorn on
+127.0.0.1 at a free port, in a thread of the test process.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,9 +29,43 @@ def served_record(record: Any) -> Any:
     return record
 
 
+FIT_SINCE = dt.date(2018, 1, 1)
+"""The test fit covers the sessions since this day (the full record takes ten times longer)."""
+
+
 @pytest.fixture(scope="session")
-def app(served_record: Any) -> Any:
-    return create_app(record=served_record)
+def models_home(served_record: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with a 1-D ideal-point fit saved as ``polycentric idealpoints fit`` saves it."""
+    from polycentric.models.idealpoints import IdealPointModel
+    from polycentric.models.saved import idealpoints_folder as fit_folder
+
+    home = tmp_path_factory.mktemp("web_home")
+    votes = served_record.votes(start=FIT_SINCE, body="GA")
+    roll_calls = served_record.roll_calls(start=FIT_SINCE, body="GA")
+    IdealPointModel().fit(votes, roll_calls).save(fit_folder(home))
+    _cache_forecaster(served_record, home)
+    return home
+
+
+def _cache_forecaster(record: Any, home: Path) -> None:
+    """Put a forecaster where the app looks for its fit, so that no test waits for a full fit.
+
+    It is fitted on the sessions since 2014 without the calibration step (5 s instead of 20 s);
+    the app loads whatever forecaster its cache holds, and the tests compare the routes with it.
+    """
+    from polycentric.api.backend import Backend
+    from polycentric.api.routes.forecast import cache_path
+    from polycentric.models.forecast import VoteForecaster, regional_groups
+
+    since = dt.date(2014, 1, 1)
+    model = VoteForecaster(calibration_sessions=0)
+    model.fit(record.votes(start=since), record.roll_calls(start=since), groups=regional_groups())
+    model.save(cache_path(Backend(home, record), VoteForecaster()))
+
+
+@pytest.fixture(scope="session")
+def app(served_record: Any, models_home: Path) -> Any:
+    return create_app(models_home, record=served_record)
 
 
 @pytest.fixture(scope="session")

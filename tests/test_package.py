@@ -37,3 +37,36 @@ def test_main_returns_exit_code_of_typer_exit():
 def test_every_public_name_resolves():
     for name in polycentric.__all__:
         assert getattr(polycentric, name) is not None, name
+
+
+def test_usage_error_is_one_message_not_a_traceback(capsys):
+    from polycentric.cli.main import main
+
+    rc = main(["agreement"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "Missing" in err and "Traceback" not in err
+
+
+def test_unknown_state_exits_2_with_message(capsys, tmp_path, monkeypatch):
+    from polycentric.cli.main import main
+
+    monkeypatch.setenv("POLYCENTRIC_HOME", str(tmp_path))
+    rc = main(["state", "NOT-A-STATE"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert err.startswith("error: ") and "NOT-A-STATE" in err
+
+
+def test_home_option_does_not_leak_into_the_environment(tmp_path, monkeypatch, capsys):
+    import os
+
+    from polycentric.cli.main import main
+
+    monkeypatch.delenv("POLYCENTRIC_HOME", raising=False)
+    main(["--home", str(tmp_path), "groups", "list", "--format", "csv"])
+    capsys.readouterr()
+    assert "POLYCENTRIC_HOME" not in os.environ
+    monkeypatch.setenv("POLYCENTRIC_HOME", "/somewhere/else")
+    main(["--home", str(tmp_path), "groups", "list", "--format", "csv"])
+    assert os.environ["POLYCENTRIC_HOME"] == "/somewhere/else"

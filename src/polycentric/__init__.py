@@ -87,6 +87,8 @@ _EXPORTS: dict[str, str] = {
     "VoteForecaster": "polycentric.models.forecast:VoteForecaster",
     "Forecast": "polycentric.models.forecast:Forecast",
     "backtest": "polycentric.models.backtest:backtest",
+    "read_bsv_ideal_points": "polycentric.models.validation:read_bsv_ideal_points",
+    "compare_ideal_points": "polycentric.models.validation:compare_ideal_points",
     # shells
     "create_app": "polycentric.api:create_app",
     "rollcall_brief": "polycentric.report:rollcall_brief",

@@ -1,7 +1,8 @@
 """Schemathesis fuzzing from the OpenAPI schema, in process (ASGI), bounded and deterministic.
 
 Every operation of the schema gets generated requests, valid (positive) and invalid
-(negative); no response may be a 500, and every response must match the documented status
+(negative); no response may be a 5xx, except the documented 503 for a model the home has no
+fit for (the test home holds a 1-D fit of all roll calls, not the 2-D or per-issue ones), and every response must match the documented status
 codes, content types, headers and schemas, and invalid requests must be rejected. Hypothesis runs derandomized (fixed seed) with a
 bounded number of examples per operation, so the suite is reproducible and quick.
 """
@@ -14,7 +15,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.checks import positive_data_acceptance
+from schemathesis.checks import not_a_server_error, positive_data_acceptance
 
 from polycentric.api import create_app
 
@@ -56,11 +57,17 @@ def test_api_never_fails(api_schema: Any, label: str, mode: GenerationMode) -> N
     )
     def check(case: Any) -> None:
         response = case.call()
-        assert response.status_code < 500, f"{case.method} {case.formatted_path} {case.query}: {response.text[:300]}"
+        where = f"{case.method} {case.formatted_path} {case.query}: {response.text[:300]}"
+        excluded = [positive_data_acceptance]
+        if response.status_code == 503:  # a model the home has no fit for (e.g. 2-D ideal points): documented
+            assert response.json()["error"]["type"] == "NotFittedError", where
+            excluded.append(not_a_server_error)
+        else:
+            assert response.status_code < 500, where
         # A schema-valid request may still be semantically invalid (an unknown state in a list, a year
         # range that ends before it starts): the API answers 422 with a message, so the
         # positive-data-acceptance check (which only allows 2xx/3xx/404...) does not apply.
-        case.validate_response(response, excluded_checks=[positive_data_acceptance])
+        case.validate_response(response, excluded_checks=excluded)
 
     check()
 
@@ -68,3 +75,21 @@ def test_api_never_fails(api_schema: Any, label: str, mode: GenerationMode) -> N
 def test_every_route_is_fuzzed() -> None:
     labels = [label for label, _ in _operations()]
     assert "GET /api/rollcalls" in labels and "GET /api/states/{state}/votes" in labels
+    for label in (
+        "GET /api/agreement",
+        "GET /api/agreement/matrix",
+        "GET /api/voice",
+        "GET /api/shifts",
+        "GET /api/shifts/{state}/drivers",
+        "GET /api/series/history",
+        "GET /api/series/switchers",
+        "GET /api/rollcalls/{rollcall_id}/groups",
+        "GET /api/idealpoints",
+        "GET /api/states/{state}/idealpoints",
+        "GET /api/polarity",
+        "GET /api/polarity/poles",
+        "GET /api/polarity/members",
+        "GET /api/forecast",
+        "POST /api/forecast",
+    ):
+        assert label in labels, label

@@ -38,3 +38,15 @@ def test_groups_list_and_history(client: TestClient) -> None:
 def test_search_finds_groups(client: TestClient) -> None:
     hits = client.get("/api/search", params={"q": "non-aligned"}).json()["data"]
     assert hits[0]["kind"] == "group" and hits[0]["id"] == "NAM"
+
+
+def test_state_groups_equal_registry(client: TestClient) -> None:
+    from polycentric.registry.groups import group_ids
+
+    rows = client.get("/api/states/India/groups").json()["data"]
+    expected = {(gid, s["status"], s["joined"]) for gid in group_ids() for s in get_group(gid).history().filter(
+        get_group(gid).history()["state"] == "IND").iter_rows(named=True)}  # fmt: skip
+    assert {(r["group"], r["status"], dt.date.fromisoformat(r["joined"])) for r in rows} == expected
+    current = {r["group"] for r in rows if r["left"] is None and r["status"] == "member"}
+    assert {"NAM", "G77", "BRICS", "SCO"} <= current and "EU" not in current
+    assert client.get("/api/states/ZZZ/groups").status_code == 404

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from polycentric.measures import alignment, cohesion
+from polycentric.measures import agreement, agreement_matrix, alignment, cohesion, shifts, voice
 
 
 def test_cohesion_route_equals_library(client: TestClient, served_record: Any) -> None:
@@ -37,3 +37,87 @@ def test_measure_routes_reject_bad_input(client: TestClient) -> None:
     assert client.get("/api/cohesion", params={"groups": "NOPE"}).status_code == 404
     assert client.get("/api/cohesion", params={"groups": "NAM", "start": 2020, "end": 2010}).status_code == 422
     assert client.get("/api/alignment", params={"states": "IND", "index": "bogus"}).status_code == 422
+
+
+def test_agreement_pair_route_equals_library(client: TestClient, served_record: Any) -> None:
+    r = client.get("/api/agreement", params={"a": "USA", "b": "Russia", "start": 2010, "end": 2012, "index": "s"})
+    assert r.status_code == 200, r.text
+    rows = r.json()["data"]
+    votes = served_record.votes(start=dt.date(2010, 1, 1), end=dt.date(2012, 12, 31))
+    expected = agreement(votes, "USA", "RUS", "s", years=(2010, 2012))
+    assert [(x["year"], x["n_shared"]) for x in rows] == list(zip(expected["year"], expected["n_shared"], strict=True))
+    assert [x["value"] for x in rows] == pytest.approx(expected["value"].to_list())
+    pooled = client.get("/api/agreement", params={"a": "USA", "b": "RUS", "start": 2010, "end": 2012, "by": "pooled"})
+    (row,) = pooled.json()["data"]
+    assert row["n_shared"] == sum(x["n_shared"] for x in rows)
+
+
+def test_agreement_matrix_route_is_symmetric_and_equals_library(client: TestClient, served_record: Any) -> None:
+    p5 = ["USA", "RUS", "CHN", "GBR", "FRA"]
+    r = client.get("/api/agreement/matrix", params={"states": ",".join(p5), "start": 2014, "end": 2023})
+    rows = r.json()["data"]
+    assert len(rows) == 15  # 10 pairs and 5 diagonal cells
+    votes = served_record.votes(start=dt.date(2014, 1, 1), end=dt.date(2023, 12, 31))
+    m = agreement_matrix(votes, states=p5)
+    for row in rows:
+        i, j = p5.index(row["state_a"]), p5.index(row["state_b"])
+        assert row["value"] == pytest.approx(m.matrix[i, j]) and row["n_shared"] == m.n_shared[i, j]
+        if i == j:
+            assert row["value"] == 1.0
+    cell = {(x["state_a"], x["state_b"]): x["value"] for x in rows}
+    assert cell[("GBR", "FRA")] > cell[("USA", "GBR")] > cell[("USA", "CHN")]
+
+
+def test_agreement_matrix_of_a_group(client: TestClient) -> None:
+    from polycentric.registry.groups import get_group
+
+    r = client.get("/api/agreement/matrix", params={"states": "group:BRICS", "start": 2020, "end": 2022})
+    states = {x["state_a"] for x in r.json()["data"]}
+    assert states == set(get_group("BRICS").states(dt.date(2022, 12, 31))) == {"BRA", "RUS", "IND", "CHN", "ZAF"}
+    assert client.get("/api/agreement/matrix", params={"states": "USA"}).status_code == 422
+
+
+def test_voice_route_equals_library(client: TestClient, served_record: Any) -> None:
+    r = client.get("/api/voice", params={"groups": "NAM,EU", "start": 2019, "end": 2020, "rule": "two_thirds"})
+    rows = r.json()["data"]
+    votes = served_record.votes(start=dt.date(2019, 1, 1), end=dt.date(2020, 12, 31))
+    expected = voice(votes, ["NAM", "EU"], years=(2019, 2020), rule="two_thirds")
+    assert len(rows) == expected.height == 4
+    for row, exp in zip(rows, expected.iter_rows(named=True), strict=True):
+        assert (row["group"], row["year"], row["n_decisive"]) == (exp["group"], exp["year"], exp["n_decisive"])
+        assert row["match_rate"] == pytest.approx(exp["match_rate"])
+
+
+def test_shift_routes_equal_library(client: TestClient, served_record: Any) -> None:
+    params = {"from": "2014", "to": "2022", "reference": "USA", "limit": 10000}
+    rows = client.get("/api/shifts", params=params).json()["data"]
+    expected = shifts(served_record.votes(), "2014", "2022", reference="USA")
+    assert [x["state"] for x in rows] == expected["state"].to_list()
+    assert [x["change"] for x in rows] == pytest.approx(expected["change"].to_list())
+    drivers = client.get("/api/shifts/India/drivers", params={**params, "limit": 10000}).json()["data"]
+    ind = next(x for x in rows if x["state"] == "IND")
+    assert sum(d["contribution"] for d in drivers) == pytest.approx(ind["change"])  # the drivers sum to the change
+    # a period of resolution symbols: ES-11/1 against 68/262 (group majority as reference)
+    sym = client.get("/api/shifts", params={"from": "A/RES/68/262", "to": "A/RES/ES-11/1", "reference": "group:EU"})
+    assert sym.status_code == 200 and sym.json()["total"] > 0
+
+
+def test_rollcall_groups_route_counts_members_votes(client: TestClient, served_record: Any) -> None:
+    from polycentric.registry.groups import get_group
+
+    rid = served_record.roll_calls(resolution="A/RES/ES-11/1", kind="resolution")["rollcall_id"][0]
+    r = client.get(f"/api/rollcalls/{rid}/groups")
+    rows = {x["group"]: x for x in r.json()["data"]}
+    assert {"NAM", "G77", "EU", "AU"} <= set(rows)
+    votes = served_record.votes(resolution="A/RES/ES-11/1")
+    by_state = dict(zip(votes["state"], votes["vote"], strict=True))
+    for gid in ("EU", "NAM", "AU"):
+        members = [s for s in get_group(gid).states(dt.date(2022, 3, 2)) if s in by_state]
+        counts = {v: sum(by_state[s] == v for s in members) for v in "YNAX"}
+        row = rows[gid]
+        assert (row["n_yes"], row["n_no"], row["n_abstain"], row["n_absent"]) == (
+            counts["Y"], counts["N"], counts["A"], counts["X"]
+        ), gid  # fmt: skip
+    assert rows["EU"]["n_yes"] == 27 and rows["EU"]["rice"] == 1.0
+    assert client.get("/api/rollcalls/999999999/groups").status_code == 404
+    assert client.get(f"/api/rollcalls/{rid}/groups", params={"groups": "NOPE"}).status_code == 404

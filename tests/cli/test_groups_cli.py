@@ -33,7 +33,7 @@ def test_show_nam_on_2022_03_02_lists_members_and_observers(capsys: pytest.Captu
     observers = [r for r in rows if r["status"] == "observer"]
     assert len(members) == 120 and len(observers) == 15
     pse = next(r for r in members if r["state"] == "PSE")
-    assert pse["state_name"] == "Palestine" and pse["left"] == ""
+    assert pse["state_name"] == "State of Palestine" and pse["left"] == ""
     ind = next(r for r in members if r["state"] == "IND")
     assert ind["joined"] == "1961-09-01"
 
@@ -80,8 +80,11 @@ def test_list(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_add_then_show_user_group(capsys: pytest.CaptureFixture[str], tmp_path: Path, home: Path) -> None:
     f = tmp_path / "quad.csv"
-    f.write_text("group,state,joined,name\nQUAD,USA,2007-05-25,Quad\nQUAD,JPN,2007-05-25,\nQUAD,IND,2007-05-25,\n"
-                 "QUAD,AUS,2007-05-25,\n", encoding="utf-8")
+    f.write_text(
+        "group,state,joined,name\nQUAD,USA,2007-05-25,Quad\nQUAD,JPN,2007-05-25,\nQUAD,IND,2007-05-25,\n"
+        "QUAD,AUS,2007-05-25,\n",
+        encoding="utf-8",
+    )
     rc, out, _ = run(capsys, "groups", "add", str(f), "--format", "csv")
     assert rc == 0
     assert out.splitlines() == ["id,name,n_states,n_spells", "QUAD,Quad,4,4"]
@@ -96,11 +99,11 @@ def test_add_then_show_user_group(capsys: pytest.CaptureFixture[str], tmp_path: 
 
 def test_errors_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     rc, _, err = run(capsys, "groups", "show", "NAMM")
-    assert rc == 1 and "did you mean NAM" in err
+    assert rc == 2 and "did you mean NAM" in err
     bad = tmp_path / "bad.csv"
     bad.write_text("group,state\nX1,USA\nX1,ZZZ\n", encoding="utf-8")
     rc, _, err = run(capsys, "groups", "add", str(bad))
     assert rc == 2
     assert f"{bad}, line 3, field 'state'" in err
     rc, _, err = run(capsys, "groups", "show", "NAM", "--date", "2022-02-30")
-    assert rc == 1 and "not a date" in err
+    assert rc == 2 and "not a date" in err

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polycentric.errors import MeasureError
+from polycentric.errors import MeasureError, UnknownStateError
 from polycentric.measures.agreement import INDICES, agreement, agreement_matrix, agreement_pairs
 
 from ._helpers import make_votes
@@ -94,6 +94,17 @@ def test_errors() -> None:
         agreement_matrix(HAND.with_columns(pl.lit("yes").alias("vote")))
     with pytest.raises(MeasureError, match="lacks column"):
         agreement_matrix(HAND.drop("vote"))
+
+
+def test_unknown_state_is_an_error_not_an_empty_table() -> None:
+    with pytest.raises(UnknownStateError, match="'ZZZ'"):
+        agreement(HAND, "A", "ZZZ")
+    # HAND's roll calls fall in 2000: in 2001 neither state has a row, and the first is named
+    with pytest.raises(UnknownStateError, match="'B'"):
+        agreement(HAND, "B", "A", years=2001)
+    # states present but sharing no cast vote: a frame with no row (C's only X is rc3)
+    only_x = make_votes({1: {"A": "Y", "C": "X"}})
+    assert agreement(only_x, "A", "C").height == 0
 
 
 # ----------------------------------------------------------------------------- properties

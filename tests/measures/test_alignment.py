@@ -31,6 +31,22 @@ def test_group_majority_pseudo_state() -> None:
     assert maj.select("rollcall_id", "vote", "n_present").rows() == [(1, "N", 3), (2, "Y", 3)]
 
 
+@settings(max_examples=40, deadline=None)
+@given(table=st.lists(st.lists(st.sampled_from("YNAX"), min_size=3, max_size=3), min_size=1, max_size=8))
+def test_group_majority_is_the_plurality(table: list[list[str]]) -> None:
+    """Against a plain Counter: the most frequent of Y/N/A among the members, no row on a tie or no vote."""
+    from collections import Counter
+
+    votes = make_votes({i + 1: dict(zip(["X1", "X2", "X3"], row, strict=True)) for i, row in enumerate(table)})
+    got = {rc: (v, n) for rc, v, n in group_majority(votes, BLOC).iter_rows()}
+    expected = {}
+    for i, row in enumerate(table):
+        counts = Counter(v for v in row if v != "X").most_common()
+        if counts and (len(counts) == 1 or counts[0][1] > counts[1][1]):
+            expected[i + 1] = (counts[0][0], sum(c for _, c in counts))
+    assert got == expected
+
+
 def test_alignment_states_and_groups() -> None:
     out = alignment(VOTES, ["USA", "group:BLOC"], groups={"BLOC": BLOC}, by=None)
     assert out.columns == ["state", "reference", "reference_kind", "index", "value", "n_shared"]

@@ -132,8 +132,8 @@ def test_shifts_series_neutrality_voice(cli_record: tuple[pl.DataFrame, pl.DataF
     assert r.exit_code == 0, r.output
     s = pl.read_csv(io.StringIO(r.output))
     assert s["year"].min() == 1992 and (tmp_path / "s.png").exists()
-    r = runner.invoke(app, ["series", "--list", "x"])
-    assert "cuba-embargo" in r.output
+    r = runner.invoke(app, ["series", "--list"])  # no search needed to list the slugs
+    assert r.exit_code == 0 and "cuba-embargo" in r.output
     r = runner.invoke(app, ["neutrality", "--states", "IND", "--years", "2020-2022", "--format", "csv"])
     assert pl.read_csv(io.StringIO(r.output))["year"].to_list() == [2020, 2021, 2022]
     r = runner.invoke(app, ["voice", "EU", "--years", "2020", "--rule", "two_thirds", "--format", "csv"])
@@ -142,12 +142,18 @@ def test_shifts_series_neutrality_voice(cli_record: tuple[pl.DataFrame, pl.DataF
 
 
 def test_errors_are_one_line(cli_record: tuple[pl.DataFrame, pl.DataFrame], capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["agreement", "USA", "ISR", "--index", "kappa"]) == 1
+    assert main(["agreement", "USA", "ISR", "--index", "kappa"]) == 2
     assert "unknown agreement index 'kappa'" in capsys.readouterr().err
-    assert main(["cohesion", "EU", "--years", "20x0"]) == 1
+    assert main(["cohesion", "EU", "--years", "20x0"]) == 2
     assert "cannot read years" in capsys.readouterr().err
     assert main(["cohesion", "EU", "--plot", "chart.gif"]) == 2
     assert "use a .png, .svg or .pdf" in capsys.readouterr().err
+    assert main(["agreement", "USA", "XXX", "--years", "2020"]) == 2
+    assert (
+        capsys.readouterr().err == "error: no votes by state 'XXX' in the selection (states are ISO3 ids, e.g. USA)\n"
+    )
+    assert main(["series"]) == 2
+    assert "known series slug" in capsys.readouterr().err
 
 
 def test_cohesion_nam_eu_with_the_registry(

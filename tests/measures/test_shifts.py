@@ -41,6 +41,9 @@ def test_hand_computed() -> None:
 def test_periods_as_resolutions_and_ranges() -> None:
     a = shifts(VOTES, ["A/RES/99/1"], ["R/99/5"], reference="REF")
     assert {r["state"]: r["change"] for r in a.iter_rows(named=True)} == {"P": -1.0, "Q": 1.0, "R": -1.0, "REF": 0.0}
+    # a tuple of symbols is symbols (not a year range); "R/99/5" is A/RES/99/5
+    assert shifts(VOTES, ("A/RES/99/1",), ("R/99/5",), reference="REF").equals(a)
+    assert shifts(VOTES, "A/RES/99/1", "A/RES/99/5", reference="REF").equals(a)
     b = shifts(VOTES, "2010-2014", (2020, 2023), reference="REF")
     assert b.equals(shifts(VOTES, 2014, 2022, reference="REF"))
     with pytest.raises(InsufficientDataError):

@@ -10,9 +10,10 @@ import pytest
 from idealpoint_simulation import simulate_votes
 from scipy.special import log_ndtr, ndtr
 
-from polycentric.errors import InsufficientDataError, ModelError, NotFittedError
+from polycentric.errors import InputFormatError, InsufficientDataError, ModelError, NotFittedError
 from polycentric.models import _ordinal as core
 from polycentric.models.idealpoints import IdealPointModel, find_bridges, normalise_text
+from polycentric.models.validation import compare_ideal_points, read_bsv_ideal_points
 
 
 @pytest.fixture(scope="module")
@@ -284,20 +285,18 @@ def test_save_and_load(fitted: IdealPointModel, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_agrees_with_bsv_published_estimates(record, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
-    from polycentric.models._voeten import load_bsv
-
     votes = record.votes(body="GA")
     roll_calls = record.roll_calls(body="GA")
     model = IdealPointModel().fit(votes, roll_calls)
     assert model.converged_
-    bsv = load_bsv(shared_data).filter(pl.col("session") <= 77)
-    j = model.ideal_points_.join(bsv, on=["state", "session"])
-    assert j.height >= 0.98 * bsv.height
-    pooled = float(np.corrcoef(j["ideal_point"], j["bsv_ideal_point"])[0, 1])
-    within = j.group_by("session").agg(pl.corr("ideal_point", "bsv_ideal_point").alias("r"))["r"]
-    assert within.mean() >= 0.98
-    assert within.min() >= 0.9
-    assert pooled >= 0.94
+    bsv = read_bsv_ideal_points(shared_data / "voeten_ideal_points" / "IdealpointestimatesAll_Jun2024.csv")
+    bsv = bsv.filter(pl.col("session") <= 77)
+    agreement = compare_ideal_points(model.ideal_points_, bsv)
+    assert agreement["n"] >= 0.98 * bsv.height
+    # the issue's targets (docs/idealpoints.md, "Against BSV")
+    assert agreement["within"] >= 0.98
+    assert agreement["pooled"] >= 0.97
+    assert agreement["within_min"] >= 0.9
     # orientation: the USA positive and Russia negative in every session
     usa = model.ideal_points_.filter(pl.col("state") == "USA")
     assert (usa["ideal_point"] > 0).all()
@@ -308,3 +307,45 @@ def test_agrees_with_bsv_published_estimates(record, shared_data: Path) -> None:
     hr = IdealPointModel(issue="hr").fit(votes, roll_calls)
     assert hr.converged_
     assert hr.n_votes_ < model.n_votes_
+
+
+def test_read_bsv_ideal_points_maps_states(shared_data: Path, tmp_path: Path) -> None:
+    bsv = read_bsv_ideal_points(shared_data / "voeten_ideal_points" / "IdealpointestimatesAll_Jun2024.csv")
+    usa = bsv.filter(pl.col("state") == "USA", pl.col("session") == 78)
+    assert usa["bsv_ideal_point"].to_list() == pytest.approx([2.50], abs=0.01)  # PROVENANCE.md spot check
+    assert bsv.filter(pl.col("state") == "RUS", pl.col("session") == 10).height == 1  # the USSR
+    assert bsv.filter(pl.col("state") == "NAM").height > 0  # Namibia is not a missing value
+    bad = tmp_path / "x.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputFormatError):
+        read_bsv_ideal_points(bad)
+    ours = pl.DataFrame(
+        {"state": ["A", "B", "C", "A", "B", "C"], "session": [1, 1, 1, 2, 2, 2], "ideal_point": [0.0, 1, 2, 1, 2, 3]}
+    )
+    ref = ours.rename({"ideal_point": "bsv_ideal_point"}).with_columns(pl.col("bsv_ideal_point") * 2)
+    agreement = compare_ideal_points(ours, ref)
+    assert agreement == pytest.approx({"n": 6.0, "within": 1.0, "within_min": 1.0, "pooled": 1.0})
+
+
+def test_item_draws_add_the_items_estimation_error() -> None:
+    # few voters per roll call: the items are uncertain, and the intervals must widen
+    votes, truth = simulate_votes(n_states=30, n_sessions=6, n_items=40, seed=3)
+    plain = IdealPointModel(reference="S00").fit(votes)
+    drawn = IdealPointModel(reference="S00", item_draws=20, random_state=0).fit(votes)
+    assert np.allclose(plain.ideal_points_["ideal_point"].to_numpy(), drawn.ideal_points_["ideal_point"].to_numpy())
+    ratio = drawn.ideal_points_["se"].to_numpy() / plain.ideal_points_["se"].to_numpy()
+    assert (ratio >= 1.0 - 1e-12).all()
+    assert ratio.mean() > 1.02
+    _, r, cover = _aligned(drawn, truth)
+    assert r >= 0.95
+    assert 0.85 <= cover <= 0.97
+    with pytest.raises(ModelError):
+        IdealPointModel(item_draws=-1)
+
+
+def test_vectorised_normalisation_matches_normalise_text() -> None:
+    from polycentric.models.idealpoints import _normalised
+
+    texts = ["Israeli settlements (A/RES/77/126), 2022!", "  Human\tRights ", "Côte d'Ivoire: 3rd report", "", "12 34"]
+    out = pl.DataFrame({"t": texts}).select(_normalised(pl.col("t")))["t"].to_list()
+    assert out == [normalise_text(t) for t in texts]

@@ -16,7 +16,7 @@ def test_idealpoints_cli(
 ) -> None:  # type: ignore[no-untyped-def]
     home = str(record.home)
     monkeypatch.setenv("POLYCENTRIC_HOME", home)
-    assert main(["idealpoints", "fit"]) == 0
+    assert main(["idealpoints", "fit", "--item-draws", "2"]) == 0
     err = capsys.readouterr().err
     assert "converged=True" in err
     assert main(["idealpoints", "show", "--state", "IND", "--years", "2020-2022", "--format", "csv"]) == 0

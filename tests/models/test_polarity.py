@@ -128,12 +128,11 @@ def test_polarity_series_and_poles(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_polarity_on_the_record_is_stable_across_seeds(shared_data: Path) -> None:
-    from polycentric.models._voeten import load_roll_calls, load_votes
+def test_polarity_on_the_record_is_stable_across_seeds(record) -> None:  # type: ignore[no-untyped-def]
     from polycentric.models.idealpoints import IdealPointModel
 
-    rc = load_roll_calls(shared_data)
-    votes = load_votes(shared_data, rc).filter(pl.col("session_number").is_in([20, 21, 22, 40, 41, 60, 61, 76, 77]))
+    rc = record.roll_calls(body="GA")
+    votes = record.votes(body="GA").filter(pl.col("session_number").is_in([20, 21, 22, 40, 41, 60, 61, 76, 77]))
     ip = IdealPointModel().fit(votes, rc).ideal_points_
     a = polarity(ip, votes, sessions=[20, 40, 60, 77], random_state=0)
     b = polarity(ip, votes, sessions=[20, 40, 60, 77], random_state=7, methods=("ideal_points",))
@@ -143,3 +142,19 @@ def test_polarity_on_the_record_is_stable_across_seeds(shared_data: Path) -> Non
     net = a.series.filter(pl.col("method") == "network")
     assert (net["n_poles"] >= 2).all()
     assert (net["modularity"] > 0).all()
+
+
+def test_ideal_point_poles_are_intervals_on_the_line() -> None:
+    # the shape of recent sessions: a large centre, a Western bloc, and a few states at
+    # each extreme. A mixture with a free variance per component gathers both extremes
+    # into one broad component (seen on the record); poles must be contiguous intervals.
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        points = np.concatenate(
+            [rng.normal(-0.3, 0.25, 130), rng.normal(1.2, 0.2, 50), rng.normal(-2.0, 0.15, 5), rng.normal(2.8, 0.1, 3)]
+        )
+        labels, _ = ideal_point_poles(points)
+        sorted_labels = labels[np.argsort(points)]
+        changes = np.flatnonzero(np.diff(sorted_labels) != 0)
+        assert len(changes) == len(np.unique(labels)) - 1, seed
+        assert set(labels[points < -1.6].tolist()).isdisjoint(labels[points > 2.4].tolist()), seed

@@ -74,7 +74,7 @@ def test_state_command(home: str, capsys: pytest.CaptureFixture[str]) -> None:
     rows = json.loads(_run(capsys, "--home", home, "state", "Russia", "--year", "2022", "--format", "json"))
     assert rows[0]["state"] == "RUS" and rows[0]["name"] == "Russian Federation"
     capsys.readouterr()
-    assert main(["--home", home, "state", "Atlantis"]) == 1
+    assert main(["--home", home, "state", "Atlantis"]) == 2
 
 
 def test_check_prints_ledger(home: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -111,8 +111,7 @@ def test_un_regional_groups_fix_the_known_errors() -> None:
 def _cow_members(shared_data: Path, igos: list[str], year: int, status: int = 1) -> set[str]:
     """Canonical ids of COW members in a year (independent re-derivation from the raw panel)."""
     k = pl.read_csv(shared_data / "cow_igo_v3" / "key_igo_membership_long.csv.gz")
-    cc = pl.read_csv(shared_data / "country_codes" / "countrycode_codelist.csv", infer_schema_length=0,
-                     null_values=[])
+    cc = pl.read_csv(shared_data / "country_codes" / "countrycode_codelist.csv", infer_schema_length=0, null_values=[])
     iso = {int(c): i for c, i in zip(cc["cown"], cc["iso3c"], strict=True) if c and i}
     iso.update({260: "DEU", 265: "DDR", 315: "CSK", 678: "YEM", 680: "YMD", 345: "YUG" if year <= 1991 else "SRB"})
     rows = k.filter(pl.col("igo").is_in(igos), pl.col("year") == year, pl.col("status") == status)
@@ -167,8 +166,9 @@ def test_g77_current_list_matches_the_sources(shared_data: Path) -> None:
     assert len(sna) == 133
     assert ours - sna == {"PSE", "BIH"}  # Palestine (internacia) and the unresolved Bosnia (flagged uncertain)
     assert sna <= ours
-    assert G.get_group("G77").members("2025-06-30", include_uncertain=True).filter(
-        pl.col("state") == "BIH")["uncertain"].to_list() == [True]
+    assert G.get_group("G77").members("2025-06-30", include_uncertain=True).filter(pl.col("state") == "BIH")[
+        "uncertain"
+    ].to_list() == [True]
 
 
 # ---------------------------------------------------------------------------- like-minded initiatives
@@ -201,10 +201,14 @@ def test_readme_counts_of_listed_initiative_supporters_match_the_data() -> None:
 @pytest.mark.parametrize(
     ("gid", "day", "official"),
     [  # official counts of state supporters on a day, from the sources cited in sources.csv
-        ("PARIS_CALL", "2018-11-12", 51), ("PARIS_CALL", "2021-11-11", 81),
+        ("PARIS_CALL", "2018-11-12", 51),
+        ("PARIS_CALL", "2021-11-11", 81),
         ("IHL_CALL", "2021-10-31", 51),
-        ("IPID", "2019-09-26", 30), ("IPID", "2021-06-24", 43), ("IPID", "2022-11-14", 50),
-        ("IPID", "2023-11-13", 52), ("IPID", "2025-07-18", 56),
+        ("IPID", "2019-09-26", 30),
+        ("IPID", "2021-06-24", 43),
+        ("IPID", "2022-11-14", 50),
+        ("IPID", "2023-11-13", 52),
+        ("IPID", "2025-07-18", 56),
     ],
 )
 def test_listed_initiative_supporters_never_exceed_the_official_count(gid: str, day: str, official: int) -> None:
@@ -262,9 +266,20 @@ def test_g77_south_africa_romania_palau() -> None:
 
 @pytest.mark.parametrize(
     ("alias", "gid"),
-    [("G-77", "G77"), ("g77", "G77"), ("EU", "EU"), ("European Union", "EU"), ("eec", "EU"), ("OAU", "AU"),
-     ("arab league", "LAS"), ("nam", "NAM"), ("Non-Aligned Movement", "NAM"), ("asia-pacific group", "APG"),
-     ("Paris Call", "PARIS_CALL"), ("Russia-India-China", "RIC")],
+    [
+        ("G-77", "G77"),
+        ("g77", "G77"),
+        ("EU", "EU"),
+        ("European Union", "EU"),
+        ("eec", "EU"),
+        ("OAU", "AU"),
+        ("arab league", "LAS"),
+        ("nam", "NAM"),
+        ("Non-Aligned Movement", "NAM"),
+        ("asia-pacific group", "APG"),
+        ("Paris Call", "PARIS_CALL"),
+        ("Russia-India-China", "RIC"),
+    ],
 )
 def test_aliases(alias: str, gid: str) -> None:
     assert G.get_group(alias).id == gid
@@ -288,8 +303,7 @@ def test_list_groups_has_every_builtin_with_sizes() -> None:
 
 def test_members_columns_and_bad_status() -> None:
     m = G.get_group("NATO").members("2024-06-01")
-    assert m.columns == ["state", "state_name", "status", "joined", "left", "precision", "uncertain", "source",
-                         "note"]
+    assert m.columns == ["state", "state_name", "status", "joined", "left", "precision", "uncertain", "source", "note"]
     assert m.filter(pl.col("state") == "SWE")["joined"].to_list() == [D(2024, 3, 7)]
     assert m.filter(pl.col("state") == "USA")["state_name"].to_list() == [G._state_names()["USA"]]
     assert G._state_names()["USA"].startswith("United States")
@@ -323,8 +337,12 @@ def test_shipped_files_are_up_to_date_with_the_build_script(shared_data: Path) -
     import sys
 
     root = Path(__file__).resolve().parents[2]
-    proc = subprocess.run([sys.executable, str(root / "scripts" / "build_groups.py"), "--data", str(shared_data),
-                           "--check"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(root / "scripts" / "build_groups.py"), "--data", str(shared_data), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -332,8 +350,9 @@ def test_shipped_files_are_up_to_date_with_the_build_script(shared_data: Path) -
 
 
 def test_membership_mask_on_the_es11_1_vote(shared_data: Path) -> None:
-    votes = pl.read_csv(shared_data / "unga_undl_keyvotes_sample" / "ga_ukraine_keyvotes_2014_2022.csv",
-                        try_parse_dates=True).rename({"ms_code": "state", "ms_vote": "vote"})
+    votes = pl.read_csv(
+        shared_data / "unga_undl_keyvotes_sample" / "ga_ukraine_keyvotes_2014_2022.csv", try_parse_dates=True
+    ).rename({"ms_code": "state", "ms_vote": "vote"})
     es11 = votes.filter(pl.col("resolution") == "A/RES/ES-11/1")
     eu = es11.filter(G.membership_mask("EU", es11))
     assert eu.height == 27 and set(eu["vote"]) == {"Y"}
@@ -372,8 +391,9 @@ _spell = st.tuples(st.integers(1950, 2020), st.integers(0, 30), st.booleans())
 
 
 @settings(max_examples=40, deadline=None)
-@given(spells=st.lists(_spell, min_size=1, max_size=4), probes=st.lists(st.integers(1945, 2060), min_size=1,
-                                                                        max_size=20))
+@given(
+    spells=st.lists(_spell, min_size=1, max_size=4), probes=st.lists(st.integers(1945, 2060), min_size=1, max_size=20)
+)
 def test_user_group_mask_matches_definition(spells: list[tuple[int, int, bool]], probes: list[int]) -> None:
     # build non-overlapping spells of one state from (start year, length, open?) triples
     recs, cursor = [], 1900
@@ -403,8 +423,7 @@ def test_members_on_several_dates() -> None:
 
 
 def test_define_group_persists_and_lists_with_builtins(home: Path) -> None:
-    g = G.define_group("QUAD", ["USA", "JPN", "IND", "AUS"], name="Quadrilateral Security Dialogue",
-                       description="test")
+    g = G.define_group("QUAD", ["USA", "JPN", "IND", "AUS"], name="Quadrilateral Security Dialogue", description="test")
     assert (home / "groups" / "QUAD.json").is_file()
     assert G.get_group("quad").states("2024-01-01") == ["AUS", "IND", "JPN", "USA"]
     df = G.list_groups()

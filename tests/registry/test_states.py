@@ -65,6 +65,16 @@ TABLE = states_table()
         ("HVO", None, "BFA"),
         ("us", None, "USA"),
         ("840", None, "USA"),
+        ("PSE", None, "PSE"),
+        ("PS", None, "PSE"),
+        ("275", None, "PSE"),
+        ("Palestine", "2022-03-02", "PSE"),
+        ("State of Palestine", None, "PSE"),
+        ("VAT", None, "VAT"),
+        ("VA", None, "VAT"),
+        ("336", None, "VAT"),
+        ("Holy See", None, "VAT"),
+        ("Vatican City", None, "VAT"),
     ],
 )
 def test_resolve_state(query: str, date: str | None, expected: str) -> None:
@@ -84,15 +94,42 @@ def test_unknown_and_ambiguous() -> None:
 def test_table_shape_and_codes() -> None:
     assert TABLE.schema == pl.Schema(STATES)
     assert TABLE["state"].is_unique().all()
-    # 193 members today + TWN (China seat to 1971), CSK, DDR, YUG, YMD, EAZ
-    assert TABLE.height == 199
-    assert TABLE.filter(pl.col("un_left").is_null()).height == 193
+    # 193 members today + TWN (China seat to 1971), CSK, DDR, YUG, YMD, EAZ + the two observer States
+    assert TABLE.height == 201
+    status = dict(TABLE.group_by("un_status").agg(pl.col("state").sort()).iter_rows())
+    assert status["observer"] == ["PSE", "VAT"]
+    assert status["former member"] == ["CSK", "DDR", "EAZ", "TWN", "YMD", "YUG"]
+    assert len(status["member"]) == 193
+    assert TABLE.filter(pl.col("un_status") == "member")["un_left"].null_count() == 193
     nam = TABLE.filter(pl.col("state") == "NAM").row(0, named=True)
     assert nam["iso2"] == "NA" and nam["m49"] == 516
 
 
+def test_observer_states_are_states_but_never_members() -> None:
+    """The Holy See and Palestine: in the registry (group lists name them), with no membership and no votes."""
+    rows = TABLE.filter(pl.col("un_status") == "observer").select("state", "name", "iso2", "m49", "cow", "un_joined")
+    assert rows.rows() == [
+        ("PSE", "State of Palestine", "PS", 275, None, None),
+        ("VAT", "Holy See", "VA", 336, None, None),
+    ]
+    for state in ("PSE", "VAT"):
+        assert not is_member(state, "2022-03-02")
+        assert state not in member_states("2022-03-02")
+    assert state_name("PSE", "1990-01-01") == "State of Palestine"
+    assert resolve_codes(pl.Series(["PS", "VAT", "USA"])).to_list() == ["PSE", "VAT", "USA"]
+
+
+def test_every_group_member_is_a_registry_state() -> None:
+    from polycentric.registry.groups import get_group, list_groups
+
+    known = set(TABLE["state"].to_list())
+    listed = {s for g in list_groups()["id"].to_list() for s in get_group(g).history()["state"].to_list()}
+    assert "PSE" in listed
+    assert listed <= known, sorted(listed - known)
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.sampled_from(TABLE.filter(pl.col("un_left").is_null())["state"].to_list()))
+@given(st.sampled_from(TABLE.filter(pl.col("un_status") == "member")["state"].to_list()))
 def test_every_current_member_resolves_by_its_codes_and_name(state: str) -> None:
     row = TABLE.filter(pl.col("state") == state).row(0, named=True)
     assert resolve_state(row["iso3"]) == state

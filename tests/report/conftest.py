@@ -1,5 +1,5 @@
 """Fixtures of the report tests."""
 
-from _webfixtures import served_record
+from _webfixtures import models_home, served_record
 
-__all__ = ["served_record"]
+__all__ = ["models_home", "served_record"]

@@ -119,3 +119,48 @@ def test_group_brief_members_on_date(served_record: Any, tmp_path: Path) -> None
     assert main(["--home", str(served_record.home), "report", "group", "NAM", "--out", str(out)]) == 0
     assert "Non-Aligned Movement" in out.read_text(encoding="utf-8")
     assert main(["--home", str(served_record.home), "report", "group", "NOPE", "--out", str(out)]) != 0
+
+
+def test_state_brief_alignment_and_ideal_points(served_record: Any, models_home: Path) -> None:
+    import datetime as dt
+
+    import polars as pl
+
+    from polycentric.measures import DEFAULT_REFERENCES, alignment
+    from polycentric.models.saved import load_ideal_points
+
+    html = state_brief(served_record, "IND", years=(2016, 2020), home=models_home)
+    tables = _parse(html).tables
+    votes = served_record.votes(start=dt.date(2016, 1, 1), end=dt.date(2020, 12, 31))
+    expected = alignment(votes, [r for r in DEFAULT_REFERENCES if r != "IND"], years=(2016, 2020), states=["IND"])
+    header, *rows = tables["alignment"]
+    assert header[0] == "year" and "USA" in header and [int(r[0]) for r in rows] == list(range(2016, 2021))
+    usa = {int(r[0]): float(r[header.index("USA")]) for r in rows}
+    exp_usa = expected.filter(pl.col("reference") == "USA")
+    assert usa == pytest.approx(dict(zip(exp_usa["year"], exp_usa["value"], strict=True)), abs=5e-4)
+    ideal_points, _ = load_ideal_points(models_home)
+    own = ideal_points.filter((pl.col("state") == "IND") & pl.col("year").is_between(2016, 2020)).sort("session")
+    header, *rows = tables["idealpoints"]
+    assert header[:5] == ["session", "year", "ideal_point", "lower", "upper"]
+    assert [float(r[2]) for r in rows] == pytest.approx(own["ideal_point"].to_list(), abs=5e-4)
+    assert "Bailey, Strezhnev &amp; Voeten (2017)" in html
+
+
+def test_state_brief_without_a_fit_says_how_to_make_it(served_record: Any, tmp_path: Path) -> None:
+    html = state_brief(served_record, "IND", years=(2019, 2020), home=tmp_path)
+    assert "idealpoints" not in _parse(html).tables
+    assert "idealpoints fit" in html and "Not available" in html
+
+
+def test_rollcall_brief_group_breakdown(served_record: Any) -> None:
+    import datetime as dt
+
+    from polycentric.registry.groups import get_group
+
+    rows = {r[0]: r for r in _parse(rollcall_brief(served_record, "A/RES/ES-11/1")).tables["groups"][1:]}
+    votes = served_record.votes(resolution="A/RES/ES-11/1")
+    by_state = dict(zip(votes["state"], votes["vote"], strict=True))
+    for gid in ("EU", "AU", "NAM"):
+        members = [s for s in get_group(gid).states(dt.date(2022, 3, 2)) if s in by_state]
+        assert [int(x) for x in rows[gid][2:6]] == [sum(by_state[s] == v for s in members) for v in "YNAX"], gid
+    assert rows["EU"][2] == "27"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -107,3 +108,22 @@ def test_ga_session_number_follows_the_september_opening() -> None:
     assert ga_session_number(dt.date(2023, 9, 5)) == 78
     assert ga_session_number(dt.date(2024, 9, 10)) == 79
     assert ga_session_number(dt.date(2025, 9, 8)) == 79
+
+
+def test_refused_header_closes_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = []
+    real_open = Path.open
+
+    def spy(self: Path, *args: Any, **kwargs: Any) -> Any:
+        fh = real_open(self, *args, **kwargs)
+        opened.append(fh)
+        return fh
+
+    paths = [tmp_path / "layout.csv", tmp_path / "empty.csv"]
+    paths[0].write_text("a,b\n1,2\n", encoding="utf-8")
+    paths[1].write_text("", encoding="utf-8")
+    monkeypatch.setattr(Path, "open", spy)
+    for path in paths:
+        with pytest.raises(UnknownLayoutError):
+            read_sc_votes(path)
+    assert len(opened) == 2 and all(fh.closed for fh in opened)

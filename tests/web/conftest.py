@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from _webfixtures import app, client, live_server, served_record
+from _webfixtures import app, client, live_server, models_home, served_record
 from polycentric.web import static_dir
 
-__all__ = ["app", "artifacts", "browser", "client", "live_server", "page", "served_record"]
+__all__ = ["app", "artifacts", "browser", "client", "live_server", "models_home", "page", "served_record"]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -71,6 +72,11 @@ def test_state_page(page: Any, live_server: str, served_record: Any, artifacts: 
     assert page.locator("section.state").get_attribute("data-state") == "RUS"
     # the view state is in the URL: the form shows the years from the link
     assert page.locator("input[name=from]").input_value() == "2014"
+    from polycentric.registry.groups import get_group, group_ids
+
+    spells = sum(get_group(g).history().filter(pl.col("state") == "RUS").height for g in group_ids())
+    assert page.locator("table.state-groups").get_attribute("data-rows") == str(spells)
+    assert page.locator("table.state-groups tr.current[data-group=BRICS]").count() == 1
     page.screenshot(path=str(artifacts / "state-RUS.png"), full_page=True)
     assert page.js_errors == []
 
@@ -163,4 +169,171 @@ def test_measure_charts_render(page: Any, live_server: str, served_record: Any, 
     expected_c = cohesion(all_votes, ["NAM", "EU", "G77"], years=(1946, dt.date.today().year)).drop_nulls("value")
     assert fig.get_attribute("data-points") == str(expected_c.height)
     assert fig.get_attribute("data-series") == "3"
+    assert page.js_errors == []
+
+
+def test_agreement_page_matrix_and_pair(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.measures import agreement, agreement_matrix
+
+    p5 = ["USA", "RUS", "CHN", "GBR", "FRA"]
+    _open(page, f"{live_server}/#/agreement?states={','.join(p5)}&from=2014&to=2023&a=USA&b=CHN")
+    votes = served_record.votes(start=dt.date(2014, 1, 1), end=dt.date(2023, 12, 31))
+    m = agreement_matrix(votes, states=p5)
+    for i, a in enumerate(p5):
+        for j, b in enumerate(p5):
+            cell = page.locator(f"table.agreement-matrix td[data-a={a}][data-b={b}]")
+            assert cell.inner_text() == f"{m.matrix[i, j]:.2f}", (a, b)
+            assert cell.get_attribute("data-n") == str(m.n_shared[i, j])
+    assert page.locator("figure[data-chart^=agreement-matrix] svg [aria-label=cell] rect").count() == 25
+    pair = agreement(served_record.votes(), "USA", "CHN", years=(1946, dt.date.today().year))
+    fig = page.locator("figure[data-chart=agreement-USA-CHN]")
+    assert fig.get_attribute("data-points") == str(pair.drop_nulls("value").height)
+    page.screenshot(path=str(artifacts / "agreement-P5.png"), full_page=True)
+    # clicking a cell of the heatmap opens that pair over time, and the URL keeps it
+    page.locator("figure[data-chart^=agreement-matrix] svg [aria-label=cell] rect").nth(1).click()
+    page.wait_for_selector("figure[data-chart=agreement-USA-RUS]")
+    assert "a=USA" in page.url and "b=RUS" in page.url
+    assert page.js_errors == []
+
+
+def test_shifts_page(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.measures import shift_drivers, shifts
+
+    _open(page, f"{live_server}/#/shifts?from=2014&to=2022&reference=USA&min=10&state=IND")
+    expected = shifts(served_record.votes(), "2014", "2022", reference="USA", min_shared=10)
+    table = page.locator("table.shifts")
+    assert table.get_attribute("data-rows") == str(expected.height)
+    shown = page.eval_on_selector_all("table.shifts tbody tr", "rows => rows.map(r => r.dataset.state)")
+    assert shown == expected["state"].to_list()  # ranked as the library ranks them
+    changes = page.eval_on_selector_all("td[data-change]", "tds => tds.map(t => Number(t.dataset.change))")
+    assert changes == pytest.approx(expected["change"].to_list())
+    on_map = _map_values(page)
+    assert on_map.pop("USA") == "reference"
+    assert {s: float(v) for s, v in on_map.items()} == pytest.approx(
+        {s: c for s, c in zip(expected["state"], expected["change"], strict=True) if s in on_map}
+    )
+    drivers = shift_drivers(served_record.votes(), "IND", "2014", "2022", reference="USA")
+    assert page.locator("table.drivers").get_attribute("data-rows") == str(drivers.height)
+    page.screenshot(path=str(artifacts / "shifts-USA-2014-2022.png"), full_page=True)
+    # a bar of the chart opens that state's drivers
+    page.locator("figure[data-chart=shifts-USA-largest] svg [aria-label=bar] rect").first.click()
+    top = expected.filter(pl.col("change") > 0)["state"][0]
+    page.wait_for_function(f"() => location.hash.includes('state={top}')")
+    page.wait_for_selector("#app[data-ready=true] table.drivers")
+    assert page.js_errors == []
+
+
+def test_series_page(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.measures import series_history, series_switchers
+
+    _open(page, f"{live_server}/#/series?q=cuba-embargo")
+    rc, votes = served_record.roll_calls(), served_record.votes()
+    history = series_history(rc, votes, "cuba-embargo").filter(pl.col("family") == 1)
+    switchers = series_switchers(rc, votes, "cuba-embargo").filter(pl.col("family") == 1)
+    table = page.locator("table.series-history")
+    assert table.get_attribute("data-rows") == str(history.height)
+    assert page.locator("figure[data-chart^=series-cuba-embargo]").get_attribute("data-points") == str(history.height)
+    for row in history.iter_rows(named=True):
+        tr = table.locator(f"tr[data-rollcall='{row['rollcall_id']}']")
+        shown = [int(tr.locator(f"td[data-vote={k}]").inner_text()) for k in "YNAX"]
+        assert shown == [row["yes"], row["no"], row["abstain"], row["absent"]], row["resolution"]
+        moved = switchers.filter(pl.col("rollcall_id_to") == row["rollcall_id"]).height
+        assert tr.locator("td.switchers").get_attribute("data-switchers") == str(moved)
+    assert "190" in table.locator("tr", has_text="A/RES/71/5").inner_text()  # 2016: 190-0-2
+    page.screenshot(path=str(artifacts / "series-cuba-embargo.png"), full_page=True)
+    # another series from the list: the URL follows
+    page.select_option("select[name=known]", "crimea-human-rights")
+    page.locator("form.controls button[type=submit]").click()
+    page.wait_for_function("() => location.hash.includes('crimea-human-rights')")
+    page.wait_for_selector("#app[data-ready=true] section.series")
+    assert page.locator("table.series-history tbody tr").count() > 0
+    assert page.js_errors == []
+
+
+def test_group_voice_chart(page: Any, live_server: str, served_record: Any) -> None:
+    from polycentric.measures import voice
+
+    _open(page, f"{live_server}/#/group?id=EU&compare=NAM")
+    fig = page.locator("figure[data-chart=EU-voice]")
+    expected = voice(served_record.votes(), ["EU", "NAM"], years=(1946, dt.date.today().year))
+    assert fig.get_attribute("data-points") == str(expected.height)
+    assert fig.get_attribute("data-series") == "2"
+    assert page.js_errors == []
+
+
+def test_system_page(page: Any, live_server: str, models_home: Path, artifacts: Path) -> None:
+    from polycentric.models.idealpoints import IdealPointModel
+    from polycentric.models.polarity import polarity
+    from polycentric.models.saved import idealpoints_folder as fit_folder
+
+    ideal_points, _, _ = IdealPointModel.load_results(fit_folder(models_home))
+    expected = polarity(ideal_points, None, methods=("ideal_points",))
+    _open(page, f"{live_server}/#/system")
+    assert page.locator("figure[data-chart=polarity-ideal_points]").get_attribute("data-points") == str(
+        expected.series.height
+    )
+    last = int(expected.series["session"].max())  # type: ignore[arg-type]
+    assert page.locator("section.system").get_attribute("data-session") == str(last)
+    assert f"session={last}" in page.url  # the view state is in the URL
+    poles = expected.poles.filter(pl.col("session") == last)
+    assert page.locator("table.poles").get_attribute("data-rows") == str(poles.height)
+    for row in poles.iter_rows(named=True):
+        cell = page.locator(f"table.poles tr[data-pole='{row['pole']}'] td.members")
+        assert sorted((cell.get_attribute("data-members") or "").split(",")) == sorted(row["members"])
+    shown = _map_values(page)
+    pole_of = {s: str(row["pole"]) for row in poles.iter_rows(named=True) for s in row["members"]}
+    assert shown == {s: p for s, p in pole_of.items() if s in shown}
+    assert len(shown) >= len(pole_of) - 5  # all but states without a shape today are on the map
+    page.screenshot(path=str(artifacts / "system.png"), full_page=True)
+    assert page.js_errors == []
+
+
+def test_state_ideal_point_trajectory(page: Any, live_server: str, models_home: Path, artifacts: Path) -> None:
+    from polycentric.models.idealpoints import IdealPointModel
+    from polycentric.models.saved import idealpoints_folder as fit_folder
+
+    ideal_points, _, _ = IdealPointModel.load_results(fit_folder(models_home))
+    _open(page, f"{live_server}/#/state?id=IND&from=2016&to=2023")
+    fig = page.locator("figure[data-chart=IND-idealpoints]")
+    expected = ideal_points.filter((pl.col("state") == "IND") & pl.col("year").is_between(2016, 2023))
+    assert expected.height > 0
+    assert fig.get_attribute("data-points") == str(expected.height)
+    assert fig.locator("svg [aria-label=area] path").count() == 1  # the interval band
+    page.screenshot(path=str(artifacts / "state-IND-idealpoints.png"), full_page=True)
+    assert page.js_errors == []
+
+
+def test_forecast_page(page: Any, live_server: str, served_record: Any, models_home: Path, artifacts: Path) -> None:
+    from polycentric.api.backend import Backend
+    from polycentric.api.routes.forecast import cache_path
+    from polycentric.models.forecast import VoteForecaster
+
+    model = VoteForecaster.load(cache_path(Backend(models_home, served_record), VoteForecaster()))
+    title = (
+        "Necessity of ending the economic, commercial and financial embargo imposed by the United States against Cuba"
+    )
+    _open(page, f"{live_server}/#/forecast")
+    page.fill("input[name=title]", title)
+    page.fill("input[name=known]", "usa:n, isr:n")
+    page.locator("form.forecast-form button[type=submit]").click()
+    page.wait_for_function("() => location.hash.includes('known=USA')")
+    page.wait_for_selector("#app[data-ready=true] .forecast-tally")
+    assert "title=Necessity" in page.url  # the draft is in the shareable URL
+    expected = model.forecast(title, known={"USA": "N", "ISR": "N"})
+    frame = expected.to_frame()
+    shown = _map_values(page)
+    predicted = dict(zip(frame["state"], frame["predicted"], strict=True))
+    assert shown == {s: v for s, v in predicted.items() if s in shown}
+    assert shown["USA"] == "N" and shown["ISR"] == "N"
+    assert len(shown) >= frame.height - 5  # members without a shape today are named under the map
+    box = page.locator(".forecast-tally")
+    assert float(box.get_attribute("data-p-adopt") or "nan") == pytest.approx(expected.p_adopt)
+    tally = {r["vote"]: r for r in expected.tally().iter_rows(named=True)}
+    for code in "YNAX":
+        item = box.locator(f".tally-item[data-vote={code}]")
+        assert float(item.get_attribute("data-expected") or "nan") == pytest.approx(tally[code]["expected"])
+        assert int(item.get_attribute("data-lower") or -1) == tally[code]["lower"]
+        assert int(item.get_attribute("data-upper") or -1) == tally[code]["upper"]
+    assert page.locator("table.forecast-states").get_attribute("data-rows") == str(frame.height)
+    page.screenshot(path=str(artifacts / "forecast-cuba.png"), full_page=True)
     assert page.js_errors == []

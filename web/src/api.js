@@ -60,3 +60,20 @@ export function getRowsOnce(path, params = {}) {
   if (!memo.has(key)) memo.set(key, getRows(path, params));
   return memo.get(key);
 }
+
+/** POST a JSON body to a route; throws ApiError with the API's message on 4xx/5xx. */
+export async function postJson(path, body, params = {}) {
+  const res = await fetch(apiUrl(path, params), {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  let out = null;
+  try {
+    out = await res.json();
+  } catch {
+    out = null;
+  }
+  if (!res.ok) throw new ApiError(res.status, out);
+  return out;
+}

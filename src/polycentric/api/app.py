@@ -9,6 +9,9 @@ Dependency rule: may import any library package; imports no other shell.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +84,7 @@ def _static_dir() -> Path:
     return static_dir()
 
 
-def create_app(home: str | Path | None = None, *, record: Any = None) -> FastAPI:
+def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool = False) -> FastAPI:
     """Build the HTTP API and dashboard app.
 
     Parameters
@@ -91,6 +94,10 @@ def create_app(home: str | Path | None = None, *, record: Any = None) -> FastAPI
         record is opened on the first request, so the app starts even before a record exists.
     record
         An opened record to serve instead (tests).
+    warm
+        Load the saved models, compute what is derived from them (polarity) and load or fit the
+        forecaster in a background thread at start-up, so the first visitor does not wait
+        (``polycentric serve`` does).
 
     Returns
     -------
@@ -99,7 +106,21 @@ def create_app(home: str | Path | None = None, *, record: Any = None) -> FastAPI
         ``/api/docs``) and the dashboard at ``/``.
     """
     backend = Backend(home, record)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            from polycentric.api.routes import forecast, idealpoints
+
+            def warm_models() -> None:
+                idealpoints.warm(backend)
+                forecast.warm(backend)
+
+            threading.Thread(target=warm_models, daemon=True, name="polycentric-warm").start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="polycentric",
         version=__version__,
         summary="Read-only API over the UN General Assembly voting record and the measures built on it.",
@@ -141,14 +162,20 @@ def create_app(home: str | Path | None = None, *, record: Any = None) -> FastAPI
         """The record's version (used in ETags), polycentric's version and how to cite the data."""
         return {"record_version": backend.version(), "polycentric_version": __version__, "citation": CITATION}
 
+    from polycentric.api.routes import forecast as forecast_routes
     from polycentric.api.routes import groups as group_routes
+    from polycentric.api.routes import idealpoints as idealpoint_routes
     from polycentric.api.routes import measures as measure_routes
     from polycentric.api.routes import record as record_routes
     from polycentric.api.routes import search as search_routes
+    from polycentric.api.routes import series as series_routes
 
     app.include_router(record_routes.router)
     app.include_router(group_routes.router)
     app.include_router(measure_routes.router)
+    app.include_router(series_routes.router)
+    app.include_router(idealpoint_routes.router)
+    app.include_router(forecast_routes.router)
     app.include_router(search_routes.router)
 
     static = _static_dir()

@@ -26,10 +26,13 @@ OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to FI
 def list_cmd(
     kind: Annotated[
         Optional[str],
-        typer.Option("--kind", help="Only this kind: organisation, negotiating-group, regional-group, format, "
-                                    "initiative, user."),
+        typer.Option(
+            "--kind", help="Only this kind: organisation, negotiating-group, regional-group, format, initiative, user."
+        ),
     ] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="Count members on this day (YYYY-MM-DD; default today).")] = None,
+    date: Annotated[
+        Optional[str], typer.Option("--date", help="Count members on this day (YYYY-MM-DD; default today).")
+    ] = None,
     fmt: FormatOpt = TableFormat.table,
     out: OutOpt = None,
 ) -> None:
@@ -45,7 +48,9 @@ def list_cmd(
 @groups_app.command("show")
 def show_cmd(
     group: Annotated[str, typer.Argument(help="Group id or alias (NAM, G-77, EU, WEOG, ...).")],
-    date: Annotated[Optional[str], typer.Option("--date", help="Membership on this day (YYYY-MM-DD; default today).")] = None,
+    date: Annotated[
+        Optional[str], typer.Option("--date", help="Membership on this day (YYYY-MM-DD; default today).")
+    ] = None,
     observers: Annotated[
         bool, typer.Option("--observers/--no-observers", help="Also list observers (and other non-member statuses).")
     ] = True,

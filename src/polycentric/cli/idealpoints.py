@@ -34,11 +34,17 @@ def _record_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
     return record.votes(body="GA"), record.roll_calls(body="GA")
 
 
-def _fit(dims: int, issue: str | None, random_walk_sd: float | None) -> Path:
+def _fit(dims: int, issue: str | None, random_walk_sd: float | None, item_draws: int = 0) -> Path:
     from polycentric.models.idealpoints import IdealPointModel
 
     votes, roll_calls = _record_frames()
-    model = IdealPointModel(dims=dims, issue=issue, random_walk_sd=random_walk_sd)  # type: ignore[arg-type]
+    model = IdealPointModel(
+        dims=dims,  # type: ignore[arg-type]
+        issue=issue,
+        random_walk_sd=random_walk_sd,
+        item_draws=item_draws,
+        random_state=0,
+    )
     model.fit(votes, roll_calls)
     folder = model.save(_fit_folder(dims, issue))
     typer.echo(
@@ -81,9 +87,17 @@ def fit_command(
     random_walk_sd: Annotated[
         Optional[float], typer.Option("--random-walk-sd", help="Random-walk sd per session (default 0.35).")
     ] = 0.35,
+    item_draws: Annotated[
+        int,
+        typer.Option(
+            "--item-draws",
+            min=0,
+            help="Draws of the item parameters added to the intervals (0: Laplace given the items).",
+        ),
+    ] = 0,
 ) -> None:
     """Fit the dynamic ordinal model to the record and save it in the home folder."""
-    _fit(dims, issue, random_walk_sd)
+    _fit(dims, issue, random_walk_sd, item_draws)
 
 
 @idealpoints_app.command("show")

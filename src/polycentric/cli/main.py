@@ -13,12 +13,21 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from polycentric.errors import ConfigurationError, InputFormatError, PolycentricError, SourceError
+from polycentric.errors import (
+    ConfigurationError,
+    InputFormatError,
+    InsufficientDataError,
+    MeasureError,
+    PolycentricError,
+    RegistryError,
+    SourceError,
+)
 
 app = typer.Typer(
     name="polycentric",
@@ -31,6 +40,7 @@ app = typer.Typer(
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     home: Annotated[
         Optional[Path],
         typer.Option("--home", help="Folder of the record (default: $POLYCENTRIC_HOME or the user data dir)."),
@@ -41,10 +51,24 @@ def _root(
     ] = None,
 ) -> None:
     """polycentric: UN General Assembly votes, groups, measures, ideal points and forecasts."""
-    if home is not None:
-        os.environ["POLYCENTRIC_HOME"] = str(home)
-    if data is not None:
-        os.environ["POLYCENTRIC_DATA"] = str(data)
+    # --home/--data apply to this invocation only: set for the commands, restored on exit
+    # (so a program or test that calls the CLI twice does not inherit the first call's home)
+    for name, value in (("POLYCENTRIC_HOME", home), ("POLYCENTRIC_DATA", data)):
+        if value is None:
+            continue
+        previous = os.environ.get(name)
+        os.environ[name] = str(value)
+        ctx.call_on_close(_restore_env(name, previous))
+
+
+def _restore_env(name: str, previous: str | None) -> Callable[[], None]:
+    def restore() -> None:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+    return restore
 
 
 def _register_all() -> None:
@@ -57,6 +81,21 @@ def _register_all() -> None:
 _register_all()
 
 
+def _is_usage_error(exc: BaseException) -> bool:
+    """True for click's own usage errors (missing argument, bad option), in either click copy."""
+    classes: list[type] = []
+    try:
+        from typer._click.exceptions import ClickException as _TyperClickException  # typer >= 0.2x bundles click
+
+        classes.append(_TyperClickException)
+    except ImportError:  # pragma: no cover - older typer uses click itself
+        pass
+    import click
+
+    classes.append(click.exceptions.ClickException)
+    return isinstance(exc, tuple(classes))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and map library errors to exit codes."""
     try:
@@ -64,18 +103,19 @@ def main(argv: list[str] | None = None) -> int:
         result = app(args=argv, standalone_mode=False)
     except PolycentricError as exc:
         typer.echo(f"error: {exc}", err=True)
-        return 2 if isinstance(exc, (InputFormatError, ConfigurationError, SourceError)) else 1
+        bad_input = (InputFormatError, ConfigurationError, SourceError, RegistryError)
+        if isinstance(exc, MeasureError) and not isinstance(exc, InsufficientDataError):
+            return 2  # a malformed option such as --years 20x
+        return 2 if isinstance(exc, bad_input) else 1
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except typer.Abort:
         typer.echo("aborted", err=True)
         return 1
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
+    except Exception as exc:  # usage errors: typer bundles its own copy of click
+        if _is_usage_error(exc):
+            exc.show()  # type: ignore[attr-defined]
+            return int(exc.exit_code)  # type: ignore[attr-defined]
         raise
     return result if isinstance(result, int) else 0
 

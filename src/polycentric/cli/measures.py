@@ -294,7 +294,12 @@ def shifts_cmd(
     reference: Annotated[str, typer.Option("--reference", help="Reference state or group:ID.")] = "USA",
     index: Annotated[str, typer.Option("--index", help="simple, lijphart, s or s_squared.")] = "simple",
     top: Annotated[int, typer.Option("--top", help="Show the N largest shifts (0: all).")] = 30,
-    min_shared: Annotated[int, typer.Option("--min-shared", help="Least shared votes in each period.")] = 1,
+    min_shared: Annotated[
+        int,
+        typer.Option(
+            "--min-shared", help="Least shared votes in each period (e.g. 10 leaves out states seldom present)."
+        ),
+    ] = 1,
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -320,7 +325,9 @@ def shifts_cmd(
 
 
 def series_cmd(
-    search: Annotated[str, typer.Argument(help="Words of the title, or a known series slug (see --list).")],
+    search: Annotated[
+        Optional[str], typer.Argument(help="Words of the title, or a known series slug (see --list).")
+    ] = None,
     switchers: Annotated[bool, typer.Option("--switchers", help="List the states that switched instead.")] = False,
     threshold: Annotated[
         float, typer.Option("--threshold", help="Share of the search's words a title must contain.")
@@ -337,6 +344,8 @@ def series_cmd(
     if list_:
         emit(pl.DataFrame({"slug": list(KNOWN_SERIES), "label": [s.label for s in KNOWN_SERIES.values()]}), fmt, out)
         return
+    if search is None or not search.strip():
+        raise ConfigurationError("give words of a title or a known series slug (polycentric series --list)")
     votes, roll_calls = _votes(), _roll_calls()
     if switchers:
         df = series_switchers(roll_calls, votes, search, threshold=threshold)

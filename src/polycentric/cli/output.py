@@ -44,6 +44,33 @@ def _to_json(df: pl.DataFrame) -> str:
     return json.dumps(rows, default=str, ensure_ascii=False, indent=1) + "\n"
 
 
+def _float_decimals(values: pl.Series) -> int:
+    """Decimals for one float column of a table: about four significant digits of its largest value.
+
+    Values within [-1, 1] (shares, indices, probabilities) get 4 decimals, up to 10 get 3,
+    up to 100 get 2, up to 1000 one, larger none; one column, one number of decimals, so
+    the digits line up and nothing turns into scientific notation.
+    """
+    finite = values.drop_nulls()
+    if finite.dtype.is_float():
+        finite = finite.filter(finite.is_finite())
+    if finite.len() == 0:
+        return 4
+    largest = float(finite.abs().max())  # type: ignore[arg-type]
+    for decimals, bound in ((4, 1.0), (3, 10.0), (2, 100.0), (1, 1000.0)):
+        if largest <= bound:
+            return decimals
+    return 0
+
+
+def _cell(value: object, decimals: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.{decimals}f}" if value == value else "NaN"
+    return str(value)
+
+
 def render(df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None) -> str:
     """The text of ``df`` in ``fmt`` (table, csv or json)."""
     fmt = getattr(fmt, "value", fmt)
@@ -59,8 +86,9 @@ def render(df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None)
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         for name, dtype in shown.schema.items():
             table.add_column(name, justify="right" if dtype.is_numeric() else "left")
+        decimals = [_float_decimals(shown[name]) if dtype.is_float() else 0 for name, dtype in shown.schema.items()]
         for row in shown.iter_rows():
-            table.add_row(*["" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v)) for v in row])
+            table.add_row(*[_cell(v, d) for v, d in zip(row, decimals, strict=True)])
         buf = io.StringIO()
         Console(file=buf, width=200, force_terminal=False, color_system=None).print(table)
         text = buf.getvalue()

@@ -40,9 +40,9 @@ def register(app: typer.Typer) -> None:
         ] = True,
         progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show download progress bars.")] = True,
         fmt: Annotated[
-            OutputFormat, typer.Option("--format", help="table, csv, json or parquet.")
+            OutputFormat, typer.Option("--format", "-f", help="table, csv, json, parquet or dta (Stata).")
         ] = OutputFormat.table,
-        out: Annotated[Optional[Path], typer.Option("--out", help="Write the report to this file.")] = None,
+        out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the report to this file.")] = None,
     ) -> None:
         """Download the newest UN Digital Library voting and member-state files when they changed, then ingest them.
 

@@ -29,7 +29,7 @@ def serve(
     from polycentric.api import create_app
 
     typer.echo(f"polycentric: dashboard at http://{host}:{port}/  API docs at http://{host}:{port}/api/docs", err=True)
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(warm=True), host=host, port=port, log_level="warning")
 
 
 def _years(spec: str | None) -> tuple[int, int] | None:

@@ -41,6 +41,7 @@ __all__ = [
     "membership_mask",
     "normalise_resolution",
     "parse_years",
+    "plurality_vote",
     "select_period",
 ]
 
@@ -129,8 +130,9 @@ def select_period(votes: pl.DataFrame, period: Period) -> pl.DataFrame:
     """
     if isinstance(period, str) and "/" in period:
         period = [p for p in period.split(",") if p.strip()]
-    if isinstance(period, (int, tuple, range)) or isinstance(period, str):
-        out = filter_years(votes, period)
+    year_range = isinstance(period, tuple) and len(period) == 2 and all(isinstance(p, int) for p in period)
+    if isinstance(period, (int, range, str)) or year_range:
+        out = filter_years(votes, period)  # type: ignore[arg-type]
     else:
         items = list(period)
         if all(isinstance(p, int) for p in items):
@@ -231,6 +233,25 @@ def group_votes(votes: pl.DataFrame, group: GroupSpec, *, include_observers: boo
     return votes.filter(membership_mask(votes, group, include_observers=include_observers))
 
 
+def plurality_vote(yes: pl.Expr, no: pl.Expr, abstain: pl.Expr) -> pl.Expr:
+    """The plurality option (``"Y"``, ``"N"`` or ``"A"``) of three vote counts.
+
+    Null when nobody voted or when the largest count is tied: a divided group has
+    no position. Used for a group's majority position (alignment, shifts, voice).
+    """
+    top = pl.max_horizontal(yes, no, abstain)
+    n_top = (yes == top).cast(pl.Int8) + (no == top).cast(pl.Int8) + (abstain == top).cast(pl.Int8)
+    return (
+        pl.when((top == 0) | (n_top > 1))
+        .then(None)
+        .when(yes == top)
+        .then(pl.lit("Y"))
+        .when(no == top)
+        .then(pl.lit("N"))
+        .otherwise(pl.lit("A"))
+    )
+
+
 def group_majority(
     votes: pl.DataFrame,
     group: GroupSpec,
@@ -240,17 +261,23 @@ def group_majority(
     """A group's majority position per roll call, as a pseudo-state's votes.
 
     The position is the plurality option among the group's members present and
-    voting (Y, N or A; X is not counted); a tie for the most votes gives no
-    position, and the roll call has no row. Returns ``rollcall_id, vote, n_present``.
+    voting (Y, N or A; X is not counted; :func:`plurality_vote`); a tie for the
+    most votes gives no position, and the roll call has no row. Returns
+    ``rollcall_id, vote, n_present``.
     """
-    gv = group_votes(votes, group, include_observers=include_observers).filter(pl.col("vote").is_in(CAST))
-    counts = gv.group_by("rollcall_id", "vote").agg(pl.len().alias("n"))
-    ranked = counts.with_columns(
-        pl.col("n").max().over("rollcall_id").alias("n_max"),
-        pl.col("n").sum().over("rollcall_id").alias("n_present"),
-    ).filter(pl.col("n") == pl.col("n_max"))
-    winners = ranked.filter(pl.len().over("rollcall_id") == 1)
-    return winners.select("rollcall_id", "vote", pl.col("n_present").cast(pl.Int64)).sort("rollcall_id")
+    gv = group_votes(votes, group, include_observers=include_observers)
+    vote = pl.col("vote")
+    counts = gv.group_by("rollcall_id").agg(
+        (vote == "Y").sum().alias("_y"), (vote == "N").sum().alias("_n"), (vote == "A").sum().alias("_a")
+    )
+    y, n, a = pl.col("_y"), pl.col("_n"), pl.col("_a")
+    return (
+        counts.select(
+            "rollcall_id", plurality_vote(y, n, a).alias("vote"), (y + n + a).cast(pl.Int64).alias("n_present")
+        )
+        .filter(pl.col("vote").is_not_null())
+        .sort("rollcall_id")
+    )
 
 
 def resolve_groups(groups: GroupSpec | Sequence[GroupSpec] | Mapping[str, GroupSpec]) -> list[tuple[str, GroupSpec]]:

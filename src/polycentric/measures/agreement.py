@@ -46,7 +46,7 @@ from typing import Literal, NamedTuple, TypeAlias
 import numpy as np
 import polars as pl
 
-from polycentric.errors import InsufficientDataError, MeasureError
+from polycentric.errors import InsufficientDataError, MeasureError, UnknownStateError
 from polycentric.measures._common import CAST, YearSpec, check_unique, check_votes, filter_years, time_keys
 
 __all__ = [
@@ -313,10 +313,20 @@ def agreement(
     polars.DataFrame
         ``state_a, state_b, [by], index, value, n_shared``; periods where the two
         states share no vote have no row.
+
+    Raises
+    ------
+    UnknownStateError
+        ``a`` or ``b`` has no row at all in ``votes`` for ``years`` (a misspelt id,
+        or a state that was not a UN member then), rather than an empty result.
     """
     indices = _indices(index)
     keys = time_keys(by)
-    v = prepare_votes(filter_years(votes, years), absent)
+    selected = filter_years(votes, years)
+    for state in (a, b):
+        if selected.filter(pl.col("state") == state).height == 0:
+            raise UnknownStateError(f"no votes by state {state!r} in the selection (states are ISO3 ids, e.g. USA)")
+    v = prepare_votes(selected, absent)
     va = v.filter(pl.col("state") == a)
     vb = v.filter(pl.col("state") == b)
     check_unique(va)

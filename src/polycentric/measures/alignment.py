@@ -13,6 +13,10 @@ Naming references: ``"group:NAM"`` is a group and ``"state:NAM"`` a state
 a user group if it is a key of ``groups``, else a state if it votes in
 ``votes``, else a registry group.
 
+A member's agreement with its own group's majority includes its own vote in
+that majority (for a group of k members present, one vote of k), so it is
+biased upwards relative to a non-member's, the more so for small groups.
+
 Dependency rule: imports polars, ``polycentric.errors`` and ``polycentric.measures``.
 """
 

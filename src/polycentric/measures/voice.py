@@ -53,6 +53,7 @@ from polycentric.measures._common import (
     check_votes,
     filter_years,
     membership_mask,
+    plurality_vote,
     resolve_groups,
     time_keys,
 )
@@ -108,17 +109,7 @@ def voice_rollcalls(
         ing.sum().cast(pl.Int64).alias("_n_members"),
     )
     gy, gn, ga = pl.col("group_yes"), pl.col("group_no"), pl.col("group_abstain")
-    top = pl.max_horizontal(gy, gn, ga)
-    n_top = (gy == top).cast(pl.Int8) + (gn == top).cast(pl.Int8) + (ga == top).cast(pl.Int8)
-    position = (
-        pl.when((top == 0) | (n_top > 1))
-        .then(None)
-        .when(gy == top)
-        .then(pl.lit("Y"))
-        .when(gn == top)
-        .then(pl.lit("N"))
-        .otherwise(pl.lit("A"))
-    )
+    position = plurality_vote(gy, gn, ga)
     outcome = outcome_expr(pl.col("yes"), pl.col("no"), rule)
     without = outcome_expr(pl.col("yes") - gy, pl.col("no") - gn, rule)
     out = (

@@ -48,6 +48,11 @@ def normalise_text(text: str | None) -> str:
     return _SPACES.sub(" ", _NON_WORD.sub(" ", text.lower())).strip()
 
 
+def _normalised(text: pl.Expr) -> pl.Expr:
+    """:func:`normalise_text` as a polars expression (vectorised)."""
+    return text.str.to_lowercase().str.replace_all(r"[^a-z ]+", " ").str.replace_all(r"\s+", " ").str.strip_chars()
+
+
 def find_bridges(roll_calls: pl.DataFrame, *, columns: tuple[str, ...] = ("title", "agenda")) -> pl.DataFrame:
     """Roll calls on identical resolutions in different sessions, which share item parameters.
 
@@ -70,10 +75,7 @@ def find_bridges(roll_calls: pl.DataFrame, *, columns: tuple[str, ...] = ("title
     if not present:
         raise InputFormatError(f"roll calls need one of the columns {columns} to find bridges", field=columns[0])
     kind = pl.col("kind") if "kind" in roll_calls.columns else pl.lit(None, dtype=pl.String)
-    key = pl.concat_str(
-        [pl.col(c).map_elements(normalise_text, return_dtype=pl.String).fill_null("") for c in present],
-        separator=" | ",
-    )
+    key = pl.concat_str([_normalised(pl.col(c)).fill_null("") for c in present], separator=" | ")
     base = roll_calls.select(
         "rollcall_id",
         pl.col("session_number").cast(pl.Int32),
@@ -114,6 +116,8 @@ class _Params:
     beta: NDArray[np.float64]
     c: NDArray[np.float64]
     g: NDArray[np.float64]
+    theta_var: NDArray[np.float64] | None = None
+    beta_var: NDArray[np.float64] | None = None
 
     def flat(self) -> NDArray[np.float64]:
         return np.concatenate([self.theta.ravel(), self.beta.ravel(), self.c, self.g])
@@ -125,7 +129,7 @@ class _Params:
         beta = x[n_t : n_t + n_b].reshape(like.beta.shape)
         c = x[n_t + n_b : n_t + n_b + n_c]
         g = np.where(tied, 0.0, np.maximum(x[n_t + n_b + n_c :], core.MIN_GAP))
-        return cls(theta, beta, c, g)
+        return cls(theta, beta, c, g, like.theta_var, like.beta_var)
 
 
 @dataclass
@@ -137,9 +141,10 @@ class _Design:
     unit_session: NDArray[np.int64]
     unit_year: NDArray[np.int64]
     unit_votes: NDArray[np.int64]
-    item_rollcalls: list[list[int]]
-    item_sessions: list[list[int]]
-    rollcall_item: dict[int, int]
+    item_groups: pl.DataFrame  # item, rollcall_ids (list), sessions (list)
+    item_size: NDArray[np.float64]  # roll calls per item
+    item_first_rollcall: NDArray[np.int64]
+    rollcall_item: NDArray[np.intp]  # item of each roll call (order of rollcall_ids)
     obs: core.Observations
     obs_rollcall: NDArray[np.int64]  # raw roll call index per observation (order of codes below)
     obs_unit: NDArray[np.intp]
@@ -148,6 +153,13 @@ class _Design:
     rollcall_session: NDArray[np.int64]
     dropped: pl.DataFrame
     bridges: pl.DataFrame
+
+    def item_of(self, rollcall_id: int) -> int | None:
+        """The item of a fitted roll call, or None."""
+        k = int(np.searchsorted(self.rollcall_ids, rollcall_id))
+        if k < self.rollcall_ids.size and self.rollcall_ids[k] == rollcall_id:
+            return int(self.rollcall_item[k])
+        return None
 
 
 class IdealPointModel:
@@ -170,32 +182,50 @@ class IdealPointModel:
     Dynamics (the smoothing choice): :math:`\theta_{i,t_1} \sim N(0, \sigma_0^2 I)` at a
     state's first session and :math:`\theta_{it} \mid \theta_{i,t'} \sim N(\theta_{i,t'}, (t - t')\,\omega^2 I)`
     for its previous voting session :math:`t'` (gaps widen the step). ``omega`` =
-    ``random_walk_sd`` (default 0.2 per session on a scale where :math:`\sigma_0 = 1`):
+    ``random_walk_sd`` (default 0.35 per session on the standardised scale):
     smaller values smooth more; ``random_walk_sd=None`` estimates it by empirical
     Bayes (the EM update of a random-walk variance, averaged over states).
 
-    Items: :math:`\kappa_{jk} \sim N(0, 5^2)`, :math:`\beta_{jk} \sim N(0, 2.5^2)`;
-    roll calls in one bridge group (:func:`find_bridges`) share one item.
+    Items: each roll call's cutpoints :math:`\kappa_{jk} \sim N(0, 5^2)` and
+    discrimination :math:`\beta_{jk} \sim N(0, 0.4^2)`; roll calls in one bridge group
+    (:func:`find_bridges`) share one item, which keeps the prior of each of its
+    roll calls (a group of :math:`k` roll calls has :math:`\beta \sim N(0, 0.4^2/k)`:
+    the limit of independent per-roll-call priors under the equality constraint),
+    so bridging does not loosen the prior of the sessions it links.
 
-    Identification: location and scale are fixed by the priors (the first-session
-    prior and the random walk tie all sessions to one scale, with the bridges);
-    direction by the reference state (default USA), whose mean ideal point on the
-    first dimension is positive. In two dimensions the axes are rotated to the
-    principal axes of the pooled ideal points (first = largest variance), and the
-    second axis is oriented so that ``reference2`` (default RUS) is positive.
+    Identification: location and scale by standardising the pooled ideal points
+    (mean 0, sd 1 per dimension) after every sweep, the items compensated exactly
+    (BSV do the same in every MCMC iteration); direction by the reference state
+    (default USA), whose mean ideal point on the first dimension is positive. In
+    two dimensions the axes are rotated to the principal axes of the pooled ideal
+    points (first = largest variance), and the second axis is oriented so that
+    ``reference2`` (default RUS) is positive.
 
-    Estimation: posterior mode by block-coordinate Newton ascent: (a) a Newton
-    step for every item's ``(c, g, beta)`` jointly (3x3 or 4x4 systems,
-    vectorised), (b) a Newton step for all ideal points jointly, whose Hessian is
-    the banded random-walk precision plus a block-diagonal likelihood term, solved
-    in ``O(n)``. Each step is concave in its block. The start is the leading
-    singular vector of each session's centred vote matrix, oriented by its
-    agreement with the reference state, so no session starts flipped.
+    Estimation: block-coordinate Newton ascent: (a) a Newton step for every
+    item's ``(c, g, beta)`` jointly (3x3 or 4x4 systems, vectorised), (b) a
+    Newton step for all ideal points jointly, whose Hessian is the banded
+    random-walk precision plus a block-diagonal likelihood term, solved in
+    ``O(n)``. Each step is concave in its block. With ``variational=True``
+    (default) the objective is the Gaussian variational lower bound with the
+    expected log-likelihood expanded to second order in the linear predictor
+    (the Laplace variational approximation of Wang & Blei 2013, *JMLR* 14):
+    :math:`E_q[\ell(\beta\theta - \kappa)] \approx \ell(\bar\beta\bar\theta - \bar\kappa)
+    - \tfrac12 w\,(\bar\beta^2 v_\theta + \bar\theta^2 v_\beta)`, so each block's
+    step uses the other block's posterior variance (``v_theta`` from the
+    random-walk chain, ``v_beta`` from the item Hessian), as the variational EM
+    of Imai, Lo & Olmsted (2016, *APSR* 110(4)) does; the estimates approximate
+    posterior means (BSV report MCMC means) rather than the posterior mode,
+    whose per-session scale depends on how many roll calls and states the
+    session has. The start is the leading singular vector of each session's
+    centred vote matrix, oriented by its agreement with the reference state, so
+    no session starts flipped.
 
     Uncertainty: the Laplace approximation of the ideal points' posterior given
     the items, :math:`(W + Q)^{-1}`, whose marginal variances come from a
     block-tridiagonal selected inversion; ``interval`` (default 0.90) sets the
-    reported central interval ``ideal_point +/- z se``.
+    reported central interval ``ideal_point +/- z se``. With ``item_draws > 0``
+    the items' estimation error is added by the law of total variance (see
+    :meth:`_item_uncertainty`).
 
     Parameters
     ----------
@@ -217,7 +247,19 @@ class IdealPointModel:
     max_iter, tol
         Stop when the largest change of an ideal point in an iteration is below ``tol``.
     random_state
-        Seed of the optional start perturbation ``init_noise`` (sd added to the start).
+        Seed of the optional start perturbation ``init_noise`` (sd added to the start)
+        and of the item draws.
+    cutpoint_sd, discrimination_sd
+        Prior sds of each roll call's cutpoints and discrimination.
+    variational
+        Use the Laplace variational objective (default) rather than the plain
+        posterior mode.
+    item_draws
+        0 (default): intervals from the Laplace approximation given the fitted
+        items. ``k > 0``: add the items' estimation error, from ``k`` draws of
+        the item parameters from their Laplace posterior (a parametric
+        bootstrap of the items, each followed by one Newton step of the ideal
+        points); matters when roll calls have few voters.
     """
 
     def __init__(
@@ -234,10 +276,16 @@ class IdealPointModel:
         max_iter: int = 300,
         tol: float = 1e-3,
         cutpoint_sd: float = 5.0,
-        discrimination_sd: float = 0.3,
+        discrimination_sd: float = 0.4,
         random_state: int | None = None,
         init_noise: float = 0.0,
+        variational: bool = True,
+        item_draws: int = 0,
     ) -> None:
+        if item_draws < 0:
+            raise ModelError("item_draws must be 0 or more")
+        self.item_draws = item_draws
+        self.variational = variational
         if dims not in (1, 2):
             raise ModelError(f"dims must be 1 or 2, not {dims!r}")
         if issue is not None and issue not in ISSUES:
@@ -293,79 +341,105 @@ class IdealPointModel:
         v = v.filter(pl.col("vote").is_in(list(_VOTE_TO_CODE)))  # X and nulls are missing data
         if v.height == 0:
             raise InsufficientDataError("no Yes/Abstain/No votes to fit")
+        # integer encodings (numpy from here: the record has ~10^6 votes)
+        code = v["vote"].replace_strict(_VOTE_TO_CODE, return_dtype=pl.Int8).to_numpy()
+        rollcall_ids, obs_rc = np.unique(v["rollcall_id"].to_numpy(), return_inverse=True)
+        n_rc = rollcall_ids.size
         # roll calls with a single category carry no information on ideal points
-        spread = v.group_by("rollcall_id").agg(pl.col("vote").n_unique().alias("n_cat"), pl.len().alias("n"))
-        keep = spread.filter(pl.col("n_cat") > 1)
-        dropped = spread.filter(pl.col("n_cat") <= 1).select("rollcall_id", pl.lit("unanimous").alias("reason"), "n")
-        v = v.join(keep.select("rollcall_id"), on="rollcall_id", how="semi")
-        if v.height == 0:
+        counts = np.bincount(obs_rc * 3 + code, minlength=3 * n_rc).reshape(n_rc, 3)
+        informative = (counts > 0).sum(axis=1) > 1
+        dropped = pl.DataFrame(
+            {
+                "rollcall_id": rollcall_ids[~informative],
+                "reason": ["unanimous"] * int((~informative).sum()),
+                "n": counts[~informative].sum(axis=1).astype(np.uint32),
+            },
+            schema={"rollcall_id": pl.Int64, "reason": pl.String, "n": pl.UInt32},
+        )
+        if not informative.any():
             raise InsufficientDataError("every roll call is unanimous: no information on ideal points")
+        keep = informative[obs_rc]
+        v = v.filter(pl.Series(keep))
+        code = code[keep]
+        rc_new = np.cumsum(informative) - 1
+        obs_rc = rc_new[obs_rc[keep]]
+        rollcall_ids = rollcall_ids[informative]
+        n_rc = rollcall_ids.size
+        session = v["session_number"].to_numpy()
+        rollcall_session = np.zeros(n_rc, dtype=np.int64)
+        rollcall_session[obs_rc] = session
+
+        # units: (state, session) sorted by state then session
+        states = v["state"].unique().sort().to_list()
+        state_of_obs = v["state"].replace_strict({st: i for i, st in enumerate(states)}, return_dtype=pl.Int64)
+        span = int(session.max()) + 1
+        unit_keys, obs_unit = np.unique(state_of_obs.to_numpy() * span + session, return_inverse=True)
+        n_units = unit_keys.size
         # duplicate (roll call, state) rows would count twice
-        dup = v.height - v.select("rollcall_id", "state").n_unique()
+        pair = np.sort(obs_unit.astype(np.int64) * n_rc + obs_rc)
+        dup = int(np.count_nonzero(pair[1:] == pair[:-1]))
         if dup:
             raise InputFormatError(f"{dup} duplicate (rollcall_id, state) vote rows", field="state")
+        # each session's year: the year most of its votes fall in (the earliest on ties)
+        session_year = (
+            v.group_by("session_number", "year")
+            .len()
+            .sort(["session_number", "len", "year"], descending=[False, True, False])
+            .unique("session_number", keep="first")
+        )
+        year_of = dict(zip(session_year["session_number"].to_list(), session_year["year"].to_list(), strict=True))
+        unit_session = unit_keys % span
 
         # roll calls -> items (bridging)
-        rc_ids = v.select("rollcall_id", "session_number").unique("rollcall_id").sort("rollcall_id")
+        rc_ids = pl.DataFrame({"rollcall_id": rollcall_ids, "session_number": rollcall_session})
         if self.bridge and roll_calls is not None and any(c in rc.columns for c in ("title", "agenda")):
-            rc_in = rc.join(rc_ids.select("rollcall_id"), on="rollcall_id", how="semi")
+            rc_in = rc.with_columns(pl.col("rollcall_id").cast(pl.Int64)).join(
+                rc_ids.select("rollcall_id"), on="rollcall_id", how="semi"
+            )
             if "session_number" not in rc_in.columns:
                 rc_in = rc_in.join(rc_ids, on="rollcall_id")
             br = find_bridges(rc_in)
         else:
-            br = rc_ids.with_columns(
-                pl.lit(None, dtype=pl.Int64).alias("bridge"), pl.lit(None, dtype=pl.Int32).alias("n_sessions")
-            )
-        rc_ids = rc_ids.join(br.select("rollcall_id", "bridge"), on="rollcall_id", how="left").with_columns(
-            pl.col("bridge").fill_null(pl.col("rollcall_id")).alias("item_key")
-        )
-        item_keys = rc_ids.select("item_key").unique().sort("item_key").with_row_index("item")
-        rc_ids = rc_ids.join(item_keys, on="item_key").sort("rollcall_id").with_row_index("rc_index")
+            br = rc_ids.with_columns(pl.lit(None, dtype=pl.Int64).alias("bridge"))
+        rc_ids = rc_ids.join(br.select("rollcall_id", "bridge"), on="rollcall_id", how="left", maintain_order="left")
+        item_key = rc_ids["bridge"].fill_null(rc_ids["rollcall_id"]).to_numpy()
+        _, rc_item = np.unique(item_key, return_inverse=True)
+        n_items = int(rc_item.max()) + 1
+        item_size = np.bincount(rc_item, minlength=n_items)
         bridges = (
-            rc_ids.with_columns(pl.len().over("item_key").alias("size"))
+            rc_ids.with_columns(pl.Series("bridged", item_size[rc_item] > 1))
             .group_by("session_number")
-            .agg(pl.len().alias("n_rollcalls"), (pl.col("size") > 1).sum().alias("n_bridged"))
+            .agg(pl.len().alias("n_rollcalls"), pl.col("bridged").sum().alias("n_bridged"))
             .sort("session_number")
             .rename({"session_number": "session"})
         )
-
-        # units: (state, session) sorted by state then session
-        units = (
-            v.group_by("state", "session_number")
-            .agg(pl.len().alias("n_votes"), pl.col("year").mode().min().alias("year"))
-            .sort("state", "session_number")
-            .with_row_index("unit")
+        item_groups = (
+            rc_ids.with_columns(pl.Series("item", rc_item, dtype=pl.Int32))
+            .group_by("item")
+            .agg(pl.col("rollcall_id").alias("rollcall_ids"), pl.col("session_number").alias("sessions"))
+            .sort("item")
         )
-        states = units["state"].unique(maintain_order=True).to_list()
-        state_index = {s: i for i, s in enumerate(states)}
-        v = (
-            v.join(units.select("state", "session_number", "unit"), on=["state", "session_number"])
-            .join(rc_ids.select("rollcall_id", "item", "rc_index"), on="rollcall_id")
-            .with_columns(pl.col("vote").replace_strict(_VOTE_TO_CODE, return_dtype=pl.Int8).alias("code"))
-        )
-        unit = v["unit"].to_numpy().astype(np.intp)
-        item = v["item"].to_numpy().astype(np.intp)
-        code = v["code"].to_numpy().astype(np.int8)
-        n_units = units.height
-        n_items = item_keys.height
-        groups = rc_ids.group_by("item").agg(pl.col("rollcall_id"), pl.col("session_number")).sort("item")
-        session_year = units.group_by("session_number").agg(pl.col("year").mode().min().alias("syear"))
-        units = units.join(session_year, on="session_number", how="left")
+        item_first = np.full(n_items, np.iinfo(np.int64).max)
+        np.minimum.at(item_first, rc_item, rollcall_ids)
+        obs_item = rc_item[obs_rc]
         return _Design(
             states=states,
-            unit_state=np.array([state_index[s] for s in units["state"].to_list()], dtype=np.intp),
-            unit_session=units["session_number"].to_numpy().astype(np.int64),
-            unit_year=units["syear"].to_numpy().astype(np.int64),
-            unit_votes=units["n_votes"].to_numpy().astype(np.int64),
-            item_rollcalls=groups["rollcall_id"].to_list(),
-            item_sessions=groups["session_number"].to_list(),
-            rollcall_item=dict(zip(rc_ids["rollcall_id"].to_list(), rc_ids["item"].to_list(), strict=True)),
-            obs=core.Observations.from_codes(unit, item, code, n_units, n_items),
-            obs_rollcall=v["rc_index"].to_numpy().astype(np.int64),
-            obs_unit=unit,
+            unit_state=(unit_keys // span).astype(np.intp),
+            unit_session=unit_session.astype(np.int64),
+            unit_year=np.array([year_of[int(t)] for t in unit_session], dtype=np.int64),
+            unit_votes=np.bincount(obs_unit, minlength=n_units).astype(np.int64),
+            item_groups=item_groups,
+            item_size=item_size.astype(np.float64),
+            item_first_rollcall=item_first,
+            rollcall_item=rc_item.astype(np.intp),
+            obs=core.Observations.from_codes(
+                obs_unit.astype(np.intp), obs_item.astype(np.intp), code, n_units, n_items
+            ),
+            obs_rollcall=obs_rc.astype(np.int64),
+            obs_unit=obs_unit.astype(np.intp),
             obs_code=code,
-            rollcall_ids=rc_ids["rollcall_id"].to_numpy(),
-            rollcall_session=rc_ids["session_number"].to_numpy().astype(np.int64),
+            rollcall_ids=rollcall_ids,
+            rollcall_session=rollcall_session,
             dropped=dropped,
             bridges=bridges,
         )
@@ -480,19 +554,30 @@ class IdealPointModel:
             theta = theta + self.init_noise * rng.standard_normal(theta.shape)
         chain = core.Chain.from_units(des.unit_state, des.unit_session)
         priors = core.Priors(cutpoint_sd=self.cutpoint_sd, discrimination_sd=self.discrimination_sd)
+        # the item priors are per roll call: an item shared by k bridged roll calls carries k of them
+        priors.rollcalls_per_item = des.item_size
         rw = 0.35 if self.random_walk_sd is None else float(self.random_walk_sd)
         qdiag, qoff = chain.precision(rw, self.initial_sd)
         for _ in range(3 if init is None else 1):
-            beta, c, g = core.item_step(obs, core.terms(obs, theta, beta, c, g), theta, beta, c, g, tied, priors)
+            beta, c, g, _ = core.item_step(obs, core.terms(obs, theta, beta, c, g), theta, beta, c, g, tied, priors)
         state = _Params(theta, beta, c, g)
+        variational = self.variational
 
         def sweep(x: _Params) -> _Params:
             ts = core.terms(obs, x.theta, x.beta, x.c, x.g)
-            b, cc, gg = core.item_step(obs, ts, x.theta, x.beta, x.c, x.g, tied, priors)
+            b, cc, gg, item_cov = core.item_step(
+                obs, ts, x.theta, x.beta, x.c, x.g, tied, priors, theta_var=x.theta_var if variational else None
+            )
+            bvar = item_cov[:, 2:, 2:]
             ts = core.terms(obs, x.theta, b, cc, gg)
-            th = core.theta_step(obs, ts, x.theta, b, qdiag, qoff)
+            th, info = core.theta_step(obs, ts, x.theta, b, qdiag, qoff, beta_var=bvar if variational else None)
+            scale = th.std(axis=0)
             th, b, cc = _standardise(th, b, cc)
-            return _Params(th, b, cc, gg)
+            if not variational:
+                return _Params(th, b, cc, gg)
+            outer = np.outer(scale, scale)
+            tvar = core.chain_covariances(chain, info, qdiag, qoff)[0] / outer
+            return _Params(th, b, cc, gg, tvar, bvar * outer)
 
         converged = False
         history: list[float] = []
@@ -532,6 +617,8 @@ class IdealPointModel:
         ts = core.terms(obs, theta, beta, c, g)
         w = core.information(obs, ts, beta)
         sigma, _ = core.chain_covariances(chain, w, qdiag, qoff)
+        if self.item_draws > 0:
+            sigma = sigma + self._item_uncertainty(obs, state, tied, priors, qdiag, qoff)
         theta, beta, sigma = self._orient(des, theta, beta, sigma)
         self._des = des
         self.theta_ = theta
@@ -553,6 +640,50 @@ class IdealPointModel:
         self._chain = chain
         self._build_frames()
         return self
+
+    def _item_uncertainty(
+        self,
+        obs: core.Observations,
+        state: _Params,
+        tied: NDArray[np.bool_],
+        priors: core.Priors,
+        qdiag: NDArray[np.float64],
+        qoff: NDArray[np.float64],
+    ) -> NDArray[np.float64]:
+        """The part of the ideal points' variance due to the items' estimation error, by simulation.
+
+        Draws ``item_draws`` sets of item parameters from their Laplace
+        posterior ``N(z_hat, (-H_z)^-1)`` (per item, given the ideal points),
+        moves the ideal points to their conditional mode given each draw (one
+        joint Newton step from the fit: the linearised map ``-H_tt^-1 H_tz``),
+        standardises as the fit does, and returns the covariance of those
+        ideal points over the draws (``(n, d, d)``). By the law of total
+        variance the interval's variance is the Laplace variance given the
+        items plus this term (items drawn independently of each other, as in
+        the block-diagonal item Hessian).
+        """
+        theta, beta, c, g = state.theta, state.beta, state.c, state.g
+        ts = core.terms(obs, theta, beta, c, g)
+        *_, cov = core.item_step(
+            obs, ts, theta, beta, c, g, tied, priors, theta_var=state.theta_var if self.variational else None
+        )
+        beta_var = cov[:, 2:, 2:] if self.variational else None
+        cov = cov.copy()
+        cov[tied, 1, :] = 0.0
+        cov[tied, :, 1] = 0.0
+        cov[tied, 1, 1] = 1.0  # frozen gap: its draw is discarded below
+        chol = np.linalg.cholesky(cov)
+        rng = np.random.default_rng(self.random_state)
+        draws = np.empty((self.item_draws, *theta.shape))
+        for k in range(self.item_draws):
+            z = np.einsum("nij,nj->ni", chol, rng.standard_normal(cov.shape[:2]))
+            cb = c + z[:, 0]
+            gb = np.where(tied, 0.0, np.maximum(g + z[:, 1], core.MIN_GAP))
+            bb = beta + z[:, 2:]
+            th, _ = core.theta_step(obs, core.terms(obs, theta, bb, cb, gb), theta, bb, qdiag, qoff, beta_var=beta_var)
+            draws[k] = _standardise(th, bb, cb)[0]
+        dev = draws - draws.mean(axis=0)
+        return np.einsum("bni,bnj->nij", dev, dev) / max(self.item_draws - 1, 1)
 
     def partial_fit(self, votes: pl.DataFrame, roll_calls: pl.DataFrame | None = None) -> IdealPointModel:
         """Refit on ``votes`` (the old record plus a new session) warm-started from the current fit."""
@@ -590,8 +721,8 @@ class IdealPointModel:
             elif state in last:  # a new session of a known state: the random walk's mean
                 theta[k] = last[state]
         beta, c, g = beta.copy(), c.copy(), g.copy()
-        for i, rcs in enumerate(des.item_rollcalls):
-            j = old.rollcall_item.get(int(rcs[0]))
+        for i, first in enumerate(des.item_first_rollcall):
+            j = old.item_of(int(first))
             if j is not None:
                 beta[i] = init.beta_[j]
                 c[i] = init.cut_center_[j]
@@ -665,16 +796,14 @@ class IdealPointModel:
         cols["n_votes"] = des.unit_votes.astype(np.int32)
         self.ideal_points_ = pl.DataFrame(cols)
         items: dict[str, Any] = {
-            "item": np.arange(des.obs.n_items, dtype=np.int32),
-            "rollcall_ids": des.item_rollcalls,
-            "sessions": des.item_sessions,
-            "n_sessions": [len(set(s)) for s in des.item_sessions],
             "cutpoint_no": self.cut_center_ - 0.5 * self.cut_gap_,
             "cutpoint_yes": self.cut_center_ + 0.5 * self.cut_gap_,
         }
         for k in range(self.dims):
             items[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] = self.beta_[:, k]
-        self.items_ = pl.DataFrame(items)
+        self.items_ = des.item_groups.with_columns(
+            pl.col("sessions").list.n_unique().cast(pl.UInt32).alias("n_sessions"), **items
+        )
 
     def ideal_points_at(self, session: int, states: list[str] | None = None) -> pl.DataFrame:
         """State ideal points at ``session`` (with intervals).
@@ -757,7 +886,7 @@ class IdealPointModel:
         beta = np.zeros((1, self.dims))
         priors = core.Priors(cutpoint_sd=self.cutpoint_sd, discrimination_sd=self.discrimination_sd)
         for _ in range(n_steps):
-            beta, c, g = core.item_step(obs, core.terms(obs, theta, beta, c, g), theta, beta, c, g, tied, priors)
+            beta, c, g, _ = core.item_step(obs, core.terms(obs, theta, beta, c, g), theta, beta, c, g, tied, priors)
         out = {"cutpoint_no": float(c[0] - 0.5 * g[0]), "cutpoint_yes": float(c[0] + 0.5 * g[0])}
         for k in range(self.dims):
             out[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] = float(beta[0, k])
@@ -794,7 +923,7 @@ class IdealPointModel:
                 raise ModelError("give rollcall_ids or items")
             specs = []
             for rid in rollcall_ids:
-                j = des.rollcall_item.get(int(rid))
+                j = des.item_of(int(rid))
                 if j is None:
                     raise ModelError(f"roll call {rid} was not fitted (unanimous, filtered or unknown)")
                 sess = int(des.rollcall_session[np.searchsorted(des.rollcall_ids, rid)])
@@ -828,7 +957,7 @@ class IdealPointModel:
 
     _PARAMS = (
         "dims", "issue", "random_walk_sd", "initial_sd", "bridge", "reference", "reference2", "interval",
-        "max_iter", "tol", "cutpoint_sd", "discrimination_sd", "random_state", "init_noise",
+        "max_iter", "tol", "cutpoint_sd", "discrimination_sd", "random_state", "init_noise", "variational", "item_draws",
     )  # fmt: skip
 
     def get_params(self) -> dict[str, Any]:

@@ -6,7 +6,10 @@ Two independent readings of each session:
     Poles are the components of a Gaussian mixture fitted to the states' ideal
     points, the number of components (1 to ``max_poles``) chosen by the Bayesian
     information criterion (Schwarz 1978); each state belongs to its most probable
-    component. Each mixture starts from the means of equal-count slices of the
+    component. The components share one covariance (``tied``), so every pole is a
+    convex region of the ideal-point space (an interval in one dimension): with a
+    free variance per component, one broad component can gather states from both
+    extremes (say the two ends of the line together), which is no pole. Each mixture starts from the means of equal-count slices of the
     sorted ideal points (deterministic, so the poles do not depend on a seed);
     ``n_init > 1`` adds seeded random starts and keeps the best likelihood.
 ``network``
@@ -116,9 +119,17 @@ def ideal_point_poles(
         # deterministic start: the means of k equal-count slices along the first axis,
         # plus ``n_init - 1`` seeded k-means++ starts; the best likelihood wins
         means = np.array([x[chunk].mean(axis=0) for chunk in np.array_split(order, k)])
-        fits = [GaussianMixture(n_components=k, means_init=means, reg_covar=1e-4, random_state=0).fit(x)]
+        fits = [
+            GaussianMixture(
+                n_components=k, covariance_type="tied", means_init=means, reg_covar=1e-4, random_state=0
+            ).fit(x)
+        ]
         for r in range(1, n_init):
-            fits.append(GaussianMixture(n_components=k, reg_covar=1e-4, random_state=random_state + r).fit(x))
+            fits.append(
+                GaussianMixture(
+                    n_components=k, covariance_type="tied", reg_covar=1e-4, random_state=random_state + r
+                ).fit(x)
+            )
         gm = max(fits, key=lambda f: (round(float(f.score(x)), 6), f is fits[0]))
         bic = float(gm.bic(x))
         bics.append(bic)

@@ -46,21 +46,24 @@ Dependency rule: imports polars, ``polycentric.record.schema``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, VOTES, VOTES_VIEW
 from polycentric.registry.states import membership_periods, state_names_at
 from polycentric.sources.common import LEDGER as LEDGER_SCHEMA
+from polycentric.sources.common import REJECTED as SOURCE_REJECTED
 
 __all__ = [
     "CONFLICTS",
     "PRECEDENCE_PARTIAL",
+    "REJECTED_ROWS",
     "PRECEDENCE_RESOLUTION",
     "Merged",
     "StoredSource",
     "merge_sources",
+    "sort_votes",
     "votes_view",
 ]
 
@@ -76,6 +79,19 @@ CONFLICTS: dict[str, pl.DataType] = {
     "other_value": pl.String(),  # null: no row in that source
 }
 """Disagreements between sources on one roll call: what was kept and what the other source says."""
+
+REJECTED_ROWS: dict[str, pl.DataType] = {
+    "rollcall_id": pl.Int64(),
+    "source": pl.String(),
+    "file": pl.String(),
+    "line": pl.Int64(),
+    "code": pl.String(),  # the state as the file writes it
+    "state": pl.String(),  # the canonical id it resolved to (which has another row)
+    "vote": pl.String(),
+    "reason": pl.String(),
+    "votes_kept": pl.Boolean(),  # the roll call's stored votes come from this row's source
+}
+"""Vote rows the readers rejected, one by one, with the roll call they belong to."""
 
 PRECEDENCE_RESOLUTION: dict[str, int] = {"undl": 0, "file": 1, "voeten": 2, "voeten-raw": 3, "vetoes": 4}
 """Rank (lower wins) of source kinds for votes and metadata of whole-resolution roll calls."""
@@ -97,6 +113,7 @@ class StoredSource:
     ledger: pl.DataFrame
     input_rows: dict[tuple[str, str], int]
     complete_members: bool
+    rejected: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SOURCE_REJECTED))
 
 
 @dataclass
@@ -106,6 +123,7 @@ class Merged:
     ledger: pl.DataFrame  # LEDGER_SCHEMA
     conflicts: pl.DataFrame  # CONFLICTS
     ids: pl.DataFrame  # key -> rollcall_id
+    rejected: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECTED_ROWS))
 
 
 def _keys(rc: pl.DataFrame) -> pl.DataFrame:
@@ -295,14 +313,49 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
 
     roll_calls = meta.select(list(ROLL_CALLS)).cast(ROLL_CALLS).sort("rollcall_id")  # type: ignore[arg-type]
     ledger = pl.DataFrame(ledger_rows, schema=LEDGER_SCHEMA, orient="row")
+    rejected = _rejected(rc, meta, sources)
     return Merged(
+        rejected=rejected,
         roll_calls=roll_calls,
         # by roll call: row groups of the Parquet file hold few roll calls, so queries by roll call read few
-        votes=votes.select(list(VOTES)).cast(VOTES).sort("rollcall_id", maintain_order=True),  # type: ignore[arg-type]
+        votes=sort_votes(votes.select(list(VOTES)).cast(VOTES)),  # type: ignore[arg-type]
         ledger=ledger,
         conflicts=conflicts,
         ids=ids,
     )
+
+
+def _rejected(rc: pl.DataFrame, meta: pl.DataFrame, sources: list[StoredSource]) -> pl.DataFrame:
+    """The rejected rows of every source, with the roll call each belongs to."""
+    parts = []
+    for s in sources:
+        if s.rejected.height == 0:
+            continue
+        ids = (
+            rc.filter(pl.col("source_id") == s.source_id)
+            .select("src_rc", "key")
+            .join(meta.select("key", "rollcall_id", "chosen_source"), on="key")
+        )
+        vote_file = next((f for (f, t) in s.input_rows if t == "votes"), s.source)
+        parts.append(
+            s.rejected.join(ids, on="src_rc", how="left").with_columns(
+                source=pl.lit(s.source),
+                file=pl.lit(vote_file),
+                votes_kept=(pl.col("chosen_source") == s.source_id).fill_null(False),
+            )
+        )
+    if not parts:
+        return pl.DataFrame(schema=REJECTED_ROWS)
+    return pl.concat([p.select(list(REJECTED_ROWS)) for p in parts]).cast(REJECTED_ROWS).sort("rollcall_id", "line")  # type: ignore[arg-type]
+
+
+def sort_votes(votes: pl.DataFrame) -> pl.DataFrame:
+    """Votes by roll call and state (checked in one pass first: a sorted frame is returned as it is)."""
+    rc, st = pl.col("rollcall_id"), pl.col("state")
+    in_order = (rc < rc.shift(-1)) | ((rc == rc.shift(-1)) & (st < st.shift(-1)))
+    if votes.height < 2 or bool(votes.select(in_order.fill_null(True).all()).item()):
+        return votes
+    return votes.sort("rollcall_id", "state")
 
 
 def votes_view(votes: pl.DataFrame, roll_calls: pl.DataFrame) -> pl.DataFrame:

@@ -107,8 +107,9 @@ STATES: dict[str, pl.DataType] = {
     "iso3": pl.String(),
     "m49": pl.Int32(),
     "cow": pl.Int32(),
-    "un_joined": pl.Date(),  # first UN membership date of this identity
+    "un_joined": pl.Date(),  # first UN membership date of this identity (null: never a member)
     "un_left": pl.Date(),  # null while a member
+    "un_status": pl.String(),  # today: "member", "former member" or "observer" (non-member observer State)
 }
 
 

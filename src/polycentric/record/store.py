@@ -18,6 +18,7 @@ Layout of the home folder::
         votes.parquet            VOTES, by roll call (the view, VOTES_VIEW, is built when read)
         ledger.parquet           every input row accounted for
         conflicts.parquet        disagreements between sources
+        rejected.parquet         the input rows readers rejected, one by one (the ledger counts them)
         ids.parquet              roll-call identity key -> rollcall_id (ids are stable across ingests)
 
 An ingest builds a complete new version in a temporary folder (hard-linking the
@@ -55,10 +56,24 @@ import polars as pl
 
 from polycentric.config import home_dir
 from polycentric.errors import IngestError, PolycentricError, RecordNotBuiltError
-from polycentric.record.merge import CONFLICTS, StoredSource, merge_sources, votes_view
+from polycentric.record.merge import (
+    CONFLICTS,
+    REJECTED_ROWS,
+    StoredSource,
+    merge_sources,
+    sort_votes,
+    votes_view,
+)
 from polycentric.record.schema import ISSUES, ROLL_CALLS, STATES, VOTES, VOTES_VIEW
 from polycentric.registry.states import member_states, resolve_state, state_names_at, states_table
-from polycentric.sources.common import LEDGER, SOURCE_ROLL_CALLS, SOURCE_VOTES, SourceData, normalise_symbol
+from polycentric.sources.common import (
+    LEDGER,
+    REJECTED,
+    SOURCE_ROLL_CALLS,
+    SOURCE_VOTES,
+    SourceData,
+    normalise_symbol,
+)
 
 __all__ = [
     "TALLY_MISMATCHES",
@@ -81,12 +96,16 @@ TALLY_MISMATCHES: dict[str, pl.DataType] = {
     "computed_abstain": pl.Int32(),
     "recorded_non_voting": pl.Int32(),
     "computed_non_voting": pl.Int32(),
+    "rejected_rows": pl.Int32(),  # rows of the kept source rejected as a second row for a state
+    "explained": pl.Boolean(),  # the recorded totals equal the stored votes plus those rejected rows
+    "note": pl.String(),
 }
-"""Roll calls whose recorded totals differ from the totals counted from the stored votes."""
+"""Roll calls whose recorded totals differ from the totals counted from the stored votes, and why where known."""
 
 _CURRENT = "CURRENT"
 _FORMAT = 2  # 1: votes.parquet held VOTES_VIEW; 2: VOTES (the view is built when read)
 _VOTES_ROW_GROUP = 128_000
+_VIEW_WHOLE = 100_000  # a query for more votes than this builds (once) the view of all votes
 
 
 def _hash_files(paths: Iterable[Path]) -> str:
@@ -163,6 +182,11 @@ def _load_sources(version: Path) -> tuple[list[StoredSource], list[dict[str, Any
                 ledger=pl.read_parquet(d / "ledger.parquet"),
                 input_rows={(k.split("\t")[0], k.split("\t")[1]): v for k, v in m["input_rows"].items()},
                 complete_members=m["complete_members"],
+                rejected=(
+                    pl.read_parquet(d / "rejected.parquet")
+                    if (d / "rejected.parquet").exists()
+                    else pl.DataFrame(schema=REJECTED)
+                ),
             )
         )
     return out, manifest["sources"]
@@ -260,8 +284,10 @@ def ingest(
         stored = list(old_sources)
         assert current is not None or not old_meta
         for m in old_meta:
-            for name in ("roll_calls.parquet", "votes.parquet", "ledger.parquet"):
-                _link_or_copy(current / "sources" / m["source_id"] / name, tmp / "sources" / m["source_id"] / name)  # type: ignore[operator]
+            for name in ("roll_calls.parquet", "votes.parquet", "ledger.parquet", "rejected.parquet"):
+                src = current / "sources" / m["source_id"] / name  # type: ignore[operator]
+                if src.exists() or name != "rejected.parquet":  # stores written before 2026-11 have none
+                    _link_or_copy(src, tmp / "sources" / m["source_id"] / name)
         for sid, data in new:
             seq += 1
             d = tmp / "sources" / sid
@@ -272,6 +298,8 @@ def ingest(
             rc.write_parquet(d / "roll_calls.parquet")
             votes.write_parquet(d / "votes.parquet", compression="lz4")
             ledger.write_parquet(d / "ledger.parquet")
+            rejected = data.rejected.select(list(REJECTED)).cast(REJECTED)  # type: ignore[arg-type]
+            rejected.write_parquet(d / "rejected.parquet")
             meta = {
                 "source_id": sid,
                 "seq": seq,
@@ -297,6 +325,7 @@ def ingest(
                     ledger,
                     data.input_rows,
                     data.complete_members,
+                    rejected,
                 )
             )
         say("merging sources")
@@ -310,6 +339,7 @@ def ingest(
         )
         merged.ledger.write_parquet(tmp / "ledger.parquet")
         merged.conflicts.write_parquet(tmp / "conflicts.parquet")
+        merged.rejected.write_parquet(tmp / "rejected.parquet")
         merged.ids.write_parquet(tmp / "ids.parquet")
         (tmp / "manifest.json").write_text(
             json.dumps({"format": _FORMAT, "sources": manifest_sources}, indent=1), encoding="utf-8"
@@ -462,6 +492,11 @@ class Record:
                 return tables[name]
         raise RecordNotBuiltError(f"the record at {self.home} keeps changing; try again")
 
+    def _tables_put(self, path: Path, name: str, value: Any) -> None:
+        with self._lock:
+            if self._path == path:
+                self._tables.setdefault(name, value)
+
     def _load(self, path: Path, name: str) -> Any:
         if name == "manifest":
             return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
@@ -475,14 +510,15 @@ class Record:
                     [pl.col(c).fill_null("") for c in ("resolution", "title", "agenda", "subjects")], separator=" "
                 ).str.to_lowercase()
             ).to_series()
-        if name == "votes":
+        if name in ("votes", "votes_view"):
             raw = pl.read_parquet(path / "votes.parquet")
             if set(VOTES_VIEW) <= set(raw.columns):  # a store of format 1 kept the view itself
-                view = raw.select(list(VOTES_VIEW))
-            else:
-                by_id = pl.read_parquet(path / "roll_calls.parquet")
-                view = votes_view(raw.select(list(VOTES)), by_id)
-            return view.sort("rollcall_id", "state")
+                view = raw.select(list(VOTES_VIEW)).sort("rollcall_id", "state")
+                self._tables_put(path, "votes_view", view)
+                return view.select(list(VOTES)) if name == "votes" else view
+            if name == "votes":
+                return sort_votes(raw.select(list(VOTES)))  # sorted when written: checked, not redone
+            return votes_view(self._get("votes"), self._get("roll_calls"))
         if name == "vote_rollcall_ids":  # sorted: the rows of a roll call by binary search
             return self._get("votes")["rollcall_id"].to_numpy()
         if name == "state_rows":  # state -> its rows in the votes, ascending
@@ -491,6 +527,9 @@ class Record:
             return {str(st): rows.to_numpy() for st, rows in zip(grouped["state"], grouped["_i"], strict=True)}
         if name in ("ledger", "conflicts"):
             return pl.read_parquet(path / f"{name}.parquet")
+        if name == "rejected":  # stores written before 2026-11 have no such file
+            f = path / "rejected.parquet"
+            return pl.read_parquet(f) if f.exists() else pl.DataFrame(schema=REJECTED_ROWS)
         raise KeyError(name)
 
     # ------------------------------------------------------------ queries
@@ -585,7 +624,6 @@ class Record:
 
         ``state`` keeps that state's votes only.
         """
-        v: pl.DataFrame = self._get("votes")
         unfiltered = (
             all(x is None for x in (session, year, start, end, issue, resolution, search, kind)) and body is None
         )
@@ -596,7 +634,12 @@ class Record:
         if state is not None:
             mine = self._state_rows(resolve_state(state))
             rows = mine if rows is None else np.intersect1d(rows, mine, assume_unique=True)
-        return v.clone() if rows is None else v[rows]
+        if rows is None:
+            return self._get("votes_view").clone()  # type: ignore[no-any-return]
+        if len(rows) > _VIEW_WHOLE or "votes_view" in self._sync()[1]:
+            return self._get("votes_view")[rows]  # type: ignore[no-any-return]
+        # a few votes of a record just opened: their view only (names at the time, roll-call columns)
+        return votes_view(self._get("votes")[rows], self._get("roll_calls"))
 
     def states(self, date: DateLike = None, year: int | None = None) -> pl.DataFrame:
         """The states of the registry (STATES schema).
@@ -640,12 +683,25 @@ class Record:
             orient="row",
         )
 
+    def rejected(self) -> pl.DataFrame:
+        """The input vote rows the readers rejected, one by one, with their roll call, file and line.
+
+        A second row for the same state and roll call is rejected (the ledger
+        counts these rows as ``rejected``): for example a UN DL file that lists
+        both ``CHN`` and ``TWN`` on a vote before 1971-10-25, when the China seat
+        was the Republic of China's (``CHN`` then resolves to ``TWN``).
+        """
+        return self._get("rejected").clone()  # type: ignore[no-any-return]
+
     def check(self) -> pl.DataFrame:
         """Roll calls whose recorded totals (where the source gives them) differ from the stored votes.
 
         ``computed_*`` count the stored Y, N, A and X rows; ``recorded_*`` are the
         totals printed in the source (UN DL files). Rows with no recorded totals
-        are not compared.
+        are not compared. A mismatch is ``explained`` when the recorded totals
+        equal the stored votes plus the rows the reader rejected as a second row
+        for the same state (``rejected_rows``; see :meth:`rejected`): the source
+        counted both rows, the record keeps one. ``note`` names those rows.
         """
         rc = self._get("roll_calls").filter(pl.col("total_yes").is_not_null())
         counts = (
@@ -670,13 +726,60 @@ class Record:
                 pl.col(f"recorded_{k}").is_not_null()
                 & (pl.col(f"recorded_{k}") != pl.col(f"computed_{k}").fill_null(0))
             )
-        return joined.filter(diff).select(list(TALLY_MISMATCHES)).sort("rollcall_id")
+        mismatches = joined.filter(diff)
+        codes = {"yes": "Y", "no": "N", "abstain": "A", "non_voting": "X"}
+        rejected = (
+            self._get("rejected")
+            .filter(pl.col("votes_kept"))
+            .group_by("rollcall_id")
+            .agg(
+                pl.len().cast(pl.Int32).alias("rejected_rows"),
+                *[(pl.col("vote") == v).sum().cast(pl.Int32).alias(f"rejected_{k}") for k, v in codes.items()],
+                pl.when(pl.col("code") == pl.col("state"))
+                .then(pl.format("line {}: {} {}", "line", "code", "vote"))
+                .otherwise(pl.format("line {}: {} {}, which is {} on that date", "line", "code", "vote", "state"))
+                .str.join("; ")
+                .alias("_rows"),
+                (pl.col("state") == "TWN").any().alias("_china_seat"),
+            )
+        )
+        out = mismatches.join(rejected, on="rollcall_id", how="left").with_columns(pl.col("rejected_rows").fill_null(0))
+        explained = pl.lit(True)
+        for k in codes:
+            explained = explained & (
+                pl.col(f"recorded_{k}").is_null()
+                | (
+                    pl.col(f"recorded_{k}")
+                    == pl.col(f"computed_{k}").fill_null(0) + pl.col(f"rejected_{k}").fill_null(0)
+                )
+            )
+        out = out.with_columns(explained=explained & (pl.col("rejected_rows") > 0)).with_columns(
+            note=pl.when(pl.col("explained"))
+            .then(
+                pl.format(
+                    "the recorded totals also count {} row(s) rejected as a second row for a state ({}){}",
+                    "rejected_rows",
+                    "_rows",
+                    pl.when(pl.col("_china_seat"))
+                    .then(pl.lit("; until 1971-10-25 the China seat was the Republic of China's (TWN), so CHN is TWN"))
+                    .otherwise(pl.lit("")),
+                )
+            )
+            .when(pl.col("rejected_rows") > 0)
+            .then(
+                pl.format(
+                    "{} row(s) rejected as duplicates ({}) do not account for the difference", "rejected_rows", "_rows"
+                )
+            )
+            .otherwise(pl.lit(None, dtype=pl.String))
+        )
+        return out.select(list(TALLY_MISMATCHES)).cast(TALLY_MISMATCHES).sort("rollcall_id")  # type: ignore[arg-type]
 
     def non_member_votes(self) -> pl.DataFrame:
         """Stored votes by states that were not UN members on the vote's date per the registry (a data check)."""
         from polycentric.registry.states import membership_periods
 
-        v = self._get("votes").select("rollcall_id", "state", "date", "vote", "resolution")
+        v = self._get("votes_view").select("rollcall_id", "state", "date", "vote", "resolution")
         m = membership_periods()
         inside = (
             v.with_row_index("_i")

@@ -27,7 +27,10 @@ without a continuator. Successions follow the practice of the United Nations:
 Curated data (``registry/data``, sources in its README): ``states.csv`` (codes,
 derived by ``scripts/make_state_registry.py``), ``un_membership.csv``
 (membership periods), ``state_names.csv`` (names at the time),
-``code_aliases.csv`` (historical and date-dependent codes).
+``code_aliases.csv`` (historical and date-dependent codes), ``un_observers.csv``
+(the non-member observer States, the Holy See ``VAT`` and the State of Palestine
+``PSE``: states of the registry that were never members, so they have no votes;
+``states_table()`` flags them ``un_status="observer"``).
 
 Dependency rule: imports ``polycentric.errors`` and ``polycentric.record.schema`` only.
 """
@@ -162,6 +165,7 @@ def _registry() -> _Registry:
         start = _date(m["start"])
         assert start is not None
         spells.setdefault(m["state"], []).append((start, _date(m["end"])))
+    observers = {o["state"] for o in _read("un_observers.csv")}
     names: dict[str, list[tuple[str, dt.date | None, dt.date | None]]] = {}
     for named in _read("state_names.csv"):
         names.setdefault(named["state"], []).append((named["name"], _date(named["start"]), _date(named["end"])))
@@ -175,6 +179,10 @@ def _registry() -> _Registry:
             "cow": [int(r["cow"]) if r["cow"] else None for r in rows],
             "un_joined": [_date(r["un_joined"]) for r in rows],
             "un_left": [_date(r["un_left"]) for r in rows],
+            "un_status": [
+                "observer" if r["state"] in observers else ("member" if not r["un_left"] else "former member")
+                for r in rows
+            ],
         },
         schema=STATES,
     )

@@ -19,7 +19,7 @@ import jinja2
 import polars as pl
 
 from polycentric import __version__
-from polycentric.errors import RecordError
+from polycentric.errors import MeasureError, NotFittedError, RecordError, UnknownStateError
 from polycentric.registry.states import resolve_state
 from polycentric.report import charts
 
@@ -155,6 +155,9 @@ def rollcall_brief(record: Any, symbol: str, *, rollcall_id: int | None = None) 
         Section("tally", "Tally", blocks),
         Section("votes", "How each state voted", lists),
     ]
+    groups = _group_breakdown(votes)
+    if groups is not None:
+        sections.append(groups)
     issues = [name for key, name in _issue_names().items() if rc.get(f"issue_{key}")]
     subtitle = f"{rc['title'] or ''} — {rc['date']}, session {rc['session']}, {rc['kind']}" + (
         f"; issues: {', '.join(issues)}" if issues else ""
@@ -169,14 +172,47 @@ def rollcall_brief(record: Any, symbol: str, *, rollcall_id: int | None = None) 
     )
 
 
+BREAKDOWN_GROUPS = ("NAM", "G77", "EU", "NATO", "AU", "OIC", "LAS", "ASEAN", "BRICS", "SCO")
+"""Groups of a roll call's breakdown (members on the day of the vote)."""
+
+
+def _group_breakdown(votes: pl.DataFrame) -> Section | None:
+    """How the members of :data:`BREAKDOWN_GROUPS` voted (``measures.cohesion_rollcalls``)."""
+    from polycentric.measures import cohesion_rollcalls
+
+    frames = [cohesion_rollcalls(votes, gid) for gid in BREAKDOWN_GROUPS]
+    rows = [f for f in frames if f.height]
+    if not rows:
+        return None
+    table = pl.concat(rows).select(
+        "group",
+        pl.col("n_members").alias("members"),
+        pl.col("n_yes").alias("Yes"),
+        pl.col("n_no").alias("No"),
+        pl.col("n_abstain").alias("Abstain"),
+        pl.col("n_absent").alias("Not voting"),
+        pl.col("rice").alias("Rice index"),
+    )
+    note = "Members on the day of the vote (polycentric's group registry); Rice index |Y - N| / (Y + N) (Rice 1925)."
+    return Section("groups", "By group", [table_block(table, id="groups", note=note)])
+
+
 def _issue_names() -> dict[str, str]:
     from polycentric.record.schema import ISSUES
 
     return ISSUES
 
 
-def state_brief(record: Any, state: str, *, years: tuple[int, int] | None = None) -> str:
-    """A brief on one state's votes over a period: votes per year by position, and the list of votes.
+def state_brief(
+    record: Any, state: str, *, years: tuple[int, int] | None = None, home: str | Path | None = None
+) -> str:
+    """A brief on one state over a period: its votes, its alignment with the major powers, its ideal points.
+
+    Sections: votes per year by position and the latest votes; agreement per year with the
+    references of :data:`polycentric.measures.DEFAULT_REFERENCES` (``measures.alignment``);
+    the ideal-point trajectory with its interval from the fit saved in ``home`` by
+    ``polycentric idealpoints fit`` (when there is none, the brief says how to make it:
+    a brief never fits a model).
 
     Parameters
     ----------
@@ -186,6 +222,8 @@ def state_brief(record: Any, state: str, *, years: tuple[int, int] | None = None
         Any code or name the state registry resolves (``RUS``, ``SUN``, ``Russia``).
     years
         Inclusive calendar years; default the whole record.
+    home
+        The home holding saved model fits (default ``$POLYCENTRIC_HOME`` or the user data dir).
     """
     sid = resolve_state(state)
     info = record.states().filter(pl.col("state") == sid).row(0, named=True)
@@ -219,19 +257,112 @@ def state_brief(record: Any, state: str, *, years: tuple[int, int] | None = None
                 table_block(per_year.rename({k: charts.VOTE_NAMES[k] for k in VOTE_ORDER}), id="per-year"),
             ],
         ),
-        Section(
-            "recent", "Latest votes", [table_block(recent, id="recent", note=f"{votes.height} votes in {period}.")]
-        ),
     ]
+    method = [VOTE_NOTE]
+    alignment_section = _alignment_section(record, sid, info["name"], start, end, years)
+    if alignment_section is not None:
+        sections.append(alignment_section)
+        method.append(ALIGNMENT_NOTE)
+    ideal_section, ideal_note = _ideal_point_section(sid, info["name"], years, home)
+    sections.append(ideal_section)
+    if ideal_note:
+        method.append(ideal_note)
+    sections.append(
+        Section("recent", "Latest votes", [table_block(recent, id="recent", note=f"{votes.height} votes in {period}.")])
+    )
     joined = f"UN member since {info['un_joined']}" if info.get("un_joined") else ""
     return render_brief(
         record,
         title=f"{info['name']} ({sid}) at the UN General Assembly",
         subtitle=f"{period}; {joined}".strip("; "),
         sections=sections,
-        method=[VOTE_NOTE],
+        method=method,
         command=f"polycentric report state {sid}" + (f" --years {years[0]}-{years[1]}" if years else ""),
     )
+
+
+ALIGNMENT_NOTE = (
+    "Alignment: the share of the roll calls both voted on (Y, N or A; absences left out) on which the state "
+    "voted as the reference did (simple agreement; Lijphart 1963 and Signorino & Ritter 1999 give the "
+    "variants in polycentric.measures); a group's position is its members' majority on the day of the vote."
+)
+
+IDEAL_POINT_REFERENCES = ("USA", "RUS", "CHN")
+"""States drawn beside the state's own ideal points, for scale."""
+
+
+def _alignment_section(
+    record: Any, sid: str, name: str, start: dt.date | None, end: dt.date | None, years: tuple[int, int] | None
+) -> Section | None:
+    """Agreement per year with the default references (``measures.alignment``); None when nothing is shared."""
+    from polycentric.measures import DEFAULT_REFERENCES, alignment
+
+    references = [r for r in DEFAULT_REFERENCES if r != sid]
+    try:
+        df = alignment(record.votes(start=start, end=end), references, years=years, states=[sid])
+    except (MeasureError, UnknownStateError):
+        return None
+    df = df.drop_nulls("value")
+    if df.height == 0:
+        return None
+    labels = list(dict.fromkeys(df["reference"].to_list()))
+    series = {}
+    for ref in labels:
+        part = df.filter(pl.col("reference") == ref).sort("year")
+        series[ref] = (part["year"].to_list(), part["value"].to_list())
+    chart = charts.line_chart(series, f"{name}: agreement with the major powers per year", "agreement", ylim=(0, 1))
+    table = df.pivot(on="reference", index="year", values="value").sort("year")
+    return Section(
+        "alignment",
+        "Alignment with the major powers",
+        [
+            {"kind": "svg", "svg": chart, "caption": "Share of shared votes cast alike, per year."},
+            table_block(table.select("year", *[c for c in labels if c in table.columns]), id="alignment"),
+        ],
+    )
+
+
+def _ideal_point_section(
+    sid: str, name: str, years: tuple[int, int] | None, home: str | Path | None
+) -> tuple[Section, str | None]:
+    """The state's ideal points from the saved fit, or a note saying how to make the fit."""
+    from polycentric.models.saved import load_ideal_points
+
+    try:
+        ideal_points, meta = load_ideal_points(home)
+    except NotFittedError as exc:
+        return Section("idealpoints", "Ideal points", [{"kind": "text", "text": f"Not available: {exc}."}]), None
+    if years:
+        ideal_points = ideal_points.filter(pl.col("year").is_between(*years))
+    own = ideal_points.filter(pl.col("state") == sid).sort("session")
+    if own.height == 0:
+        text = f"The saved fit has no ideal point for {name} in this period."
+        return Section("idealpoints", "Ideal points", [{"kind": "text", "text": text}]), None
+    series = {}
+    for ref in (sid, *[r for r in IDEAL_POINT_REFERENCES if r != sid]):
+        part = ideal_points.filter(pl.col("state") == ref).sort("session")
+        if part.height:
+            series[ref] = (part["year"].to_list(), part["ideal_point"].to_list())
+    bands = {sid: (own["year"].to_list(), own["lower"].to_list(), own["upper"].to_list())}
+    level = meta.get("params", {}).get("interval", 0.9)
+    chart = charts.line_chart(series, f"{name}: ideal point per session", "ideal point", bands=bands)
+    table = own.select("session", "year", "ideal_point", "lower", "upper", "n_votes")
+    note = (
+        "Ideal points: the dynamic ordinal item-response model of Bailey, Strezhnev & Voeten (2017) "
+        f"(Y > A > N, random walk between sessions with sd {meta.get('random_walk_sd_', '?')}, bridged by "
+        f"identical resolutions), posterior mode with {level:.0%} Laplace intervals; one dimension, "
+        f"oriented so that {meta.get('params', {}).get('reference', 'USA')} is positive. Fitted on "
+        f"{meta.get('n_votes_', '?')} votes (converged: {meta.get('converged_', '?')})."
+    )
+    blocks = [
+        {
+            "kind": "svg",
+            "svg": chart,
+            "caption": f"{name} with its {level:.0%} interval; {', '.join(list(series)[1:])} for comparison.",
+        },
+        table_block(table, id="idealpoints"),
+    ]
+    return Section("idealpoints", "Ideal points", blocks), note
 
 
 def group_brief(record: Any, group: str, *, date: dt.date | None = None) -> str:

@@ -6,12 +6,17 @@ into a :class:`SourceData`: roll calls and votes in the canonical vocabulary
 sessions) plus a ledger that accounts for every input row. The store then
 merges sources (see :mod:`polycentric.record.store`).
 
-CSV files are parsed with ``pyarrow.csv`` in a streaming fashion (bounded
-memory, multi-threaded, gzip decompressed on the fly). pyarrow refuses ragged
-rows, invalid UTF-8 and truncated gzip streams but does not say on which line;
-when it refuses a file, :func:`locate_problem` rescans it with the standard
-``csv`` module to name the physical line and the field, so the error a user
-sees reads ``FILE, line N, field 'F': what is wrong``.
+CSV files are first read whole by Polars (:func:`read_csv_fast`,
+:func:`read_csv_fast_runs`), which is fast but lenient: it pads short records
+with nulls and, when it converts only some columns, ignores extra fields. So
+the fast read returns a frame only when it can vouch for the file (whole file
+UTF-8, one line per record, every record as long as the header); otherwise the
+file is parsed with ``pyarrow.csv`` in a streaming fashion (:func:`stream_csv`:
+bounded memory, quote-aware, gzip decompressed on the fly). pyarrow refuses
+ragged rows, invalid UTF-8 and truncated gzip streams but does not say on
+which line; when it refuses a file, :func:`locate_problem` rescans it with the
+standard ``csv`` module to name the physical line and the field, so the error
+a user sees reads ``FILE, line N, field 'F': what is wrong``.
 
 Dependency rule: imports ``polycentric.errors``, ``polycentric.record.schema``
 and ``polycentric.registry``; computes no statistics and never touches the store.
@@ -28,16 +33,19 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from polycentric.errors import InputFormatError
 from polycentric.record.schema import ISSUE_COLUMNS
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = [
     "LEDGER",
+    "REJECTED",
     "SOURCE_ROLL_CALLS",
     "SOURCE_VOTES",
     "SourceData",
@@ -48,6 +56,12 @@ __all__ = [
     "open_binary",
     "parse_session",
     "physical_line",
+    "physical_lines",
+    "rejected_rows",
+    "split_duplicates",
+    "read_csv_fast",
+    "read_csv_fast_runs",
+    "read_frame",
     "read_header",
     "session_in_progress",
     "stream_csv",
@@ -95,6 +109,16 @@ LEDGER: dict[str, pl.DataType] = {
 }
 """The ledger: how many input rows of each file ended in each status, and why."""
 
+REJECTED: dict[str, pl.DataType] = {
+    "src_rc": pl.Int64(),
+    "line": pl.Int64(),  # physical line of the row in its file
+    "code": pl.String(),  # the state as the file writes it
+    "state": pl.String(),  # the canonical id it resolved to
+    "vote": pl.String(),
+    "reason": pl.String(),
+}
+"""Input rows a reader rejected, one by one (the ledger counts them): a second row for a state and roll call."""
+
 
 @dataclass
 class SourceData:
@@ -116,6 +140,9 @@ class SourceData:
     ledger
         Per-file counts in :data:`LEDGER` of the reader's own decisions
         (rows it skipped or rejected); the store adds stored/merged.
+    rejected
+        The rejected vote rows themselves (:data:`REJECTED`), where the reader
+        keeps them (so a recorded tally that counts them can be explained).
     input_rows
         Data rows per (file, table) read.
     complete_members
@@ -132,6 +159,7 @@ class SourceData:
     ledger: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LEDGER))
     input_rows: dict[tuple[str, str], int] = field(default_factory=dict)
     complete_members: bool = True
+    rejected: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECTED))
 
 
 # ---------------------------------------------------------------- symbols and sessions
@@ -362,6 +390,26 @@ def physical_line(path: Path, record_index: int) -> int:
     return start
 
 
+def physical_lines(path: Path, record_indices: list[int]) -> dict[int, int]:
+    """:func:`physical_line` of several records, in one pass over the file."""
+    wanted = set(record_indices)
+    out: dict[int, int] = {}
+    if not wanted:
+        return out
+    last = max(wanted)
+    with open_binary(path) as fh:
+        reader = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))  # type: ignore[type-var]
+        next(reader, None)
+        start = 2
+        for i, _ in enumerate(reader):
+            if i in wanted:
+                out[i] = start
+            if i >= last:
+                break
+            start = reader.line_num + 1
+    return out
+
+
 def stream_csv(
     path: Path, columns: list[str], header: list[str], block_size: int = 1 << 24
 ) -> Iterator[pa.RecordBatch]:
@@ -372,6 +420,9 @@ def stream_csv(
     Namibia's ISO2 code). Malformed input raises :class:`InputFormatError`
     naming the line and field (see :func:`locate_problem`).
     """
+    import pyarrow as pa  # imported here: the fast path (Polars) does without it
+    import pyarrow.csv as pacsv
+
     compression = "gzip" if is_gzip(path) else None
     read = pacsv.ReadOptions(block_size=block_size, use_threads=True)
     # every column is converted (and so checked to be UTF-8), only ``columns`` are returned
@@ -430,59 +481,29 @@ def _read_lines(path: Path) -> pl.Series | None:
     return lines.to_series()
 
 
-def _trailing_nulls(df: pl.DataFrame) -> pl.Series:
-    """Per row, how many of its last values are null (Polars pads a short record with nulls)."""
+def _padded(df: pl.DataFrame, ends: pl.Series) -> bool:
+    """Whether Polars padded a short record of ``df`` (all columns parsed) with nulls.
+
+    Polars fills the missing last fields of a short record with nulls. A record
+    of the right length whose last ``t`` values are null ends in ``t`` commas,
+    its empty last fields (one fewer when all are empty: ``a,b,,`` is four
+    fields, ``,,,`` too); a short record ends in fewer. ``ends`` holds the last
+    characters of each record's line (at least one more than there are columns).
+    """
+    if df.height == 0:
+        return False
     alive = pl.lit(True)
     runs: list[pl.Expr] = []
     for c in reversed(df.columns):
         alive = alive & pl.col(c).is_null()
         runs.append(alive.cast(pl.Int32))
-    return df.select(pl.sum_horizontal(runs).alias("t")).to_series()
-
-
-def _parse_checked(
-    path: Path, columns: list[str], header: list[str], ends: pl.Series, n_lines: int
-) -> pl.DataFrame | None:
-    """Parse ``columns`` (and a few last columns, to see padded records) with Polars; None if not vouched for.
-
-    A record's trailing null run is counted over the last columns converted;
-    where some record's run covers all of them (it might go on into columns not
-    converted) more last columns are converted, up to all of them.
-    """
-    n_last = min(len(header), 2)
-    while True:
-        wanted = [c for i, c in enumerate(header) if c in columns or i >= len(header) - n_last]
-        n_tail = 0  # the converted columns that end the record, without a gap
-        while n_tail < len(wanted) and wanted[-1 - n_tail] == header[-1 - n_tail]:
-            n_tail += 1
-        try:
-            df = pl.read_csv(
-                path,
-                infer_schema=False,
-                truncate_ragged_lines=False,
-                empty_string_is_null=True,
-                raise_if_empty=False,
-                quote_char='"',
-                columns=[header.index(c) for c in wanted],
-            )
-        except Exception:  # any refusal: the streaming reader says what and where
-            return None
-        if [c.strip() for c in df.columns] != wanted or n_lines != df.height + 1:
-            return None
-        if df.height == 0:
-            break
-        nulls = _trailing_nulls(df.select(df.columns[-n_tail:]))
-        if n_tail < len(header) and bool((nulls == n_tail).any()):
-            n_last = min(len(header), n_tail * 4)
-            continue
-        for j in range(1, int(nulls.max() or 0) + 1):  # a row whose last j values are null ends in j commas
-            suffix = "," * j
-            short = (nulls >= j) & ~(ends.str.ends_with(suffix) | ends.str.ends_with(suffix + "\r"))
-            if bool(short.any()):
-                return None
-        break
-    df.columns = wanted
-    return _null_empty(df, columns).with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+    nulls = df.select(pl.sum_horizontal(runs).alias("t")).to_series()
+    longest = int(nulls.cast(pl.Int64).max() or 0)  # type: ignore[arg-type]
+    ends = ends.str.strip_chars_end("\r") if bool(ends.str.ends_with("\r").any()) else ends
+    for j in range(1, min(longest, df.width - 1) + 1):
+        if bool(((nulls >= j) & ~ends.str.ends_with("," * j)).any()):
+            return True
+    return False
 
 
 def _null_empty(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -490,16 +511,23 @@ def _null_empty(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return df.select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns])
 
 
-def _read_fast(path: Path, columns: list[str], header: list[str]) -> tuple[pl.DataFrame, pl.Series] | None:
-    if path.stat().st_size > FAST_READ_LIMIT or len(header) < 2 or not set(columns) <= set(header):
+def _parse_all(data: str | bytes | Path, header: list[str]) -> pl.DataFrame | None:
+    """Every column as strings (Polars refuses a record with too many fields only when all are parsed)."""
+    try:
+        df = pl.read_csv(
+            data.encode("utf-8") if isinstance(data, str) else data,
+            infer_schema=False,
+            truncate_ragged_lines=False,
+            empty_string_is_null=True,
+            raise_if_empty=False,
+            quote_char='"',
+        )
+    except Exception:  # any refusal: the streaming reader says what and where
         return None
-    lines = _read_lines(path)
-    if lines is None:
+    if [c.strip() for c in df.columns] != header:
         return None
-    # the end of each line: enough for its trailing commas (at most one per field) and a CR
-    ends = lines.slice(1).str.tail(len(header) + 1)
-    df = _parse_checked(path, columns, header, ends, lines.len())
-    return None if df is None else (df, lines)
+    df.columns = header
+    return df
 
 
 _FAST_READ_DOC = """
@@ -514,9 +542,8 @@ _FAST_READ_DOC = """
     - no record spans lines: one line per record (a file with a quoted title
       over two lines, or with blank lines, goes to the quote-aware streaming parser);
     - every record has as many fields as the header: Polars refuses a longer
-      record itself but pads a shorter one with nulls, so a record whose last
-      ``t`` values are null must end in ``t`` commas, its empty last fields
-      (``a,b,,`` is four fields; ``a,b`` read as four fields is short).
+      record and pads a shorter one with nulls, which the ends of the lines
+      show (see :func:`_padded`).
 
     Empty fields, quoted or not, become null; nothing else does ("NA" stays
     "NA"). ``_rec`` is the 0-based record index.
@@ -525,43 +552,103 @@ _FAST_READ_DOC = """
 
 def read_csv_fast(path: Path, columns: list[str], header: list[str]) -> pl.DataFrame | None:
     """The named columns of a CSV as strings, read whole by Polars, *if the file is plainly well formed*."""
-    read = _read_fast(path, columns, header)
-    return None if read is None else read[0]
+    if path.stat().st_size > FAST_READ_LIMIT or len(header) < 2 or not set(columns) <= set(header):
+        return None
+    lines = _read_lines(path)
+    if lines is None:
+        return None
+    n_lines = lines.len()
+    ends = lines.slice(1).str.tail(len(header) + 1)  # enough for the trailing commas and a CR
+    del lines
+    df = _parse_all(path, header)
+    if df is None or df.height + 1 != n_lines or _padded(df, ends):
+        return None
+    return _null_empty(df, columns).with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
 
 
-def read_csv_fast_grouped(
-    path: Path, columns: list[str], header: list[str], key: str, first_columns: list[str]
+def read_csv_fast_runs(
+    path: Path, header: list[str], key: str, n_leading: int, columns: list[str], first_columns: list[str]
 ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
-    """As :func:`read_csv_fast`, plus ``first_columns`` of the first record of each ``key`` only.
+    """A file of one row per vote, read by splitting each line after its per-vote fields.
 
-    For files with one row per vote whose roll-call columns (title, agenda...)
-    repeat on every row of a roll call: only the first row's copy is used, so
-    only it is converted (the others are checked for UTF-8 and field count
-    like every record). Returns the per-row frame and the first records
-    (``_rec`` and ``first_columns``), in file order.
+    In a vote file (one row per state per roll call) the roll call's fields
+    (date, symbol, title, agenda, totals...) repeat, character for character,
+    on every row of the roll call; only the first ``n_leading`` fields (the
+    roll call's ``key``, the state, its vote) change. So each line is split
+    after its ``n_leading``-th comma (no quote may occur before it), and only
+    the *anchors* are parsed as CSV, whole: the first line of each run of
+    lines with the same key, and any line whose remainder (the text after
+    that comma) differs from the remainder of its run's first line. Every
+    other line has, byte for byte, the remainder of its run's first line, so
+    the same fields (and the same number of fields).
+
+    Returns ``columns`` for every row (the leading ones as split, the others
+    from the row's anchor) and ``first_columns`` for the first row of each key,
+    both with ``_rec``.
     """
-    read = _read_fast(path, [*columns, key] if key not in columns else columns, header)
-    if read is None:
+    if path.stat().st_size > FAST_READ_LIMIT or key not in header[:n_leading] or len(header) <= n_leading:
         return None
-    rows, lines = read
-    recs = rows.filter(pl.col(key).is_first_distinct())["_rec"]
-    text = pl.concat([lines.slice(0, 1), lines.gather(recs + 1)]).str.join("\n").item()
-    firsts = pl.read_csv(
-        text.encode("utf-8"),
-        infer_schema=False,
-        truncate_ragged_lines=False,
-        empty_string_is_null=True,
-        quote_char='"',
-        columns=[header.index(c) for c in first_columns],
+    lines = _read_lines(path)
+    if lines is None:
+        return None
+    body = lines.slice(1)
+    split = body.str.split_exact(",", n_leading - 1).struct.unnest()
+    lead = header[:n_leading]
+    split.columns = lead
+    checks = split.select(
+        pl.any_horizontal([pl.col(c).is_null() for c in lead]).any().alias("short"),  # fewer fields than that
+        pl.any_horizontal([pl.col(c).str.contains('"', literal=True) for c in lead]).any().alias("quoted"),
+    ).row(0)
+    if any(checks):
+        return None
+    # where each line's roll-call part (after the n-th comma) starts, in bytes, and how long it is
+    rest_len = (
+        body.str.len_bytes().cast(pl.Int64)
+        - split.select(
+            pl.sum_horizontal([pl.col(c).str.len_bytes().cast(pl.Int64) for c in lead]) + n_leading
+        ).to_series()
     )
-    if firsts.height != recs.len():
+    k = split[key]
+    run_start = (k != k.shift(1)).fill_null(True)
+    starts = run_start.arg_true()
+    start_rest = body.gather(starts).str.splitn(",", n_leading + 1).struct.field(f"field_{n_leading}")
+    run = run_start.cast(pl.Int64).cum_sum() - 1
+    run_rest = start_rest.gather(run)  # the roll-call part of the first line of each row's run
+    # a line is its run's first line with other per-vote fields when it ends with the same roll-call part
+    same = pl.DataFrame({"line": body, "rest": run_rest, "n": rest_len}).select(
+        (pl.col("n") == pl.col("rest").str.len_bytes().cast(pl.Int64)) & pl.col("line").str.ends_with(pl.col("rest"))
+    )
+    anchor = (run_start | ~same.to_series()).fill_null(True)
+    del run_rest, same, rest_len
+    anchor_rows = anchor.arg_true()
+    anchor_lines = lines.slice(1).gather(anchor_rows)
+    text = pl.concat([lines.slice(0, 1), anchor_lines]).str.join("\n").item() + "\n"
+    del lines, body, k
+    parsed = _parse_all(text, header)
+    del text
+    if parsed is None or parsed.height != anchor_rows.len():
+        return None  # a record over two lines joins two of them (or splits one): not vouched for
+    if _padded(parsed, anchor_lines.str.tail(len(header) + 1)):
         return None
-    firsts.columns = first_columns
-    return rows, _null_empty(firsts, first_columns).with_columns(recs.alias("_rec")).select("_rec", *first_columns)
+    parsed = _null_empty(parsed, header)
+    # each row's anchor (0-based among the anchors): itself, or the first line of its run
+    position = anchor.cast(pl.Int64).cum_sum() - 1
+    which = (
+        pl.DataFrame({"a": anchor, "s": run_start, "p": position})
+        .select(pl.when(pl.col("a")).then(pl.col("p")).otherwise(pl.when(pl.col("s")).then(pl.col("p")).forward_fill()))
+        .to_series()
+        .to_numpy()
+    )
+    rows = _null_empty(split, [c for c in columns if c in lead])
+    from_anchor = [c for c in columns if c not in lead]
+    if from_anchor:
+        rows = rows.with_columns(parsed.select(from_anchor)[which].get_columns())
+    rows = rows.with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+    firsts = parsed.with_columns(anchor_rows.cast(pl.Int64).alias("_rec")).filter(pl.col(key).is_first_distinct())
+    return rows.select("_rec", *columns), firsts.select("_rec", *first_columns)
 
 
 read_csv_fast.__doc__ = (read_csv_fast.__doc__ or "") + _FAST_READ_DOC
-read_csv_fast_grouped.__doc__ = (read_csv_fast_grouped.__doc__ or "") + _FAST_READ_DOC
 
 
 def read_frame(path: Path, columns: list[str], header: list[str]) -> pl.DataFrame:
@@ -591,21 +678,46 @@ def first_bad(mask: pl.Series) -> int | None:
 DUPLICATE_REASON = "second row for the same state and roll call (a vote kept over an X; else the first row kept)"
 
 
-def dedupe_votes(votes: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """Keep one row per (roll call, state).
+def split_duplicates(votes: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Keep one row per (roll call, state); return the kept rows and the dropped ones (other columns kept).
 
     Two rows for one state arise when a file names a state twice, or by two codes
     that are one state (``CHN`` before 1971-10-25 is the Republic of China's seat,
     ``TWN``; Voeten marks the People's Republic absent on votes before it was
     seated). A Y/N/A row wins over an X row; otherwise the first row is kept.
-    Returns the frame and the number of rows dropped.
     """
-    indexed = votes.with_row_index("_order")
-    # rows whose key hash repeats (true duplicates, and any hash collision, sorted out exactly below)
-    clash = indexed.filter(pl.struct("src_rc", "state").hash().is_duplicated())
-    if clash.height == 0:
-        return votes, 0
+    hashed = votes.select(pl.struct("src_rc", "state").hash()).to_series()
+    if hashed.n_unique() == votes.height:  # distinct hashes: distinct keys (the common case, one cheap pass)
+        return votes, votes.clear()
+    # rows whose key hash repeats: the true duplicates (and any hash collision, sorted out exactly below)
+    clash = votes.with_row_index("_order").filter(hashed.is_duplicated())
     winners = clash.sort(["src_rc", "state", pl.col("vote") == "X", "_order"]).unique(["src_rc", "state"], keep="first")
-    losers = clash.join(winners.select("_order"), on="_order", how="anti")["_order"]
-    kept = indexed.filter(~pl.col("_order").is_in(losers.implode())).drop("_order")
-    return kept, votes.height - kept.height
+    losers = clash.join(winners.select("_order"), on="_order", how="anti").sort("_order")
+    keep = pl.repeat(True, votes.height, eager=True).scatter(losers["_order"], False)
+    return votes.filter(keep), losers.drop("_order")
+
+
+def dedupe_votes(votes: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Keep one row per (roll call, state) (see :func:`split_duplicates`); return it and the number dropped."""
+    kept, dropped = split_duplicates(votes)
+    return kept, dropped.height
+
+
+def rejected_rows(
+    path: Path, dropped: pl.DataFrame, *, lines_are_records: bool, reason: str = DUPLICATE_REASON
+) -> pl.DataFrame:
+    """The :data:`REJECTED` frame of dropped vote rows (with ``src_rc``, ``_rec``, ``code``, ``state``, ``vote``).
+
+    ``lines_are_records``: every record is one line (the fast read vouched for
+    it), so the line is ``_rec + 2``; otherwise the file is scanned once.
+    """
+    if dropped.height == 0:
+        return pl.DataFrame(schema=REJECTED)
+    recs = dropped["_rec"].cast(pl.Int64)
+    if lines_are_records:
+        line = recs + 2
+    else:
+        where = physical_lines(path, recs.to_list())
+        line = recs.replace_strict(where, return_dtype=pl.Int64)
+    out = dropped.select("src_rc", line.alias("line"), "code", "state", "vote", pl.lit(reason).alias("reason"))
+    return out.cast(REJECTED)  # type: ignore[arg-type]

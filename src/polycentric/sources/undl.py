@@ -34,10 +34,11 @@ from polycentric.sources.common import (
     SOURCE_ROLL_CALLS,
     SOURCE_VOTES,
     SourceData,
-    dedupe_votes,
     normalise_symbols,
-    read_csv_fast_grouped,
+    read_csv_fast_runs,
+    rejected_rows,
     session_in_progress_expr,
+    split_duplicates,
     stream_csv,
 )
 
@@ -103,9 +104,10 @@ def read_undl(path: Path, layout: str, header: list[str], *, source: str = "undl
     inverse = {v: k for k, v in rename.items()}
     columns = [inverse.get(c, c) for c in wanted if inverse.get(c, c) in header]
     meta_cols = [c for c in _META if inverse.get(c, c) in header]
-    row_columns = [inverse.get(c, c) for c in ("undl_id", "ms_code", "ms_vote", "date") if inverse.get(c, c) in header]
-    first_columns = [c for c in columns if c not in ("ms_code", "ms_vote")]
-    fast = read_csv_fast_grouped(path, row_columns, header, inverse.get("undl_id", "undl_id"), first_columns)
+    per_vote = [inverse.get(c, c) for c in ("undl_id", "ms_code", "ms_vote", "date")]
+    n_leading = 1 + max(header.index(inverse.get(c, c)) for c in ("undl_id", "ms_code", "ms_vote"))
+    firsts = [c for c in columns if c not in ("ms_code", "ms_vote")]
+    fast = read_csv_fast_runs(path, header, inverse.get("undl_id", "undl_id"), n_leading, per_vote, firsts)
     if fast is not None:
         raw = fast[0].rename({k: v for k, v in rename.items() if k in fast[0].columns})
         meta: pl.DataFrame | None = fast[1].rename({k: v for k, v in rename.items() if k in fast[1].columns})
@@ -118,9 +120,11 @@ def read_undl(path: Path, layout: str, header: list[str], *, source: str = "undl
     ids = parse_ints(path, raw, "undl_id", allow_null=False)
     vote = map_votes(path, raw, "ms_vote", VOTE_CODES)
     state = resolve_states(path, raw, "ms_code", dates)
-    votes = pl.DataFrame({"src_rc": ids, "state": state, "vote": vote})
+    votes = pl.DataFrame({"src_rc": ids, "state": state, "vote": vote, "code": raw["ms_code"], "_rec": raw["_rec"]})
     n_rows = votes.height
-    votes, n_dup = dedupe_votes(votes)
+    votes, dropped = split_duplicates(votes)
+    n_dup = dropped.height
+    rejected = rejected_rows(path, dropped, lines_are_records=fast is not None)
     del raw
 
     roll_calls = _roll_calls(path, meta) if meta is not None else pl.DataFrame(schema=SOURCE_ROLL_CALLS)
@@ -137,6 +141,7 @@ def read_undl(path: Path, layout: str, header: list[str], *, source: str = "undl
         ledger=pl.DataFrame(ledger_rows, schema=LEDGER, orient="row"),
         input_rows={(path.name, "votes"): n_rows},
         complete_members=True,
+        rejected=rejected,
     )
 
 

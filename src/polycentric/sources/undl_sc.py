@@ -226,16 +226,19 @@ def read_sc_votes(path: str | Path) -> ScVotes:
         message names the line and field.
     """
     path = Path(path)
-    try:
-        fh = path.open("r", encoding="utf-8-sig", newline="")
+    fh = path.open("r", encoding="utf-8-sig", newline="")
+    try:  # the file is closed on every refusal of its header, not left to the garbage collector
         reader = csv.reader(fh)
-        header = next(reader, None)
-    except UnicodeDecodeError as exc:
-        raise InputFormatError(f"not UTF-8 text ({exc.reason})", path=path, line=1) from exc
-    if header is None:
+        try:
+            header = next(reader, None)
+        except UnicodeDecodeError as exc:
+            raise InputFormatError(f"not UTF-8 text ({exc.reason})", path=path, line=1) from exc
+        if header is None:
+            raise UnknownLayoutError("the file is empty (no header row)", path=path, line=1)
+        cols = check_header(header, path)
+    except BaseException:
         fh.close()
-        raise UnknownLayoutError("the file is empty (no header row)", path=path, line=1)
-    cols = check_header(header, path)
+        raise
     roll: dict[int, dict[str, object]] = {}
     votes: dict[str, list[object]] = {k: [] for k in ("undl_id", "state", "ms_code", "state_name", "vote")}
     seen: set[tuple[int, str]] = set()

@@ -42,7 +42,9 @@ from polycentric.sources.common import (
     normalise_symbols,
     read_frame,
     read_header,
+    rejected_rows,
     session_in_progress_expr,
+    split_duplicates,
 )
 
 __all__ = [
@@ -192,9 +194,10 @@ def read_unvotes(folder: Path) -> SourceData:
     vote = map_votes(v_path, v, "vote", UNVOTES_VOTE_CODES)
     v = v.with_columns(code=pl.coalesce(pl.col("country_code"), pl.col("country")))
     state = resolve_states(v_path, v, "code", dates)
-    votes = pl.DataFrame({"src_rc": v_ids, "state": state, "vote": vote})
+    votes = pl.DataFrame({"src_rc": v_ids, "state": state, "vote": vote, "code": v["code"], "_rec": v["_rec"]})
     n_votes = votes.height
-    votes, n_dup = _dedupe(votes)
+    votes, dropped = split_duplicates(votes)
+    n_dup = dropped.height
     ledger = []
     if n_dup:
         ledger.append(("voeten", v_path.name, "votes", "rejected", DUPLICATE_REASON, n_dup))
@@ -204,8 +207,9 @@ def read_unvotes(folder: Path) -> SourceData:
         layout="unvotes",
         files=[str(v_path), str(rc_path), str(i_path)],
         roll_calls=roll_calls,
-        votes=votes.cast(SOURCE_VOTES),  # type: ignore[arg-type]
+        votes=votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES),  # type: ignore[arg-type]
         ledger=pl.DataFrame(ledger, schema=LEDGER, orient="row"),
+        rejected=rejected_rows(v_path, dropped, lines_are_records=False),
         input_rows={
             (v_path.name, "votes"): n_votes,
             (rc_path.name, "roll_calls"): rc.height,

@@ -1,4 +1,4 @@
-// Sections of the group page that read measures: cohesion over time, compared with other groups.
+// Sections of the group page that read measures: cohesion and voice over time, compared with other groups.
 import { csvUrl, getRows } from "../api.js";
 import { Plot, figure } from "../charts.js";
 import { el, setParams } from "../view.js";
@@ -45,5 +45,29 @@ export async function groupSections(g, params) {
     ),
     el("button", { type: "submit" }, "Apply"),
   );
-  return [form, fig];
+  const voiceQuery = { groups, start: 1946, end: new Date().getFullYear() };
+  const voiceRows = await getRows("/voice", voiceQuery);
+  const long = voiceRows.flatMap((r) => [
+    { group: r.group, year: r.year, measure: "majority won", value: r.match_rate, n: r.n_positions },
+    { group: r.group, year: r.year, measure: "share of votes", value: r.vote_share, n: r.n_rollcalls },
+  ]).filter((d) => d.value !== null);
+  const voiceFig = figure({
+    id: `${g.id}-voice`,
+    title: "Voice per year: how often the group's majority won, and its share of the votes cast",
+    csvHref: csvUrl("/voice", voiceQuery),
+    caption: "Majority on the winning side: share of roll calls where the members' majority position (Y or N) matched the outcome (simple majority). Share of the votes cast: members' Y/N/A votes over all Y/N/A votes.",
+    body: Plot.plot({
+      height: 300,
+      marginLeft: 40,
+      marginRight: 100,
+      y: { domain: [0, 1], grid: true, label: "share" },
+      x: { tickFormat: "d", label: null },
+      fy: { label: null },
+      color: { legend: true },
+      marks: [Plot.line(long, { x: "year", y: "value", stroke: "group", fy: "measure", title: (d) => `${d.group} ${d.year}: ${d.value.toFixed(2)} (${d.n} roll calls)` })],
+    }),
+  });
+  voiceFig.dataset.series = String(new Set(voiceRows.map((r) => r.group)).size);
+  voiceFig.dataset.points = String(voiceRows.length);
+  return [form, fig, voiceFig];
 }

@@ -10,6 +10,11 @@ export async function render() {
     ["state", { id: "IND" }, "India"],
     ["group", { id: "NAM", year: 2022 }, "Non-Aligned Movement, 2022"],
     ["group", { id: "BRICS" }, "BRICS and its enlargements"],
+    ["agreement", { states: "USA,RUS,CHN,GBR,FRA", from: 2014, to: 2023 }, "The five permanent members' agreement, 2014–2023"],
+    ["shifts", { from: "2014", to: "2022", reference: "USA" }, "Whose agreement with the United States changed most, 2014 → 2022"],
+    ["series", { q: "cuba-embargo" }, "The Cuba embargo resolution since 1992, and who switched"],
+    ["system", {}, "The system: poles and polarization of the Assembly since 1946"],
+    ["forecast", { title: "Necessity of ending the economic, commercial and financial embargo imposed by the United States of America against Cuba", known: "USA:N,ISR:N" }, "Forecast a draft: the Cuba embargo resolution, with the United States and Israel announced against"],
   ];
   return el(
     "section",

@@ -1,14 +1,24 @@
 // The pages of the dashboard; each exports render(params) -> Promise<HTMLElement>.
+import * as agreement from "./agreement.js";
+import * as forecast from "./forecast.js";
 import * as group from "./group.js";
 import * as home from "./home.js";
 import * as rollcall from "./rollcall.js";
+import * as series from "./series.js";
+import * as shifts from "./shifts.js";
 import * as state from "./state.js";
+import * as system from "./system.js";
 
-export const PAGES = { home, rollcall, state, group };
+export const PAGES = { home, rollcall, state, group, agreement, shifts, series, system, forecast };
 
 // [page, label, default view parameters]
 export const NAV = [
   ["rollcall", "Roll call", { symbol: "A/RES/ES-11/1" }],
   ["state", "State", { id: "UKR" }],
   ["group", "Group", { id: "NAM" }],
+  ["agreement", "Agreement", { states: "USA,RUS,CHN,GBR,FRA" }],
+  ["shifts", "Shifts", { from: "2014", to: "2022", reference: "USA" }],
+  ["series", "Series", { q: "cuba-embargo" }],
+  ["system", "System", {}],
+  ["forecast", "Forecast", {}],
 ];

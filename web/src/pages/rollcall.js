@@ -115,7 +115,7 @@ export async function render(params) {
       )
     : null;
 
-  const groupsSection = await groupBreakdown(rc, byState, slug);
+  const groupsSection = await groupBreakdown(rc, slug);
   setParams({});
   return el("section", { class: "rollcall", "data-title": symbol }, head, tallyBox, recordedNote, tallyChart, mapFig, groupsSection, el("h2", {}, "Votes"), lists, others);
 }

@@ -1,32 +1,22 @@
-// The group breakdown of a roll call: how the members of major groups (on the vote's date) voted.
-import { getRows } from "../api.js";
+// The group breakdown of a roll call: how the members of major groups (on the vote's date) voted,
+// as counted by the API (/rollcalls/{id}/groups, measures.cohesion_rollcalls).
+import { csvUrl, getRows } from "../api.js";
 import { Plot, figure } from "../charts.js";
 import { VOTE_COLORS, VOTE_NAMES } from "../map.js";
-import { el, routeHref } from "../view.js";
+import { el, fmtNumber, routeHref } from "../view.js";
 
-export const BREAKDOWN_GROUPS = ["NAM", "G77", "EU", "NATO", "AU", "OIC", "LAS", "ASEAN", "BRICS", "SCO"];
 const ORDER = ["Y", "N", "A", "X"];
+const COLUMN = { Y: "n_yes", N: "n_no", A: "n_abstain", X: "n_absent" };
 
-export async function groupBreakdown(rc, byState, slug) {
-  const lists = await Promise.all(
-    BREAKDOWN_GROUPS.map((gid) => getRows(`/groups/${gid}/members`, { date: rc.date, status: "member" }).catch(() => [])),
-  );
-  const rows = [];
-  for (const [i, gid] of BREAKDOWN_GROUPS.entries()) {
-    const members = lists[i];
-    if (!members.length) continue;
-    const counts = Object.fromEntries(ORDER.map((k) => [k, 0]));
-    for (const m of members) {
-      const v = byState.get(m.state);
-      if (v) counts[v] += 1;
-    }
-    rows.push({ group: gid, members: members.length, ...counts });
-  }
+export async function groupBreakdown(rc, slug) {
+  const rows = await getRows(`/rollcalls/${rc.rollcall_id}/groups`);
   if (!rows.length) return null;
-  const long = rows.flatMap((r) => ORDER.map((k) => ({ group: r.group, vote: k, n: r[k] })));
+  const long = rows.flatMap((r) => ORDER.map((k) => ({ group: r.group, vote: k, n: r[COLUMN[k]] })));
   const fig = figure({
     id: `${slug}-groups`,
     title: "By group (members on the day of the vote)",
+    csvHref: csvUrl(`/rollcalls/${rc.rollcall_id}/groups`),
+    caption: "Rice index |Y − N| / (Y + N) (Rice 1925); Not voting: members with no vote recorded on the roll call.",
     body: Plot.plot({
       height: 40 + 26 * rows.length,
       marginLeft: 60,
@@ -39,7 +29,11 @@ export async function groupBreakdown(rc, byState, slug) {
   const table = el(
     "table",
     { class: "group-breakdown" },
-    el("thead", {}, el("tr", {}, el("th", {}, "Group"), el("th", { class: "num" }, "Members"), ...ORDER.map((k) => el("th", { class: "num" }, VOTE_NAMES[k])))),
+    el(
+      "thead",
+      {},
+      el("tr", {}, el("th", {}, "Group"), el("th", { class: "num" }, "Members"), ...ORDER.map((k) => el("th", { class: "num" }, VOTE_NAMES[k])), el("th", { class: "num" }, "Rice")),
+    ),
     el(
       "tbody",
       {},
@@ -48,8 +42,9 @@ export async function groupBreakdown(rc, byState, slug) {
           "tr",
           { "data-group": r.group },
           el("td", {}, el("a", { href: routeHref("group", { id: r.group, year: rc.date.slice(0, 4) }) }, r.group)),
-          el("td", { class: "num" }, String(r.members)),
-          ...ORDER.map((k) => el("td", { class: "num", "data-vote": k }, String(r[k]))),
+          el("td", { class: "num" }, String(r.n_members)),
+          ...ORDER.map((k) => el("td", { class: "num", "data-vote": k }, String(r[COLUMN[k]]))),
+          el("td", { class: "num" }, fmtNumber(r.rice)),
         ),
       ),
     ),

@@ -1,4 +1,4 @@
-// A state: its votes, alignment with the major powers, ideal-point trajectory, its groups.
+// A state: its groups, ideal-point trajectory, alignment with the major powers, its votes.
 import { csvUrl, getJson, getRows } from "../api.js";
 import { message } from "../charts.js";
 import { VOTE_NAMES } from "../map.js";
@@ -51,6 +51,29 @@ export async function render(params) {
   );
 
   const sections = await stateSections(st, { from, to });
+  const spells = await getRows(`/states/${encodeURIComponent(st.state)}/groups`);
+  const groupsTable = el(
+    "table",
+    { class: "state-groups", "data-rows": spells.length },
+    el("thead", {}, el("tr", {}, ...["Group", "Kind", "Status", "Joined", "Left", "Source"].map((h) => el("th", {}, h)))),
+    el(
+      "tbody",
+      {},
+      ...spells.map((g) =>
+        el(
+          "tr",
+          { "data-group": g.group, class: g.left ? "past" : "current" },
+          el("td", {}, el("a", { href: routeHref("group", { id: g.group }) }, `${g.group_name} (${g.group})`)),
+          el("td", {}, g.kind),
+          el("td", {}, g.status + (g.uncertain ? " (uncertain)" : "")),
+          el("td", {}, g.joined || "–"),
+          el("td", {}, g.left || "–"),
+          el("td", {}, g.source || ""),
+        ),
+      ),
+    ),
+  );
+  const current = spells.filter((g) => !g.left);
   const shown = votes.slice(0, 200);
   const table = el(
     "table",
@@ -76,6 +99,14 @@ export async function render(params) {
     "section",
     { class: "state", "data-title": st.name, "data-state": st.state },
     head,
+    el(
+      "div",
+      { class: "section-head" },
+      el("h2", {}, "Groups"),
+      el("a", { class: "button export-csv", href: csvUrl(`/states/${encodeURIComponent(st.state)}/groups`), download: `${st.state}-groups.csv` }, "CSV"),
+    ),
+    el("p", { class: "meta" }, current.length ? `Today: ${current.map((g) => `${g.group}${g.status === "member" ? "" : ` (${g.status})`}`).join(", ")}.` : "In none of the registry's groups today."),
+    el("details", { class: "groups" }, el("summary", {}, `${spells.length} membership spells in the registry's groups`), groupsTable),
     ...sections,
     el("div", { class: "section-head" }, el("h2", {}, "Votes"), el("a", { class: "button export-csv", href: csvUrl(`/states/${id}/votes`, filters), download: `${id}-votes.csv` }, "CSV")),
     votes.length > shown.length ? message(`Latest ${shown.length} of ${votes.length} votes shown; the CSV has them all.`) : null,

@@ -1,4 +1,4 @@
-"""Routes over the group registry: groups, their members on a date, their membership history.
+"""Routes over the group registry: groups, their members on a date, their membership history, a state's groups.
 
 Dependency rule: calls ``polycentric.registry.groups`` only.
 """
@@ -14,8 +14,10 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from polycentric.api.backend import Backend, get_backend
+from polycentric.api.params import StateCode
 from polycentric.api.tables import Format, Paging, paging, row_model, table_response, table_responses, wanted_format
 from polycentric.registry import groups as registry
+from polycentric.registry.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["groups"])
 
@@ -125,3 +127,50 @@ def group_members_by_year(
     statuses = [s.value for s in status] if status else ["member", "observer"]
     df = registry.members_on(group, dates, statuses=statuses, home=backend.home)
     return table_response(df, fmt, page, filename=f"group-{group}-by-year")
+
+
+StateGroup = row_model(
+    "StateGroup",
+    {
+        "group": str, "group_name": str, "kind": str, "state": str, "status": str, "joined": dt.date,
+        "left": dt.date, "uncertain": bool, "source": str, "note": str,
+    },
+)  # fmt: skip
+
+
+@router.get(
+    "/states/{state}/groups", responses=table_responses(StateGroup), summary="The groups a state belongs or belonged to"
+)
+def state_groups(
+    state: StateCode,
+    page: Paging = Depends(paging),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """Every membership spell of the state in every group of the registry (``Group.history``), current spells
+    (no ``left`` date) first."""
+    sid = resolve_state(state)
+    frames = []
+    for gid in registry.group_ids(home=backend.home):
+        g = registry.get_group(gid, home=backend.home)
+        spells = g.history().filter(pl.col("state") == sid)
+        if spells.height:
+            frames.append(
+                spells.select(
+                    group=pl.lit(g.id),
+                    group_name=pl.lit(g.name),
+                    kind=pl.lit(g.kind),
+                    state="state",
+                    status="status",
+                    joined="joined",
+                    left="left",
+                    uncertain="uncertain",
+                    source="source",
+                    note="note",
+                )
+            )
+    schema = {"group": pl.String, "group_name": pl.String, "kind": pl.String}
+    df = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame(schema=schema)
+    if df.height:
+        df = df.sort(pl.col("left").is_not_null(), "kind", "group", "joined", nulls_last=False)
+    return table_response(df, fmt, page, filename=f"groups-{sid}")

@@ -40,12 +40,24 @@ def _roll_call(backend: Backend, rollcall_id: int) -> pl.DataFrame:
     rc = backend.record.roll_calls(body=None)
     row = rc.filter(pl.col("rollcall_id") == rollcall_id)
     if row.height == 0:
-        raise _NotFound(f"no roll call with id {rollcall_id}")
+        raise NotFound(f"no roll call with id {rollcall_id}")
     return row
 
 
-class _NotFound(RecordError, LookupError):
-    """A requested roll call is not in the record (mapped to 404)."""
+def rollcall_votes(backend: Backend, rollcall_id: int) -> pl.DataFrame:
+    """The votes (VOTES_VIEW) of one roll call; 404 when the record has no such roll call."""
+    rc = _roll_call(backend, rollcall_id)
+    symbol, date = rc["resolution"][0], rc["date"][0]
+    votes = (
+        backend.record.votes(resolution=symbol, body=None)
+        if symbol
+        else backend.record.votes(start=date, end=date, body=None)
+    )
+    return votes.filter(pl.col("rollcall_id") == rollcall_id)
+
+
+class NotFound(RecordError, LookupError):
+    """What was asked for (a roll call, a series) is not in the record (mapped to 404)."""
 
 
 @router.get("/rollcalls", responses=table_responses(RollCall), summary="Roll calls matching the filters")
@@ -75,15 +87,7 @@ def roll_call_votes(
     backend: Backend = Depends(get_backend),
 ) -> Response:
     """Every state's vote (Y/N/A/X) on one roll call."""
-    rc = _roll_call(backend, rollcall_id)
-    symbol, date = rc["resolution"][0], rc["date"][0]
-    votes = (
-        backend.record.votes(resolution=symbol, body=None)
-        if symbol
-        else backend.record.votes(start=date, end=date, body=None)
-    )
-    votes = votes.filter(pl.col("rollcall_id") == rollcall_id)
-    return table_response(votes, fmt, page, filename=f"votes-{rollcall_id}")
+    return table_response(rollcall_votes(backend, rollcall_id), fmt, page, filename=f"votes-{rollcall_id}")
 
 
 @router.get("/votes", responses=table_responses(Vote), summary="Votes matching the filters")

@@ -1,4 +1,4 @@
-"""Search everywhere: states, groups and roll calls matching a text, for the dashboard's search box.
+"""Search everywhere: states, groups, resolution series and roll calls matching a text, for the dashboard's search box.
 
 Each kind of thing is found by the library's own lookup (``Record.states``,
 ``Record.roll_calls(search=...)``, the group registry); this route only puts the hits
@@ -81,7 +81,22 @@ def _groups(backend: Backend, q: str) -> pl.DataFrame:
     )
 
 
-SEARCHERS = [_states, _groups, _roll_calls]
+def _series(backend: Backend, q: str) -> pl.DataFrame:
+    """Known resolution series (``KNOWN_SERIES``) whose slug or label contains ``q``."""
+    from polycentric.api.routes.series import known_series
+
+    table = known_series()
+    text = pl.concat_str([pl.col("slug"), pl.col("label"), pl.col("searches")], separator=" ").str.to_lowercase()
+    hits = table.filter(text.str.contains(q.lower(), literal=True))
+    return hits.select(
+        kind=pl.lit("series"),
+        id=pl.col("slug"),
+        label=pl.format("{} (series)", pl.col("label")),
+        rank=pl.when(pl.col("slug") == q.lower()).then(0).otherwise(2).cast(pl.Int64),
+    )
+
+
+SEARCHERS = [_states, _groups, _series, _roll_calls]
 """Functions (backend, q) -> hits; each area adds its own."""
 
 

@@ -1,0 +1,238 @@
+"""Route over the vote forecaster: a draft's title/text and known positions in, every member's forecast out.
+
+The :class:`~polycentric.models.forecast.VoteForecaster` is fitted on the record once per record
+version and shared by all requests: it is read from ``HOME/cache/forecaster-<record version>-<hyper-
+parameters>.pkl`` (the file ``polycentric forecast`` writes and reads), or fitted on the first request
+(seconds) and written there. A forecast itself takes milliseconds.
+
+Dependency rule: calls ``polycentric.models.forecast``, ``Record`` and the state registry only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from pathlib import Path
+from typing import Any, Optional
+
+import polars as pl
+from fastapi import APIRouter, Body, Depends, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from polycentric.api.backend import Backend, get_backend
+from polycentric.api.tables import (
+    ERROR_RESPONSES,
+    ErrorBody,
+    Format,
+    json_response,
+    row_model,
+    table_response,
+    wanted_format,
+)
+from polycentric.config import home_dir
+from polycentric.errors import InputFormatError
+from polycentric.registry.states import resolve_state
+
+router = APIRouter(prefix="/api", tags=["forecast"])
+
+StateForecast = row_model(
+    "StateForecast",
+    {
+        "state": str, "state_name": str, "p_yes": float, "p_abstain": float, "p_no": float, "p_absent": float,
+        "predicted": str, "known": bool, "group": str, "entropy": float, "pivotality": float,
+        "p_break_group": float,
+    },
+)  # fmt: skip
+TallyRow = row_model("ForecastTally", {"vote": str, "expected": float, "lower": int, "upper": int})
+TemplateRow = row_model(
+    "ForecastTemplate",
+    {
+        "rollcall_id": int, "resolution": str, "date": dt.date, "similarity": float, "prior_weight": float,
+        "posterior_weight": float, "text": str,
+    },
+)  # fmt: skip
+
+
+class ForecastBody(BaseModel):
+    """The forecast's answer: summary (adoption probability, expected tally with its 90% interval), the tally,
+    each member's probabilities, and the past roll calls the forecast is a mixture of."""
+
+    summary: dict[str, Any]
+    tally: list[TallyRow]  # type: ignore[valid-type]
+    states: list[StateForecast]  # type: ignore[valid-type]
+    templates: list[TemplateRow]  # type: ignore[valid-type]
+    model: dict[str, Any]
+
+
+class Majority(enum.StrEnum):
+    """Adoption rule: simple majority (Y > N) or two thirds of those present and voting (Y >= 2N)."""
+
+    simple = "simple"
+    two_thirds = "two-thirds"
+
+
+class Draft(BaseModel):
+    """A draft resolution: what is known of it (a title, a text, an agenda item, a similar past resolution)."""
+
+    title: Optional[str] = Field(None, max_length=1_000, description="The draft's title.")
+    text: Optional[str] = Field(None, max_length=200_000, description="The draft's text (operative paragraphs...).")
+    agenda: Optional[str] = Field(None, max_length=1_000, description="Its agenda item.")
+    like: Optional[str] = Field(
+        None, pattern=r"^[A-Za-z0-9/.\-() ]{1,60}$", description="A past resolution it resembles (A/RES/77/7)."
+    )
+    known: dict[str, str] = Field(
+        default_factory=dict, max_length=200, description='Announced positions: {"USA": "N", "RUS": "Y"}.'
+    )
+    sponsors: list[str] = Field(default_factory=list, max_length=200, description="Sponsoring states (vote Y).")
+    date: Optional[dt.date] = Field(None, description="Forecast date (membership on that day).")
+    majority: Majority = Majority.simple
+
+
+def cache_path(backend: Backend, model: Any) -> Path:
+    """``HOME/cache/forecaster-<record version>-<model.cache_key()>.pkl`` (as ``polycentric forecast``)."""
+    record = backend.record
+    home = home_dir(backend.home) if backend.home is not None else Path(record.home)
+    version = getattr(record, "version", None) or Path(record.path).name
+    return home / "cache" / f"forecaster-{version}-{model.cache_key()}.pkl"
+
+
+def forecaster(backend: Backend) -> Any:
+    """The app's fitted :class:`VoteForecaster` for the record's current version (loaded or fitted once)."""
+    from polycentric.models.forecast import VoteForecaster, regional_groups
+
+    record = backend.record
+    path = cache_path(backend, VoteForecaster())
+
+    def make() -> Any:
+        if path.is_file():
+            try:
+                return VoteForecaster.load(path)
+            except Exception:  # an unreadable or stale cache file is refitted
+                pass
+        model = VoteForecaster().fit(record.votes(), record.roll_calls(), groups=regional_groups())
+        try:
+            model.save(path)
+        except OSError:  # a read-only home: keep the fit in memory only
+            pass
+        return model
+
+    return backend.memo(f"forecaster:{path.name}", make)
+
+
+def _state_id(code: str) -> str:
+    return resolve_state(code.strip())
+
+
+def parse_known(text: str | None) -> dict[str, str]:
+    """``"USA:N,RUS=Y"`` -> ``{"USA": "N", "RUS": "Y"}`` (state codes or names resolved)."""
+    out: dict[str, str] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        sep = ":" if ":" in part else "="
+        if sep not in part:
+            raise InputFormatError(f"known position {part!r}: expected STATE:VOTE, e.g. USA:N", field="known")
+        state, vote = part.split(sep, 1)
+        out[_state_id(state)] = vote.strip().upper()
+    return out
+
+
+def _answer(backend: Backend, draft: Draft, fmt: Format) -> Response:
+    model = forecaster(backend)
+    result = model.forecast(
+        draft.title or None,
+        text=draft.text or None,
+        agenda=draft.agenda or None,
+        like=draft.like or None,
+        known={_state_id(s): v.strip().upper() for s, v in draft.known.items()},
+        sponsors=[_state_id(s) for s in draft.sponsors],
+        date=draft.date,
+        majority=draft.majority.value,
+    )
+    states = result.to_frame()
+    if fmt == Format.csv:
+        return table_response(states, fmt, filename="forecast")
+    templates = result.neighbours if result.neighbours is not None else pl.DataFrame()
+    if templates.height:
+        templates = templates.filter(pl.col("posterior_weight") >= 1e-4).with_columns(pl.col("text").str.slice(0, 200))
+
+    def rows(df: pl.DataFrame) -> list[dict[str, Any]]:
+        return [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in df.to_dicts()]
+
+    return json_response(
+        {
+            "summary": result.summary(),
+            "tally": rows(result.tally()),
+            "states": rows(states),
+            "templates": rows(templates),
+            "model": {
+                "record_version": getattr(backend.record, "version", None),
+                "fit": cache_path(backend, model).name,
+            },
+        }
+    )
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    "200": {
+        "model": ForecastBody,
+        "description": "The forecast (JSON), or each member's forecast as CSV.",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    },
+    "400": {"model": ErrorBody, "description": "The body is not JSON."},
+    **ERROR_RESPONSES,
+}
+
+
+@router.get("/forecast", responses=RESPONSES, summary="Forecast every member's vote on a draft")
+def forecast_get(
+    title: Optional[str] = Query(None, min_length=1, max_length=1_000, description="The draft's title."),
+    text: Optional[str] = Query(None, max_length=4_000, description="Its text (long texts: POST)."),
+    agenda: Optional[str] = Query(None, max_length=1_000, description="Its agenda item."),
+    like: Optional[str] = Query(None, pattern=r"^[A-Za-z0-9/.\-() ]{1,60}$", description="A similar past resolution."),
+    known: Optional[str] = Query(
+        None,
+        pattern=r"^[A-Za-z0-9 .'()\-]{1,60}[:=][YNAXynax](,[A-Za-z0-9 .'()\-]{1,60}[:=][YNAXynax]){0,199}$",
+        description="Announced positions, STATE:VOTE comma-separated: USA:N,RUS:Y.",
+    ),
+    sponsors: Optional[str] = Query(
+        None, pattern=r"^[A-Za-z0-9 .'()\-]{1,60}(,[A-Za-z0-9 .'()\-]{1,60}){0,199}$", description="Sponsors: CUB,MEX."
+    ),
+    date: Optional[dt.date] = Query(None, description="Forecast date (membership on that day)."),
+    majority: Majority = Query(Majority.simple, description="simple or two-thirds."),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """``VoteForecaster.forecast`` with the app's fitted forecaster: per member P(Y/A/N/X), the predicted vote,
+    swing and pivotality scores; the expected tally with its 90% interval; the adoption probability.
+    A shareable URL: the dashboard's forecast page links to it."""
+    draft = Draft(
+        title=title,
+        text=text,
+        agenda=agenda,
+        like=like,
+        known=parse_known(known),
+        sponsors=[s for s in (sponsors or "").split(",") if s.strip()],
+        date=date,
+        majority=majority,
+    )
+    return _answer(backend, draft, fmt)
+
+
+@router.post("/forecast", responses=RESPONSES, summary="Forecast every member's vote on a draft (long texts)")
+def forecast_post(
+    draft: Draft = Body(...),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """The same as ``GET /api/forecast`` with the draft in a JSON body (for texts longer than a URL)."""
+    return _answer(backend, draft, fmt)
+
+
+def warm(backend: Backend) -> None:
+    """Load or fit the forecaster (``polycentric serve`` runs this in the background at start-up)."""
+    try:
+        forecaster(backend)
+    except Exception:  # warming is best effort: the requests report their own errors
+        pass

@@ -1,0 +1,314 @@
+"""Routes over the fitted ideal points and the polarity of the Assembly built on them.
+
+Nothing is fitted here: the routes serve the fit that ``polycentric idealpoints fit`` saved in
+the home (``HOME/models/idealpoints/<issue or all>_<dims>d/``, read with
+``IdealPointModel.load_results``), loaded once per app and reloaded when the saved files change.
+Without a saved fit they answer 503 with the command to run. The polarity of each session
+(``models.polarity.polarity``) is computed from that fit once per app and kept on disk in
+``HOME/cache/api/`` (keyed by the fit's files), so a restart does not recompute it.
+
+Dependency rule: calls ``polycentric.models.idealpoints``, ``polycentric.models.polarity``,
+``Record.votes`` and the state registry only.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import threading
+from pathlib import Path
+from typing import Any, Optional
+
+import polars as pl
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from polycentric.api.backend import Backend, get_backend
+from polycentric.api.params import StateCode
+from polycentric.api.tables import (
+    ERROR_RESPONSES,
+    Format,
+    Paging,
+    json_response,
+    paging,
+    row_model,
+    table_response,
+    table_responses,
+    wanted_format,
+)
+from polycentric.config import home_dir
+from polycentric.models.saved import idealpoints_folder, load_ideal_points
+from polycentric.record.schema import ISSUES
+from polycentric.registry.states import resolve_state
+
+router = APIRouter(prefix="/api", tags=["ideal points and polarity"])
+
+IdealPointRow = row_model(
+    "IdealPoint",
+    {
+        "state": str, "session": int, "year": int, "ideal_point": float, "lower": float, "upper": float,
+        "se": float, "n_votes": int,
+    },
+)  # fmt: skip
+PolarityRow = row_model(
+    "Polarity",
+    {
+        "session": int, "year": int, "method": str, "n_states": int, "n_poles": int, "effective_poles": float,
+        "polarization": float, "modularity": float, "leading": str,
+    },
+)  # fmt: skip
+PoleRow = row_model(
+    "Pole",
+    {
+        "session": int, "year": int, "method": str, "pole": int, "size": int, "share": float,
+        "mean_ideal_point": float, "leading_members": str, "members": str,
+    },
+)  # fmt: skip
+PoleMemberRow = row_model(
+    "PoleMember",
+    {"session": int, "year": int, "method": str, "pole": int, "state": str, "ideal_point": float},
+)  # fmt: skip
+
+IssueFit = enum.Enum("IssueFit", {"all": "all", **{k: k for k in ISSUES}}, type=str)  # type: ignore[misc]
+
+
+class Dims(enum.IntEnum):
+    """One or two dimensions."""
+
+    one = 1
+    two = 2
+
+
+class PolarityMethod(enum.StrEnum):
+    """Poles from a mixture of the ideal points, from the signed co-voting network, or both."""
+
+    ideal_points = "ideal_points"
+    network = "network"
+    both = "both"
+
+
+def _stamp(folder: Path) -> str:
+    """Changes whenever the saved fit is rewritten (file sizes and modification times)."""
+    parts = []
+    for name in ("ideal_points.parquet", "model.json"):
+        st = (folder / name).stat()
+        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256(f"{folder}|{'|'.join(parts)}".encode()).hexdigest()[:16]
+
+
+def saved_fit(backend: Backend, dims: int = 1, issue: str | None = None) -> tuple[pl.DataFrame, dict[str, Any], str]:
+    """``(ideal_points, meta, stamp)`` of the saved fit (``models.saved.load_ideal_points``), loaded once per
+    version of its files.
+
+    Raises :class:`NotFittedError` (503) naming the command that makes the fit.
+    """
+    folder = idealpoints_folder(backend.home, dims, issue)
+    try:
+        stamp = _stamp(folder)
+    except OSError:
+        stamp = "missing"
+
+    def load() -> tuple[pl.DataFrame, dict[str, Any], str]:
+        ideal_points, meta = load_ideal_points(backend.home, dims, issue)
+        return ideal_points, meta, stamp
+
+    if stamp == "missing":
+        load()  # raises NotFittedError with the command to run; never remembered
+    result: tuple[pl.DataFrame, dict[str, Any], str] = backend.memo(f"idealpoints:{folder}:{stamp}", load)
+    return result
+
+
+def _issue(issue: Any) -> str | None:
+    """The issue code of the ``issue`` parameter (None for all roll calls)."""
+    code = str(getattr(issue, "value", issue))
+    return None if code == "all" else code
+
+
+def _years(df: pl.DataFrame, start: int | None, end: int | None) -> pl.DataFrame:
+    if start is not None:
+        df = df.filter(pl.col("year") >= start)
+    if end is not None:
+        df = df.filter(pl.col("year") <= end)
+    return df
+
+
+STATES_LIST = r"^[A-Za-z0-9\- ]{1,40}(,[A-Za-z0-9\- ]{1,40}){0,59}$"
+
+
+@router.get("/idealpoints", responses=table_responses(IdealPointRow), summary="Ideal points per state and session")
+def ideal_points_route(
+    states: Optional[str] = Query(None, pattern=STATES_LIST, description="Comma-separated states (default all)."),
+    session: Optional[int] = Query(None, ge=1, le=200, description="Only this session (number)."),
+    start: Optional[int] = Query(None, ge=1946, le=2100, description="First year."),
+    end: Optional[int] = Query(None, ge=1946, le=2100, description="Last year."),
+    dims: Dims = Query(Dims.one, description="The fit's dimensions (1 or 2)."),
+    issue: IssueFit = Query("all", description="The fit's issue (all, or an issue code)."),  # type: ignore[valid-type,assignment]
+    page: Paging = Depends(paging),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """The saved ``IdealPointModel`` fit: ideal point, its interval (``lower``, ``upper``: the fit's level,
+    90% by default, Laplace approximation) and standard error, per state and session."""
+    df, _meta, _ = saved_fit(backend, dims.value, _issue(issue))
+    if states:
+        ids = [resolve_state(s.strip()) for s in states.split(",") if s.strip()]
+        df = df.filter(pl.col("state").is_in(ids))
+    if session is not None:
+        df = df.filter(pl.col("session") == session)
+    df = _years(df, start, end).sort("state", "session")
+    return table_response(df, fmt, page, filename="idealpoints")
+
+
+@router.get(
+    "/states/{state}/idealpoints", responses=table_responses(IdealPointRow), summary="A state's ideal-point trajectory"
+)
+def state_ideal_points(
+    state: StateCode,
+    dims: Dims = Query(Dims.one, description="The fit's dimensions (1 or 2)."),
+    issue: IssueFit = Query("all", description="The fit's issue (all, or an issue code)."),  # type: ignore[valid-type,assignment]
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """One state's ideal point in every session it voted in, with its interval."""
+    sid = resolve_state(state)
+    df, _meta, _ = saved_fit(backend, dims.value, _issue(issue))
+    return table_response(df.filter(pl.col("state") == sid).sort("session"), fmt, filename=f"idealpoints-{sid}")
+
+
+@router.get("/idealpoints/fit", responses=dict(ERROR_RESPONSES), summary="How the saved ideal points were fitted")
+def ideal_points_fit(
+    dims: Dims = Query(Dims.one, description="The fit's dimensions (1 or 2)."),
+    issue: IssueFit = Query("all", description="The fit's issue (all, or an issue code)."),  # type: ignore[valid-type,assignment]
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """The saved fit's parameters and diagnostics (``model.json``): dims, random-walk sd, interval level,
+    iterations, convergence, votes used, and its size (states, sessions)."""
+    df, meta, stamp = saved_fit(backend, dims.value, _issue(issue))
+    return json_response(
+        {
+            **meta,
+            "fit": stamp,
+            "n_state_sessions": df.height,
+            "n_states": df["state"].n_unique(),
+            "sessions": [int(df["session"].min() or 0), int(df["session"].max() or 0)],  # type: ignore[arg-type]
+            "years": [int(df["year"].min() or 0), int(df["year"].max() or 0)],  # type: ignore[arg-type]
+            "method": "Bailey, Strezhnev & Voeten (2017) dynamic ordinal IRT, posterior mode with Laplace intervals",
+        }
+    )
+
+
+# --- polarity ------------------------------------------------------------------------------
+
+_DISK_LOCK = threading.Lock()
+
+
+def _polarity(backend: Backend, method: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``(series, poles)`` of ``models.polarity.polarity`` over the saved 1-D fit, once per fit and method."""
+    ideal_points, _meta, stamp = saved_fit(backend, 1, None)
+    methods = ("ideal_points", "network") if method == "both" else (method,)
+    cache = home_dir(backend.home) / "cache" / "api"
+    key = f"polarity-{stamp}-{'-'.join(methods)}"
+
+    def compute() -> tuple[pl.DataFrame, pl.DataFrame]:
+        series_path, poles_path = cache / f"{key}-series.parquet", cache / f"{key}-poles.parquet"
+        if series_path.is_file() and poles_path.is_file():
+            try:
+                return pl.read_parquet(series_path), pl.read_parquet(poles_path)
+            except (OSError, pl.exceptions.PolarsError):
+                pass  # a damaged cache file is recomputed
+        from polycentric.models.polarity import polarity
+
+        votes = backend.ga_votes() if "network" in methods else None
+        sessions = ideal_points["session"].unique().sort().to_list()  # the fit's sessions, for both readings
+        result = polarity(ideal_points, votes, methods=methods, sessions=sessions)
+        with _DISK_LOCK:
+            try:
+                cache.mkdir(parents=True, exist_ok=True)
+                for df, path in ((result.series, series_path), (result.poles, poles_path)):
+                    tmp = path.with_suffix(".tmp")
+                    df.write_parquet(tmp)
+                    tmp.replace(path)
+            except OSError:
+                pass  # a read-only home: serve from memory only
+        return result.series, result.poles
+
+    result: tuple[pl.DataFrame, pl.DataFrame] = backend.memo(key, compute)
+    return result
+
+
+METHOD = Query(
+    PolarityMethod.ideal_points,
+    description="ideal_points (Gaussian mixture of the ideal points, BIC), network (signed co-voting "
+    "communities) or both. The first request for a method computes it (a minute at most); later ones are instant.",
+)
+
+
+@router.get("/polarity", responses=table_responses(PolarityRow), summary="Polarity and polarization per session")
+def polarity_route(
+    method: PolarityMethod = METHOD,
+    start: Optional[int] = Query(None, ge=1946, le=2100, description="First year."),
+    end: Optional[int] = Query(None, ge=1946, le=2100, description="Last year."),
+    page: Paging = Depends(paging),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """``models.polarity.polarity`` over the saved 1-D ideal points: per session the number of poles, the
+    Laakso–Taagepera effective number of poles, the Esteban–Ray polarization (alpha 1.6) and, for the network
+    reading, the signed modularity."""
+    series, _poles = _polarity(backend, method.value)
+    return table_response(_years(series, start, end), fmt, page, filename="polarity")
+
+
+def _poles_of(backend: Backend, method: str, session: int | None, start: int | None, end: int | None) -> pl.DataFrame:
+    _series, poles = _polarity(backend, method)
+    if session is not None:
+        poles = poles.filter(pl.col("session") == session)
+    return _years(poles, start, end)
+
+
+@router.get("/polarity/poles", responses=table_responses(PoleRow), summary="The poles of each session")
+def poles_route(
+    method: PolarityMethod = METHOD,
+    session: Optional[int] = Query(None, ge=1, le=200, description="Only this session (number)."),
+    start: Optional[int] = Query(None, ge=1946, le=2100, description="First year."),
+    end: Optional[int] = Query(None, ge=1946, le=2100, description="Last year."),
+    page: Paging = Depends(paging),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """Each pole: size, share of the states, mean ideal point, leading members and all members
+    (comma-separated)."""
+    poles = _poles_of(backend, method.value, session, start, end)
+    poles = poles.with_columns(pl.col("members").list.join(","))
+    return table_response(poles, fmt, page, filename="poles")
+
+
+@router.get("/polarity/members", responses=table_responses(PoleMemberRow), summary="Each state's pole in a session")
+def pole_members_route(
+    session: int = Query(..., ge=1, le=200, description="The session (number)."),
+    method: PolarityMethod = METHOD,
+    page: Paging = Depends(paging),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """One row per state and reading: its pole in ``session`` and its ideal point then (for maps and strip plots)."""
+    poles = _poles_of(backend, method.value, session, None, None)
+    ideal_points, _meta, _ = saved_fit(backend, 1, None)
+    df = (
+        poles.select("session", "year", "method", "pole", pl.col("members").alias("state"))
+        .explode("state")
+        .join(ideal_points.select("state", "session", "ideal_point"), on=["state", "session"], how="left")
+        .sort("method", "pole", "ideal_point", "state")
+    )
+    return table_response(df, fmt, page, filename=f"poles-{session}")
+
+
+def warm(backend: Backend) -> None:
+    """Load the saved fit and compute the default polarity (``polycentric serve`` runs this in the background)."""
+    try:
+        _polarity(backend, PolarityMethod.ideal_points.value)
+    except Exception:  # warming is best effort: the requests report their own errors
+        pass
+
+
+__all__ = ["router", "saved_fit", "warm"]
