@@ -104,7 +104,7 @@ def test_real_backtest_two_sessions(real_backtest, record):
         "log_loss",
         "calibration_error",
     ]
-    assert {"tally_mae", "adoption_accuracy"} <= set(out.columns)
+    assert {"tally_mae", "adoption_accuracy", "interval_coverage", "interval_width"} <= set(out.columns)
     assert set(out["session"]) == {"76", "77", "pooled"}
     pooled = {(r["protocol"], r["method"]): r for r in out.filter(pl.col("session") == "pooled").iter_rows(named=True)}
     # every whole-resolution roll call of sessions 76 and 77 (emergency special sessions included) is forecast
@@ -121,6 +121,12 @@ def test_real_backtest_two_sessions(real_backtest, record):
         assert model["log_loss"] < yes["log_loss"]
     # revealing the P5 removes their votes from the scored cells
     assert pooled[("p5", "model")]["n_votes"] < pooled[("none", "model")]["n_votes"]
+    # conformal 90 % intervals of the Y count: near nominal for every method, the model's the narrowest
+    for protocol in ("none", "p5"):
+        widths = {m: pooled[(protocol, m)]["interval_width"] for m in ("model", "everyone_yes", "nearest")}
+        assert widths["model"] < min(widths["everyone_yes"], widths["nearest"])
+        assert 0.8 <= pooled[(protocol, "model")]["interval_coverage"] <= 1.0
+    assert pooled[("p5", "model")]["interval_width"] < pooled[("none", "model")]["interval_width"]
 
 
 # --------------------------------------------------------------------------- CLI
@@ -182,11 +188,26 @@ def test_cli_backtest_rows(simulated_record, capsys):
     out = pl.read_csv(capsys.readouterr().out.encode())
     assert out["method"].to_list() == ["model", "everyone_yes", "nearest", "group_majority"]
     assert set(out["protocol"]) == {"none"}
-    assert {"accuracy", "macro_f1", "log_loss", "calibration_error", "tally_mae", "adoption_accuracy"} <= set(
-        out.columns
-    )
+    assert {
+        "accuracy",
+        "macro_f1",
+        "log_loss",
+        "calibration_error",
+        "tally_mae",
+        "adoption_accuracy",
+        "interval_coverage",
+        "interval_width",
+    } <= set(out.columns)
     assert (out["accuracy"] > 0).all() and (out["accuracy"] <= 1).all()
     _ = dt  # dates are parsed by the CLI
+
+
+def test_cli_backtest_a_revealing_protocol_alone(simulated_record, capsys):
+    # the baselines' confusion tables come from the cast votes, whichever protocols are run
+    assert main(["backtest", "--sessions", "8", "--protocol", "p5", "--pooled", "--format", "csv"]) == 0
+    out = pl.read_csv(capsys.readouterr().out.encode())
+    assert out.height == 4 and set(out["protocol"]) == {"p5"}
+    assert out["interval_coverage"].is_between(0, 1).all() and (out["interval_width"] >= 0).all()
 
 
 @pytest.mark.slow
