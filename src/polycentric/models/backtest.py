@@ -80,6 +80,9 @@ interval_coverage
 interval_width
     mean width ``upper − lower`` of those intervals (sharpness: at equal
     coverage, narrower is better).
+raw_interval_coverage, raw_interval_width
+    the same for the central 90 % range before the conformal widening (what
+    the forecast distribution alone claims).
 
 References
 ----------
@@ -318,8 +321,8 @@ def backtest(
     Returns one row per (session, protocol, method) plus pooled rows
     (``session == "pooled"``), with columns ``session, protocol, method,
     n_roll_calls, n_votes, accuracy, macro_f1, log_loss, calibration_error,
-    tally_mae, adoption_accuracy, interval_coverage, interval_width, f1_yes,
-    f1_abstain, f1_no``. With
+    tally_mae, adoption_accuracy, interval_coverage, interval_width,
+    raw_interval_coverage, raw_interval_width, f1_yes, f1_abstain, f1_no``. With
     ``per_session=False`` only the pooled rows are returned.
     """
     if isinstance(sessions, str):
@@ -514,6 +517,7 @@ def _score_cells(
     p4 = _with_known(p4, cur, protocol)
     actual = cur.actual[:, :3]
     lo, hi = calibrated_interval(y_dist, INTERVAL_LEVEL, widening)
+    raw_lo, raw_hi = central_interval(y_dist, INTERVAL_LEVEL)
     return {
         "y": cur.codes[mask].astype(np.int64),
         "p3": _cond(p4)[mask],
@@ -523,6 +527,8 @@ def _score_cells(
         "adopted": actual[:, 0] > actual[:, 2],
         "in_interval": (lo <= actual[:, 0]) & (actual[:, 0] <= hi),
         "interval_width": (hi - lo).astype(float),
+        "raw_in_interval": (raw_lo <= actual[:, 0]) & (actual[:, 0] <= raw_hi),
+        "raw_interval_width": (raw_hi - raw_lo).astype(float),
     }
 
 
@@ -546,6 +552,8 @@ def _summarise(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, object]:
         ),
         "interval_coverage": float(np.concatenate([c["in_interval"] for c in parts]).mean()),
         "interval_width": float(np.concatenate([c["interval_width"] for c in parts]).mean()),
+        "raw_interval_coverage": float(np.concatenate([c["raw_in_interval"] for c in parts]).mean()),
+        "raw_interval_width": float(np.concatenate([c["raw_interval_width"] for c in parts]).mean()),
         "f1_yes": f1[0],
         "f1_abstain": f1[1],
         "f1_no": f1[2],
