@@ -9,6 +9,8 @@ import numpy as np
 import polars as pl
 import pytest
 from _simulate import simulate
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from polycentric.errors import InputFormatError, ModelError, NotFittedError
 from polycentric.models.backtest import log_loss
@@ -253,6 +255,23 @@ def test_conformal_quantile_and_intervals_by_hand():
     assert calibrated_interval(uniform, 0.4, np.inf) == (0, 9)
     assert calibrated_interval(uniform, 0.4, -1.0) == (3, 5)
     assert calibrated_interval(uniform, 0.4, -9.0) == (4, 4)  # never past the median
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.integers(-30, 30), min_size=1, max_size=60),
+    st.floats(0.05, 0.95),
+)
+def test_conformal_quantile_is_the_smallest_score_with_enough_mass(scores, level):
+    q = conformal_quantile(np.array(scores), level)
+    m = len(scores)
+    need = (m + 1) * level  # at least this many of the m scores (plus the new one) at or below q
+    if np.isinf(q):
+        assert m < need - 1e-9
+    else:
+        arr = np.array(scores)
+        assert (arr <= q).sum() >= need - 1e-9
+        assert (arr < q).sum() < need - 1e-9  # and no smaller score would do
 
 
 def test_interval_calibration_widening_by_hand():
