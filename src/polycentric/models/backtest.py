@@ -107,13 +107,13 @@ from polycentric.errors import InputFormatError, InsufficientDataError
 from polycentric.models.forecast import (
     N_CALIBRATION_PARAMS,
     VoteForecaster,
+    _beta_calibrate,
     _calibrated_components,
     _Corpus,
     _count_distribution,
     _fit_calibration,
     _mixture_counts,
     _recorded_counts,
-    _softmax_calibrate,
     calibrated_interval,
     central_interval,
     conformal_quantile,
@@ -432,7 +432,7 @@ def _method_probs(
             params = _fit_calibration(p3, y)
         else:
             params = np.zeros(N_CALIBRATION_PARAMS)
-        p3 = _softmax_calibrate(_cond(cur.raw[protocol]), params)
+        p3 = _beta_calibrate(_cond(cur.raw[protocol]), params)
         return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), params
     if method == "everyone_yes":
         p3 = np.broadcast_to(cur.prior[:3] / cur.prior[:3].sum(), (*cur.codes.shape, 3))

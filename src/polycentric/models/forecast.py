@@ -491,7 +491,7 @@ def _calibration_features(p3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.log(p), np.log1p(-p)
 
 
-def _softmax_calibrate(p3: np.ndarray, params: np.ndarray) -> np.ndarray:
+def _beta_calibrate(p3: np.ndarray, params: np.ndarray) -> np.ndarray:
     """Multi-class beta calibration of Y/A/N probabilities.
 
     ``p'_k ∝ exp(e^{α_k} log p_k − c_k log(1 − p_k) + b_k)`` (``b_Y = 0``) with
@@ -867,7 +867,7 @@ class VoteForecaster:
         params = self.calibration_.get(key, np.zeros(N_CALIBRATION_PARAMS))
         p_x = p4[..., 3:4]
         p3 = p4[..., :3] / np.clip(p4[..., :3].sum(-1, keepdims=True), 1e-12, None)
-        return np.concatenate([_softmax_calibrate(p3, params) * (1 - p_x), p_x], axis=-1)
+        return np.concatenate([_beta_calibrate(p3, params) * (1 - p_x), p_x], axis=-1)
 
     # ------------------------------------------------------------------ public prediction
 
@@ -1148,7 +1148,7 @@ def _calibrated_components(
     q = np.concatenate([c for _, c in parts])
     p_x = q[..., 3:4]
     p3 = q[..., :3] / np.clip(q[..., :3].sum(-1, keepdims=True), 1e-12, None)
-    comp = np.concatenate([_softmax_calibrate(p3, params) * (1 - p_x), p_x], axis=-1)
+    comp = np.concatenate([_beta_calibrate(p3, params) * (1 - p_x), p_x], axis=-1)
     comp[~(codes[owner] >= 0)] = 0.0
     for r, kn in enumerate(known or ()):
         if kn.size:
