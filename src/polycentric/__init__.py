@@ -89,6 +89,7 @@ _EXPORTS: dict[str, str] = {
     "backtest": "polycentric.models.backtest:backtest",
     "read_bsv_ideal_points": "polycentric.models.validation:read_bsv_ideal_points",
     "compare_ideal_points": "polycentric.models.validation:compare_ideal_points",
+    "IntervalCalibration": "polycentric.models.forecast:IntervalCalibration",
     # shells
     "create_app": "polycentric.api:create_app",
     "rollcall_brief": "polycentric.report:rollcall_brief",
