@@ -224,9 +224,6 @@ def first_dup(s: pl.Series) -> int | None:
     return int(idx[0]) if idx.len() else None
 
 
-_dedupe = dedupe_votes
-
-
 def _finish_roll_calls(rc: pl.DataFrame, *, kind_known: bool) -> pl.DataFrame:
     sym_session = pl.col("resolution").str.extract(r"^A/RES/(ES-\d+|S-\d+)/", 1)
     kind = (
@@ -282,7 +279,7 @@ def read_voeten_raw(path: Path, header: list[str]) -> SourceData:
     members = members.with_columns(ccode_int=ccode)
     state = resolve_states(path, members, "ccode_int", members["date_parsed"], scheme="cow")
     votes = pl.DataFrame({"src_rc": members["src_rc"], "state": state, "vote": members["vote_code"]})
-    votes, n_dup = _dedupe(votes)
+    votes, n_dup = dedupe_votes(votes)
 
     meta = df.unique("src_rc", keep="first", maintain_order=True)
     columns: dict[str, pl.Series] = {
