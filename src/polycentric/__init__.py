@@ -22,9 +22,13 @@ Package layout and dependency rules (each package states its own rule):
 from __future__ import annotations
 
 import importlib
+from importlib import metadata as _metadata
 from typing import Any
 
-__version__ = "0.1.0"
+try:  # one version source: the installed distribution's metadata (pyproject.toml's version)
+    __version__ = _metadata.version("polycentric")
+except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
 
 # public name -> "module:attribute"
 _EXPORTS: dict[str, str] = {

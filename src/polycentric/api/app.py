@@ -84,6 +84,28 @@ def _static_dir() -> Path:
     return static_dir()
 
 
+DOCS_ASSETS = "/api/docs-assets"
+"""Where the Swagger UI files (the ``swagger-ui-bundle`` package, pinned) are served: no CDN, works offline."""
+
+
+def _mount_api_docs(app: FastAPI) -> None:
+    """Serve the interactive API docs at ``/api/docs`` from the self-hosted Swagger UI assets."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="polycentric API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url="/favicon.svg",
+        )
+
+
 def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool = False) -> FastAPI:
     """Build the HTTP API and dashboard app.
 
@@ -131,10 +153,11 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
             f"Data: {CITATION}"
         ),
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.backend = backend
+    _mount_api_docs(app)
 
     @app.exception_handler(PolycentricError)
     async def _library_error(request: Request, exc: PolycentricError) -> JSONResponse:

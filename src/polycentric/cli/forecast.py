@@ -69,6 +69,11 @@ def fitted_forecaster(home: str | Path | None = None) -> Any:
 
 
 def _parse_known(text: str | None) -> dict[str, str]:
+    from polycentric.registry.resolver import resolve_states
+
+    def resolve_state(text: str) -> str:
+        return resolve_states([text])[0]
+
     if not text:
         return {}
     out: dict[str, str] = {}
@@ -78,8 +83,8 @@ def _parse_known(text: str | None) -> dict[str, str]:
             continue
         if "=" not in part:
             raise InputFormatError(f"--known entry {part!r}: expected STATE=VOTE, e.g. USA=N", field="known")
-        state, vote = (x.strip().upper() for x in part.split("=", 1))
-        out[state] = vote
+        state, vote = (x.strip() for x in part.split("=", 1))
+        out[resolve_state(state)] = vote.upper()
     return out
 
 
@@ -114,18 +119,23 @@ def register(app: typer.Typer) -> None:
 
         The model is fitted on the first call and cached under the record's home for later calls.
         """
+        from polycentric.registry.resolver import resolve_states
+
         text = text_file.read_text(encoding="utf-8") if text_file is not None else None
         known_votes, day = _parse_known(known), _parse_date(date)  # bad input fails before the fit
         if not (title or text or agenda or like):
             raise InputFormatError("give --title, --text-file, --agenda or --like SYMBOL", field="title")
-        model = fitted_forecaster()
+        from polycentric.cli.progress import working
+
+        with working("loading the forecaster (fitted on the first run)"):
+            model = fitted_forecaster()
         result = model.forecast(
             title,
             text=text,
             agenda=agenda,
             like=like,
             known=known_votes,
-            sponsors=[s.strip().upper() for s in sponsors.split(",") if s.strip()] if sponsors else None,
+            sponsors=resolve_states(s for s in sponsors.split(",") if s.strip()) if sponsors else None,
             date=day,
             majority=majority.value,
         )
@@ -145,10 +155,13 @@ def register(app: typer.Typer) -> None:
         from polycentric.models.backtest import backtest, parse_sessions
 
         chosen = [p.value for p in protocol] if protocol else ["none", "p5", "k10"]
-        votes, roll_calls, groups = load_record_frames()
-        table = backtest(
-            votes, roll_calls, parse_sessions(sessions), chosen, groups=groups, per_session=not pooled_only
-        )
+        from polycentric.cli.progress import working
+
+        with working(f"backtest of sessions {sessions} ({', '.join(chosen)})"):
+            votes, roll_calls, groups = load_record_frames()
+            table = backtest(
+                votes, roll_calls, parse_sessions(sessions), chosen, groups=groups, per_session=not pooled_only
+            )
         emit(table, fmt.value, out)
 
 

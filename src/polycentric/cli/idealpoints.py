@@ -35,9 +35,11 @@ def _record_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _fit(dims: int, issue: str | None, random_walk_sd: float | None, item_draws: int = 0) -> Path:
+    from polycentric.cli.progress import working
     from polycentric.models.idealpoints import IdealPointModel
 
-    votes, roll_calls = _record_frames()
+    with working("reading the record"):
+        votes, roll_calls = _record_frames()
     model = IdealPointModel(
         dims=dims,  # type: ignore[arg-type]
         issue=issue,
@@ -45,8 +47,9 @@ def _fit(dims: int, issue: str | None, random_walk_sd: float | None, item_draws:
         item_draws=item_draws,
         random_state=0,
     )
-    model.fit(votes, roll_calls)
-    folder = model.save(_fit_folder(dims, issue))
+    with working(f"fitting {dims}-D ideal points on {votes.height:,} votes"):
+        model.fit(votes, roll_calls)
+        folder = model.save(_fit_folder(dims, issue))
     typer.echo(
         f"fitted {model.ideal_points_.height} state-sessions from {model.n_votes_} votes "
         f"in {model.fit_seconds_:.1f} s ({model.n_iter_} sweeps, converged={model.converged_}); saved to {folder}",
@@ -117,9 +120,9 @@ def show_command(
     """Ideal points, one row per state and session: state, session, year, ideal_point, lower, upper."""
     ideal_points = _load_or_fit(dims, issue)
     if state is not None:
-        from polycentric.registry.states import resolve_state
+        from polycentric.registry.resolver import resolve_states
 
-        ideal_points = ideal_points.filter(pl.col("state") == resolve_state(state))
+        ideal_points = ideal_points.filter(pl.col("state") == resolve_states([state])[0])
     span = _parse_years(years)
     if span is not None:
         ideal_points = ideal_points.filter(pl.col("year").is_between(*span))
@@ -177,12 +180,18 @@ def polarity_command(
     ideal_points = _load_or_fit(1, None)
     votes = None
     if "network" in methods:
-        votes, _ = _record_frames()
+        from polycentric.cli.progress import working
+
+        with working("reading the record"):
+            votes, _ = _record_frames()
     span = _parse_years(years)
     sessions = None
     if span is not None:
         sessions = ideal_points.filter(pl.col("year").is_between(*span))["session"].unique().to_list()
-    result = polarity(ideal_points, votes, methods=methods, sessions=sessions, alpha=alpha)
+    from polycentric.cli.progress import working
+
+    with working(f"polarity per session ({', '.join(methods)})"):
+        result = polarity(ideal_points, votes, methods=methods, sessions=sessions, alpha=alpha)
     if poles:
         emit(result.poles.drop("members"), fmt, out)
     else:

@@ -34,8 +34,16 @@ app = typer.Typer(
     help="The UN voting record as a measurable model of the international system.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from polycentric import __version__
+
+        typer.echo(f"polycentric {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
@@ -49,6 +57,12 @@ def _root(
         Optional[Path],
         typer.Option("--data", help="Folder of local source files (default: $POLYCENTRIC_DATA or ../shared/data)."),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print polycentric's version and exit."
+        ),
+    ] = False,
 ) -> None:
     """polycentric: UN General Assembly votes, groups, measures, ideal points and forecasts."""
     # --home/--data apply to this invocation only: set for the commands, restored on exit

@@ -57,6 +57,33 @@ def _split(text: str | None) -> list[str] | None:
     return items or None
 
 
+def _states(text: str | None) -> list[str] | None:
+    """Comma-separated states by any code or name (``India,SUN,643``), resolved by the registry's resolver."""
+    from polycentric.registry.resolver import resolve_states
+
+    items = _split(text)
+    return resolve_states(items) if items else None
+
+
+def _state(text: str) -> str:
+    from polycentric.registry.resolver import resolve_states
+
+    return resolve_states([text])[0]
+
+
+def _reference(text: str) -> str:
+    """A state or group (``USA``, ``Russia``, ``EU``, ``group:NAM``) as the measures take it."""
+    from polycentric.registry.resolver import resolve_reference
+
+    return resolve_reference(text)
+
+
+def _group_ids(groups: list[str]) -> list[str]:
+    from polycentric.registry.resolver import resolve_group
+
+    return [resolve_group(g) for g in groups]
+
+
 def _by(by: str) -> str | None:
     if by not in ("year", "session", "none"):
         raise ConfigurationError(f"--by {by!r}: expected year, session or none")
@@ -70,8 +97,8 @@ def _years(years: str | None, year: int | None = None) -> str | int | None:
 
 
 def agreement_cmd(
-    state_a: Annotated[str, typer.Argument(help="First state (ISO3, e.g. USA).")],
-    state_b: Annotated[str, typer.Argument(help="Second state (ISO3, e.g. ISR).")],
+    state_a: Annotated[str, typer.Argument(help="First state: any code or name (USA, India, SUN).")],
+    state_b: Annotated[str, typer.Argument(help="Second state: any code or name (ISR, Russia).")],
     years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
     index: Annotated[
         str, typer.Option("--index", help="simple, lijphart, s (Signorino–Ritter) or s_squared.")
@@ -88,7 +115,8 @@ def agreement_cmd(
     _check_plot(plot)
     from polycentric.measures.agreement import agreement
 
-    df = agreement(_votes(), state_a.upper(), state_b.upper(), index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
+    state_a, state_b = _state(state_a), _state(state_b)
+    df = agreement(_votes(), state_a, state_b, index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -101,6 +129,23 @@ def agreement_cmd(
             title=f"Agreement {state_a.upper()}–{state_b.upper()} ({index})",
             ylabel="agreement",
         )
+
+
+def _matrix_states(text: str | None) -> list[str] | None:
+    """States of a matrix: codes or names, and ``group:ID`` for a group's members today."""
+    from polycentric.registry.groups import get_group
+    from polycentric.registry.resolver import resolve
+
+    items = _split(text)
+    if not items:
+        return None
+    out: list[str] = []
+    for item in items:
+        hit = resolve(item)
+        for sid in get_group(hit.id).states() if hit.kind == "group" else [hit.id]:
+            if sid not in out:
+                out.append(sid)
+    return out
 
 
 def agreement_matrix_cmd(
@@ -117,11 +162,11 @@ def agreement_matrix_cmd(
     from polycentric.measures._common import filter_years
     from polycentric.measures.agreement import agreement_matrix
 
-    chosen = _split(states)
+    chosen = _matrix_states(states)
     result = agreement_matrix(
         filter_years(_votes(), years),
         index,  # type: ignore[arg-type]
-        states=[s.upper() for s in chosen] if chosen else None,
+        states=chosen,
     )
     emit(result.to_frame(index, min_shared=min_shared), fmt, out)
     if plot is not None:
@@ -157,7 +202,7 @@ def cohesion_cmd(
 
     df = cohesion(
         _votes(),
-        groups,
+        _group_ids(groups),
         years=years,
         index=index,  # type: ignore[arg-type]
         by=_by(by),
@@ -184,7 +229,7 @@ def voice_cmd(
     _check_plot(plot)
     from polycentric.measures.voice import voice
 
-    df = voice(_votes(), groups, years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
+    df = voice(_votes(), _group_ids(groups), years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -214,23 +259,36 @@ def alignment_cmd(
         Optional[str], typer.Option("--states", help="Comma-separated states to list (default: all).")
     ] = None,
     index: Annotated[str, typer.Option("--index", help="simple, lijphart, s or s_squared.")] = "simple",
+    sort: Annotated[
+        Optional[str],
+        typer.Option(
+            "--sort",
+            help="Sort by a column: value, n_shared, state, reference or year; '-value' sorts descending "
+            "(default with --top: -value).",
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Keep the first N rows after sorting (0: all).")] = 0,
+    min_shared: Annotated[
+        int, typer.Option("--min-shared", help="Leave out rows with fewer shared votes than this.")
+    ] = 1,
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Each state's agreement with reference states and group majorities, per year."""
     _check_plot(plot)
-    from polycentric.measures.alignment import DEFAULT_REFERENCES, alignment
+    from polycentric.measures.alignment import DEFAULT_REFERENCES, alignment, rank_alignment
 
-    refs = _split(with_) or list(DEFAULT_REFERENCES)
-    chosen = _split(states)
+    refs = [_reference(r) for r in _split(with_) or list(DEFAULT_REFERENCES)]
+    chosen = _states(states)
     df = alignment(
         _votes(),
         refs,
         index=index,  # type: ignore[arg-type]
         years=_years(years, year),
-        states=[s.upper() for s in chosen] if chosen else None,
+        states=chosen,
     )
+    df = rank_alignment(df, sort=sort if sort is not None else ("-value" if top else None), top=top, min_shared=min_shared)
     emit(df, fmt, out)
     if plot is not None:
         from polycentric.measures.plots import plot_heatmap, plot_time_series
@@ -269,8 +327,8 @@ def neutrality_cmd(
     _check_plot(plot)
     from polycentric.measures.neutrality import neutrality
 
-    chosen = _split(states)
-    df = neutrality(_votes(), by=_by(by), years=years, states=[s.upper() for s in chosen] if chosen else None)
+    chosen = _states(states)
+    df = neutrality(_votes(), by=_by(by), years=years, states=chosen)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -308,6 +366,7 @@ def shifts_cmd(
     _check_plot(plot)
     from polycentric.measures.shifts import shifts
 
+    reference = _reference(reference)
     df = shifts(_votes(), start, end, reference=reference, index=index, min_shared=min_shared)  # type: ignore[arg-type]
     if top > 0:
         df = df.head(top)

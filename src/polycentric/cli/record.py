@@ -15,6 +15,7 @@ import polars as pl
 import typer
 
 from polycentric.cli.output import OutputFormat, emit
+from polycentric.errors import ConfigurationError
 
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="table, csv, json, parquet or dta (Stata; needs --out).")
@@ -38,6 +39,7 @@ _VOTE_COLUMNS = [
     "state_name",
     "vote",
     "resolution",
+    "title",
     "date",
     "session",
     "session_number",
@@ -46,30 +48,10 @@ _VOTE_COLUMNS = [
 ]
 
 
-def _progress():  # type: ignore[no-untyped-def]
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-
-
 def _run_with_progress(steps: int, work):  # type: ignore[no-untyped-def]
-    with _progress() as bar:
-        task = bar.add_task("starting", total=steps)
+    from polycentric.cli.progress import run_steps
 
-        def say(msg: str) -> None:
-            bar.update(task, description=msg, advance=1)
-
-        result = work(say)
-        bar.update(task, completed=steps)
-    return result
+    return run_steps(steps, work)
 
 
 def build(
@@ -180,33 +162,107 @@ def votes(
     ] = None,
     session: Annotated[Optional[str], typer.Option("--session")] = None,
     year: Annotated[Optional[int], typer.Option("--year")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", help="Years, inclusive: 2014 or 2000-2023.")] = None,
     state: Annotated[Optional[str], typer.Option("--state", help="Only this state's votes (any code or name).")] = None,
     issue: Annotated[Optional[str], typer.Option("--issue")] = None,
     body: Annotated[str, typer.Option("--body", help="GA, SC or all")] = "GA",
+    map_: Annotated[
+        Optional[Path],
+        typer.Option("--map", help="With --resolution: draw the world map of the votes to FILE.png or FILE.svg."),
+    ] = None,
     format: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
 ) -> None:
-    """List votes (state, state name at the time, Y/N/A/X, resolution, date, session)."""
+    """List votes (state, state name at the time, Y/N/A/X, resolution, title, date, session)."""
+    from polycentric.measures._common import parse_years
+    from polycentric.record.cite import with_titles
     from polycentric.record.store import open_record
+    from polycentric.registry.resolver import resolve_states, resolve_symbol
 
-    if resolution is None and session is None and year is None and state is None and issue is None:
-        raise typer.BadParameter("give at least one of --resolution, --session, --year, --state, --issue")
-    df = (
-        open_record()
-        .votes(
-            resolution=resolution,
-            session=session,
-            year=year,
-            state=state,
-            issue=issue,
-            body=None if body.lower() == "all" else body,
-        )
-        .select(_VOTE_COLUMNS)
+    if all(x is None for x in (resolution, session, year, years, state, issue)):
+        raise typer.BadParameter("give at least one of --resolution, --session, --year, --years, --state, --issue")
+    if year is not None and years is not None:
+        raise ConfigurationError("give --year or --years, not both")
+    if map_ is not None and resolution is None:
+        raise ConfigurationError("--map draws one roll call: give --resolution too")
+    record = open_record()
+    which_body = None if body.lower() == "all" else body
+    if resolution is not None:
+        resolution = resolve_symbol(resolution, record.roll_calls(body=which_body))
+    start = end = None
+    if years is not None:
+        first, last = parse_years(years)
+        start, end = dt.date(first, 1, 1), dt.date(last, 12, 31)
+    df = record.votes(
+        resolution=resolution,
+        session=session,
+        year=year,
+        start=start,
+        end=end,
+        state=resolve_states([state])[0] if state is not None else None,
+        issue=issue,
+        body=which_body,
     )
-    emit(df, format, out)
-    if format.value == "table" and out is None and df.height:
-        counts = dict(df.group_by("vote").len().iter_rows())
-        typer.echo("  " + "  ".join(f"{v}: {counts.get(v, 0)}" for v in ("Y", "N", "A", "X")))
+    roll_calls = record.roll_calls(body=which_body)
+    df = with_titles(df, roll_calls).select(_VOTE_COLUMNS)
+    if map_ is not None:
+        _draw_map(record, roll_calls, df, map_)
+        typer.echo(f"map written to {map_}", err=True)
+    if format.value == "table" and out is None:
+        emit(df.drop("title"), format, out)
+        if df.height:
+            typer.echo(_cited_lines(record, roll_calls, df))
+            counts = dict(df.group_by("vote").len().iter_rows())
+            typer.echo("  " + "  ".join(f"{v}: {counts.get(v, 0)}" for v in ("Y", "N", "A", "X")))
+    else:
+        emit(df, format, out)
+
+
+def _draw_map(record: object, roll_calls: pl.DataFrame, votes: pl.DataFrame, path: Path) -> None:
+    """The world map of the (whole-resolution) roll call behind ``votes``, titled and sourced for print."""
+    from polycentric.record.cite import with_citation
+    from polycentric.report.maps import draw_vote_map
+
+    mine = with_citation(roll_calls.filter(pl.col("rollcall_id").is_in(votes["rollcall_id"].unique().implode())))
+    rc = mine.sort(pl.col("kind") != "resolution", "date").row(0, named=True)
+    shown = votes.filter(pl.col("rollcall_id") == rc["rollcall_id"])
+    title = f"{rc['resolution']}: {rc['title']}" if rc.get("title") else str(rc["resolution"])
+    tally = dict(shown.group_by("vote").len().iter_rows())
+    subtitle = f"{rc['date']} · {rc.get('status') or 'status not recorded'} · " + ", ".join(
+        f"{k} {tally.get(k, 0)}" for k in ("Y", "N", "A", "X")
+    )
+    draw_vote_map(
+        dict(zip(shown["state"].to_list(), shown["vote"].to_list(), strict=True)),
+        path,
+        title=title if len(title) <= 110 else title[:107] + "…",
+        subtitle=subtitle + (f" · {rc['link']}" if rc.get("link") else ""),
+        coverage=coverage_line(record),
+        names=dict(zip(shown["state"].to_list(), shown["state_name"].to_list(), strict=True)),
+    )
+
+
+def coverage_line(record: object) -> str:
+    """The record's coverage line (what it holds and up to when), or its version when it has none."""
+    line = getattr(record, "coverage_line", None)
+    if callable(line):
+        return str(line())
+    return f"record {getattr(record, 'version', '?')}"
+
+
+def _cited_lines(record: object, roll_calls: pl.DataFrame, votes: pl.DataFrame, most: int = 5) -> str:
+    """How to cite the roll calls behind a vote table (up to ``most``), then the coverage line."""
+    from polycentric.record.cite import with_citation
+
+    ids = votes["rollcall_id"].unique(maintain_order=True)
+    lines = []
+    if ids.len() <= most:
+        cited = with_citation(roll_calls.filter(pl.col("rollcall_id").is_in(ids.implode())))
+        for row in cited.iter_rows(named=True):
+            lines.append(f"  {row['citation']}" + (f"  {row['link']}" if row["link"] else ""))
+    else:
+        lines.append(f"  {ids.len():,} roll calls (--format csv gives each one's title, status and link)")
+    lines.append(f"  Coverage: {coverage_line(record)}")
+    return "\n".join(lines)
 
 
 def state(

@@ -124,7 +124,9 @@ def plot_series_history(history: pl.DataFrame, path: str | Path, *, title: str =
     labels = [f"{y} {r or ''}".strip() for y, r in zip(h["year"], h["resolution"], strict=True)]
     pos = np.arange(h.height)
     bottom = np.zeros(h.height)
-    for col, color in (("yes", "#55a868"), ("no", "#c44e52"), ("abstain", "#8c8c8c")):
+    from polycentric.record.cite import VOTE_COLORS
+
+    for col, color in (("yes", VOTE_COLORS["Y"]), ("no", VOTE_COLORS["N"]), ("abstain", VOTE_COLORS["A"])):
         vals = h[col].to_numpy().astype(float)
         ax.bar(pos, vals, bottom=bottom, color=color, label=col)
         bottom += vals

@@ -116,6 +116,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,6 +179,14 @@ def _text_frame(roll_calls: pl.DataFrame) -> list[str]:
     if not parts:
         return [""] * roll_calls.height
     return roll_calls.select(pl.concat_str(parts, separator=" ").alias("t"))["t"].to_list()
+
+
+_ISSUE_TOKEN = re.compile(r"\s*\bzzissue[a-z]{2}\b")
+
+
+def _display_text(text: str) -> str:
+    """A roll call's text as people read it: the internal issue tokens of :func:`_text_frame` removed."""
+    return _ISSUE_TOKEN.sub("", text).strip()
 
 
 def regional_groups(date: dt.date | None = None, groups: Sequence[str] = REGIONAL_GROUPS) -> dict[str, str]:
@@ -966,7 +975,7 @@ class VoteForecaster:
                 "similarity": sim.astype(float),
                 "prior_weight": (prior / prior.sum()).astype(float),
                 "posterior_weight": weights.astype(float),
-                "text": [corpus.item_text[i][:120] for i in templates],
+                "text": [_display_text(corpus.item_text[i])[:120] for i in templates],
             }
         ).sort("posterior_weight", descending=True)
         return Forecast(

@@ -60,6 +60,7 @@ __all__ = [
     "state_name",
     "state_names_at",
     "states_table",
+    "suggest_states",
 ]
 
 Scheme = str  # "code" (ISO2/ISO3/historical), "m49", "cow", "name"
@@ -281,7 +282,36 @@ def resolve_state(
         hit = _lookup(reg, s, value, d)
         if hit is not None:
             return hit
-    raise UnknownStateError(f"no state is known by {value!r}")
+    close = suggest_states(value)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise UnknownStateError(f"no state is known by {value!r}{hint}")
+
+
+def suggest_states(text: str, n: int = 3) -> list[str]:
+    """Close matches for a misspelt state code or name, as ``"Name (ID)"`` (``"Rusia"`` -> ``Russian Federation (RUS)``).
+
+    Names (current, historical and alternative) are compared after :func:`normalise_name`
+    with :func:`difflib.get_close_matches` (ratio >= 0.8; 0.6 for a code of up to three letters); a code-like text is also
+    compared with the codes. Returns at most ``n`` distinct states, closest first.
+    """
+    import difflib
+
+    reg = _registry()
+    current = dict(zip(reg.table["state"].to_list(), reg.table["name"].to_list(), strict=True))
+    by_name: dict[str, str] = {}
+    for (scheme, key), sid in reg.static.items():
+        if scheme in ("name", "code"):
+            by_name.setdefault(key if scheme == "name" else key.casefold(), sid)
+    short = len(text.strip()) <= 3 and text.strip().isalpha()
+    folded = text.strip().casefold() if short else normalise_name(text)
+    hits = difflib.get_close_matches(folded, list(by_name), n=n * 4, cutoff=0.6 if short else 0.8)
+    out: list[str] = []
+    for h in hits:
+        sid = by_name[h]
+        label = f"{current.get(sid, sid)} ({sid})"
+        if label not in out:
+            out.append(label)
+    return out[:n]
 
 
 def resolve_codes(
