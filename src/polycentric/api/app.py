@@ -85,18 +85,35 @@ def _static_dir() -> Path:
 
 
 DOCS_ASSETS = "/api/docs-assets"
-"""Where the Swagger UI files (the ``swagger-ui-bundle`` package, pinned) are served: no CDN, works offline."""
+"""Where the Swagger UI files are served from: no CDN, so the docs work offline."""
+
+
+def _swagger_ui_dir() -> Path | None:
+    """Swagger UI 5 (npm ``swagger-ui-dist``, pinned in web/package-lock.json), copied by scripts/build-web.sh.
+
+    Swagger UI 5 renders the OpenAPI 3.1 schema FastAPI writes (4.x, as in the PyPI
+    ``swagger-ui-bundle`` package, cannot); ``None`` when the dashboard is not built.
+    """
+    folder = _static_dir() / "api-docs"
+    return folder if (folder / "swagger-ui-bundle.js").is_file() else None
 
 
 def _mount_api_docs(app: FastAPI) -> None:
     """Serve the interactive API docs at ``/api/docs`` from the self-hosted Swagger UI assets."""
     from fastapi.openapi.docs import get_swagger_ui_html
-    from swagger_ui_bundle import swagger_ui_path
 
-    app.mount(DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+    folder = _swagger_ui_dir()
+    if folder is not None:
+        app.mount(DOCS_ASSETS, StaticFiles(directory=str(folder)), name="docs-assets")
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:
+        if folder is None:
+            return HTMLResponse(
+                "<h1>polycentric API</h1><p>The interactive docs need the dashboard's assets: run "
+                "<code>bash scripts/build-web.sh</code>. The schema is at "
+                "<a href='/api/openapi.json'>/api/openapi.json</a>.</p>"
+            )
         return get_swagger_ui_html(
             openapi_url="/api/openapi.json",
             title="polycentric API",
