@@ -54,6 +54,13 @@ _EXPORTS: dict[str, str] = {
     "is_member": "polycentric.registry.states:is_member",
     "member_states": "polycentric.registry.states:member_states",
     "state_name": "polycentric.registry.states:state_name",
+    "resolve": "polycentric.registry.resolver:resolve",
+    "resolve_symbol": "polycentric.registry.resolver:resolve_symbol",
+    # browse, search and cite
+    "search": "polycentric.browse:search",
+    "list_roll_calls": "polycentric.browse:list_roll_calls",
+    "vetoes": "polycentric.browse:vetoes",
+    "with_citation": "polycentric.record.cite:with_citation",
     # groups
     "Group": "polycentric.registry.groups:Group",
     "get_group": "polycentric.registry.groups:get_group",

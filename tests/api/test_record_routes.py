@@ -134,6 +134,6 @@ def test_search_ranks_exact_hits_first(client: TestClient) -> None:
     hits = client.get("/api/search", params={"q": "R/68/262"}).json()["data"]
     assert hits[0]["kind"] == "rollcall" and "A/RES/68/262" in hits[0]["label"]
     hits = client.get("/api/search", params={"q": "india"}).json()["data"]
-    assert hits[0] == {"kind": "state", "id": "IND", "label": "India (IND)", "rank": 0}
+    assert hits[0] == {"kind": "state", "id": "IND", "label": "India (IND)", "detail": "state, UN member", "rank": 0}
     csv_text = client.get("/api/search", params={"q": "ukraine", "format": "csv"}).text
-    assert csv_text.splitlines()[0] == "kind,id,label,rank"
+    assert csv_text.splitlines()[0] == "kind,id,label,detail,rank"

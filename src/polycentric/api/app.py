@@ -37,6 +37,7 @@ from polycentric.errors import (
     UnknownGroupError,
     UnknownStateError,
 )
+from polycentric.record.cite import record_id
 
 __all__ = ["CITATION", "ERROR_STATUS", "create_app"]
 
@@ -199,9 +200,18 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
 
     @app.get("/api/meta", tags=["meta"], summary="Record version, package version, citation")
     def meta() -> dict[str, Any]:
-        """The record's version (used in ETags), polycentric's version and how to cite the data."""
-        return {"record_version": backend.version(), "polycentric_version": __version__, "citation": CITATION}
+        """The record's id (``Record.version``, as Python and the reports show it), polycentric's version,
+        the record's coverage line and how to cite the data."""
+        rec = backend.record
+        coverage = getattr(rec, "coverage_line", None)
+        return {
+            "record_version": record_id(rec),
+            "polycentric_version": __version__,
+            "coverage": coverage() if callable(coverage) else None,
+            "citation": CITATION,
+        }
 
+    from polycentric.api.routes import browse as browse_routes
     from polycentric.api.routes import forecast as forecast_routes
     from polycentric.api.routes import groups as group_routes
     from polycentric.api.routes import idealpoints as idealpoint_routes
@@ -217,6 +227,7 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
     app.include_router(idealpoint_routes.router)
     app.include_router(forecast_routes.router)
     app.include_router(search_routes.router)
+    app.include_router(browse_routes.router)
 
     static = _static_dir()
     if (static / "index.html").is_file():

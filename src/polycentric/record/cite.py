@@ -30,6 +30,7 @@ __all__ = [
     "VOTE_NAMES",
     "cite",
     "document_link",
+    "record_id",
     "status_expr",
     "with_citation",
     "with_titles",
@@ -75,8 +76,8 @@ def status_expr(columns: list[str] | tuple[str, ...]) -> pl.Expr:
     return derived
 
 
-def with_citation(roll_calls: pl.DataFrame) -> pl.DataFrame:
-    """``roll_calls`` with ``status``, ``link`` and ``citation`` columns (replacing any ``status``)."""
+def with_citation(roll_calls: pl.DataFrame, *, citation: bool = True) -> pl.DataFrame:
+    """``roll_calls`` with ``status``, ``link`` and (unless ``citation=False``) ``citation`` columns."""
     cols = roll_calls.columns
     undl = pl.col("undl_id") if "undl_id" in cols else pl.lit(None, dtype=pl.Int64)
     symbol = pl.col("resolution") if "resolution" in cols else pl.lit(None, dtype=pl.String)
@@ -88,6 +89,8 @@ def with_citation(roll_calls: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit(None, dtype=pl.String))
     )
     out = roll_calls.with_columns(status_expr(cols).alias("status"), link.alias("link"))
+    if not citation:
+        return out
     citations = [cite(row) for row in out.iter_rows(named=True)]
     return out.with_columns(pl.Series("citation", citations, dtype=pl.String))
 
@@ -122,7 +125,13 @@ def cite(row: dict[str, Any]) -> str:
 
 def with_titles(votes: pl.DataFrame, roll_calls: pl.DataFrame) -> pl.DataFrame:
     """``votes`` with each roll call's ``title``, ``status`` and ``link`` joined on ``rollcall_id``."""
-    cited = with_citation(roll_calls.select([c for c in roll_calls.columns if c != "citation"]))
+    cited = with_citation(roll_calls.select([c for c in roll_calls.columns if c != "citation"]), citation=False)
     extra = cited.select("rollcall_id", "title", "status", "link")
     base = votes.drop([c for c in ("title", "status", "link") if c in votes.columns])
     return base.join(extra, on="rollcall_id", how="left", maintain_order="left")
+
+
+def record_id(record: Any) -> str:
+    """The one id of a record shown everywhere: ``Record.version`` (dashboard footer, reports, Python)."""
+    version = getattr(record, "version", None)
+    return version if isinstance(version, str) else "unknown"

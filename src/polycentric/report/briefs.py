@@ -10,7 +10,6 @@ Dependency rule: may import any library package; no shell imports it except cli/
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -49,8 +48,10 @@ def _env() -> jinja2.Environment:
 
 
 def _record_version(record: Any) -> str:
-    path = getattr(record, "path", None)
-    return hashlib.sha256(str(path).encode()).hexdigest()[:16] if path is not None else "unknown"
+    """``Record.version``: the same id as the dashboard's footer and Python's ``record.version``."""
+    from polycentric.record.cite import record_id
+
+    return record_id(record)
 
 
 def _sources(record: Any) -> str:

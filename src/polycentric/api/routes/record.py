@@ -1,5 +1,8 @@
 """Routes over the record: roll calls, votes, states (``polycentric.open()``'s methods).
 
+Every roll call carries how to cite it (``status``, ``link``, ``citation``: ``record.cite.with_citation``)
+and every vote its roll call's ``title``, ``status`` and ``link`` (``record.cite.with_titles``).
+
 Dependency rule: calls ``Record`` methods only; the shell selects and paginates.
 """
 
@@ -23,13 +26,14 @@ from polycentric.api.tables import (
     wanted_format,
 )
 from polycentric.errors import RecordError, UnknownStateError
+from polycentric.record.cite import with_citation, with_titles
 from polycentric.record.schema import ROLL_CALLS, STATES, VOTES_VIEW
 from polycentric.registry.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["record"])
 
-RollCall = row_model("RollCall", ROLL_CALLS)
-Vote = row_model("Vote", VOTES_VIEW)
+RollCall = row_model("RollCall", {**ROLL_CALLS, "status": pl.String(), "link": pl.String(), "citation": pl.String()})
+Vote = row_model("Vote", {**VOTES_VIEW, "title": pl.String(), "status": pl.String(), "link": pl.String()})
 State = row_model("State", STATES)
 StateMap = row_model("StateMapId", {"state": str, "name": str, "m49": int, "world_atlas_id": str})
 
@@ -68,7 +72,8 @@ def roll_calls(
     backend: Backend = Depends(get_backend),
 ) -> Response:
     """Roll calls (``Record.roll_calls``), oldest first."""
-    return table_response(backend.record.roll_calls(**filters.kwargs()), fmt, page, filename="rollcalls")
+    table = with_citation(backend.record.roll_calls(**filters.kwargs()))
+    return table_response(table, fmt, page, filename="rollcalls")
 
 
 @router.get("/rollcalls/{rollcall_id}", responses=table_responses(RollCall), summary="One roll call")
@@ -76,7 +81,7 @@ def roll_call(
     rollcall_id: RollCallId, fmt: Format = Depends(wanted_format), backend: Backend = Depends(get_backend)
 ) -> Response:
     """One roll call by id (404 when absent)."""
-    return table_response(_roll_call(backend, rollcall_id), fmt, filename=f"rollcall-{rollcall_id}")
+    return table_response(with_citation(_roll_call(backend, rollcall_id)), fmt, filename=f"rollcall-{rollcall_id}")
 
 
 @router.get("/rollcalls/{rollcall_id}/votes", responses=table_responses(Vote), summary="Votes of one roll call")
@@ -87,7 +92,8 @@ def roll_call_votes(
     backend: Backend = Depends(get_backend),
 ) -> Response:
     """Every state's vote (Y/N/A/X) on one roll call."""
-    return table_response(rollcall_votes(backend, rollcall_id), fmt, page, filename=f"votes-{rollcall_id}")
+    table = with_titles(rollcall_votes(backend, rollcall_id), _roll_call(backend, rollcall_id))
+    return table_response(table, fmt, page, filename=f"votes-{rollcall_id}")
 
 
 @router.get("/votes", responses=table_responses(Vote), summary="Votes matching the filters")
@@ -98,7 +104,8 @@ def votes(
     backend: Backend = Depends(get_backend),
 ) -> Response:
     """Votes (``Record.votes``): one row per state and roll call."""
-    return table_response(backend.record.votes(**filters.kwargs()), fmt, page, filename="votes")
+    table = with_titles(backend.record.votes(**filters.kwargs()), backend.record.roll_calls(body=None))
+    return table_response(table, fmt, page, filename="votes")
 
 
 @router.get("/states", responses=table_responses(State), summary="All states")
@@ -146,5 +153,5 @@ def state_votes(
 ) -> Response:
     """A state's votes (``Record.votes(state=...)``), with the record filters."""
     sid = _state(backend, state)["state"][0]
-    df = backend.record.votes(state=sid, **filters.kwargs())
+    df = with_titles(backend.record.votes(state=sid, **filters.kwargs()), backend.record.roll_calls(body=None))
     return table_response(df, fmt, page, filename=f"votes-{sid}")
