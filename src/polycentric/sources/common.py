@@ -76,6 +76,8 @@ SOURCE_ROLL_CALLS: dict[str, pl.DataType] = {
     "date": pl.Date(),
     "year": pl.Int32(),
     "resolution": pl.String(),
+    "symbol_official": pl.Boolean(),  # False: the source's own identifier, not a UN symbol
+    "undl_id": pl.Int64(),  # UN Digital Library record id where the source gives it
     "title": pl.String(),
     "agenda": pl.String(),
     "subjects": pl.String(),
@@ -176,6 +178,8 @@ def _roman(s: str) -> int:
 
 
 _OLD_STYLE = re.compile(r"^A/RES/(\d+[A-Z]?(?:/[A-Z]+)?)\s*\(\s*(ES-|S-)?([IVXLC]+)\s*\)$")
+_OLD_STYLE_PART = re.compile(r"^A/RES/(\d+)\s*([A-Z])?\s*\(\s*(ES-|S-)?([IVXLC]+)\s*\)\s*([A-Z])?$")
+_BARE_OLD_STYLE = re.compile(r"^\d+\s*[A-Z]?\s*\(\s*(ES-|S-)?[IVXLC]+\s*\)")
 _PREFIXES = (
     ("A/RES/", "A/RES/"),
     ("GOAR/", "A/RES/"),
@@ -202,11 +206,17 @@ def normalise_symbol(symbol: str | None) -> str | None:
     s = " ".join(str(symbol).split()).upper()
     if not s:
         return None
+    if _BARE_OLD_STYLE.match(s):
+        s = "A/RES/" + s
     m = _OLD_STYLE.match(s)
     if m:
         number, kind, roman = m.groups()
         return f"A/RES/{kind or ''}{_roman(roman)}/{number}"
     s = s.replace("[", "").replace("]", "")
+    m = _OLD_STYLE_PART.match(s)
+    if m:  # 217 A (III), 217(III)A, 217(III)[A]
+        number, before, kind, roman, after = m.groups()
+        return f"A/RES/{kind or ''}{_roman(roman)}/{number}{before or after or ''}"
     for old, new in _PREFIXES:
         if s.startswith(old):
             s = new + s[len(old) :]
