@@ -42,7 +42,7 @@ _EXPORTS: dict[str, str] = {
     "ingest": "polycentric.record.store:ingest",
     "build_record": "polycentric.record.build:build_record",
     "read_source": "polycentric.sources.detect:read_source",
-    "normalise_symbol": "polycentric.sources.common:normalise_symbol",
+    "normalise_symbol": "polycentric.symbols:normalise_symbol",
     "sync_all": "polycentric.sources.download:sync_all",
     "sync_source": "polycentric.sources.download:sync_source",
     "SyncReport": "polycentric.sources.download:SyncReport",
