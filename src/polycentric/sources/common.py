@@ -60,6 +60,8 @@ __all__ = [
     "normalise_symbols",
     "open_binary",
     "parse_session",
+    "session_in_progress",
+    "session_in_progress_expr",
     "physical_line",
     "physical_lines",
     "rejected_rows",
