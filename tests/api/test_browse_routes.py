@@ -82,3 +82,14 @@ def test_meta_record_id_is_the_python_one(client: TestClient, served_record: Any
     assert meta["record_version"] == served_record.version
     html = rollcall_brief(served_record, "A/RES/68/262")
     assert served_record.version in html
+
+
+def test_search_aggression_against_ukraine_finds_es_11_1(client: TestClient) -> None:
+    hits = client.get("/api/search", params={"q": "aggression against Ukraine"}).json()["data"]
+    symbols = [h["label"].split(" — ")[0] for h in hits if h["kind"] == "rollcall"]
+    assert "A/RES/ES-11/1" in symbols
+    es = next(h for h in hits if h["label"].startswith("A/RES/ES-11/1 "))
+    assert es["detail"].startswith("A/RES/ES-11/1, “Aggression against Ukraine”, General Assembly, 2 March 2022")
+    assert "https://" not in es["detail"]
+    rc = client.get(f"/api/rollcalls/{es['id']}").json()["data"][0]
+    assert rc["link"].startswith("https://digitallibrary.un.org/record/")  # the UN DL record id is known

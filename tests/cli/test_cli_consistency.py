@@ -112,7 +112,7 @@ def test_alignment_sort_top_min_shared(home: Path, record: Any, capsys: pytest.C
 def test_unknown_symbol_exits_non_zero_with_suggestion(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, err = run(capsys, "votes", "--resolution", "A/RES/ES-11/99")
     assert rc != 0 and out == ""
-    assert "no roll call on 'A/RES/ES-11/99'" in err and "A/RES/ES-11/1" in err
+    assert "no roll call has the symbol A/RES/ES-11/99" in err and "A/RES/ES-11/9 'Return of Ukrainian children" in err
 
 
 def test_votes_years_range_and_title_column(home: Path, record: Any, capsys: pytest.CaptureFixture[str]) -> None:
@@ -129,7 +129,7 @@ def test_votes_years_range_and_title_column(home: Path, record: Any, capsys: pyt
 def test_votes_table_cites_the_roll_call(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, _ = run(capsys, "votes", "--resolution", "R/68/262")
     assert rc == 0
-    assert "A/RES/68/262, “Territorial integrity of Ukraine" in out
+    assert "A/RES/68/262, “Territorial integrity of Ukraine”" in out
     assert "General Assembly, 27 March 2014 (adopted" in out and "https://undocs.org/A/RES/68/262" in out
     assert "Coverage:" in out and "Y: 100  N: 11  A: 58" in out
 
@@ -154,3 +154,12 @@ def test_state_resolver_in_forecast_known(home: Path) -> None:
     from polycentric.cli.forecast import _parse_known
 
     assert _parse_known("United States=n, Russia=Y, SUN=a") == {"USA": "N", "RUS": "A"}
+
+
+def test_resolver_symbol_suggestion(record: Any) -> None:
+    from polycentric.errors import UnknownResolutionError
+    from polycentric.registry.resolver import resolve_symbol
+
+    assert resolve_symbol("R/68/262", record.roll_calls(body=None)) == "A/RES/68/262"
+    with pytest.raises(UnknownResolutionError, match=r"did you mean A/RES/ES-11/1\b"):
+        resolve_symbol("A/RES/ES-11/11", record.roll_calls(body=None))

@@ -20,6 +20,7 @@ Dependency rule: imports polars and ``record.schema`` only.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import polars as pl
@@ -29,6 +30,7 @@ __all__ = [
     "VOTE_COLORS",
     "VOTE_NAMES",
     "cite",
+    "display_title",
     "document_link",
     "record_id",
     "status_expr",
@@ -95,6 +97,20 @@ def with_citation(roll_calls: pl.DataFrame, *, citation: bool = True) -> pl.Data
     return out.with_columns(pl.Series("citation", citations, dtype=pl.String))
 
 
+_CATALOGUE_TAIL = re.compile(r"\s*:\s*(draft\s+)?resolution\s*/.*$", re.I)
+
+
+def display_title(title: str | None) -> str:
+    """A title as people cite it: the UN Digital Library's cataloguing tail dropped.
+
+    >>> display_title("Aggression against Ukraine : resolution / adopted by the General Assembly")
+    'Aggression against Ukraine'
+    """
+    if not title:
+        return ""
+    return _CATALOGUE_TAIL.sub("", title.strip()).strip()
+
+
 def _day(value: Any) -> str:
     if isinstance(value, dt.date):
         return f"{value.day} {value.strftime('%B')} {value.year}"
@@ -105,7 +121,7 @@ def cite(row: dict[str, Any]) -> str:
     """One roll call (a row of ``Record.roll_calls``) as a reference a person would write."""
     symbol = row.get("resolution") or (f"roll call {row['rollcall_id']}" if row.get("rollcall_id") is not None else "")
     parts = [symbol]
-    title = (row.get("title") or "").strip()
+    title = display_title(row.get("title"))
     if title:
         parts.append(f"“{title}”")
     body = BODY_NAMES.get(row.get("body") or "", row.get("body") or "")

@@ -22,7 +22,7 @@ from typing import Literal
 
 import polars as pl
 
-from polycentric.errors import RecordError, UnknownGroupError, UnknownStateError
+from polycentric.errors import UnknownGroupError, UnknownResolutionError, UnknownStateError
 from polycentric.registry import groups as _groups
 from polycentric.registry import states as _states
 
@@ -149,11 +149,8 @@ def resolve_states(texts: Iterable[str], date: DateLike = None) -> list[str]:
     return out
 
 
-class UnknownRollCallError(RecordError, LookupError):
-    """A resolution symbol with no roll call in the record; the message suggests close symbols."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
+UnknownRollCallError = UnknownResolutionError
+"""A resolution symbol with no roll call in the record (``errors.UnknownResolutionError``)."""
 
 
 def resolve_symbol(text: str, roll_calls: pl.DataFrame) -> str:
