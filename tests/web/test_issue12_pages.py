@@ -61,3 +61,99 @@ def test_system_page_names_poles_by_members(page: Any, live_server: str, models_
         assert name.startswith("pole around ") or "name" in row, name
     assert "pole 1" not in text and "pole 2" not in text
     assert "zzissue" not in text
+
+
+def _rows(page: Any, selector: str, attr: str) -> list[str]:
+    return page.eval_on_selector_all(selector, f"els => els.map(e => e.getAttribute('{attr}'))")
+
+
+def test_rollcall_list_filters_sort_pages_and_url(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.browse import list_roll_calls
+
+    rc = served_record.roll_calls(body=None)
+    url = f"{live_server}/#/rollcalls?body=GA&from=2010&to=2016&issue=hr&sort=date"
+    _open(page, url)
+    table = page.locator("table.rollcall-list")
+    everything = list_roll_calls(rc, body="GA", start_year=2010, end_year=2016, issue="hr", sort="date")
+    assert everything.height > 100  # more than two pages
+    assert table.get_attribute("data-total") == str(everything.height)
+    ids = _rows(page, "table.rollcall-list tbody tr", "data-id")
+    assert ids == [str(i) for i in everything["rollcall_id"].head(50)]
+    # next page: the URL says page=2 and the rows are the next 50
+    page.locator("nav.pager a.next").click()
+    page.wait_for_function("() => location.hash.includes('page=2')")
+    page.wait_for_selector("#app[data-ready=true]")
+    assert _rows(page, "table.rollcall-list tbody tr", "data-id") == [str(i) for i in everything["rollcall_id"].slice(50, 50)]
+    # sort by title by clicking its header: descending first, and the URL keeps it
+    page.locator("th[data-sort=title] a").click()
+    page.wait_for_function("() => location.hash.includes('sort=-title')")
+    page.wait_for_selector("#app[data-ready=true]")
+    by_title = list_roll_calls(rc, body="GA", start_year=2010, end_year=2016, issue="hr", sort="-title")
+    assert _rows(page, "table.rollcall-list tbody tr", "data-id") == [str(i) for i in by_title["rollcall_id"].head(50)]
+    # the form: important votes only, words; submitting puts every filter in the URL
+    page.locator("form.filters input[name=important]").check()
+    page.locator("form.filters input[name=q]").fill("human rights")
+    page.locator("form.filters button[type=submit]").click()
+    page.wait_for_function("() => location.hash.includes('important=1') && location.hash.includes('q=human')")
+    page.wait_for_selector("#app[data-ready=true]")
+    filtered = list_roll_calls(
+        rc, body="GA", start_year=2010, end_year=2016, issue="hr", important=True, text="human rights", sort="-title"
+    )
+    assert table.get_attribute("data-total") == str(filtered.height) and filtered.height > 0
+    shown = _rows(page, "table.rollcall-list tbody tr", "data-id")
+    page.screenshot(path=str(artifacts / "rollcalls-filtered.png"), full_page=True)
+    # share the link: a fresh page opened on the same URL shows the same list
+    shared = page.url
+    other = page.context.new_page()
+    _open(other, shared)
+    assert _rows(other, "table.rollcall-list tbody tr", "data-id") == shown
+    assert other.locator("form.filters input[name=q]").input_value() == "human rights"
+    assert other.locator("form.filters input[name=important]").is_checked()
+    other.close()
+    assert page.js_errors == []
+
+
+def test_search_page_finds_es_11_1_by_words(page: Any, live_server: str, artifacts: Path) -> None:
+    _open(page, f"{live_server}/#/")
+    box = page.locator("#search-input")
+    box.fill("aggression against Ukraine")
+    page.wait_for_selector("#search-results a.all-results")
+    page.locator("#search-results a.all-results").click()
+    page.wait_for_function("() => location.hash.startsWith('#/search?q=aggression')")
+    page.wait_for_selector("#app[data-ready=true]")
+    hits = page.locator("section.hits-rollcall li")
+    labels = hits.all_inner_texts()
+    es = [t for t in labels if t.startswith("A/RES/ES-11/1 ")]
+    assert es and "Aggression against Ukraine" in es[0] and "2 March 2022" in es[0]
+    page.screenshot(path=str(artifacts / "search-aggression-against-ukraine.png"), full_page=True)
+    hits.filter(has_text="A/RES/ES-11/1 ").first.locator("a").click()
+    page.wait_for_function("() => document.querySelector('#app h1')?.textContent.includes('ES-11/1')")
+    page.wait_for_selector("#app[data-ready=true]")
+    cite = page.locator(".citation-block .cite").inner_text()
+    assert cite.startswith("A/RES/ES-11/1, “Aggression against Ukraine”, General Assembly, 2 March 2022 (adopted")
+    link = page.locator(".citation-block a.doc-link").get_attribute("href")
+    assert link is not None and link.startswith("https://digitallibrary.un.org/record/")
+    assert page.locator(".citation-block .coverage").inner_text().startswith("Coverage: ")
+    assert page.js_errors == []
+
+
+def test_sc_veto_page(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.browse import veto_counts, vetoes
+
+    table = vetoes(served_record.roll_calls(body="SC"), served_record.votes(body="SC"))
+    counts = veto_counts(table).group_by("member").agg(pl.col("vetoes").sum())
+    _open(page, f"{live_server}/#/vetoes")
+    for member, n in counts.iter_rows():
+        assert page.locator(f"table.veto-totals tr[data-member={member}] td.num").inner_text() == str(n)
+    assert page.locator("table.veto-list").get_attribute("data-rows") == str(table.height)
+    links = page.eval_on_selector_all(
+        "table.veto-list a.draft-link", "els => els.map(e => [e.textContent, e.getAttribute('href')])"
+    )
+    assert links and all(href.endswith(text) for text, href in links)
+    page.screenshot(path=str(artifacts / "sc-vetoes.png"), full_page=True)
+    # one member, one year range, from the URL
+    _open(page, f"{live_server}/#/vetoes?member=USA&from=1970&to=1989")
+    usa = table.filter((pl.col("member") == "USA") & pl.col("year").is_between(1970, 1989))
+    assert page.locator("table.veto-list").get_attribute("data-rows") == str(usa.height) and usa.height > 20
+    assert set(_rows(page, "table.veto-list tbody tr", "data-member")) == {"USA"}
+    assert page.js_errors == []
