@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from polycentric.errors import MeasureError, UnknownGroupError, UnknownStateError
+from polycentric.measures.vetoes import PERMANENT_MEMBERS, VETOES, veto_counts, vetoes
 from polycentric.record.cite import with_citation
 from polycentric.record.schema import ISSUES
 
@@ -36,7 +37,16 @@ __all__ = [
     "vetoes",
 ]
 
-SORTABLE: tuple[str, ...] = ("date", "resolution", "title", "session", "total_yes", "total_no", "total_abstain", "status")
+SORTABLE: tuple[str, ...] = (
+    "date",
+    "resolution",
+    "title",
+    "session",
+    "total_yes",
+    "total_no",
+    "total_abstain",
+    "status",
+)
 """Columns :func:`list_roll_calls` sorts by."""
 
 SEARCH_HITS: dict[str, pl.DataType] = {
@@ -165,7 +175,9 @@ def _state_hits(text: str, states: pl.DataFrame) -> pl.DataFrame:
         kind=pl.lit("state"),
         id=pl.col("state"),
         label=pl.format("{} ({})", pl.col("name"), pl.col("state")),
-        detail=pl.format("state, UN {}", pl.col("un_status").fill_null("non-member")) if "un_status" in hits.columns else pl.lit("state"),
+        detail=pl.format("state, UN {}", pl.col("un_status").fill_null("non-member"))
+        if "un_status" in hits.columns
+        else pl.lit("state"),
         rank=pl.when(is_exact).then(0).otherwise(1).cast(pl.Int64),
     ).sort("rank", "label")
 
@@ -179,7 +191,9 @@ def _group_hits(text: str, home: str | Path | None) -> pl.DataFrame:
         exact = None
     table = registry.list_groups(home=home)
     is_exact = pl.col("id") == exact if exact is not None else pl.lit(False)
-    blob = pl.concat_str([pl.col("id"), pl.col("name"), pl.col("aliases").fill_null("")], separator=" ").str.to_lowercase()
+    blob = pl.concat_str(
+        [pl.col("id"), pl.col("name"), pl.col("aliases").fill_null("")], separator=" "
+    ).str.to_lowercase()
     words = _words(text)
     contains = pl.all_horizontal([blob.str.contains(w, literal=True) for w in words]) if words else pl.lit(False)
     return table.filter(is_exact | contains).select(
@@ -267,66 +281,3 @@ def search(
         frames.append(_roll_call_hits(text, roll_calls))
     hits = pl.concat([f.cast(SEARCH_HITS) for f in frames])  # type: ignore[arg-type]
     return hits.with_row_index("_order").sort("rank", "_order").drop("_order")
-
-
-PERMANENT_MEMBERS: tuple[str, ...] = ("CHN", "FRA", "GBR", "RUS", "USA")
-"""The Security Council's permanent members (canonical ids: the USSR's seat is RUS, the Republic of China's TWN)."""
-
-VETOES: dict[str, pl.DataType] = {
-    "rollcall_id": pl.Int64(),
-    "date": pl.Date(),
-    "year": pl.Int32(),
-    "member": pl.String(),
-    "draft": pl.String(),
-    "title": pl.String(),
-    "link": pl.String(),
-    "vetoed_by": pl.String(),
-}
-"""One row per veto cast: the vetoing ``member`` and the ``draft`` it blocked, with its title and link."""
-
-
-def vetoes(roll_calls: pl.DataFrame, votes: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Every Security Council veto: one row per vetoing member and draft, newest first.
-
-    A veto is a permanent member's No on a draft that fails for it. The record says so in the
-    ``status`` (``vetoed``) and ``vetoed_by`` (``CHN|RUS``) columns of ``Record.roll_calls``;
-    for a record without them (built before the Security Council outcome was stored), the
-    drafts of the veto list (``sources`` containing ``unsc-vetoes``) and the permanent
-    members' No votes on them (``votes``) stand in.
-
-    Returns
-    -------
-    polars.DataFrame
-        :data:`VETOES` columns; ``link`` is the UN document of the draft.
-    """
-    sc = roll_calls.filter(pl.col("body") == "SC")
-    if "status" in sc.columns and "vetoed_by" in sc.columns:
-        vetoed = sc.filter((pl.col("status") == "vetoed") & pl.col("vetoed_by").is_not_null())
-        rows = vetoed.with_columns(member=pl.col("vetoed_by").str.split("|")).explode("member")
-    else:
-        if votes is None:
-            raise MeasureError("this record has no veto columns: pass the Security Council votes too")
-        vetoed = sc.filter(pl.col("sources").fill_null("").str.contains("unsc-vetoes", literal=True))
-        no = votes.filter(
-            pl.col("rollcall_id").is_in(vetoed["rollcall_id"].implode())
-            & (pl.col("vote") == "N")
-            & pl.col("state").is_in(list(PERMANENT_MEMBERS))
-        ).select("rollcall_id", member=pl.col("state"))
-        by = no.group_by("rollcall_id").agg(vetoed_by=pl.col("member").sort().str.join("|"))
-        rows = vetoed.join(no, on="rollcall_id").join(by, on="rollcall_id")
-    cited = with_citation(rows.drop([c for c in ("link", "citation") if c in rows.columns]))
-    return cited.select(
-        "rollcall_id",
-        "date",
-        "year",
-        "member",
-        draft=pl.col("resolution"),
-        title=pl.col("title"),
-        link=pl.col("link"),
-        vetoed_by=pl.col("vetoed_by"),
-    ).cast(VETOES).sort(["date", "rollcall_id", "member"], descending=[True, True, False])  # type: ignore[arg-type]
-
-
-def veto_counts(table: pl.DataFrame) -> pl.DataFrame:
-    """Vetoes per year and member (from :func:`vetoes`): ``year``, ``member``, ``vetoes``."""
-    return table.group_by("year", "member").agg(vetoes=pl.len().cast(pl.Int64)).sort("year", "member")

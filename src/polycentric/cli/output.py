@@ -3,7 +3,7 @@
 Every listing command calls :func:`emit`, so ``--format`` and ``--out`` behave
 the same everywhere.
 
-Dependency rule: imports polars, rich and ``polycentric.errors`` only.
+Dependency rule: imports polars, rich, ``polycentric.errors`` and ``polycentric.record.export`` (Stata, CSVW).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import polars as pl
 
 from polycentric.errors import ConfigurationError
 
-__all__ = ["OutputFormat", "TableFormat", "emit", "render", "write_stata"]
+__all__ = ["OutputFormat", "TableFormat", "emit", "render", "write_csv_with_metadata", "write_stata"]
 
 
 class OutputFormat(str, enum.Enum):
@@ -99,31 +99,24 @@ def render(df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None)
 
 
 def write_stata(df: pl.DataFrame, out: str | Path) -> None:
-    """Write ``df`` as a Stata ``.dta`` file (version 118, UTF-8).
+    """Write ``df`` as a labelled Stata ``.dta`` (:func:`polycentric.record.export.write_stata`)."""
+    from polycentric.record.export import write_stata as write_labelled
 
-    Booleans become 0/1 bytes, dates Stata daily dates (``%td``), integer
-    columns with missing values doubles (Stata's missing ``.``), strings keep
-    their nulls as empty strings.
-    """
-    casts = []
-    for name, dtype in df.schema.items():
-        if dtype == pl.Boolean:
-            casts.append(pl.col(name).cast(pl.Int8))
-        elif dtype.is_integer() and df[name].null_count():
-            casts.append(pl.col(name).cast(pl.Float64))
-        elif dtype == pl.String:
-            casts.append(pl.col(name).fill_null(""))
-    frame = df.with_columns(casts).to_pandas()
-    dates = {name: "td" for name, dtype in df.schema.items() if dtype == pl.Date}
-    for name in dates:
-        frame[name] = frame[name].astype("datetime64[ns]")
-    frame.to_stata(out, write_index=False, convert_dates=dates, version=118)  # type: ignore[arg-type]
+    write_labelled(df, out, label="polycentric: UN voting record")
+
+
+def write_csv_with_metadata(df: pl.DataFrame, out: str | Path) -> Path:
+    """Write ``out`` (CSV) and its CSVW metadata ``out-metadata.json`` (:mod:`polycentric.record.export`)."""
+    from polycentric.record.export import write_csv_with_metadata as write
+
+    return write(df, out, title=Path(out).stem)
 
 
 def emit(df: pl.DataFrame, fmt: str = "table", out: str | Path | None = None, *, max_rows: int | None = 200) -> None:
     """Write ``df`` to ``out`` (or stdout) in ``fmt``.
 
     ``parquet`` and ``dta`` (Stata) need ``out``. A table on stdout is cut at ``max_rows`` rows with a note.
+    A CSV written to ``out`` gets its CSVW metadata beside it (``out-metadata.json``).
     """
     fmt = getattr(fmt, "value", fmt)
     if fmt == "parquet":
@@ -139,5 +132,12 @@ def emit(df: pl.DataFrame, fmt: str = "table", out: str | Path | None = None, *,
     text = render(df, fmt, max_rows=None if out is not None else (max_rows if fmt == "table" else None))
     if out is not None:
         Path(out).write_text(text, encoding="utf-8")
+        if fmt == "csv":  # the CSVW description beside it (NAME.csv-metadata.json)
+            import json
+
+            from polycentric.record.export import csvw_metadata
+
+            meta = csvw_metadata(df, Path(out).name, title=Path(out).stem)
+            Path(str(out) + "-metadata.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
     else:
         sys.stdout.write(text)

@@ -54,6 +54,15 @@ def _record_version(record: Any) -> str:
     return record_id(record)
 
 
+def _coverage(record: Any) -> str | None:
+    """The record's coverage line (``Record.coverage_line``), None when it cannot say."""
+    line = getattr(record, "coverage_line", None)
+    try:
+        return str(line()) if callable(line) else None
+    except (RecordError, OSError):
+        return None
+
+
 def _sources(record: Any) -> str:
     try:
         src = record.sources()
@@ -62,13 +71,31 @@ def _sources(record: Any) -> str:
     return "; ".join(f"{r['source']} ({r['files']})" for r in src.iter_rows(named=True)) or "none"
 
 
-def table_block(df: pl.DataFrame, *, id: str | None = None, note: str | None = None) -> dict[str, Any]:
-    """A table block of a DataFrame (floats to 3 decimals)."""
+def table_block(
+    df: pl.DataFrame, *, id: str | None = None, note: str | None = None, csv: bool = False
+) -> dict[str, Any]:
+    """A table block of a DataFrame (floats to 3 decimals); ``csv=True`` embeds the table as a CSV download.
+
+    The CSV is a ``data:`` link inside the page (the brief stays self-contained) holding every
+    row at full precision, file name ``<id>.csv``.
+    """
+    from urllib.parse import quote
+
     numeric = [c for c, t in df.schema.items() if t.is_numeric()]
     rows = [
         {k: (f"{v:.3f}" if isinstance(v, float) else v) for k, v in row.items()} for row in df.iter_rows(named=True)
     ]
-    return {"kind": "table", "columns": df.columns, "numeric": numeric, "rows": rows, "id": id, "note": note}
+    href = "data:text/csv;charset=utf-8," + quote(df.write_csv()) if csv else None
+    return {
+        "kind": "table",
+        "columns": df.columns,
+        "numeric": numeric,
+        "rows": rows,
+        "id": id,
+        "note": note,
+        "csv": href,
+        "csv_name": f"{id or 'table'}.csv",
+    }
 
 
 def render_brief(
@@ -93,6 +120,7 @@ def render_brief(
             version=__version__,
             record_version=_record_version(record),
             sources=_sources(record),
+            coverage=_coverage(record),
         )
     )
 
@@ -160,9 +188,12 @@ def rollcall_brief(record: Any, symbol: str, *, rollcall_id: int | None = None) 
     if groups is not None:
         sections.append(groups)
     issues = [name for key, name in _issue_names().items() if rc.get(f"issue_{key}")]
-    subtitle = f"{rc['title'] or ''} — {rc['date']}, session {rc['session']}, {rc['kind']}" + (
-        f"; issues: {', '.join(issues)}" if issues else ""
-    )
+    from polycentric.record.cite import with_citation
+
+    cited = with_citation(rcs.filter(pl.col("rollcall_id") == rc["rollcall_id"])).row(0, named=True)
+    subtitle = f"{cited['citation']}; session {rc['session']}" + (f"; issues: {', '.join(issues)}" if issues else "")
+    if cited["link"]:
+        subtitle += f". UN document: {cited['link']}"
     return render_brief(
         record,
         title=f"Vote on {symbol_n}",

@@ -164,9 +164,7 @@ def draw_vote_map(
     notes = []
     if missing:
         label = names or {}
-        notes.append(
-            "Not on the map: " + ", ".join(f"{label.get(s, s)} ({votes[s]})" for s in sorted(missing)) + "."
-        )
+        notes.append("Not on the map: " + ", ".join(f"{label.get(s, s)} ({votes[s]})" for s in sorted(missing)) + ".")
     if coverage:
         notes.append(f"Coverage: {coverage}")
     notes.append(SOURCE_LINE)
