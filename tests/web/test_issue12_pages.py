@@ -157,3 +157,105 @@ def test_sc_veto_page(page: Any, live_server: str, served_record: Any, artifacts
     assert page.locator("table.veto-list").get_attribute("data-rows") == str(usa.height) and usa.height > 20
     assert set(_rows(page, "table.veto-list tbody tr", "data-member")) == {"USA"}
     assert page.js_errors == []
+
+
+def test_state_page_is_summary_first(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.measures.profile import neighbours, vote_summary
+
+    _open(page, f"{live_server}/#/state?id=IND&from=2014&to=2022")
+    votes = served_record.votes(body="GA")
+    s = vote_summary(votes, "IND", years=(2014, 2022)).row(0, named=True)
+    box = page.locator("section.state-summary")
+    assert box.get_attribute("data-cast") == str(s["votes_cast"])
+    assert page.locator(".card[data-key=yes] .n").inner_text() == f"{100 * s['share_yes']:.1f}%"
+    assert page.locator(".card[data-key=absent] .n").inner_text() == f"{100 * s['share_absent']:.1f}%"
+    # the summary comes before the list of votes; the ideal-point trend with its interval is there
+    order = page.eval_on_selector_all(
+        "section.state > *", "els => els.map(e => e.className || e.tagName).filter(Boolean)"
+    )
+    assert order.index("state-summary") < order.index("state-neighbours") < order.index("table-scroll")
+    assert page.locator("figure[data-chart=IND-idealpoints]").count() == 1
+    near = neighbours(votes, "IND", 2022)
+    closest = near.filter(pl.col("side") == "closest")["state"].to_list()
+    assert _rows(page, "table.neighbours-closest tbody tr", "data-state") == closest
+    farthest = near.filter(pl.col("side") == "farthest")["state"].to_list()
+    assert _rows(page, "table.neighbours-farthest tbody tr", "data-state") == farthest
+    usa = near.filter(pl.col("state") == "USA").row(0, named=True)
+    shown = page.locator("table.neighbours-farthest tr[data-state=USA] td").all_inner_texts()
+    assert shown[1] == f"{usa['agreement']:.2f}" and shown[2].lstrip("+") == f"{usa['change']:.2f}"
+    # votes on the cited resolutions: ES-11/1 abstention, 68/262 abstention
+    assert page.locator("table.cited tr[data-symbol='A/RES/ES-11/1']").get_attribute("data-vote") == "A"
+    # the full list is paged, 50 a page, newest first
+    expected = served_record.votes(state="IND", start="2014-01-01", end="2022-12-31")
+    assert page.locator("table.votes").get_attribute("data-rows") == str(expected.height)
+    assert page.locator("table.votes tbody tr").count() == 50
+    page.screenshot(path=str(artifacts / "state-IND-summary.png"), full_page=True)
+    page.locator("nav.votes-pager a.next").click()
+    page.wait_for_function("() => location.hash.includes('vpage=2')")
+    page.wait_for_selector("#app[data-ready=true]")
+    assert page.locator("nav.votes-pager").get_attribute("data-page") == "2"
+    assert page.js_errors == []
+
+
+def test_practices_page(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    from polycentric.measures.profile import practices
+
+    tables = practices(
+        served_record.votes(body="GA"), served_record.roll_calls(body="GA"), "IND", 2015,
+        sc_votes=served_record.votes(body="SC"), sc_roll_calls=served_record.roll_calls(body="SC"),
+    )  # fmt: skip
+    _open(page, f"{live_server}/#/practices?state=India&year=2015")
+    assert page.locator("section.practices").get_attribute("data-state") == "IND"
+    for row in tables["overall"].iter_rows(named=True):
+        cell = page.locator(f"table.overall tr[data-ref='{row['reference']}'] td[data-value]")
+        assert float(cell.get_attribute("data-value") or "nan") == pytest.approx(row["coincidence"])
+    assert page.locator("table.important-votes").get_attribute("data-rows") == str(tables["important_votes"].height)
+    for g in ("NAM", "EU", "G77", "OIC", "AU"):
+        n = tables["groups"].filter(pl.col("group") == g).height
+        assert page.locator(f"table.group-{g}").get_attribute("data-rows") == str(n) and n > 0
+    assert page.locator("ul.vetoes-of-year").get_attribute("data-rows") == str(tables["vetoes"].height)
+    href = page.locator("table.overall").locator("xpath=ancestor::section[1]//a.export-csv").first.get_attribute(
+        "href"
+    ) if False else page.locator("a.export-csv[download$='-overall.csv']").first.get_attribute("href")
+    assert href is not None
+    text = page.evaluate("url => fetch(url).then(r => r.text())", href)
+    assert text.splitlines()[0] == "reference,kind,identical,opposite,n,coincidence"
+    assert len(text.splitlines()) == tables["overall"].height + 1
+    page.locator("details.group-table[data-group=NAM] summary").click()
+    page.screenshot(path=str(artifacts / "practices-IND-2015.png"), full_page=True)
+    assert page.js_errors == []
+
+
+PHONE_PAGES = [
+    "#/",
+    "#/rollcalls",
+    "#/rollcall?symbol=A/RES/ES-11/1",
+    "#/state?id=IND&from=2014&to=2022",
+    "#/practices?state=IND&year=2015",
+    "#/vetoes",
+    "#/search?q=aggression%20against%20Ukraine",
+    "#/group?id=NAM",
+]
+
+
+def test_390px_phone_layout_has_no_sideways_scroll(browser: Any, live_server: str, artifacts: Path) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    pg = context.new_page()
+    try:
+        for route in PHONE_PAGES:
+            _open(pg, f"{live_server}/{route}")
+            width = pg.evaluate("() => document.documentElement.scrollWidth")
+            wide = pg.evaluate(
+                """() => [...document.querySelectorAll('body *')].filter(e => {
+                    const r = e.getBoundingClientRect();
+                    if (!r.width) return false;
+                    let p = e.parentElement;
+                    while (p) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return false; p = p.parentElement; }
+                    return r.right > window.innerWidth + 1;
+                }).slice(0, 5).map(e => e.tagName + '.' + e.className)"""
+            )
+            assert width <= 390 and wide == [], (route, width, wide)
+            name = route.strip("#/").split("?")[0] or "home"
+            pg.screenshot(path=str(artifacts / f"phone-390-{name}.png"), full_page=True)
+    finally:
+        context.close()

@@ -84,3 +84,20 @@ export function setChart(fig, node) {
 export function message(text, cls = "note") {
   return el("p", { class: cls }, text);
 }
+
+// One colour per state or group in every chart (the same state keeps its colour from chart to chart).
+const FIXED = { USA: "#0072B2", CHN: "#D55E00", RUS: "#CC79A7", IND: "#E69F00", BRA: "#009E73", EU: "#56B4E9", NAM: "#8C564B", GBR: "#332288", FRA: "#117733", G77: "#999933" };
+const SPARE = ["#44AA99", "#882255", "#AA4499", "#DDCC77", "#88CCEE", "#661100", "#6699CC", "#888888"];
+const assigned = new Map();
+/** The colour of a state or group id ("group:EU" and "EU" are one). */
+export function entityColor(id) {
+  const key = String(id).replace(/^group:/, "");
+  if (FIXED[key]) return FIXED[key];
+  if (!assigned.has(key)) assigned.set(key, SPARE[assigned.size % SPARE.length]);
+  return assigned.get(key);
+}
+/** A Plot color scale for a set of states or groups, each in its own colour. */
+export function entityScale(ids, extra = {}) {
+  const domain = [...new Set(ids)];
+  return { domain, range: domain.map(entityColor), legend: true, ...extra };
+}

@@ -216,6 +216,7 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
     from polycentric.api.routes import groups as group_routes
     from polycentric.api.routes import idealpoints as idealpoint_routes
     from polycentric.api.routes import measures as measure_routes
+    from polycentric.api.routes import profile as profile_routes
     from polycentric.api.routes import record as record_routes
     from polycentric.api.routes import search as search_routes
     from polycentric.api.routes import series as series_routes
@@ -228,6 +229,7 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
     app.include_router(forecast_routes.router)
     app.include_router(search_routes.router)
     app.include_router(browse_routes.router)
+    app.include_router(profile_routes.router)
 
     static = _static_dir()
     if (static / "index.html").is_file():
