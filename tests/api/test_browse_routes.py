@@ -93,3 +93,29 @@ def test_search_aggression_against_ukraine_finds_es_11_1(client: TestClient) -> 
     assert "https://" not in es["detail"]
     rc = client.get(f"/api/rollcalls/{es['id']}").json()["data"][0]
     assert rc["link"].startswith("https://digitallibrary.un.org/record/")  # the UN DL record id is known
+
+
+def test_state_summary_neighbours_cited_routes(client: TestClient, served_record: Any) -> None:
+    from polycentric.measures.profile import cited_votes, neighbours, vote_summary
+
+    votes = served_record.votes(body="GA")
+    got = client.get("/api/states/India/summary", params={"from": 2014, "to": 2022}).json()["data"][0]
+    assert got == vote_summary(votes, "IND", years=(2014, 2022)).to_dicts()[0]
+    near = client.get("/api/states/SUN/neighbours", params={"year": 2022}).json()["data"]
+    expected = neighbours(votes, "RUS", 2022)
+    assert [r["state"] for r in near] == expected["state"].to_list()
+    assert [r["agreement"] for r in near] == expected["agreement"].to_list()
+    cited = client.get("/api/states/IND/cited").json()["data"]
+    table = cited_votes(votes, served_record.roll_calls(body="GA"), "IND")
+    assert [(r["resolution"], r["vote"]) for r in cited] == list(zip(table["resolution"], table["vote"], strict=True))
+    assert ("A/RES/ES-11/1", "A") in [(r["resolution"], r["vote"]) for r in cited]
+
+
+def test_practices_routes(client: TestClient) -> None:
+    body = client.get("/api/practices/India", params={"year": 2015}).json()
+    assert body["state"] == "IND" and set(body["tables"]) >= {"overall", "important", "groups", "vetoes"}
+    csv_text = client.get("/api/practices/IND/overall", params={"year": 2015, "format": "csv"}).text
+    rows = csv_text.splitlines()
+    assert rows[0] == "reference,kind,identical,opposite,n,coincidence" and len(rows) == len(body["tables"]["overall"]) + 1
+    assert client.get("/api/practices/IND/nonsense", params={"year": 2015}).status_code == 422
+    assert client.get("/api/practices/Indai", params={"year": 2015}).status_code == 404

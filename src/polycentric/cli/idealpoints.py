@@ -28,9 +28,12 @@ def _fit_folder(dims: int, issue: str | None) -> Path:
 
 
 def _record_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
+    from polycentric.cli.record import coverage_line
+    from polycentric.measures.plots import CHART_COVERAGE
     from polycentric.record.store import open_record
 
     record = open_record()
+    CHART_COVERAGE.set(coverage_line(record))
     return record.votes(body="GA"), record.roll_calls(body="GA")
 
 
@@ -155,8 +158,11 @@ def _plot_ideal_points(df: pl.DataFrame, path: Path) -> None:
         ax.legend()
     ax.set_xlabel("year")
     ax.set_ylabel("ideal point (90% interval)")
-    ax.set_title("UN General Assembly ideal points")
+    ax.set_title("UN General Assembly ideal points (Bailey, Strezhnev & Voeten 2017 model)")
     fig.tight_layout()
+    from polycentric.measures.plots import publication_footer
+
+    publication_footer(fig)
     fig.savefig(path)
     plt.close(fig)
     typer.echo(f"chart written to {path}", err=True)

@@ -41,8 +41,18 @@ def _open_record() -> Any:
 
 
 def _votes() -> pl.DataFrame:
-    frame: pl.DataFrame = _open_record().votes()
+    record = _open_record()
+    _set_chart_coverage(record)
+    frame: pl.DataFrame = record.votes()
     return frame
+
+
+def _set_chart_coverage(record: Any) -> None:
+    """Charts drawn by this command print the record's coverage line above their source line."""
+    from polycentric.cli.record import coverage_line
+    from polycentric.measures.plots import CHART_COVERAGE
+
+    CHART_COVERAGE.set(coverage_line(record))
 
 
 def _roll_calls() -> pl.DataFrame:

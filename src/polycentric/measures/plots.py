@@ -9,8 +9,10 @@ Dependency rule: imports numpy, polars, matplotlib and ``polycentric.errors``.
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +25,17 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["check_plot_path", "plot_bars", "plot_heatmap", "plot_series_history", "plot_time_series"]
+__all__ = [
+    "CHART_COVERAGE",
+    "SOURCE_LINE",
+    "chart_coverage",
+    "check_plot_path",
+    "publication_footer",
+    "plot_bars",
+    "plot_heatmap",
+    "plot_series_history",
+    "plot_time_series",
+]
 
 _FORMATS = (".png", ".svg", ".pdf")
 
@@ -45,8 +57,46 @@ def check_plot_path(path: str | Path) -> Path:
     return path
 
 
+SOURCE_LINE = (
+    "Source: polycentric, from the UN Digital Library voting data (digitallibrary.un.org/record/4060887) "
+    "and Voeten, UNGA Voting Data (hdl:1902.1/12379)."
+)
+"""The source line every exported chart carries."""
+
+CHART_COVERAGE: ContextVar[str] = ContextVar("chart_coverage", default="")
+"""The record's coverage line printed above the source line (set by the shell that opened the record)."""
+
+
+@contextlib.contextmanager
+def chart_coverage(line: str) -> Iterator[None]:
+    """Print ``Coverage: line`` on the charts saved inside the block."""
+    token = CHART_COVERAGE.set(line)
+    try:
+        yield
+    finally:
+        CHART_COVERAGE.reset(token)
+
+
+def publication_footer(fig: Figure) -> None:
+    """Add the coverage and source lines under a figure (space is reserved below the axes)."""
+    coverage = CHART_COVERAGE.get()
+    lines = ([f"Coverage: {coverage}"] if coverage else []) + [SOURCE_LINE]
+    text = "\n".join(textwrap.fill(line, 150) for line in lines)
+    engine = fig.get_layout_engine()
+    height = 0.035 * (text.count("\n") + 1) * 4.5 / fig.get_figheight()
+    if engine is not None and hasattr(engine, "set"):
+        try:
+            engine.set(rect=(0.0, height + 0.01, 1.0, 1.0 - height - 0.01))  # type: ignore[call-arg]
+        except TypeError:  # a layout engine without rect
+            fig.subplots_adjust(bottom=height + 0.12)
+    else:
+        fig.subplots_adjust(bottom=height + 0.12)
+    fig.text(0.01, 0.005, text, fontsize=6.5, color="#444444", ha="left", va="bottom")
+
+
 def _save(fig: Figure, path: str | Path) -> Path:
     path = check_plot_path(path)
+    publication_footer(fig)
     fig.savefig(path, dpi=150, metadata={"Software": "polycentric"} if path.suffix.lower() == ".png" else None)
     return path
 
@@ -108,7 +158,7 @@ def plot_bars(
     fig, ax = _figure(7.0, max(3.0, 0.25 * len(labels) + 1.0))
     pos = np.arange(len(labels))[::-1]
     vals = np.asarray(values, dtype=float)
-    ax.barh(pos, vals, color=np.where(vals >= 0, "#3b75af", "#c44e52"))
+    ax.barh(pos, vals, color=np.where(vals >= 0, "#0072B2", "#D55E00"))
     ax.set_yticks(pos, labels=list(labels), fontsize=8)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(xlabel)
