@@ -119,3 +119,13 @@ def test_practices_routes(client: TestClient) -> None:
     assert rows[0] == "reference,kind,identical,opposite,n,coincidence" and len(rows) == len(body["tables"]["overall"]) + 1
     assert client.get("/api/practices/IND/nonsense", params={"year": 2015}).status_code == 422
     assert client.get("/api/practices/Indai", params={"year": 2015}).status_code == 404
+
+
+def test_csv_names_its_csvw_metadata(client: TestClient) -> None:
+    r = client.get("/api/votes", params={"resolution": "A/RES/68/262", "format": "csv"})
+    assert r.headers["link"] == '<?format=csvw>; rel="describedby"; type="application/csvw+json"'
+    meta = client.get("/api/votes", params={"resolution": "A/RES/68/262", "format": "csvw"})
+    assert meta.headers["content-type"].startswith("application/csvw+json")
+    body = meta.json()
+    assert [c["name"] for c in body["tableSchema"]["columns"]] == r.text.splitlines()[0].split(",")
+    assert {c["name"]: c["datatype"] for c in body["tableSchema"]["columns"]}["date"] == "date"

@@ -259,3 +259,29 @@ def test_390px_phone_layout_has_no_sideways_scroll(browser: Any, live_server: st
             pg.screenshot(path=str(artifacts / f"phone-390-{name}.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_exported_chart_is_ready_to_publish(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+    _open(page, f"{live_server}/#/state?id=IND&from=2014&to=2022")
+    fig = page.locator("figure[data-chart=IND-alignment]")
+    with page.expect_download() as dl:
+        fig.locator("button.export-svg").click()
+    path = artifacts / "IND-alignment-published.svg"
+    dl.value.save_as(path)
+    svg = path.read_text(encoding="utf-8")
+    assert svg.startswith("<svg")
+    assert 'class="chart-title"' in svg and "Agreement with the major powers" in svg
+    assert "Coverage: " in svg and "Source: polycentric" in svg and served_record.version in svg
+    assert svg.count("<path") > 5  # the chart itself, not a legend swatch
+    csvw = fig.locator("a.export-csvw").get_attribute("href")
+    assert csvw is not None and "format=csvw" in csvw
+    meta = page.evaluate("url => fetch(url).then(r => r.json())", csvw)
+    names = [c["name"] for c in meta["tableSchema"]["columns"]]
+    header = page.evaluate("url => fetch(url).then(r => r.text())", fig.locator("a.export-csv").get_attribute("href"))
+    assert names == header.splitlines()[0].split(",")
+    with page.expect_download() as png:
+        fig.locator("button.export-png").click()
+    png_path = artifacts / "IND-alignment-published.png"
+    png.value.save_as(png_path)
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert page.js_errors == []

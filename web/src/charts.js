@@ -102,6 +102,7 @@ export function figure({ id, title, caption, csvHref, body }) {
     el("button", { type: "button", class: "export-svg", onclick: () => exportSvg(mainSvg(chart), id, title) }, "SVG"),
     el("button", { type: "button", class: "export-png", onclick: () => exportPng(mainSvg(chart), id, title) }, "PNG"),
     csvHref ? el("a", { class: "button export-csv", href: csvHref, download: `${id}.csv` }, "CSV") : null,
+    csvHref ? el("a", { class: "button export-csvw", href: csvHref.replace("format=csv", "format=csvw"), download: `${id}.csv-metadata.json`, title: "CSV on the Web metadata: what each column means" }, "CSVW") : null,
   );
   const fig = el("figure", { class: "chart", "data-chart": id }, el("div", { class: "chart-head" }, el("h3", {}, title), toolbar), chart);
   if (caption) fig.append(el("figcaption", {}, caption));

@@ -5,7 +5,7 @@ Every table route returns :func:`table_response`; the JSON body is a page envelo
 page's rows with the total in the ``X-Total-Count`` header. The format is chosen by
 ``?format=json|csv`` or, when absent, by an ``Accept: text/csv`` header.
 
-Dependency rule: imports polars, pydantic and starlette/fastapi only.
+Dependency rule: imports polars, pydantic, starlette/fastapi and ``record.export`` (CSVW) only.
 """
 
 from __future__ import annotations
@@ -40,10 +40,11 @@ MAX_LIMIT = 10_000
 
 
 class Format(enum.StrEnum):
-    """Response formats of table routes."""
+    """Response formats of table routes (``csvw``: the CSV's W3C CSV-on-the-Web metadata)."""
 
     json = "json"
     csv = "csv"
+    csvw = "csvw"
 
 
 class Paging(BaseModel):
@@ -63,7 +64,10 @@ def paging(
 
 def wanted_format(
     request: Request,
-    format: Optional[Format] = Query(None, description="json (default) or csv; `Accept: text/csv` also selects CSV."),
+    format: Optional[Format] = Query(
+        None,
+        description="json (default), csv, or csvw (the CSV's CSV-on-the-Web metadata); `Accept: text/csv` also selects CSV.",
+    ),
 ) -> Format:
     """FastAPI dependency: the response format from ``?format=`` or the ``Accept`` header."""
     if format is not None:
@@ -168,7 +172,7 @@ def table_responses(row: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
         "200": {
             "model": page_model(row),
             "description": "A page of rows (JSON) or the rows as CSV.",
-            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "content": {"text/csv": {"schema": {"type": "string"}}, "application/csvw+json": {"schema": {"type": "object"}}},
         },
         "304": {"description": "Not modified: the ETag in If-None-Match still matches."},
         **ERROR_RESPONSES,
@@ -199,7 +203,15 @@ def table_response(df: pl.DataFrame, fmt: Format, page: Paging | None = None, *,
     headers = {"X-Total-Count": str(total), "X-Limit": str(limit), "X-Offset": str(offset)}
     if fmt == Format.csv:
         headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
+        # CSVW (W3C): the metadata is the same request with format=csvw
+        headers["Link"] = '<?format=csvw>; rel="describedby"; type="application/csvw+json"'
         return Response(df.write_csv(), media_type="text/csv; charset=utf-8", headers=headers)
+    if fmt == Format.csvw:
+        from polycentric.record.export import csvw_metadata
+
+        headers["Content-Disposition"] = f'inline; filename="{filename}.csv-metadata.json"'
+        meta = csvw_metadata(df, f"{filename}.csv", title=filename)
+        return Response(json.dumps(meta, ensure_ascii=False), media_type="application/csvw+json", headers=headers)
     body = (
         f'{{"total":{total},"limit":{limit},"offset":{offset},"count":{df.height},"data":'
         + (_json_ready(df).write_json() if df.height else "[]")

@@ -14,7 +14,15 @@ from fastapi.responses import Response
 
 from polycentric.api.backend import Backend, get_backend
 from polycentric.api.params import StateCode
-from polycentric.api.tables import Format, json_response, row_model, table_response, table_responses, wanted_format
+from polycentric.api.tables import (
+    ERROR_RESPONSES,
+    Format,
+    json_response,
+    row_model,
+    table_response,
+    table_responses,
+    wanted_format,
+)
 from polycentric.measures.profile import (
     PRACTICES_GROUPS,
     PRACTICES_REFERENCES,
@@ -136,7 +144,11 @@ def _practices(backend: Backend, state: str, year: int, references: str | None) 
     return sid, tables
 
 
-@router.get("/practices/{state}", summary="Voting practices of a state in a year (every table)")
+@router.get(
+    "/practices/{state}",
+    responses={"200": {"description": "Every table of the voting practices."}, **ERROR_RESPONSES},
+    summary="Voting practices of a state in a year (every table)",
+)
 def practices_route(
     state: StateCode,
     year: int = Query(..., ge=1946, le=2100, description="The year."),
