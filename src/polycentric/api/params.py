@@ -26,7 +26,7 @@ __all__ = [
 Issue = enum.Enum("Issue", {k: k for k in ISSUES}, type=str)  # type: ignore[misc]
 Issue.__doc__ = "Voeten's six issue codes: " + ", ".join(f"{k} ({v})" for k, v in ISSUES.items())
 Kind = enum.Enum("Kind", {k: k for k in KINDS}, type=str)  # type: ignore[misc]
-Body = enum.Enum("Body", {k: k for k in BODIES}, type=str)  # type: ignore[misc]
+Body = enum.Enum("Body", {**{k: k for k in BODIES}, "all": "all"}, type=str)  # type: ignore[misc]
 
 STATE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 .,'()\-]{0,59}$"
 SESSION_PATTERN = r"^((ES|S)-)?[0-9]{1,3}$"
@@ -56,9 +56,11 @@ class RecordFilters(BaseModel):
     body: Optional[str] = "GA"
 
     def kwargs(self) -> dict[str, Any]:
-        """Only the filters that were given (``body`` always)."""
+        """Only the filters that were given (``body`` always: ``"all"`` is ``None``, every body)."""
         out = {k: v for k, v in self.model_dump().items() if v is not None}
         out.setdefault("body", "GA")
+        if str(out["body"]).lower() == "all":
+            out["body"] = None
         return out
 
 
@@ -69,11 +71,15 @@ def record_filters(
     end: Optional[dt.date] = Query(None, description="Last date (inclusive), YYYY-MM-DD."),
     issue: Optional[Issue] = Query(None, description="Issue code."),  # type: ignore[valid-type]
     resolution: Optional[str] = Query(
-        None, pattern=SYMBOL_PATTERN, description="Resolution symbol (A/RES/68/262 or R/68/262)."
+        None,
+        pattern=SYMBOL_PATTERN,
+        description="Resolution symbol (A/RES/68/262 or R/68/262; S/RES/2720 (2023), S/RES/2720, draft S/2022/720).",
     ),
     search: Optional[str] = Query(None, min_length=1, max_length=200, description="Text in the title or symbol."),
     kind: Optional[Kind] = Query(None, description="resolution, amendment or paragraph."),  # type: ignore[valid-type]
-    body: Body = Query("GA", description="GA or SC."),  # type: ignore[valid-type,assignment]
+    body: Body = Query(  # type: ignore[valid-type,assignment]
+        "GA", description="GA (default), SC or all. A resolution symbol selects its own body (S/... is SC)."
+    ),
 ) -> RecordFilters:
     """FastAPI dependency: the record filters."""
     return RecordFilters(

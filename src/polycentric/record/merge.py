@@ -50,10 +50,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, VOTES, VOTES_VIEW
+from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, SC_OUTCOME, VOTES, VOTES_VIEW, conform
 from polycentric.registry.states import membership_periods, state_names_at
 from polycentric.sources.common import LEDGER as LEDGER_SCHEMA
 from polycentric.sources.common import REJECTED as SOURCE_REJECTED
+from polycentric.sources.common import SOURCE_ROLL_CALLS
 
 __all__ = [
     "CONFLICTS",
@@ -200,7 +201,7 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     parts = []
     for s in sources:
         parts.append(
-            s.roll_calls.with_columns(
+            conform(s.roll_calls, {**SOURCE_ROLL_CALLS, **SC_OUTCOME}).with_columns(
                 source_id=pl.lit(s.source_id),
                 source=pl.lit(s.source),
                 src_kind=pl.lit(s.kind),
@@ -218,11 +219,12 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
         rank=pl.when(pl.col("kind") == "resolution").then(pl.col("res_rank")).otherwise(pl.col("part_rank"))
     )
     meta_cols = ["body", "session", "session_number", "date", "year", "resolution", "title", "agenda", "subjects",
-                 "total_yes", "total_no", "total_abstain", "total_non_voting"]  # fmt: skip
+                 "total_yes", "total_no", "total_abstain", "total_non_voting", "status", "vetoed_by"]  # fmt: skip
     by_rank = rc.sort("rank", "neg_seq")
     meta = by_rank.group_by("key", maintain_order=True).agg(
         *_first_non_null(meta_cols),
         pl.col("kind").first(),
+        pl.col("votes_complete").first().fill_null(True),  # the votes kept are the chosen source's
         pl.col("source_id").first().alias("chosen_source"),
         pl.col("src_rc").first().alias("chosen_rc"),
         pl.col("source").unique().sort().str.join(";").alias("sources"),
@@ -414,6 +416,12 @@ def _conflicts(
         )
     votes_by_source = {s.source_id: s.votes for s in sources}
     complete = {s.source_id: s.complete_members for s in sources}
+    # sources that hold only some members' votes (the veto list): a member without a row there is unknown
+    partial = {
+        s.source_id
+        for s in sources
+        if "votes_complete" in s.roll_calls.columns and not s.roll_calls["votes_complete"].fill_null(True).all()
+    }
     for (chosen_id, other_id), grp in others.group_by("chosen_source", "source_id"):
         pairs = grp.select("rollcall_id", "chosen_rc", pl.col("src_rc").alias("other_rc"), "kept_res", "kept_date")
         kept = (
@@ -429,7 +437,9 @@ def _conflicts(
         both = kept.join(other, on=["rollcall_id", "state"], how="full", coalesce=True)
         both = both.join(pairs.select("rollcall_id", "kept_res", "kept_date"), on="rollcall_id")
         for side, cid in (("kept_value", chosen_id), ("other_value", other_id)):
-            if not complete[str(cid)]:
+            if str(cid) in partial:
+                both = both.filter(pl.col(side).is_not_null())
+            elif not complete[str(cid)]:
                 # a member missing from a source that drops non-voting members was absent there: X
                 member = (
                     both.select("rollcall_id", "state", "kept_date")

@@ -15,6 +15,13 @@ from pathlib import Path
 
 from polycentric.errors import InputFormatError, UnknownLayoutError
 from polycentric.sources.common import SourceData, read_header
+from polycentric.sources.sc import (
+    FAILED_DRAFT_COLUMNS,
+    SC_LONG_COLUMNS,
+    holds_sc_rows,
+    read_failed_drafts,
+    read_sc_long,
+)
 from polycentric.sources.single import SINGLE_COLUMNS, read_single_votes
 from polycentric.sources.undl import LAYOUT_2024, LAYOUT_2025, LAYOUT_2026, read_undl
 from polycentric.sources.vetoes import read_vetoes
@@ -30,6 +37,7 @@ from polycentric.sources.voeten import (
 __all__ = ["FORMATS", "REQUIRED", "detect_layout", "read_source"]
 
 REQUIRED: dict[str, list[str]] = {
+    "sc-failed-drafts": FAILED_DRAFT_COLUMNS,
     "undl-2026": ["undl_id", "ms_code", "ms_vote", "date", "session", "resolution", "vote_note"],
     "undl-2025": ["undl_id", "ms_code", "ms_vote", "date", "resolution"],
     "undl-2024": ["undl_id", "ms_codes", "ms_votes", "date", "resolutions"],
@@ -57,6 +65,8 @@ FULL: dict[str, list[str]] = {
         + ")"
     ],
     "single-vote": SINGLE_COLUMNS,
+    "sc-long": [*SC_LONG_COLUMNS, "(body SC on every row)"],
+    "sc-failed-drafts": FAILED_DRAFT_COLUMNS,
     "undl-sc": ["undl_id", "ms_code", "ms_vote", "date", "resolution or draft (no session, no committee_report)"],
     "undl-authorities": ["Member State", "ISO Code", "Start date", "End date", "Earlier or Later Name"],
     "unsc-vetoes": [
@@ -121,6 +131,8 @@ def read_source(path: str | Path, format: str | None = None) -> SourceData:
             raise InputFormatError(f"a folder can only be read as the unvotes triple, not {format!r}", path=p)
         return read_unvotes(p)
     header = read_header(p)
+    if format in (None, "undl") and holds_sc_rows(p, header):  # Security Council rows of the 2023-2025 long file
+        return read_sc_long(p, header)
     layout = detect_layout(header, p)
     if format is not None:
         if format not in FORMATS:
@@ -147,6 +159,8 @@ def read_source(path: str | Path, format: str | None = None) -> SourceData:
         return read_unvotes(p.parent)
     if layout == "voeten-raw":
         return read_voeten_raw(p, header)
+    if layout == "sc-failed-drafts":
+        return read_failed_drafts(p, header)
     if layout == "single-vote":
         return read_single_votes(p, header)
     return read_vetoes(p, header)
