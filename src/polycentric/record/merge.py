@@ -371,7 +371,9 @@ def votes_view(votes: pl.DataFrame, roll_calls: pl.DataFrame) -> pl.DataFrame:
         how="left",
         maintain_order="left",
     )
-    view = view.with_columns(state_name=state_names_at(view["state"], view["date"]))
+    # a roll call known only by its year (the failed SC drafts sample): names as on 1 July of that year
+    day = view.select(pl.coalesce("date", pl.date(pl.col("year"), 7, 1)))
+    view = view.with_columns(state_name=state_names_at(view["state"], day.to_series()))
     return view.select(list(VOTES_VIEW)).cast(VOTES_VIEW)  # type: ignore[arg-type]
 
 
