@@ -108,12 +108,12 @@ export async function render(params) {
   const lists = el(
     "div",
     { class: "vote-lists" },
-    ...ORDER.map((k) => {
+    ...ORDER.filter((k) => known || votes.some((v) => v.vote === k)).map((k) => {
       const states = votes.filter((v) => v.vote === k).sort((a, b) => (a.state_name || a.state).localeCompare(b.state_name || b.state));
       return el(
         "details",
         { class: `vote-list vote-${k}`, open: k !== "Y" && states.length < 60 ? true : undefined },
-        el("summary", {}, `${VOTE_NAMES[k]} (${states.length})`),
+        el("summary", {}, known ? `${VOTE_NAMES[k]} (${states.length})` : VOTE_NAMES[k]),
         el("p", {}, ...states.flatMap((v, i) => [i ? ", " : "", el("a", { href: routeHref("state", { id: v.state }) }, v.state_name || v.state)])),
       );
     }),
@@ -128,7 +128,7 @@ export async function render(params) {
       )
     : null;
 
-  const groupsSection = await groupBreakdown(rc, slug);
+  const groupsSection = known ? await groupBreakdown(rc, slug) : null; // no group shares from a partial vote
   setParams({});
   return el("section", { class: "rollcall", "data-title": symbol }, head, tallyBox, recordedNote, known ? tallyChart : null, mapFig, groupsSection, el("h2", {}, "Votes"), lists, others);
 }
