@@ -238,3 +238,23 @@ def test_offline_build_lists_the_sc_sources(shared_data: Path) -> None:
         "unsc_vetoes_sept2022_2026_dhl_layout.csv",
         "unsc_failed_draft_votes_long.csv",
     } <= names
+
+
+def test_measures_read_sc_only_when_asked(sc_record: Record, capsys: pytest.CaptureFixture[str]) -> None:
+    home = str(sc_record.home)
+    out = _run(capsys, "--home", home, "agreement", "USA", "RUS", "--body", "SC", "--years", "2023", "--format", "csv")
+    row = dict(zip(*[line.split(",") for line in out.strip().splitlines()], strict=True))
+    # by hand: the 2023 SC roll calls both voted on, and the share with the same vote
+    v = sc_record.votes(body="SC", year=2023).filter(pl.col("state").is_in(["USA", "RUS"]) & (pl.col("vote") != "X"))
+    pairs = v.pivot("state", index="rollcall_id", values="vote").drop_nulls()
+    same = int((pairs["USA"] == pairs["RUS"]).sum())
+    assert int(row["n_shared"]) == pairs.height == 50  # the 50 adopted resolutions; a veto row is one member's
+    assert float(row["value"]) == pytest.approx(same / pairs.height, abs=1e-4)
+    # GA by default: the key-vote sample's 2023 roll calls, none of the Council's
+    ga_out = _run(capsys, "--home", home, "agreement", "USA", "RUS", "--years", "2023", "--format", "csv")
+    ga_row = dict(zip(*[line.split(",") for line in ga_out.strip().splitlines()], strict=True))
+    ga = sc_record.votes(year=2023).filter(pl.col("state").is_in(["USA", "RUS"]) & (pl.col("vote") != "X"))
+    ga_pairs = ga.pivot("state", index="rollcall_id", values="vote").drop_nulls()
+    assert int(ga_row["n_shared"]) == ga_pairs.height > 0
+    assert set(ga_pairs["rollcall_id"]).isdisjoint(set(pairs["rollcall_id"]))
+    assert main(["--home", home, "agreement", "USA", "RUS", "--body", "XX"]) == 2
