@@ -23,14 +23,18 @@ For amendment and paragraph votes Voeten comes first (the UN DL file has none).
 Among files of the same kind the one ingested last (a newer release) wins.
 Metadata (date, title, agenda, subjects, recorded totals) follow the same order,
 column by column (first non-null); the issue codes and the important-vote flag
-come from Voeten first; ``kind`` from the sources that can tell it.
+come from Voeten first; ``kind`` from the sources that can tell it. The
+Security Council outcome (``status``, ``vetoed_by``) follows the metadata order;
+``votes_complete`` is the chosen source's (false for the veto list, which holds
+only the vetoing members' votes).
 
 Conflicts
 ---------
 Where sources disagree on a state's vote (or on the date) the kept value and the
 other are written to the conflicts table. A member absent from a source that
 drops non-voting members (``unvotes``) counts as X there; an X against a
-missing row (absent versus not a member) is not a conflict.
+missing row (absent versus not a member) is not a conflict. A member with no
+row in a source of partial votes (the veto list) is unknown there, not a conflict.
 
 Ledger
 ------
