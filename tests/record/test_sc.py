@@ -76,6 +76,7 @@ def test_veto_file_missing_a_column_names_file_and_column(tmp_path: Path) -> Non
     msg = str(err.value)
     assert str(bad) in msg and "region" in msg and "member_veto3" in msg
     assert err.value.field == "region" and err.value.line == 1
+    assert main(["--home", str(tmp_path / "h"), "ingest", str(bad)]) == 2  # a message, no traceback
 
 
 def test_sc_long_file_gives_adopted_resolutions_with_15_members(shared_data: Path) -> None:
@@ -258,3 +259,31 @@ def test_measures_read_sc_only_when_asked(sc_record: Record, capsys: pytest.Capt
     assert int(ga_row["n_shared"]) == ga_pairs.height > 0
     assert set(ga_pairs["rollcall_id"]).isdisjoint(set(pairs["rollcall_id"]))
     assert main(["--home", home, "agreement", "USA", "RUS", "--body", "XX"]) == 2
+
+
+def test_undl_sc_file_gets_session_and_outcome(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "sources"))
+    from undl_fixtures import sc_file
+
+    (tmp_path / "sc.csv").write_bytes(sc_file())
+    src = read_source(tmp_path / "sc.csv")
+    rc = src.roll_calls.sort("date")
+    assert rc["session"].to_list() == ["1950", "2022"]
+    # the fixture's draft has 3 Y of 6 rows: short of 9, so no veto by the members' votes
+    assert rc.select("resolution", "status", "vetoed_by").rows() == [
+        ("S/RES/83(1950)", "adopted", None),
+        ("S/2022/155", "failed", None),
+    ]
+    vetoes = tmp_path / "vetoes.csv"
+    vetoes.write_text(
+        "year,date,month,draft,meeting_record,agenda_item,crisis_topic,region,member_veto1,member_veto2,member_veto3\n"
+        "2022,2/25/2022,2,S/2022/155,S/PV.8979,Ukraine,Ukraine,Europe,Russia,,\n",
+        encoding="utf-8",
+    )
+    ingest([tmp_path / "sc.csv", vetoes], home=tmp_path / "h")
+    row = open_record(tmp_path / "h").roll_calls(resolution="S/2022/155").row(0, named=True)
+    # the veto list names the veto; the votes kept are the UN DL file's, complete
+    assert (row["status"], row["vetoed_by"], row["votes_complete"]) == ("vetoed", "RUS", True)
+    assert row["sources"] == "undl-sc;unsc-vetoes"

@@ -24,8 +24,9 @@ Among files of the same kind the one ingested last (a newer release) wins.
 Metadata (date, title, agenda, subjects, recorded totals) follow the same order,
 column by column (first non-null); the issue codes and the important-vote flag
 come from Voeten first; ``kind`` from the sources that can tell it. The
-Security Council outcome (``status``, ``vetoed_by``) follows the metadata order;
-``votes_complete`` is the chosen source's (false for the veto list, which holds
+Security Council outcome (``status``, ``vetoed_by``) comes from a source naming
+a veto first (the veto list is the reference for vetoes), then in the metadata
+order; ``votes_complete`` is the chosen source's (false for the veto list, which holds
 only the vetoing members' votes).
 
 Conflicts
@@ -223,7 +224,7 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
         rank=pl.when(pl.col("kind") == "resolution").then(pl.col("res_rank")).otherwise(pl.col("part_rank"))
     )
     meta_cols = ["body", "session", "session_number", "date", "year", "resolution", "title", "agenda", "subjects",
-                 "total_yes", "total_no", "total_abstain", "total_non_voting", "status", "vetoed_by"]  # fmt: skip
+                 "total_yes", "total_no", "total_abstain", "total_non_voting"]  # fmt: skip
     by_rank = rc.sort("rank", "neg_seq")
     meta = by_rank.group_by("key", maintain_order=True).agg(
         *_first_non_null(meta_cols),
@@ -241,6 +242,15 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
         .agg(*_first_non_null([*ISSUE_COLUMNS, "important", "issues_source"]))
     )
     meta = meta.join(issues, on="key", how="left")
+    # SC outcome: a source that names a veto (the veto list) wins over one that computed no veto from
+    # members' votes; otherwise the metadata order
+    outcome = (
+        rc.filter(pl.col("status").is_not_null())
+        .sort(pl.col("status") != "vetoed", "rank", "neg_seq")
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("status").first(), pl.col("vetoed_by").first())
+    )
+    meta = meta.join(outcome, on="key", how="left")
 
     # stable ids
     ids = previous_ids if previous_ids is not None else pl.DataFrame(schema={"key": pl.String, "rollcall_id": pl.Int64})

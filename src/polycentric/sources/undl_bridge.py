@@ -59,7 +59,8 @@ def read_sc_source(path: Path) -> SourceData:
     # outcome: adopted when the file gives a resolution symbol, else vetoed or failed by the members' votes
     outcome = sc_outcome(votes, rc.select("src_rc", "year"))
     rc = (
-        rc.join(outcome, on="src_rc", how="left")
+        rc.drop("status", "vetoed_by")  # null in the reader's frame
+        .join(outcome, on="src_rc", how="left")
         .with_columns(
             status=pl.when(pl.col("adopted")).then(pl.lit("adopted")).otherwise(pl.col("status")),
             vetoed_by=pl.when(pl.col("adopted")).then(None).otherwise(pl.col("vetoed_by")),
