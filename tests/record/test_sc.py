@@ -230,6 +230,8 @@ def test_api_roll_call_of_a_vetoed_draft(sc_record: Record, tmp_path: Path) -> N
         sc = client.get("/api/rollcalls", params={"year": 2023, "body": "SC"}).json()
         assert every["total"] == ga["total"] + sc["total"] and sc["total"] == 50 + 6  # 50 adopted, 6 vetoes in 2023
         assert client.get("/api/rollcalls", params={"body": "XX"}).status_code == 422
+        by_session = client.get("/api/rollcalls", params={"body": "SC", "session": "2023"}).json()
+        assert by_session["total"] == sc["total"]
 
 
 def test_offline_build_lists_the_sc_sources(shared_data: Path) -> None:

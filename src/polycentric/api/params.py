@@ -29,7 +29,7 @@ Kind = enum.Enum("Kind", {k: k for k in KINDS}, type=str)  # type: ignore[misc]
 Body = enum.Enum("Body", {**{k: k for k in BODIES}, "all": "all"}, type=str)  # type: ignore[misc]
 
 STATE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 .,'()\-]{0,59}$"
-SESSION_PATTERN = r"^((ES|S)-)?[0-9]{1,3}$"
+SESSION_PATTERN = r"^((ES|S)-)?[0-9]{1,3}$|^(19|20)[0-9]{2}$"  # GA sessions; a Security Council "session" is a year
 SYMBOL_PATTERN = r"^[A-Za-z0-9/.\-() ]{1,60}$"
 
 StateCode = Annotated[
@@ -65,7 +65,11 @@ class RecordFilters(BaseModel):
 
 
 def record_filters(
-    session: Optional[str] = Query(None, pattern=SESSION_PATTERN, description='Session: "77", "S-10", "ES-11".'),
+    session: Optional[str] = Query(
+        None,
+        pattern=SESSION_PATTERN,
+        description='Session: "77", "S-10", "ES-11"; for the Security Council the year ("2023").',
+    ),
     year: Optional[int] = Query(None, ge=1945, le=2100, description="Calendar year of the vote."),
     start: Optional[dt.date] = Query(None, description="First date (inclusive), YYYY-MM-DD."),
     end: Optional[dt.date] = Query(None, description="Last date (inclusive), YYYY-MM-DD."),
