@@ -54,6 +54,7 @@ class RecordFilters(BaseModel):
     search: Optional[str] = None
     kind: Optional[str] = None
     body: Optional[str] = "GA"
+    undl_id: Optional[int] = None
 
     def kwargs(self) -> dict[str, Any]:
         """Only the filters that were given (``body`` always: ``"all"`` is ``None``, every body)."""
@@ -80,10 +81,11 @@ def record_filters(
         description="Resolution symbol (A/RES/68/262 or R/68/262; S/RES/2720 (2023), S/RES/2720, draft S/2022/720).",
     ),
     search: Optional[str] = Query(None, min_length=1, max_length=200, description="Text in the title or symbol."),
-    kind: Optional[Kind] = Query(None, description="resolution, amendment or paragraph."),  # type: ignore[valid-type]
+    kind: Optional[Kind] = Query(None, description="resolution, amendment, paragraph or procedural."),  # type: ignore[valid-type]
     body: Body = Query(  # type: ignore[valid-type,assignment]
         "GA", description="GA (default), SC or all. A resolution symbol selects its own body (S/... is SC)."
     ),
+    undl_id: Optional[int] = Query(None, ge=1, le=2**40, description="UN Digital Library record id (4067944)."),
 ) -> RecordFilters:
     """FastAPI dependency: the record filters."""
     return RecordFilters(
@@ -96,4 +98,5 @@ def record_filters(
         search=search,
         kind=kind.value if kind is not None else None,
         body=body.value if isinstance(body, enum.Enum) else body,
+        undl_id=undl_id,
     )

@@ -42,6 +42,8 @@ def read_sc_source(path: Path) -> SourceData:
     sc = read_sc_votes(path)
     rc = sc.roll_calls.with_columns(
         src_rc=pl.col("undl_id").cast(pl.Int64),
+        undl_id=pl.col("undl_id").cast(pl.Int64),
+        symbol_official=pl.lit(True),
         resolution=normalise_symbols(pl.coalesce(pl.col("resolution"), pl.col("draft"))),
         session=pl.col("year").cast(pl.String),  # the Council's "session" is the year
         kind=pl.lit("resolution"),
