@@ -88,17 +88,40 @@ def test_sc_long_file_gives_adopted_resolutions_with_15_members(shared_data: Pat
     assert per["len"].min() == per["len"].max() == 15
 
 
-def test_file_mixing_bodies_is_refused(tmp_path: Path) -> None:
+def test_file_of_both_bodies_gives_each_its_roll_calls(tmp_path: Path) -> None:
     mixed = tmp_path / "mixed.csv"
     mixed.write_text(
         "undl_id,body,session,resolution,date,title,ms_code,ms_vote,source\n"
         "1,SC,2023,S/RES/2720(2023),2023-12-22,t,USA,A,x\n"
+        "1,SC,2023,S/RES/2720(2023),2023-12-22,t,RUS,A,x\n"
         "2,GA,78,A/RES/78/1,2023-10-01,t,USA,Y,x\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputFormatError, match="mixes Security Council rows") as err:
-        read_source(mixed)
-    assert err.value.field == "body" and str(mixed) in str(err.value)
+    src = read_source(mixed)
+    rc = src.roll_calls.sort("src_rc")
+    assert rc.select("src_rc", "body", "resolution", "status").rows() == [
+        (1, "SC", "S/RES/2720(2023)", "adopted"),
+        (2, "GA", "A/RES/78/1", None),
+    ]
+    assert src.votes.sort("src_rc", "state").rows() == [(1, "RUS", "A"), (1, "USA", "A"), (2, "USA", "Y")]
+    assert src.ledger.filter(pl.col("status") == "skipped").height == 0  # every row read, none skipped
+    ingest([mixed], home=tmp_path / "h")
+    rec = open_record(tmp_path / "h")
+    assert rec.votes(resolution="S/RES/2720").height == 2 and rec.votes(resolution="A/RES/78/1").height == 1
+    assert rec.roll_calls(body="SC")["resolution"].to_list() == ["S/RES/2720(2023)"]
+
+
+def test_unknown_body_names_its_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "undl_id,body,session,resolution,date,title,ms_code,ms_vote,source\n"
+        "1,SC,2023,S/RES/2720(2023),2023-12-22,t,USA,A,x\n"
+        "2,ECOSOC,2023,E/RES/1,2023-10-01,t,USA,Y,x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFormatError, match="unknown body 'ECOSOC'") as err:
+        read_source(bad)
+    assert (err.value.line, err.value.field) == (3, "body") and str(bad) in str(err.value)
 
 
 def test_failed_drafts_sample(shared_data: Path) -> None:

@@ -18,9 +18,10 @@ from polycentric.sources.common import SourceData, read_header
 from polycentric.sources.sc import (
     FAILED_DRAFT_COLUMNS,
     SC_LONG_COLUMNS,
-    holds_sc_rows,
     read_failed_drafts,
     read_sc_long,
+    sc_rows,
+    with_sc_rows,
 )
 from polycentric.sources.single import SINGLE_COLUMNS, read_single_votes
 from polycentric.sources.undl import (
@@ -77,7 +78,7 @@ FULL: dict[str, list[str]] = {
         + ")"
     ],
     "single-vote": SINGLE_COLUMNS,
-    "sc-long": [*SC_LONG_COLUMNS, "(body SC on every row)"],
+    "sc-long": [*SC_LONG_COLUMNS, "(rows of body SC are read as SC roll calls)"],
     "sc-failed-drafts": FAILED_DRAFT_COLUMNS,
     "undl-sc": ["undl_id", "ms_code", "ms_vote", "date", "resolution or draft (no session, no committee_report)"],
     "undl-authorities": ["Member State", "ISO Code", "Start date", "End date", "Earlier or Later Name"],
@@ -143,7 +144,9 @@ def read_source(path: str | Path, format: str | None = None) -> SourceData:
             raise InputFormatError(f"a folder can only be read as the unvotes triple, not {format!r}", path=p)
         return read_unvotes(p)
     header = read_header(p)
-    if format in (None, "undl") and holds_sc_rows(p, header):  # Security Council rows of the 2023-2025 long file
+    # the 2023-2025 long layout holds GA or SC rows (or both): SC rows are read as SC roll calls
+    sc_part = sc_rows(p, header) if format in (None, "undl") else "none"
+    if sc_part == "all":
         return read_sc_long(p, header)
     layout = detect_layout(header, p)
     if format is not None:
@@ -168,7 +171,8 @@ def read_source(path: str | Path, format: str | None = None) -> SourceData:
     if layout == "undl-long-index":
         return read_long_index(p)
     if layout == "undl-long":
-        return read_undl(p, layout, header, source="undl-long")
+        data = read_undl(p, layout, header, source="undl-long")
+        return with_sc_rows(data, p, header) if sc_part == "some" else data
     if layout.startswith("undl"):
         return read_undl(p, layout, header)
     if layout.startswith("unvotes"):

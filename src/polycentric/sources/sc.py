@@ -4,9 +4,9 @@
     One row per Council member per vote: ``undl_id, body, session, resolution,
     date, title, ms_code, ms_vote`` (UN DL coding Y/N/A/X, ISO3 codes), with
     ``body`` ``SC`` on every row. The same header carries General Assembly rows
-    in ``ga_votes_long.csv.gz``; :func:`holds_sc_rows` tells the two apart so
-    that only a file whose rows are all ``SC`` comes here (a file mixing both
-    bodies is refused: split it by ``body``). Each ``undl_id`` is one adopted
+    in ``ga_votes_long.csv.gz``; :func:`sc_rows` tells them apart: a file of
+    ``SC`` rows only comes here, a file of both bodies is read by the GA reader
+    plus :func:`with_sc_rows` (its SC rows become SC roll calls). Each ``undl_id`` is one adopted
     resolution (``status="adopted"``) with its 15 members' votes.
 ``sc-failed-drafts`` (``unsc_failed_drafts_sample_1947_2022_emilytong/unsc_failed_draft_votes_long.csv``)
     Per-member votes on failed drafts: ``vote_seq, meeting_number, year,
@@ -43,6 +43,7 @@ from polycentric.sources.common import (
     SourceData,
     dedupe_votes,
     normalise_symbols,
+    physical_line,
     read_frame,
     session_in_progress_expr,
 )
@@ -51,11 +52,12 @@ __all__ = [
     "FAILED_DRAFT_COLUMNS",
     "PERMANENT_MEMBERS",
     "SC_LONG_COLUMNS",
-    "holds_sc_rows",
     "read_failed_drafts",
     "read_sc_long",
     "required_yes",
     "sc_outcome",
+    "sc_rows",
+    "with_sc_rows",
 ]
 
 SC_LONG_COLUMNS = ["undl_id", "body", "session", "resolution", "date", "title", "ms_code", "ms_vote"]
@@ -107,23 +109,48 @@ def sc_outcome(votes: pl.DataFrame, years: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def holds_sc_rows(path: Path, header: list[str]) -> bool:
-    """True when a file in the ``sc-long`` header has Security Council rows only (a mix is refused)."""
+def sc_rows(path: Path, header: list[str]) -> str:
+    """Whether a file in the ``sc-long`` header holds Security Council rows: ``"none"``, ``"all"`` or ``"some"``.
+
+    A ``body`` other than ``GA`` or ``SC`` is refused naming its line.
+    """
     if not set(SC_LONG_COLUMNS) <= set(header):
-        return False
-    body = read_frame(path, ["body"], header)["body"].cast(pl.String).str.strip_chars().str.to_uppercase()
-    n_sc = int((body == "SC").sum())
-    if n_sc == 0:
-        return False
-    if n_sc < body.len():
-        other = body.filter(body != "SC")
+        return "none"
+    frame = read_frame(path, ["body"], header)
+    body = frame["body"].cast(pl.String).str.strip_chars().str.to_uppercase()
+    bad = (~body.is_in(["GA", "SC"])).arg_true()
+    if bad.len():
+        i = int(bad[0])
         raise InputFormatError(
-            f"the file mixes Security Council rows ({n_sc:,}) with rows of body {other[0]!r} ({other.len():,}): "
-            "split it by the body column and ingest each part",
+            f"unknown body {frame['body'][i]!r} (expected GA or SC)",
             path=path,
+            line=physical_line(path, int(frame["_rec"][i])),
             field="body",
         )
-    return True
+    n_sc = int((body == "SC").sum())
+    return "none" if n_sc == 0 else ("all" if n_sc == body.len() else "some")
+
+
+def with_sc_rows(ga: SourceData, path: Path, header: list[str]) -> SourceData:
+    """A file of both bodies: its GA rows as read by the GA reader (``ga``) plus its SC rows as SC roll calls.
+
+    The GA reader accounts for the SC rows as ``skipped``; here they are read, so
+    that ledger line gives way to the SC rows' own accounting.
+    """
+    sc = read_sc_long(path, header, only_sc=True)
+    skipped = (pl.col("status") == "skipped") & pl.col("reason").str.starts_with("not a General Assembly row")
+    return SourceData(
+        source=ga.source,
+        kind=ga.kind,
+        layout=ga.layout,
+        files=ga.files,
+        roll_calls=pl.concat([_finish(ga.roll_calls), sc.roll_calls]),
+        votes=pl.concat([ga.votes.select(list(SOURCE_VOTES)), sc.votes]),
+        ledger=pl.concat([ga.ledger.filter(~skipped), sc.ledger.with_columns(source=pl.lit(ga.source))]),
+        input_rows=ga.input_rows,
+        complete_members=ga.complete_members,
+        rejected=ga.rejected,
+    )
 
 
 def _finish(rc: pl.DataFrame) -> pl.DataFrame:
@@ -142,9 +169,14 @@ def _votes(path: Path, df: pl.DataFrame, dates: pl.Series | None, source: str) -
     return votes, pl.DataFrame(rows, schema=LEDGER, orient="row")
 
 
-def read_sc_long(path: Path, header: list[str]) -> SourceData:
-    """Read the Security Council rows of the 2023-2025 long file (source ``undl-sc``; see the module docstring)."""
+def read_sc_long(path: Path, header: list[str], *, only_sc: bool = False) -> SourceData:
+    """Read the Security Council rows of the 2023-2025 long file (source ``undl-sc``; see the module docstring).
+
+    ``only_sc``: the file has rows of both bodies; read its SC rows (see :func:`with_sc_rows`).
+    """
     df = read_frame(path, SC_LONG_COLUMNS, header).with_columns(pl.col(c).cast(pl.String) for c in SC_LONG_COLUMNS)
+    if only_sc:
+        df = df.filter(pl.col("body").str.strip_chars().str.to_uppercase() == "SC")
     check_required(path, df, ["undl_id", "date", "ms_code", "ms_vote"])
     dates = parse_dates(path, df, "date")
     df = df.with_columns(src_rc=parse_ints(path, df, "undl_id", allow_null=False), date=dates)
