@@ -13,8 +13,15 @@ from undl_fixtures import AUTH_RECORD, GA_RECORD, SC_RECORD, auth_file, ga_file,
 from undl_server import FakeLibrary
 
 from polycentric.errors import DownloadError, OfflineError, UnknownLayoutError
+from polycentric.record import build
+from polycentric.record.build import sync_record
 from polycentric.sources import download
-from polycentric.sources.download import SOURCES, RemoteFile, newest_file, read_manifest, sync_all, sync_source
+from polycentric.sources.download import SOURCES, RemoteFile, newest_file, read_manifest, sync_source
+
+
+def sync_all(**kw: object) -> build.SyncReport:
+    """The bulk-file part of :func:`sync_record` (the search API has its own tests)."""
+    return sync_record(search_api=False, **kw)  # type: ignore[arg-type]
 
 GA_NEW = "2026_02_06_ga_voting.csv"
 
@@ -252,7 +259,7 @@ def test_base_url_from_the_environment(library: FakeLibrary, tmp_path: Path, mon
     assert result.status == "downloaded"
 
 
-# ----------------------------------------------------------------------------- sync_all
+# ----------------------------------------------------------------------------- sync_record (bulk files)
 
 
 def test_sync_all_downloads_then_ingests_only_what_changed(
@@ -262,7 +269,7 @@ def test_sync_all_downloads_then_ingests_only_what_changed(
     library.put(SC_RECORD, "2026_02_06_sc_voting.csv", sc_file())
     library.put(AUTH_RECORD, "member_states_auths_2026-04-30.csv", auth_file())
     calls: list[tuple[list[Path], object]] = []
-    monkeypatch.setattr(download, "_record_ingest", lambda: lambda paths, home=None: calls.append((list(paths), home)))
+    monkeypatch.setattr(build, "ingest", lambda paths, home=None, progress=None: calls.append((list(paths), home)))
     report = sync_all(home=tmp_path, base_url=library.base_url, progress=False)
     assert [(r.source, r.status) for r in report.results] == [
         ("authorities", "downloaded"), ("ga", "downloaded"), ("sc", "downloaded")]  # fmt: skip
@@ -271,6 +278,7 @@ def test_sync_all_downloads_then_ingests_only_what_changed(
                        folder / "2026_02_06_sc_voting.csv"], tmp_path)]  # fmt: skip
     frame = report.to_frame()
     assert frame["status"].to_list() == ["downloaded"] * 3
+    assert [r.pending for r in report.results] == [False] * 3  # marked once the ingest returned
     again = sync_all(home=tmp_path, base_url=library.base_url, progress=False)
     assert [r.status for r in again.results] == ["unchanged"] * 3
     assert again.ingest_note == "nothing changed: the record is current"
@@ -315,8 +323,8 @@ def test_cli_sync_prints_the_report(library: FakeLibrary, tmp_path: Path, capsys
     out = capsys.readouterr()
     sha = hashlib.sha256(content).hexdigest()
     assert out.out.splitlines() == [
-        "source,status,file,bytes,sha256,layout,error",
-        f"ga,downloaded,{GA_NEW},{len(content)},{sha},undl-2026,",
+        "source,status,file,bytes,sha256,layout,pending,error",
+        f"ga,downloaded,{GA_NEW},{len(content)},{sha},undl-2026,true,",
     ]
     assert "ingest skipped" in out.err
     assert main([*argv, "--format", "json"]) == 0

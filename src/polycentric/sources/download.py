@@ -31,8 +31,23 @@ For each source :func:`sync_source`
    layout the reader knows (else :class:`~polycentric.errors.UnknownLayoutError`
    naming the expected columns);
 5. **renames** it atomically into place and then records it in the manifest
-   (ETag, Last-Modified, size, SHA-256). A failure at any step leaves the previous
-   file and the manifest as they were.
+   (ETag, Last-Modified, size, SHA-256) as **pending ingest**. A failure at any
+   step leaves the previous file and the manifest as they were.
+
+A file stays pending until :func:`mark_ingested` records that the store's
+ingest of exactly those bytes (same SHA-256) has committed; :func:`sync_source`
+reports a pending file (``SourceResult.pending``) even when the server says it
+is unchanged, so a crash or a failed ingest between download and ingest is
+made good by the next sync (the orchestration lives in
+:func:`polycentric.record.build.sync_record`).
+
+Resuming is guarded three ways: ``If-Range`` carries the validator seen (a
+strong ETag, else Last-Modified); a 206 whose ETag or total length differs from
+the one seen, or a 200, restarts the download from byte 0; and a resumed file
+without a server digest is revalidated (``If-None-Match``) once complete. Two
+releases are never spliced. Three timeouts apply (:mod:`polycentric.sources._http`):
+connect, read stall, and an overall deadline per source. HTML pages (an error
+or login page served with 200) and bodies shorter than announced are refused.
 
 Without a network the first request fails within the connect timeout and
 :class:`~polycentric.errors.OfflineError` says how to ingest a local file
@@ -40,12 +55,8 @@ instead. The base URL is ``https://digitallibrary.un.org`` unless the
 ``base_url`` argument or the ``POLYCENTRIC_UNDL_URL`` environment variable
 names another (a mirror, or a local test server).
 
-:func:`sync_all` syncs the three sources and then ingests what changed through
-the record's ingest function.
-
 Dependency rule: imports ``polycentric.errors``, ``polycentric.config`` and the
-readers of ``polycentric.sources``; ``polycentric.record`` is imported lazily,
-only to ingest; never measures, models or shells.
+readers of ``polycentric.sources``; never the record, measures, models or shells.
 """
 
 from __future__ import annotations
@@ -62,15 +73,15 @@ import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-import polars as pl
 
 from polycentric.config import home_dir
 from polycentric.errors import DownloadError, OfflineError, SourceError, UnknownLayoutError
+from polycentric.sources._http import Deadline, DeadlineExceeded, make_client
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -78,20 +89,20 @@ __all__ = [
     "RemoteFile",
     "SourceResult",
     "SourceSpec",
-    "SyncReport",
     "discover_files",
     "downloads_dir",
+    "mark_ingested",
     "newest_file",
+    "pending_files",
     "read_manifest",
+    "register_local_file",
     "resolve_base_url",
-    "sync_all",
     "sync_source",
 ]
 
 DEFAULT_BASE_URL = "https://digitallibrary.un.org"
 """Where the UN Digital Library lives (override with ``POLYCENTRIC_UNDL_URL``)."""
 
-USER_AGENT = "polycentric/0.1 (UN voting record; +https://digitallibrary.un.org/record/4060887)"
 OFFLINE_HINT = (
     "To build the record without a network, ingest local files instead: "
     "`polycentric ingest PATH` (a UN Digital Library voting CSV you downloaded, or a folder "
@@ -298,7 +309,8 @@ class SourceResult:
 
     ``status`` is ``"downloaded"`` (a new or changed file is in place),
     ``"unchanged"`` (the local copy is current; nothing was written) or
-    ``"failed"`` (``error`` says why; the previous file is intact).
+    ``"failed"`` (``error`` says why; the previous file is intact). ``pending``
+    is true while the file in place awaits a committed ingest.
     """
 
     source: str
@@ -310,48 +322,7 @@ class SourceResult:
     layout: str | None = None
     resumed_from: int = 0  # bytes already on disk when the download resumed
     error: str | None = None
-
-
-@dataclass
-class SyncReport:
-    """The outcome of :func:`sync_all`: one :class:`SourceResult` per source, then the ingest."""
-
-    results: list[SourceResult] = field(default_factory=list)
-    ingested: list[Path] = field(default_factory=list)
-    ingest_note: str | None = None
-
-    @property
-    def changed(self) -> list[SourceResult]:
-        """The sources whose file was (re)downloaded."""
-        return [r for r in self.results if r.status == "downloaded"]
-
-    @property
-    def failed(self) -> list[SourceResult]:
-        """The sources that could not be synced."""
-        return [r for r in self.results if r.status == "failed"]
-
-    def to_frame(self) -> pl.DataFrame:
-        """One row per source: source, status, file, bytes, sha256, layout, error."""
-        return pl.DataFrame(
-            {
-                "source": [r.source for r in self.results],
-                "status": [r.status for r in self.results],
-                "file": [r.name for r in self.results],
-                "bytes": [r.size for r in self.results],
-                "sha256": [r.sha256 for r in self.results],
-                "layout": [r.layout for r in self.results],
-                "error": [r.error for r in self.results],
-            },
-            schema={
-                "source": pl.String(),
-                "status": pl.String(),
-                "file": pl.String(),
-                "bytes": pl.Int64(),
-                "sha256": pl.String(),
-                "layout": pl.String(),
-                "error": pl.String(),
-            },
-        )
+    pending: bool = False  # the file in place has not been ingested yet (see mark_ingested)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -388,10 +359,32 @@ def _load_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every file system can fsync a directory
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True, default=str), encoding="utf-8")
+    """Write ``data`` to a temporary name, fsync it, rename it over ``path``, fsync the folder."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, indent=1, sort_keys=True, default=str))
+        fh.flush()
+        os.fsync(fh.fileno())
     os.replace(tmp, path)
+    _fsync_dir(path.parent)
 
 
 def _sha256(path: Path) -> str:
@@ -625,6 +618,29 @@ class _Progress:
             self._bar.update(self._task, completed=completed, total=total)
 
 
+def _looks_like_html(first: bytes) -> bool:
+    head = first.lstrip()[:256].lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
+
+
+def _refuse_html(resp: httpx.Response, url: str) -> None:
+    ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype in ("text/html", "application/xhtml+xml"):
+        raise DownloadError(
+            f"{url}: the server sent an HTML page (Content-Type {ctype}, HTTP {resp.status_code}) "
+            "instead of the data file: an error or login page; refused"
+        )
+
+
+def _overall(url: str, deadline: Deadline | None, exc: Exception | None = None) -> DownloadError:
+    seconds = deadline.seconds if deadline is not None else None
+    return DownloadError(
+        f"{url}: gave up after the overall timeout of {seconds:g} s (the server sends too slowly); "
+        "the partial file is kept: run `polycentric sync` again to resume"
+        + (f" ({exc})" if exc is not None and str(exc) else "")
+    )
+
+
 def _download_part(
     client: httpx.Client,
     url: str,
@@ -632,12 +648,16 @@ def _download_part(
     *,
     retries: int,
     progress: _Progress,
+    deadline: Deadline | None = None,
 ) -> tuple[_PartState, int]:
     """Fill ``part`` with the whole file at ``url``, resuming and retrying dropped connections.
 
     Returns the server's description of the file and how many bytes were
     already on disk at the first resume (0 for a fresh download). On failure the
-    ``.part`` file is kept so that the next call resumes it.
+    ``.part`` file is kept so that the next call resumes it. A resumed range
+    is accepted only when the server answers 206 for the same representation
+    (same strong ETag, or same Last-Modified, and same total length); anything
+    else restarts from byte 0, so two releases are never spliced.
     """
     meta_path = part.with_name(part.name + ".json")
     saved = _load_json(meta_path)
@@ -654,7 +674,20 @@ def _download_part(
         part.unlink()  # no validators to resume it safely
     resumed_from = 0
     last_error: Exception | None = None
-    for _attempt in range(retries + 1):
+
+    def restart(reason: str) -> None:
+        nonlocal state, last_error
+        part.unlink(missing_ok=True)
+        meta_path.unlink(missing_ok=True)
+        state = _PartState(url=url)
+        last_error = DownloadError(f"{url}: {reason}; restarting the download")
+
+    attempt = 0
+    restarts = 0
+    while attempt <= retries:
+        attempt += 1
+        if deadline is not None and deadline.expired:
+            raise _overall(url, deadline)
         offset = part.stat().st_size if part.exists() else 0
         if state.total is not None and offset == state.total:
             return state, resumed_from
@@ -667,14 +700,27 @@ def _download_part(
         try:
             with _request(client, url, headers) as resp:
                 if resp.status_code == 416:  # the part does not fit the file any more
-                    part.unlink(missing_ok=True)
-                    state = _PartState(url=url)
-                    last_error = DownloadError(f"HTTP 416 for {url}: the partial download did not fit; restarting")
+                    restart("HTTP 416: the partial download did not fit")
                     continue
+                _refuse_html(resp, url)
                 if resp.status_code == 206:
                     cr = _content_range_total(resp.headers.get("content-range"))
                     if cr is None or cr[0] != offset:
                         raise DownloadError(f"{url}: the server answered a range request with a wrong Content-Range")
+                    etag = resp.headers.get("etag")
+                    lm = resp.headers.get("last-modified")
+                    changed = (
+                        (etag is not None and state.etag is not None and etag != state.etag)
+                        or (lm is not None and state.last_modified is not None and lm != state.last_modified)
+                        or (cr[1] is not None and state.total is not None and cr[1] != state.total)
+                    )
+                    if changed:  # the server ignored If-Range and sent part of another release
+                        restarts += 1
+                        if restarts > 2:
+                            raise DownloadError(f"{url}: the file keeps changing while it downloads; try later")
+                        restart("the file changed on the server since the partial download (ETag/length differ)")
+                        attempt -= 1  # not a connection failure
+                        continue
                     state.total = cr[1] if cr[1] is not None else state.total
                     mode = "ab"
                     if resumed_from == 0:
@@ -687,6 +733,7 @@ def _download_part(
                     state.etag = resp.headers.get("etag")
                     state.last_modified = resp.headers.get("last-modified")
                     state.digest = _offered_digest(resp.headers)
+                    resumed_from = 0
                 else:
                     raise DownloadError(f"HTTP {resp.status_code} for {url}")
                 _write_json_atomic(
@@ -701,13 +748,27 @@ def _download_part(
                 )
                 done = offset
                 progress.update(done, state.total)
+                first = offset == 0
                 with part.open(mode) as fh:
                     for chunk in resp.iter_bytes():  # unbuffered: a drop loses nothing received
+                        if first and chunk:
+                            first = False
+                            if _looks_like_html(chunk):
+                                fh.close()
+                                part.unlink(missing_ok=True)
+                                meta_path.unlink(missing_ok=True)
+                                raise DownloadError(f"{url}: the server sent an HTML page instead of the data file")
                         fh.write(chunk)
                         done += len(chunk)
                         progress.update(done, state.total)
+                        if deadline is not None and deadline.expired:
+                            raise _overall(url, deadline)
+        except DeadlineExceeded as exc:  # from the socket layer (headers or body)
+            raise _overall(url, deadline, exc) from exc
         except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ReadTimeout, httpx.WriteError) as exc:
-            last_error = exc  # dropped connection: resume from what arrived
+            if deadline is not None and deadline.expired:
+                raise _overall(url, deadline, exc) from exc
+            last_error = exc  # dropped connection or a read stall: resume from what arrived
             continue
         size = part.stat().st_size
         if state.total is None or size == state.total:
@@ -716,11 +777,34 @@ def _download_part(
             part.unlink(missing_ok=True)
             meta_path.unlink(missing_ok=True)
             raise DownloadError(f"{url}: received {size} bytes, more than the announced {state.total}")
-        last_error = DownloadError(f"{url}: received {size} of {state.total} bytes")
+        last_error = DownloadError(f"{url}: received {size} of {state.total} bytes (a short body)")
     raise DownloadError(
-        f"downloading {url} failed after {retries + 1} attempt(s) ({last_error}); "
+        f"downloading {url} failed after {retries + 1} attempt(s) ({type(last_error).__name__}: {last_error}); "
         "the partial file is kept: run `polycentric sync` again to resume"
     )
+
+
+def _same_representation(client: httpx.Client, url: str, state: _PartState) -> bool:
+    """After a resumed download without a digest: does the server still serve what we resumed?"""
+    headers: dict[str, str] = {}
+    if state.etag and not state.etag.startswith("W/"):
+        headers["If-None-Match"] = state.etag
+    elif state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    else:
+        return False
+    try:
+        with _request(client, url, headers) as resp:
+            if resp.status_code == 304:
+                return True
+            etag, lm = resp.headers.get("etag"), resp.headers.get("last-modified")
+            length = resp.headers.get("content-length")
+            same_len = state.total is None or (length is not None and length.isdigit() and int(length) == state.total)
+            if state.etag and etag:
+                return etag == state.etag and same_len
+            return bool(state.last_modified and lm == state.last_modified and same_len)
+    except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ReadTimeout) as exc:
+        raise DownloadError(f"revalidating {url} failed: {exc}") from exc
 
 
 def _remote_unchanged(client: httpx.Client, remote: RemoteFile, entry: dict[str, Any]) -> bool:
@@ -745,16 +829,10 @@ def _remote_unchanged(client: httpx.Client, remote: RemoteFile, entry: dict[str,
             if lm and entry.get("last_modified"):
                 return bool(lm == entry["last_modified"] and same_size)
             return False  # no validator to compare: download and compare digests
+    except DeadlineExceeded as exc:
+        raise DownloadError(f"{remote.url}: overall timeout exceeded ({exc})") from exc
     except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ReadTimeout) as exc:
         raise DownloadError(f"reading {remote.url} failed: {exc}") from exc
-
-
-def _make_client(connect_timeout: float, read_timeout: float) -> httpx.Client:
-    return httpx.Client(
-        timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-        follow_redirects=True,
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
-    )
 
 
 def sync_source(
@@ -766,6 +844,7 @@ def sync_source(
     retries: int = 3,
     connect_timeout: float = 5.0,
     read_timeout: float = 60.0,
+    timeout: float | None = 1800.0,
     client: httpx.Client | None = None,
 ) -> SourceResult:
     """Bring the newest file of one UN Digital Library record into ``HOME/downloads``.
@@ -782,24 +861,30 @@ def sync_source(
     progress
         Show a progress bar while downloading.
     retries
-        How many times a dropped connection is resumed before giving up (the
-        partial file is kept, so a later call resumes it).
+        How many times a dropped or stalled connection is resumed before giving
+        up (the partial file is kept, so a later call resumes it).
     connect_timeout, read_timeout
-        Seconds to wait for a connection, and between two reads.
+        Seconds to wait for a connection, and for the next bytes (a stall).
+    timeout
+        Overall seconds for this source, discovery and download included
+        (``None``: no limit). A server that trickles bytes fails here.
     client
-        An ``httpx.Client`` to use (for tests); one is made otherwise.
+        An ``httpx.Client`` to use (for tests); one is made otherwise (the
+        overall timeout is then checked between chunks only).
 
     Returns
     -------
     SourceResult
-        ``status`` ``"downloaded"`` or ``"unchanged"``.
+        ``status`` ``"downloaded"`` or ``"unchanged"``; ``pending`` when the
+        file in place still awaits a committed ingest.
 
     Raises
     ------
     OfflineError
         The server cannot be reached.
     DownloadError
-        The server refused, the file is short or corrupt, or no file matches.
+        The server refused, timed out, sent HTML, the file is short, corrupt or
+        changed during the download, or no file matches.
     UnknownLayoutError
         The file's columns are not a layout the reader knows.
     """
@@ -807,10 +892,14 @@ def sync_source(
     base = resolve_base_url(base_url)
     folder = downloads_dir(home)
     folder.mkdir(parents=True, exist_ok=True)
+    deadline = Deadline(timeout)
     own_client = client is None
-    http = client if client is not None else _make_client(connect_timeout, read_timeout)
+    http = client if client is not None else make_client(connect_timeout, read_timeout, deadline)
     try:
-        remote = newest_file(spec, discover_files(http, base, spec.record_id))
+        try:
+            remote = newest_file(spec, discover_files(http, base, spec.record_id))
+        except DeadlineExceeded as exc:
+            raise _overall(f"{base}/record/{spec.record_id}", deadline, exc) from exc
         manifest = _load_json(_manifest_path(folder))
         entry = manifest.get(spec.key) or {}
         target = folder / remote.name
@@ -823,12 +912,28 @@ def sync_source(
             and _sha256(target) == entry.get("sha256")
         ):
             return SourceResult(
-                spec.key, "unchanged", remote.name, target, entry.get("size"), entry.get("sha256"), entry.get("layout")
+                spec.key,
+                "unchanged",
+                remote.name,
+                target,
+                entry.get("size"),
+                entry.get("sha256"),
+                entry.get("layout"),
+                pending=_is_pending(entry),
             )
         part = folder / (remote.name + ".part")
-        with _Progress(progress, f"{spec.key}: {remote.name}") as bar:
-            state, resumed_from = _download_part(http, remote.url, part, retries=retries, progress=bar)
         meta_path = part.with_name(part.name + ".json")
+        with _Progress(progress, f"{spec.key}: {remote.name}") as bar:
+            state, resumed_from = _download_part(
+                http, remote.url, part, retries=retries, progress=bar, deadline=deadline
+            )
+            if resumed_from and state.digest is None and not _same_representation(http, remote.url, state):
+                # resumed without a digest to check, and the server now serves another file: start again
+                part.unlink(missing_ok=True)
+                meta_path.unlink(missing_ok=True)
+                state, resumed_from = _download_part(
+                    http, remote.url, part, retries=retries, progress=bar, deadline=deadline
+                )
         size = part.stat().st_size
 
         def discard(message: str) -> DownloadError:
@@ -836,13 +941,20 @@ def sync_source(
             meta_path.unlink(missing_ok=True)
             return DownloadError(f"{remote.name}: {message}; the previous file is kept")
 
+        if size == 0:
+            raise discard("the server sent an empty body")
         if remote.size is not None and size != remote.size:
             raise discard(f"received {size} bytes but the record lists {remote.size}")
+        if state.total is not None and size != state.total:
+            raise discard(f"received {size} bytes but the server announced {state.total}")
         if state.digest is not None:
             algo, expected = state.digest
             got = _digest_file(part, algo)
             if got != expected:
                 raise discard(f"{algo} digest {got} differs from the server's {expected}")
+        with part.open("rb") as fh:
+            if _looks_like_html(fh.read(512)):
+                raise discard("the body is an HTML page, not the data file")
         try:
             layout = spec.check(part)
         except SourceError as exc:
@@ -857,10 +969,12 @@ def sync_source(
             part.unlink()
         else:
             status = "downloaded"
+            _fsync_file(part)
             os.replace(part, target)
+            _fsync_dir(folder)
         meta_path.unlink(missing_ok=True)
         previous = entry.get("name")
-        manifest[spec.key] = {
+        new_entry: dict[str, Any] = {
             "name": remote.name,
             "url": remote.url,
             "etag": state.etag,
@@ -870,92 +984,80 @@ def sync_source(
             "layout": layout,
             "downloaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
+        if status == "unchanged" and entry.get("ingested_sha256") == sha:
+            new_entry["ingested_sha256"] = sha
+            new_entry["ingested_at"] = entry.get("ingested_at")
+        manifest[spec.key] = new_entry
         _write_json_atomic(_manifest_path(folder), manifest)
         if previous and previous != remote.name:
             (folder / previous).unlink(missing_ok=True)  # superseded by the newer release
-        return SourceResult(spec.key, status, remote.name, target, size, sha, layout, resumed_from)
+        return SourceResult(
+            spec.key, status, remote.name, target, size, sha, layout, resumed_from, pending=_is_pending(new_entry)
+        )
     finally:
         if own_client:
             http.close()
 
 
-# --------------------------------------------------------------------------- sync_all
+# --------------------------------------------------------------------------- ingest bookkeeping
 
 
-def _record_ingest() -> Callable[..., Any] | None:
-    """The record's ingest function, when the record package provides one."""
-    import importlib
-
-    for module_name, attr in (
-        ("polycentric.record.store", "ingest"),
-        ("polycentric.record.ingest", "ingest"),
-        ("polycentric.record", "ingest"),
-    ):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        fn = getattr(module, attr, None)
-        if callable(fn):
-            return fn  # type: ignore[no-any-return]
-    return None
+def _is_pending(entry: dict[str, Any]) -> bool:
+    """An entry is pending until an ingest of its exact bytes committed (old manifests: pending)."""
+    return bool(entry.get("sha256")) and entry.get("ingested_sha256") != entry.get("sha256")
 
 
-def sync_all(
-    home: str | Path | None = None,
-    base_url: str | None = None,
-    progress: bool = True,
-    *,
-    sources: Sequence[str] = ("authorities", "ga", "sc"),
-    ingest: bool = True,
-    retries: int = 3,
-    connect_timeout: float = 5.0,
-    client: httpx.Client | None = None,
-) -> SyncReport:
-    """Download what changed in the UN Digital Library, then ingest it into the record.
+def pending_files(home: str | Path | None = None) -> dict[str, Path]:
+    """Per manifest key, the file in place whose ingest has not committed yet."""
+    folder = downloads_dir(home)
+    out: dict[str, Path] = {}
+    for key, entry in _load_json(_manifest_path(folder)).items():
+        path = folder / str(entry.get("name", ""))
+        if isinstance(entry, dict) and _is_pending(entry) and path.is_file():
+            out[key] = path
+    return out
 
-    Each source is synced with :func:`sync_source`; a source that fails (a
-    refused layout, a corrupt download) is reported in the result and the others
-    still sync. Being offline stops at once with :class:`OfflineError`. The
-    files that changed are then ingested through the record's ingest function
-    (``polycentric.record``), which leaves the store intact if it fails.
 
-    Returns
-    -------
-    SyncReport
-        One :class:`SourceResult` per source, the files ingested and a note.
+def mark_ingested(home: str | Path | None, key: str, path: Path) -> bool:
+    """Record that the ingest of ``path`` (manifest ``key``) committed.
+
+    Only marks the entry when the file still has the SHA-256 the manifest
+    holds (a newer download in between stays pending). Returns whether it did.
     """
-    report = SyncReport()
-    for key in sources:
-        try:
-            result = sync_source(
-                key,
-                home=home,
-                base_url=base_url,
-                progress=progress,
-                retries=retries,
-                connect_timeout=connect_timeout,
-                client=client,
-            )
-        except OfflineError:
-            raise
-        except SourceError as exc:
-            result = SourceResult(key, "failed", error=str(exc))
-        report.results.append(result)
-    changed = [r.path for r in report.changed if r.path is not None]
-    if not ingest:
-        report.ingest_note = "ingest skipped (--no-ingest)"
-    elif not changed:
-        report.ingest_note = "nothing ingested" if report.failed else "nothing changed: the record is current"
-    else:
-        ingest_fn = _record_ingest()
-        if ingest_fn is None:
-            report.ingest_note = "the record's ingest is not available in this installation; files downloaded only"
-        else:
-            ingest_fn(changed, home=home)
-            report.ingest_note = f"ingested {len(changed)} file(s)"
-            report.ingested = changed
-    return report
+    folder = downloads_dir(home)
+    manifest = _load_json(_manifest_path(folder))
+    entry = manifest.get(key)
+    if not isinstance(entry, dict) or not path.is_file() or _sha256(path) != entry.get("sha256"):
+        return False
+    entry["ingested_sha256"] = entry["sha256"]
+    entry["ingested_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    _write_json_atomic(_manifest_path(folder), manifest)
+    return True
+
+
+def register_local_file(home: str | Path | None, key: str, path: Path, **meta: Any) -> bool:
+    """Record a file written locally (the search-API extract) in the manifest; returns whether it is pending.
+
+    An entry whose SHA-256 is unchanged keeps its ingest mark; new bytes are pending.
+    """
+    folder = downloads_dir(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = _load_json(_manifest_path(folder))
+    old = manifest.get(key) if isinstance(manifest.get(key), dict) else {}
+    sha = _sha256(path)
+    entry = {
+        **meta,
+        "name": path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path),
+        "size": path.stat().st_size,
+        "sha256": sha,
+        "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    if old and old.get("ingested_sha256") == sha:
+        entry["ingested_sha256"] = sha
+        entry["ingested_at"] = old.get("ingested_at")
+    manifest[key] = entry
+    _write_json_atomic(_manifest_path(folder), manifest)
+    return _is_pending(entry)
 
 
 def result_as_dict(result: SourceResult) -> dict[str, Any]:
