@@ -292,7 +292,8 @@ def read_marc_xml(
     vote_rows: list[dict[str, Any]] = []
     seen: dict[int, int] = {}
     for index, (record, line) in enumerate(zip(records, lines, strict=True), start=1):
-        ident = (record["001"].data or "").strip() if record["001"] is not None else ""
+        control = record.get_fields("001")
+        ident = (control[0].data or "").strip() if control else ""
 
         def fail(fld: str, message: str, _id: str = ident, _line: int = line) -> InputFormatError:
             name = f"record {_id}" if _id else "record"
