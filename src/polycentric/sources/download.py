@@ -896,107 +896,122 @@ def sync_source(
     own_client = client is None
     http = client if client is not None else make_client(connect_timeout, read_timeout, deadline)
     try:
-        try:
-            remote = newest_file(spec, discover_files(http, base, spec.record_id))
-        except DeadlineExceeded as exc:
+        return _sync_one(spec, base, folder, http, deadline, retries=retries, progress=progress)
+    except (DownloadError, httpx.TimeoutException) as exc:
+        if deadline.expired and "overall timeout" not in str(exc):
             raise _overall(f"{base}/record/{spec.record_id}", deadline, exc) from exc
-        manifest = _load_json(_manifest_path(folder))
-        entry = manifest.get(spec.key) or {}
-        target = folder / remote.name
-        if (
-            entry.get("name") == remote.name
-            and target.is_file()
-            and target.stat().st_size == entry.get("size")
-            and (remote.size is None or remote.size == entry.get("size"))
-            and _remote_unchanged(http, remote, entry)
-            and _sha256(target) == entry.get("sha256")
-        ):
-            return SourceResult(
-                spec.key,
-                "unchanged",
-                remote.name,
-                target,
-                entry.get("size"),
-                entry.get("sha256"),
-                entry.get("layout"),
-                pending=_is_pending(entry),
-            )
-        part = folder / (remote.name + ".part")
-        meta_path = part.with_name(part.name + ".json")
-        with _Progress(progress, f"{spec.key}: {remote.name}") as bar:
-            state, resumed_from = _download_part(
-                http, remote.url, part, retries=retries, progress=bar, deadline=deadline
-            )
-            if resumed_from and state.digest is None and not _same_representation(http, remote.url, state):
-                # resumed without a digest to check, and the server now serves another file: start again
-                part.unlink(missing_ok=True)
-                meta_path.unlink(missing_ok=True)
-                state, resumed_from = _download_part(
-                    http, remote.url, part, retries=retries, progress=bar, deadline=deadline
-                )
-        size = part.stat().st_size
-
-        def discard(message: str) -> DownloadError:
-            part.unlink(missing_ok=True)
-            meta_path.unlink(missing_ok=True)
-            return DownloadError(f"{remote.name}: {message}; the previous file is kept")
-
-        if size == 0:
-            raise discard("the server sent an empty body")
-        if remote.size is not None and size != remote.size:
-            raise discard(f"received {size} bytes but the record lists {remote.size}")
-        if state.total is not None and size != state.total:
-            raise discard(f"received {size} bytes but the server announced {state.total}")
-        if state.digest is not None:
-            algo, expected = state.digest
-            got = _digest_file(part, algo)
-            if got != expected:
-                raise discard(f"{algo} digest {got} differs from the server's {expected}")
-        with part.open("rb") as fh:
-            if _looks_like_html(fh.read(512)):
-                raise discard("the body is an HTML page, not the data file")
-        try:
-            layout = spec.check(part)
-        except SourceError as exc:
-            part.unlink(missing_ok=True)
-            meta_path.unlink(missing_ok=True)
-            if isinstance(exc, UnknownLayoutError):
-                raise UnknownLayoutError(f"{remote.name} refused: {exc.reason}", path=remote.url, line=1) from exc
-            raise
-        sha = _sha256(part)
-        if entry.get("sha256") == sha and entry.get("name") == remote.name and target.is_file():
-            status = "unchanged"  # the server had no validator, but the bytes are the same
-            part.unlink()
-        else:
-            status = "downloaded"
-            _fsync_file(part)
-            os.replace(part, target)
-            _fsync_dir(folder)
-        meta_path.unlink(missing_ok=True)
-        previous = entry.get("name")
-        new_entry: dict[str, Any] = {
-            "name": remote.name,
-            "url": remote.url,
-            "etag": state.etag,
-            "last_modified": state.last_modified,
-            "size": size,
-            "sha256": sha,
-            "layout": layout,
-            "downloaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
-        if status == "unchanged" and entry.get("ingested_sha256") == sha:
-            new_entry["ingested_sha256"] = sha
-            new_entry["ingested_at"] = entry.get("ingested_at")
-        manifest[spec.key] = new_entry
-        _write_json_atomic(_manifest_path(folder), manifest)
-        if previous and previous != remote.name:
-            (folder / previous).unlink(missing_ok=True)  # superseded by the newer release
-        return SourceResult(
-            spec.key, status, remote.name, target, size, sha, layout, resumed_from, pending=_is_pending(new_entry)
-        )
+        if isinstance(exc, httpx.TimeoutException):
+            raise DownloadError(f"{base}: {type(exc).__name__}: {exc}") from exc
+        raise
     finally:
         if own_client:
             http.close()
+
+
+def _sync_one(
+    spec: SourceSpec,
+    base: str,
+    folder: Path,
+    http: httpx.Client,
+    deadline: Deadline,
+    *,
+    retries: int,
+    progress: bool,
+) -> SourceResult:
+    """The body of :func:`sync_source` (discovery, skip, download, verify, replace)."""
+    remote = newest_file(spec, discover_files(http, base, spec.record_id))
+    manifest = _load_json(_manifest_path(folder))
+    entry = manifest.get(spec.key) or {}
+    target = folder / remote.name
+    if (
+        entry.get("name") == remote.name
+        and target.is_file()
+        and target.stat().st_size == entry.get("size")
+        and (remote.size is None or remote.size == entry.get("size"))
+        and _remote_unchanged(http, remote, entry)
+        and _sha256(target) == entry.get("sha256")
+    ):
+        return SourceResult(
+            spec.key,
+            "unchanged",
+            remote.name,
+            target,
+            entry.get("size"),
+            entry.get("sha256"),
+            entry.get("layout"),
+            pending=_is_pending(entry),
+        )
+    part = folder / (remote.name + ".part")
+    meta_path = part.with_name(part.name + ".json")
+    with _Progress(progress, f"{spec.key}: {remote.name}") as bar:
+        state, resumed_from = _download_part(http, remote.url, part, retries=retries, progress=bar, deadline=deadline)
+        if resumed_from and state.digest is None and not _same_representation(http, remote.url, state):
+            # resumed without a digest to check, and the server now serves another file: start again
+            part.unlink(missing_ok=True)
+            meta_path.unlink(missing_ok=True)
+            state, resumed_from = _download_part(
+                http, remote.url, part, retries=retries, progress=bar, deadline=deadline
+            )
+    size = part.stat().st_size
+
+    def discard(message: str) -> DownloadError:
+        part.unlink(missing_ok=True)
+        meta_path.unlink(missing_ok=True)
+        return DownloadError(f"{remote.name}: {message}; the previous file is kept")
+
+    if size == 0:
+        raise discard("the server sent an empty body")
+    if remote.size is not None and size != remote.size:
+        raise discard(f"received {size} bytes but the record lists {remote.size}")
+    if state.total is not None and size != state.total:
+        raise discard(f"received {size} bytes but the server announced {state.total}")
+    if state.digest is not None:
+        algo, expected = state.digest
+        got = _digest_file(part, algo)
+        if got != expected:
+            raise discard(f"{algo} digest {got} differs from the server's {expected}")
+    with part.open("rb") as fh:
+        if _looks_like_html(fh.read(512)):
+            raise discard("the body is an HTML page, not the data file")
+    try:
+        layout = spec.check(part)
+    except SourceError as exc:
+        part.unlink(missing_ok=True)
+        meta_path.unlink(missing_ok=True)
+        if isinstance(exc, UnknownLayoutError):
+            raise UnknownLayoutError(f"{remote.name} refused: {exc.reason}", path=remote.url, line=1) from exc
+        raise
+    sha = _sha256(part)
+    if entry.get("sha256") == sha and entry.get("name") == remote.name and target.is_file():
+        status = "unchanged"  # the server had no validator, but the bytes are the same
+        part.unlink()
+    else:
+        status = "downloaded"
+        _fsync_file(part)
+        os.replace(part, target)
+        _fsync_dir(folder)
+    meta_path.unlink(missing_ok=True)
+    previous = entry.get("name")
+    new_entry: dict[str, Any] = {
+        "name": remote.name,
+        "url": remote.url,
+        "etag": state.etag,
+        "last_modified": state.last_modified,
+        "size": size,
+        "sha256": sha,
+        "layout": layout,
+        "downloaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    if status == "unchanged" and entry.get("ingested_sha256") == sha:
+        new_entry["ingested_sha256"] = sha
+        new_entry["ingested_at"] = entry.get("ingested_at")
+    manifest[spec.key] = new_entry
+    _write_json_atomic(_manifest_path(folder), manifest)
+    if previous and previous != remote.name:
+        (folder / previous).unlink(missing_ok=True)  # superseded by the newer release
+    return SourceResult(
+        spec.key, status, remote.name, target, size, sha, layout, resumed_from, pending=_is_pending(new_entry)
+    )
 
 
 # --------------------------------------------------------------------------- ingest bookkeeping
