@@ -5,7 +5,7 @@ Storage: Parquet files in a versioned folder
 The record is small (about two million votes, tens of megabytes) and read far
 more often than written, by Polars. So it is kept as Parquet files read with
 ``polars.scan_parquet`` (column pruning and predicate push-down, nothing to
-start, any tool can open them, DuckDB included) rather than in a database file
+start, any tool that reads Parquet can open them) rather than in a database file
 that would need a lock and a server-like library for every read.
 
 Layout of the home folder::

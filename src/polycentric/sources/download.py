@@ -80,8 +80,10 @@ from typing import Any
 import httpx
 
 from polycentric.config import home_dir
-from polycentric.errors import DownloadError, OfflineError, SourceError, UnknownLayoutError
+from polycentric.errors import DownloadError, InputFormatError, OfflineError, SourceError, UnknownLayoutError
+from polycentric.sources import undl_authorities, undl_sc
 from polycentric.sources._http import Deadline, DeadlineExceeded, make_client
+from polycentric.sources.detect import detect_layout
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -170,36 +172,26 @@ def check_ga_header(columns: Sequence[str], path: str | Path | None = None) -> s
 
 def _check_ga_file(path: Path) -> str:
     header = _read_header(path)
-    layout = check_ga_header(header, path)
-    try:  # the record's own layout detection, when this installation has it
-        from polycentric.sources.detect import detect_layout
-    except ImportError:
-        pass
-    else:
-        detected = detect_layout(header, path)
-        if not detected.startswith("undl"):
-            raise UnknownLayoutError(
-                f"the file reads as layout {detected}, not a UN Digital Library GA voting file; "
-                f"expected the columns {', '.join(GA_COLUMNS_2026)}",
-                path=path,
-                line=1,
-            )
-        layout = detected
+    check_ga_header(header, path)
+    layout = detect_layout(header, path)  # the readers' own layout detection
+    if not layout.startswith("undl"):
+        raise UnknownLayoutError(
+            f"the file reads as layout {layout}, not a UN Digital Library GA voting file; "
+            f"expected the columns {', '.join(GA_COLUMNS_2026)}",
+            path=path,
+            line=1,
+        )
     _check_rows(path, n_rows=2000)
     return layout
 
 
 def _check_sc_file(path: Path) -> str:
-    from polycentric.sources import undl_sc
-
     undl_sc.check_header(_read_header(path), path)
     undl_sc.read_sc_votes(path)  # the file is small: parse it whole
     return "undl-sc"
 
 
 def _check_authority_file(path: Path) -> str:
-    from polycentric.sources import undl_authorities
-
     undl_authorities.read_member_state_authorities(path)
     return "undl-authorities"
 
@@ -213,8 +205,6 @@ def _check_rows(path: Path, n_rows: int) -> None:
             if i >= n_rows:
                 break
             if row and len(row) != len(header):
-                from polycentric.errors import InputFormatError
-
                 raise InputFormatError(
                     f"row has {len(row)} fields, the header {len(header)}",
                     path=path,
