@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import httpx
+import polars as pl
 import pytest
 from marc_fixtures import FOUR, collection, voting_record
 from undl_fixtures import GA_RECORD, ga_file
@@ -357,3 +358,52 @@ def test_without_a_record_the_search_api_waits_for_a_build(library: FakeLibrary,
     result, marc, since = sync_search_api(tmp_path, library.base_url)
     assert result.status == "skipped" and marc is None and since is None
     assert library.searches() == []
+
+
+# ----------------------------------------------------------------------------- real votes through MARC-XML
+
+ES11_OFFICIAL = {  # official tallies (Y, N, A), listed in the combined folder's PROVENANCE
+    "A/RES/ES-11/1": (141, 5, 35), "A/RES/ES-11/2": (140, 5, 38), "A/RES/ES-11/3": (93, 24, 58),
+    "A/RES/ES-11/4": (143, 5, 35), "A/RES/ES-11/5": (94, 14, 73), "A/RES/ES-11/6": (141, 7, 32),
+    "A/RES/ES-11/7": (93, 18, 65), "A/RES/ES-11/8": (93, 8, 73), "A/RES/ES-11/9": (91, 12, 57),
+}  # fmt: skip
+
+
+def test_real_votes_survive_the_marc_round_trip(library: FakeLibrary, shared_data: Path, tmp_path: Path) -> None:
+    """ES-11 and one symbol-less session-79 record, rendered as MARC-XML records, paged, read and re-read."""
+    long = pl.read_csv(
+        shared_data / "unga_unsc_votes_2023_2025_combined" / "ga_votes_long.csv.gz",
+        schema_overrides={"resolution": pl.String, "session": pl.String},
+    )
+    picked = long.filter((pl.col("session") == "ES-11") | (pl.col("undl_id") == 4067944))
+    assert picked["undl_id"].n_unique() == 10
+    records = []
+    for (undl_id,), rows in picked.group_by(["undl_id"], maintain_order=True):
+        first = rows.row(0, named=True)
+        votes = [(c, c, "" if v == "X" else v) for c, v in zip(rows["ms_code"], rows["ms_vote"], strict=True)]
+        xml = voting_record(int(str(undl_id)), first["date"], first["title"], votes,
+                            symbol=first["resolution"] or None, session=first["session"])  # fmt: skip
+        records.append((first["date"], xml))
+    _publish(library, *records)
+    with httpx.Client() as client:
+        marc = fetch_marc_records(lambda u: client.get(u).content, library.base_url, dt.date(2022, 1, 1), page_size=4)
+    assert len(library.searches()) == 3  # 4 + 4 + 2
+    path = tmp_path / "api.csv"
+    write_undl_csv(marc, path)
+    data = read_source(path)
+    rc = data.roll_calls.join(
+        data.votes.group_by("src_rc").agg(
+            y=(pl.col("vote") == "Y").sum(), n=(pl.col("vote") == "N").sum(), a=(pl.col("vote") == "A").sum()
+        ),
+        on="src_rc",
+    )
+    got = {r["resolution"]: (r["y"], r["n"], r["a"]) for r in rc.iter_rows(named=True) if r["resolution"]}
+    assert got == ES11_OFFICIAL
+    es117 = rc.filter(pl.col("resolution") == "A/RES/ES-11/7")["src_rc"].item()
+    v = data.votes.filter(pl.col("src_rc") == es117)
+    assert {s: x for s, x in zip(v["state"], v["vote"], strict=True) if s in ("USA", "RUS", "CHN", "UKR")} == {
+        "USA": "N", "RUS": "N", "CHN": "A", "UKR": "Y"}  # fmt: skip
+    geneva = rc.filter(pl.col("src_rc") == 4067944).row(0, named=True)
+    assert geneva["resolution"] is None and geneva["session"] == "79"
+    assert (geneva["y"], geneva["n"], geneva["a"]) == (181, 0, 2)  # the official 181-0-2
+    assert geneva["title"].startswith("Measures to uphold the authority of the 1925 Geneva Protocol")
