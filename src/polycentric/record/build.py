@@ -48,7 +48,7 @@ from polycentric.config import home_dir, local_data_dir
 from polycentric.errors import ConfigurationError, DownloadError, OfflineError, RecordNotBuiltError, SourceError
 from polycentric.record.store import IngestReport, ingest, open_record
 from polycentric.sources import undl_marc
-from polycentric.sources._http import Deadline, DeadlineExceeded, make_client
+from polycentric.sources._http import Deadline, make_client
 from polycentric.sources.download import (
     SOURCES,
     SourceResult,
@@ -271,9 +271,9 @@ def sync_search_api(
             resp = http.get(url)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise OfflineError(f"cannot reach {base} ({type(exc).__name__}: {exc})") from exc
-        except DeadlineExceeded as exc:
-            raise DownloadError(f"{url}: gave up after the overall timeout of {timeout:g} s") from exc
         except httpx.HTTPError as exc:
+            if deadline.expired:  # the socket layer stopped at the deadline (headers or body)
+                raise DownloadError(f"{url}: gave up after the overall timeout of {timeout:g} s") from exc
             raise DownloadError(f"reading {url} failed: {type(exc).__name__}: {exc}") from exc
         if resp.status_code != 200:
             raise DownloadError(f"HTTP {resp.status_code} for {url}")

@@ -55,24 +55,25 @@ instead. The base URL is ``https://digitallibrary.un.org`` unless the
 ``base_url`` argument or the ``POLYCENTRIC_UNDL_URL`` environment variable
 names another (a mirror, or a local test server).
 
+The byte transfer (resume, digests, durable JSON) is in
+:mod:`polycentric.sources._transfer`, the timeouts in :mod:`polycentric.sources._http`;
+this module (about 700 lines) keeps the source table, discovery, the
+skip/verify/replace steps and the manifest's ingest bookkeeping together, as
+they share the manifest's format.
+
 Dependency rule: imports ``polycentric.errors``, ``polycentric.config`` and the
 readers of ``polycentric.sources``; never the record, measures, models or shells.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import contextlib
 import csv
 import datetime as dt
-import hashlib
-import json
 import os
 import re
 import urllib.parse
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -82,8 +83,24 @@ import httpx
 from polycentric.config import home_dir
 from polycentric.errors import DownloadError, InputFormatError, OfflineError, SourceError, UnknownLayoutError
 from polycentric.sources import undl_authorities, undl_sc
-from polycentric.sources._http import Deadline, DeadlineExceeded, make_client
+from polycentric.sources._http import Deadline, make_client
+from polycentric.sources._transfer import (
+    Progress,
+    digest_file,
+    download_part,
+    fsync_dir,
+    fsync_file,
+    load_json,
+    looks_like_html,
+    offline_error,
+    overall_timeout_error,
+    same_representation,
+    sha256_file,
+    stream_get,
+    write_json_atomic,
+)
 from polycentric.sources.detect import detect_layout
+from polycentric.sources.undl import LAYOUT_2024, LAYOUT_2025, LAYOUT_2026
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -105,12 +122,6 @@ __all__ = [
 DEFAULT_BASE_URL = "https://digitallibrary.un.org"
 """Where the UN Digital Library lives (override with ``POLYCENTRIC_UNDL_URL``)."""
 
-OFFLINE_HINT = (
-    "To build the record without a network, ingest local files instead: "
-    "`polycentric ingest PATH` (a UN Digital Library voting CSV you downloaded, or a folder "
-    "such as ../shared/data/unvotes_voeten_2024)."
-)
-
 
 # --------------------------------------------------------------------------- layouts
 
@@ -126,18 +137,10 @@ def _read_header(path: Path) -> list[str]:
 
 # The GA bulk file (record 4060887): the 2025/2026 header as documented in
 # ../shared/data/un_dl_format/; the file of 2026-02-06 adds ``vote_note``.
-GA_COLUMNS_2026: tuple[str, ...] = (
-    "undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "draft",
-    "committee_report", "meeting", "title", "agenda_title", "subjects", "vote_note",
-    "total_yes", "total_no", "total_abstentions", "total_non_voting", "total_ms", "undl_link",
-)  # fmt: skip
-GA_COLUMNS_2025: tuple[str, ...] = tuple(c for c in GA_COLUMNS_2026 if c != "vote_note")
-# The data dictionary of 2024-09-12 names its columns in the plural (ms_codes, ...).
-GA_COLUMNS_2024: tuple[str, ...] = (
-    "undl_id", "ms_codes", "ms_names", "ms_votes", "resolutions", "title", "modality", "draft",
-    "committee_report", "meeting", "agenda_titles", "subjects", "date", "yes", "no", "abstentions",
-    "non-voting", "total-voting", "undl_link",
-)  # fmt: skip
+# The GA bulk-file layouts (record 4060887) are those of the reader, polycentric.sources.undl (one table).
+GA_COLUMNS_2026: tuple[str, ...] = tuple(LAYOUT_2026)
+GA_COLUMNS_2025: tuple[str, ...] = tuple(LAYOUT_2025)
+GA_COLUMNS_2024: tuple[str, ...] = tuple(LAYOUT_2024)
 _GA_REQUIRED = ("undl_id", "ms_code", "ms_vote", "date", "resolution")
 _GA_ALIASES = {"ms_codes": "ms_code", "ms_votes": "ms_vote", "resolutions": "resolution", "ms_names": "ms_name"}
 
@@ -336,78 +339,17 @@ def _manifest_path(folder: Path) -> Path:
 def read_manifest(home: str | Path | None = None) -> dict[str, dict[str, Any]]:
     """The download manifest: per source key, name, url, etag, last_modified, size, sha256, downloaded_at."""
     path = _manifest_path(downloads_dir(home))
-    return _load_json(path)
-
-
-def _load_json(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every file system can fsync a directory
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    """Write ``data`` to a temporary name, fsync it, rename it over ``path``, fsync the folder."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(json.dumps(data, indent=1, sort_keys=True, default=str))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _offline(url: str, exc: Exception) -> OfflineError:
-    host = urllib.parse.urlsplit(url).netloc or url
-    return OfflineError(f"cannot reach {host} ({type(exc).__name__}: {exc}). {OFFLINE_HINT}")
-
-
-@contextlib.contextmanager
-def _request(client: httpx.Client, url: str, headers: dict[str, str] | None = None) -> Iterator[httpx.Response]:
-    """A streamed GET; connection failures become :class:`OfflineError`."""
-    try:
-        with client.stream("GET", url, headers=headers or {}) as resp:
-            yield resp
-    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-        raise _offline(url, exc) from exc
+    return load_json(path)
 
 
 def _get_text(client: httpx.Client, url: str) -> str:
     try:
-        with _request(client, url) as resp:
+        with stream_get(client, url) as resp:
             body = resp.read()
             status = resp.status_code
     except (httpx.TransportError, httpx.TimeoutException) as exc:
         if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
-            raise _offline(url, exc) from exc
+            raise offline_error(url, exc) from exc
         raise DownloadError(f"reading {url} failed: {type(exc).__name__}: {exc}") from exc
     if status != 200:
         raise DownloadError(f"HTTP {status} for {url}")
@@ -505,296 +447,7 @@ def newest_file(spec: SourceSpec, files: Sequence[RemoteFile]) -> RemoteFile:
 # --------------------------------------------------------------------------- digests
 
 
-def _offered_digest(headers: httpx.Headers) -> tuple[str, str] | None:
-    """``(algorithm, hex digest)`` of the whole file when the server offers one.
-
-    Reads ``Repr-Digest`` (RFC 9530), ``Digest`` (RFC 3230) and ``Content-MD5``;
-    SHA-256 is preferred over MD5.
-    """
-    found: dict[str, str] = {}
-    for header in ("repr-digest", "digest"):
-        value = headers.get(header)
-        if not value:
-            continue
-        for part in value.split(","):
-            algo, _, encoded = part.strip().partition("=")
-            algo = algo.strip().lower()
-            encoded = encoded.strip().strip(":")
-            if algo in ("sha-256", "md5") and encoded:
-                try:
-                    found.setdefault(algo, base64.b64decode(encoded, validate=True).hex())
-                except (binascii.Error, ValueError):
-                    continue
-    md5 = headers.get("content-md5")
-    if md5:
-        with contextlib.suppress(binascii.Error, ValueError):
-            found.setdefault("md5", base64.b64decode(md5.strip(), validate=True).hex())
-    for algo in ("sha-256", "md5"):
-        if algo in found:
-            return algo, found[algo]
-    return None
-
-
-def _digest_file(path: Path, algo: str) -> str:
-    h = hashlib.sha256() if algo == "sha-256" else hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 # --------------------------------------------------------------------------- download
-
-
-@dataclass
-class _PartState:
-    """What the server said about the file being downloaded into ``.part``."""
-
-    url: str
-    etag: str | None = None
-    last_modified: str | None = None
-    total: int | None = None
-    digest: tuple[str, str] | None = None
-
-
-def _content_range_total(value: str | None) -> tuple[int, int | None] | None:
-    """``(first byte, total length)`` of a ``Content-Range: bytes a-b/total`` header."""
-    if not value:
-        return None
-    m = re.fullmatch(r"\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*", value)
-    if not m:
-        return None
-    total = None if m.group(3) == "*" else int(m.group(3))
-    return int(m.group(1)), total
-
-
-class _Progress:
-    """A rich progress bar, or nothing."""
-
-    def __init__(self, enabled: bool, description: str) -> None:
-        self._bar: Any = None
-        self._task: Any = None
-        if enabled:
-            from rich.progress import (
-                BarColumn,
-                DownloadColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-                TransferSpeedColumn,
-            )
-
-            self._bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                DownloadColumn(),
-                TransferSpeedColumn(),
-                TimeRemainingColumn(),
-                transient=False,
-            )
-            self._task = self._bar.add_task(description, total=None)
-
-    def __enter__(self) -> _Progress:
-        if self._bar is not None:
-            self._bar.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-    def update(self, completed: int, total: int | None) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, completed=completed, total=total)
-
-
-def _looks_like_html(first: bytes) -> bool:
-    head = first.lstrip()[:256].lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
-
-
-def _refuse_html(resp: httpx.Response, url: str) -> None:
-    ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype in ("text/html", "application/xhtml+xml"):
-        raise DownloadError(
-            f"{url}: the server sent an HTML page (Content-Type {ctype}, HTTP {resp.status_code}) "
-            "instead of the data file: an error or login page; refused"
-        )
-
-
-def _overall(url: str, deadline: Deadline | None, exc: Exception | None = None) -> DownloadError:
-    seconds = deadline.seconds if deadline is not None else None
-    return DownloadError(
-        f"{url}: gave up after the overall timeout of {seconds:g} s (the server sends too slowly); "
-        "the partial file is kept: run `polycentric sync` again to resume"
-        + (f" ({exc})" if exc is not None and str(exc) else "")
-    )
-
-
-def _download_part(
-    client: httpx.Client,
-    url: str,
-    part: Path,
-    *,
-    retries: int,
-    progress: _Progress,
-    deadline: Deadline | None = None,
-) -> tuple[_PartState, int]:
-    """Fill ``part`` with the whole file at ``url``, resuming and retrying dropped connections.
-
-    Returns the server's description of the file and how many bytes were
-    already on disk at the first resume (0 for a fresh download). On failure the
-    ``.part`` file is kept so that the next call resumes it. A resumed range
-    is accepted only when the server answers 206 for the same representation
-    (same strong ETag, or same Last-Modified, and same total length); anything
-    else restarts from byte 0, so two releases are never spliced.
-    """
-    meta_path = part.with_name(part.name + ".json")
-    saved = _load_json(meta_path)
-    state = _PartState(url=url)
-    if part.exists() and saved.get("url") == url and (saved.get("etag") or saved.get("last_modified")):
-        state = _PartState(
-            url=url,
-            etag=saved.get("etag"),
-            last_modified=saved.get("last_modified"),
-            total=saved.get("total"),
-            digest=tuple(saved["digest"]) if saved.get("digest") else None,  # type: ignore[arg-type]
-        )
-    elif part.exists():
-        part.unlink()  # no validators to resume it safely
-    resumed_from = 0
-    last_error: Exception | None = None
-
-    def restart(reason: str) -> None:
-        nonlocal state, last_error
-        part.unlink(missing_ok=True)
-        meta_path.unlink(missing_ok=True)
-        state = _PartState(url=url)
-        last_error = DownloadError(f"{url}: {reason}; restarting the download")
-
-    attempt = 0
-    restarts = 0
-    while attempt <= retries:
-        attempt += 1
-        if deadline is not None and deadline.expired:
-            raise _overall(url, deadline)
-        offset = part.stat().st_size if part.exists() else 0
-        if state.total is not None and offset == state.total:
-            return state, resumed_from
-        headers: dict[str, str] = {}
-        if offset > 0:
-            headers["Range"] = f"bytes={offset}-"
-            validator = state.etag if state.etag and not state.etag.startswith("W/") else state.last_modified
-            if validator:
-                headers["If-Range"] = validator
-        try:
-            with _request(client, url, headers) as resp:
-                if resp.status_code == 416:  # the part does not fit the file any more
-                    restart("HTTP 416: the partial download did not fit")
-                    continue
-                _refuse_html(resp, url)
-                if resp.status_code == 206:
-                    cr = _content_range_total(resp.headers.get("content-range"))
-                    if cr is None or cr[0] != offset:
-                        raise DownloadError(f"{url}: the server answered a range request with a wrong Content-Range")
-                    etag = resp.headers.get("etag")
-                    lm = resp.headers.get("last-modified")
-                    changed = (
-                        (etag is not None and state.etag is not None and etag != state.etag)
-                        or (lm is not None and state.last_modified is not None and lm != state.last_modified)
-                        or (cr[1] is not None and state.total is not None and cr[1] != state.total)
-                    )
-                    if changed:  # the server ignored If-Range and sent part of another release
-                        restarts += 1
-                        if restarts > 2:
-                            raise DownloadError(f"{url}: the file keeps changing while it downloads; try later")
-                        restart("the file changed on the server since the partial download (ETag/length differ)")
-                        attempt -= 1  # not a connection failure
-                        continue
-                    state.total = cr[1] if cr[1] is not None else state.total
-                    mode = "ab"
-                    if resumed_from == 0:
-                        resumed_from = offset
-                elif resp.status_code == 200:
-                    offset = 0
-                    mode = "wb"
-                    length = resp.headers.get("content-length")
-                    state.total = int(length) if length and length.isdigit() else None
-                    state.etag = resp.headers.get("etag")
-                    state.last_modified = resp.headers.get("last-modified")
-                    state.digest = _offered_digest(resp.headers)
-                    resumed_from = 0
-                else:
-                    raise DownloadError(f"HTTP {resp.status_code} for {url}")
-                _write_json_atomic(
-                    meta_path,
-                    {
-                        "url": url,
-                        "etag": state.etag,
-                        "last_modified": state.last_modified,
-                        "total": state.total,
-                        "digest": list(state.digest) if state.digest else None,
-                    },
-                )
-                done = offset
-                progress.update(done, state.total)
-                first = offset == 0
-                with part.open(mode) as fh:
-                    for chunk in resp.iter_bytes():  # unbuffered: a drop loses nothing received
-                        if first and chunk:
-                            first = False
-                            if _looks_like_html(chunk):
-                                fh.close()
-                                part.unlink(missing_ok=True)
-                                meta_path.unlink(missing_ok=True)
-                                raise DownloadError(f"{url}: the server sent an HTML page instead of the data file")
-                        fh.write(chunk)
-                        done += len(chunk)
-                        progress.update(done, state.total)
-                        if deadline is not None and deadline.expired:
-                            raise _overall(url, deadline)
-        except DeadlineExceeded as exc:  # from the socket layer (headers or body)
-            raise _overall(url, deadline, exc) from exc
-        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ReadTimeout, httpx.WriteError) as exc:
-            if deadline is not None and deadline.expired:
-                raise _overall(url, deadline, exc) from exc
-            last_error = exc  # dropped connection or a read stall: resume from what arrived
-            continue
-        size = part.stat().st_size
-        if state.total is None or size == state.total:
-            return state, resumed_from
-        if size > state.total:
-            part.unlink(missing_ok=True)
-            meta_path.unlink(missing_ok=True)
-            raise DownloadError(f"{url}: received {size} bytes, more than the announced {state.total}")
-        last_error = DownloadError(f"{url}: received {size} of {state.total} bytes (a short body)")
-    raise DownloadError(
-        f"downloading {url} failed after {retries + 1} attempt(s) ({type(last_error).__name__}: {last_error}); "
-        "the partial file is kept: run `polycentric sync` again to resume"
-    )
-
-
-def _same_representation(client: httpx.Client, url: str, state: _PartState) -> bool:
-    """After a resumed download without a digest: does the server still serve what we resumed?"""
-    headers: dict[str, str] = {}
-    if state.etag and not state.etag.startswith("W/"):
-        headers["If-None-Match"] = state.etag
-    elif state.last_modified:
-        headers["If-Modified-Since"] = state.last_modified
-    else:
-        return False
-    try:
-        with _request(client, url, headers) as resp:
-            if resp.status_code == 304:
-                return True
-            etag, lm = resp.headers.get("etag"), resp.headers.get("last-modified")
-            length = resp.headers.get("content-length")
-            same_len = state.total is None or (length is not None and length.isdigit() and int(length) == state.total)
-            if state.etag and etag:
-                return etag == state.etag and same_len
-            return bool(state.last_modified and lm == state.last_modified and same_len)
-    except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ReadTimeout) as exc:
-        raise DownloadError(f"revalidating {url} failed: {exc}") from exc
 
 
 def _remote_unchanged(client: httpx.Client, remote: RemoteFile, entry: dict[str, Any]) -> bool:
@@ -805,7 +458,7 @@ def _remote_unchanged(client: httpx.Client, remote: RemoteFile, entry: dict[str,
     if entry.get("last_modified"):
         headers["If-Modified-Since"] = entry["last_modified"]
     try:
-        with _request(client, remote.url, headers) as resp:
+        with stream_get(client, remote.url, headers) as resp:
             if resp.status_code == 304:
                 return True
             if resp.status_code != 200:
@@ -819,8 +472,6 @@ def _remote_unchanged(client: httpx.Client, remote: RemoteFile, entry: dict[str,
             if lm and entry.get("last_modified"):
                 return bool(lm == entry["last_modified"] and same_size)
             return False  # no validator to compare: download and compare digests
-    except DeadlineExceeded as exc:
-        raise DownloadError(f"{remote.url}: overall timeout exceeded ({exc})") from exc
     except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ReadTimeout) as exc:
         raise DownloadError(f"reading {remote.url} failed: {exc}") from exc
 
@@ -889,7 +540,7 @@ def sync_source(
         return _sync_one(spec, base, folder, http, deadline, retries=retries, progress=progress)
     except (DownloadError, httpx.TimeoutException) as exc:
         if deadline.expired and "overall timeout" not in str(exc):
-            raise _overall(f"{base}/record/{spec.record_id}", deadline, exc) from exc
+            raise overall_timeout_error(f"{base}/record/{spec.record_id}", deadline, exc) from exc
         if isinstance(exc, httpx.TimeoutException):
             raise DownloadError(f"{base}: {type(exc).__name__}: {exc}") from exc
         raise
@@ -910,7 +561,7 @@ def _sync_one(
 ) -> SourceResult:
     """The body of :func:`sync_source` (discovery, skip, download, verify, replace)."""
     remote = newest_file(spec, discover_files(http, base, spec.record_id))
-    manifest = _load_json(_manifest_path(folder))
+    manifest = load_json(_manifest_path(folder))
     entry = manifest.get(spec.key) or {}
     target = folder / remote.name
     if (
@@ -919,7 +570,7 @@ def _sync_one(
         and target.stat().st_size == entry.get("size")
         and (remote.size is None or remote.size == entry.get("size"))
         and _remote_unchanged(http, remote, entry)
-        and _sha256(target) == entry.get("sha256")
+        and sha256_file(target) == entry.get("sha256")
     ):
         return SourceResult(
             spec.key,
@@ -933,13 +584,13 @@ def _sync_one(
         )
     part = folder / (remote.name + ".part")
     meta_path = part.with_name(part.name + ".json")
-    with _Progress(progress, f"{spec.key}: {remote.name}") as bar:
-        state, resumed_from = _download_part(http, remote.url, part, retries=retries, progress=bar, deadline=deadline)
-        if resumed_from and state.digest is None and not _same_representation(http, remote.url, state):
+    with Progress(progress, f"{spec.key}: {remote.name}") as bar:
+        state, resumed_from = download_part(http, remote.url, part, retries=retries, progress=bar, deadline=deadline)
+        if resumed_from and state.digest is None and not same_representation(http, remote.url, state):
             # resumed without a digest to check, and the server now serves another file: start again
             part.unlink(missing_ok=True)
             meta_path.unlink(missing_ok=True)
-            state, resumed_from = _download_part(
+            state, resumed_from = download_part(
                 http, remote.url, part, retries=retries, progress=bar, deadline=deadline
             )
     size = part.stat().st_size
@@ -957,11 +608,11 @@ def _sync_one(
         raise discard(f"received {size} bytes but the server announced {state.total}")
     if state.digest is not None:
         algo, expected = state.digest
-        got = _digest_file(part, algo)
+        got = digest_file(part, algo)
         if got != expected:
             raise discard(f"{algo} digest {got} differs from the server's {expected}")
     with part.open("rb") as fh:
-        if _looks_like_html(fh.read(512)):
+        if looks_like_html(fh.read(512)):
             raise discard("the body is an HTML page, not the data file")
     try:
         layout = spec.check(part)
@@ -971,15 +622,15 @@ def _sync_one(
         if isinstance(exc, UnknownLayoutError):
             raise UnknownLayoutError(f"{remote.name} refused: {exc.reason}", path=remote.url, line=1) from exc
         raise
-    sha = _sha256(part)
+    sha = sha256_file(part)
     if entry.get("sha256") == sha and entry.get("name") == remote.name and target.is_file():
         status = "unchanged"  # the server had no validator, but the bytes are the same
         part.unlink()
     else:
         status = "downloaded"
-        _fsync_file(part)
+        fsync_file(part)
         os.replace(part, target)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     meta_path.unlink(missing_ok=True)
     previous = entry.get("name")
     new_entry: dict[str, Any] = {
@@ -996,7 +647,7 @@ def _sync_one(
         new_entry["ingested_sha256"] = sha
         new_entry["ingested_at"] = entry.get("ingested_at")
     manifest[spec.key] = new_entry
-    _write_json_atomic(_manifest_path(folder), manifest)
+    write_json_atomic(_manifest_path(folder), manifest)
     if previous and previous != remote.name:
         (folder / previous).unlink(missing_ok=True)  # superseded by the newer release
     return SourceResult(
@@ -1016,7 +667,7 @@ def pending_files(home: str | Path | None = None) -> dict[str, Path]:
     """Per manifest key, the file in place whose ingest has not committed yet."""
     folder = downloads_dir(home)
     out: dict[str, Path] = {}
-    for key, entry in _load_json(_manifest_path(folder)).items():
+    for key, entry in load_json(_manifest_path(folder)).items():
         path = folder / str(entry.get("name", ""))
         if isinstance(entry, dict) and _is_pending(entry) and path.is_file():
             out[key] = path
@@ -1030,13 +681,13 @@ def mark_ingested(home: str | Path | None, key: str, path: Path) -> bool:
     holds (a newer download in between stays pending). Returns whether it did.
     """
     folder = downloads_dir(home)
-    manifest = _load_json(_manifest_path(folder))
+    manifest = load_json(_manifest_path(folder))
     entry = manifest.get(key)
-    if not isinstance(entry, dict) or not path.is_file() or _sha256(path) != entry.get("sha256"):
+    if not isinstance(entry, dict) or not path.is_file() or sha256_file(path) != entry.get("sha256"):
         return False
     entry["ingested_sha256"] = entry["sha256"]
     entry["ingested_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    _write_json_atomic(_manifest_path(folder), manifest)
+    write_json_atomic(_manifest_path(folder), manifest)
     return True
 
 
@@ -1047,9 +698,9 @@ def register_local_file(home: str | Path | None, key: str, path: Path, **meta: A
     """
     folder = downloads_dir(home)
     folder.mkdir(parents=True, exist_ok=True)
-    manifest = _load_json(_manifest_path(folder))
+    manifest = load_json(_manifest_path(folder))
     old = manifest.get(key) if isinstance(manifest.get(key), dict) else {}
-    sha = _sha256(path)
+    sha = sha256_file(path)
     entry = {
         **meta,
         "name": path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path),
@@ -1061,7 +712,7 @@ def register_local_file(home: str | Path | None, key: str, path: Path, **meta: A
         entry["ingested_sha256"] = sha
         entry["ingested_at"] = old.get("ingested_at")
     manifest[key] = entry
-    _write_json_atomic(_manifest_path(folder), manifest)
+    write_json_atomic(_manifest_path(folder), manifest)
     return _is_pending(entry)
 
 
