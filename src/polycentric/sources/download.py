@@ -284,7 +284,7 @@ SOURCES: dict[str, SourceSpec] = {
         _check_sc_file,
     ),
 }
-"""The records synced, in the order :func:`sync_all` syncs them."""
+"""The records synced, in the order :func:`polycentric.record.build.sync_record` syncs them."""
 
 
 @dataclass(frozen=True)
