@@ -26,6 +26,7 @@ import pytest
 from polycentric.errors import IngestError, RecordNotBuiltError
 from polycentric.record import build
 from polycentric.record.store import open_record
+from polycentric.sources.download import downloads_lock
 
 GA_RECORD = 4060887
 NAME = "2026_02_06_ga_voting.csv"
@@ -169,10 +170,10 @@ def library() -> Iterator[Library]:
 
 def sync(home: Path, lib: Library, *args: str, fault: str | None = None) -> subprocess.CompletedProcess[str]:
     """`polycentric sync --only ga` in a child process."""
-    env = {k: v for k, v in os.environ.items() if k not in ("POLYCENTRIC_FAULT_POINT", "POLYCENTRIC_HOME")}
+    env = {k: v for k, v in os.environ.items() if k not in ("POLYCENTRIC_FAULT", "POLYCENTRIC_HOME")}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1"
     if fault:
-        env["POLYCENTRIC_FAULT_POINT"] = fault
+        env["POLYCENTRIC_FAULT"] = f"kill:{fault}"
     cmd = [sys.executable, "-m", "polycentric", "--home", str(home), "sync", "--only", "ga", "--url", lib.base_url,
            "--no-progress", "--format", "json", *args]  # fmt: skip
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=SAFETY, check=False)
@@ -235,6 +236,18 @@ def test_a_failed_ingest_leaves_the_download_pending(
     report = build.sync_record(tmp_path, library.base_url, progress=False, sources=("ga",), search_api=False)
     assert [(r.status, r.pending) for r in report.results] == [("unchanged", False)]
     assert report.ingested == [tmp_path / "downloads" / NAME]
+    assert open_record(tmp_path).roll_calls().height == 2
+
+
+def test_one_sync_at_a_time(library: Library, tmp_path: Path) -> None:
+    library.content = ga_file(2)
+    with downloads_lock(tmp_path):
+        busy = sync(tmp_path, library, "--wait", "0.3")
+    assert busy.returncode == 2
+    assert f"pid {os.getpid()}" in busy.stderr and "another `polycentric sync` is running" in busy.stderr
+    assert library.file_gets == []  # it touched nothing
+    done = sync(tmp_path, library)
+    assert done.returncode == 0, done.stderr
     assert open_record(tmp_path).roll_calls().height == 2
 
 

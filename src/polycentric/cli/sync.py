@@ -52,6 +52,9 @@ def register(app: typer.Typer) -> None:
         timeout: Annotated[
             float, typer.Option("--timeout", min=0.1, help="Overall seconds per source (discovery and download).")
         ] = 1800.0,
+        wait: Annotated[
+            float, typer.Option("--wait", min=0.0, help="Seconds to wait for another sync on this home to finish.")
+        ] = 10.0,
         fmt: Annotated[
             OutputFormat, typer.Option("--format", "-f", help="table, csv, json, parquet or dta (Stata).")
         ] = OutputFormat.table,
@@ -76,6 +79,7 @@ def register(app: typer.Typer) -> None:
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
             timeout=timeout,
+            lock_wait=wait,
         )
         emit(report.to_frame(), fmt, out)
         if report.ingest_note:

@@ -53,6 +53,7 @@ from polycentric.sources.download import (
     SOURCES,
     SourceResult,
     downloads_dir,
+    downloads_lock,
     mark_ingested,
     pending_files,
     read_manifest,
@@ -192,8 +193,11 @@ class SyncReport:
 
 
 def _fault_point(name: str) -> None:
-    """Fault injection for the reliability tests: ``POLYCENTRIC_FAULT_POINT=name`` kills this process here."""
-    if os.environ.get("POLYCENTRIC_FAULT_POINT") == name:
+    """Fault injection for the reliability tests: ``POLYCENTRIC_FAULT=kill:NAME`` kills this process here.
+
+    The same convention as the store's fault points; unset (always, outside tests), this does nothing.
+    """
+    if os.environ.get("POLYCENTRIC_FAULT") == f"kill:{name}":
         os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -316,6 +320,7 @@ def sync_record(
     timeout: float | None = 1800.0,
     client: httpx.Client | None = None,
     say: Callable[[str], None] | None = None,
+    lock_wait: float = 10.0,
 ) -> SyncReport:
     """Download what changed in the UN Digital Library, ingest it, then add the records past the bulk file.
 
@@ -328,12 +333,47 @@ def sync_record(
     3. With ``search_api``, the GA records past the newest bulk file are read
        from the search API (:func:`sync_search_api`) and ingested the same way.
 
+    One sync runs at a time per home (``HOME/downloads/.sync.lock``; a second
+    waits ``lock_wait`` seconds, then fails with :class:`DownloadError`).
+
     Returns
     -------
     SyncReport
         One :class:`SourceResult` per source (and ``undl_api``), the files ingested and a note.
     """
     root = home_dir(home)
+    with downloads_lock(root, wait=lock_wait):
+        return _sync_locked(
+            root,
+            base_url,
+            progress,
+            sources=sources,
+            ingest=ingest,
+            search_api=search_api,
+            retries=retries,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            timeout=timeout,
+            client=client,
+            say=say,
+        )
+
+
+def _sync_locked(
+    root: Path,
+    base_url: str | None,
+    progress: bool,
+    *,
+    sources: Sequence[str],
+    ingest: bool,
+    search_api: bool,
+    retries: int,
+    connect_timeout: float,
+    read_timeout: float,
+    timeout: float | None,
+    client: httpx.Client | None,
+    say: Callable[[str], None] | None,
+) -> SyncReport:
     report = SyncReport()
     for key in sources:
         try:

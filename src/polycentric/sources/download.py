@@ -67,18 +67,20 @@ readers of ``polycentric.sources``; never the record, measures, models or shells
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import os
 import re
 import urllib.parse
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import portalocker
 
 from polycentric.config import home_dir
 from polycentric.errors import DownloadError, InputFormatError, OfflineError, SourceError, UnknownLayoutError
@@ -110,6 +112,7 @@ __all__ = [
     "SourceSpec",
     "discover_files",
     "downloads_dir",
+    "downloads_lock",
     "mark_ingested",
     "newest_file",
     "pending_files",
@@ -656,6 +659,44 @@ def _sync_one(
 
 
 # --------------------------------------------------------------------------- ingest bookkeeping
+
+
+SYNC_LOCK = ".sync.lock"
+
+
+@contextlib.contextmanager
+def downloads_lock(home: str | Path | None = None, wait: float = 10.0) -> Iterator[None]:
+    """Hold ``HOME/downloads/.sync.lock`` for a whole sync: one sync at a time per home.
+
+    A second sync waits up to ``wait`` seconds, then fails with a
+    :class:`DownloadError` naming the process that holds the lock; it never
+    shares ``.part`` files or the manifest with the first.
+    """
+    folder = downloads_dir(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SYNC_LOCK
+    flags = portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
+    lock = portalocker.Lock(path, mode="a", timeout=wait, check_interval=0.1, flags=flags)
+    try:
+        fh = lock.acquire()
+    except portalocker.LockException:
+        try:
+            holder = path.read_text(encoding="utf-8").strip() or "another process"
+        except OSError:
+            holder = "another process"
+        raise DownloadError(
+            f"another `polycentric sync` is running on {home_dir(home)} ({holder}); "
+            f"waited {wait:g} s. Try again when it has finished"
+        ) from None
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}\n")
+        fh.flush()
+        yield
+    finally:
+        lock.release()
+
 
 
 def _is_pending(entry: dict[str, Any]) -> bool:
