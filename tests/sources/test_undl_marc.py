@@ -407,3 +407,22 @@ def test_real_votes_survive_the_marc_round_trip(library: FakeLibrary, shared_dat
     assert geneva["resolution"] is None and geneva["session"] == "79"
     assert (geneva["y"], geneva["n"], geneva["a"]) == (181, 0, 2)  # the official 181-0-2
     assert geneva["title"].startswith("Measures to uphold the authority of the 1925 Geneva Protocol")
+
+
+def test_build_online_ends_with_the_search_api(
+    library: FakeLibrary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from undl_fixtures import AUTH_RECORD, SC_RECORD, auth_file, sc_file
+
+    from polycentric.record.build import build_record
+
+    library.put(GA_RECORD, "2026_02_06_ga_voting.csv", ga_file(2))
+    library.put(SC_RECORD, "2026_02_06_sc_voting.csv", sc_file())
+    library.put(AUTH_RECORD, "member_states_auths_2026-04-30.csv", auth_file())
+    _publish(library, _rec(4000020, "2025-12-18", "A/RES/80/130"))
+    monkeypatch.setenv("POLYCENTRIC_UNDL_URL", library.base_url)
+    report = build_record(tmp_path)
+    assert report.mode == "online"
+    assert "undl_api downloaded" in report.message
+    assert _tally(tmp_path, "A/RES/80/130") == (2, 1, 1, 0)
+    assert library.searches()[0]["p"] == "269:2025-08-13->2099-12-31"  # 2025-12-11 minus 120 days
