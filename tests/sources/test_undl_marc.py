@@ -426,3 +426,31 @@ def test_build_online_ends_with_the_search_api(
     assert "undl_api downloaded" in report.message
     assert _tally(tmp_path, "A/RES/80/130") == (2, 1, 1, 0)
     assert library.searches()[0]["p"] == "269:2025-08-13->2099-12-31"  # 2025-12-11 minus 120 days
+
+
+def test_a_pending_extract_is_ingested_by_any_later_sync(
+    library: FakeLibrary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from polycentric.errors import IngestError
+    from polycentric.record import build
+
+    library.put(GA_RECORD, "2026_02_06_ga_voting.csv", ga_file(2))
+    _publish(library, _rec(4000030, "2025-12-18", "A/RES/80/140"))
+    real = build.ingest
+    calls: list[list[Path]] = []
+
+    def second_fails(paths: list[Path], **kw: object) -> object:
+        calls.append(list(paths))
+        if len(calls) == 2:  # the search-API extract
+            raise IngestError("simulated failure")
+        return real(paths, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "ingest", second_fails)
+    with pytest.raises(IngestError):
+        sync_record(tmp_path, library.base_url, progress=False, sources=("ga",))
+    monkeypatch.setattr(build, "ingest", real)
+    assert open_record(tmp_path).roll_calls(resolution="A/RES/80/140").height == 0
+    assert "ingested_sha256" not in read_manifest(tmp_path)[API_KEY]
+    later = sync_record(tmp_path, library.base_url, progress=False, sources=("ga",), search_api=False)
+    assert later.ingested == [tmp_path / "downloads" / API_KEY / "ga_search_api.csv"]
+    assert _tally(tmp_path, "A/RES/80/140") == (2, 1, 1, 0)

@@ -393,7 +393,8 @@ def _sync_locked(
         except SourceError as exc:
             result = SourceResult(key, "failed", error=str(exc))
         report.results.append(result)
-    keys = [k for k in SOURCES if k in sources or k in pending_files(root)]
+    waiting = pending_files(root)  # left by an earlier run that crashed or whose ingest failed
+    keys = [k for k in (*SOURCES, API_KEY) if k in sources or k in waiting]
     if not ingest:
         report.ingest_note = "ingest skipped (--no-ingest); downloaded files stay pending for the next sync"
         return report
