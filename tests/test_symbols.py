@@ -24,6 +24,9 @@ from polycentric.symbols import normalise_symbol, parse_range, parse_sessions, p
         ("A/RES/997(ES-I)", "A/RES/ES-1/997"),
         ("ESS/11/1", "A/RES/ES-11/1"),
         ("S/RES/2720 (2023)", "S/RES/2720(2023)"),
+        ("217 A (III)", "A/RES/3/217A"),  # the Universal Declaration, as the UN writes it
+        ("A/RES/217(III)[A]", "A/RES/3/217A"),
+        ("A/RES/217 A (III)", "A/RES/3/217A"),
     ],
 )
 def test_normalise_symbol(raw: str, canonical: str) -> None:

@@ -47,6 +47,8 @@ def _roman(s: str) -> int:
 
 
 _OLD_STYLE = re.compile(r"^A/RES/(\d+[A-Z]?(?:/[A-Z]+)?)\s*\(\s*(ES-|S-)?([IVXLC]+)\s*\)$")
+_OLD_STYLE_PART = re.compile(r"^A/RES/(\d+)\s*([A-Z])?\s*\(\s*(ES-|S-)?([IVXLC]+)\s*\)\s*([A-Z])?$")
+_BARE_OLD_STYLE = re.compile(r"^\d+\s*[A-Z]?\s*\(\s*(ES-|S-)?[IVXLC]+\s*\)")
 _PREFIXES = (
     ("A/RES/", "A/RES/"),
     ("GOAR/", "A/RES/"),
@@ -64,7 +66,8 @@ def normalise_symbol(symbol: str | None) -> str | None:
     ``A/RES/68/262``. Voeten's prefixes ``ESS/`` and ``SS/`` become ``A/RES/ES-``
     and ``A/RES/S-``; old-style symbols with a Roman session
     (``A/RES/2758(XXVI)``, ``A/RES/997(ES-I)``) become ``A/RES/26/2758`` and
-    ``A/RES/ES-1/997``; part letters in brackets lose them (``[A]`` -> ``A``).
+    ``A/RES/ES-1/997``; part letters in brackets lose them (``[A]`` -> ``A``), and a part letter
+    before or after the session (``217 A (III)``, ``A/RES/217(III)[A]``) follows the number (``A/RES/3/217A``).
     Security Council symbols (``S/RES/...``, drafts ``S/2022/155``) are only
     cleaned of spaces and case.
     """
@@ -73,11 +76,17 @@ def normalise_symbol(symbol: str | None) -> str | None:
     s = " ".join(str(symbol).split()).upper()
     if not s:
         return None
+    if _BARE_OLD_STYLE.match(s):
+        s = "A/RES/" + s
     m = _OLD_STYLE.match(s)
     if m:
         number, kind, roman = m.groups()
         return f"A/RES/{kind or ''}{_roman(roman)}/{number}"
     s = s.replace("[", "").replace("]", "")
+    m = _OLD_STYLE_PART.match(s)
+    if m:  # 217 A (III), 217(III)A, 217(III)[A]
+        number, before, kind, roman, after = m.groups()
+        return f"A/RES/{kind or ''}{_roman(roman)}/{number}{before or after or ''}"
     for old, new in _PREFIXES:
         if s.startswith(old):
             s = new + s[len(old) :]

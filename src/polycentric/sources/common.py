@@ -82,6 +82,8 @@ SOURCE_ROLL_CALLS: dict[str, pl.DataType] = {
     "date": pl.Date(),
     "year": pl.Int32(),
     "resolution": pl.String(),
+    "symbol_official": pl.Boolean(),  # False: the source's own identifier, not a UN symbol
+    "undl_id": pl.Int64(),  # UN Digital Library record id where the source gives it
     "title": pl.String(),
     "agenda": pl.String(),
     "subjects": pl.String(),
