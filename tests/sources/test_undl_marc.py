@@ -324,6 +324,10 @@ def test_sync_brings_the_record_past_the_bulk_file(library: FakeLibrary, tmp_pat
     titled = rec.roll_calls(search="programme of work")
     assert titled.height == 1 and titled["resolution"].to_list() == [None]
     assert titled["date"].to_list() == [dt.date(2025, 12, 18)]
+    by_id = rec.roll_calls(undl_id=4000011)  # stored under its UN DL record id
+    assert by_id["title"].to_list() == ["Decision on the programme of work"] and by_id["session"].to_list() == ["80"]
+    assert rec.votes(undl_id=4000011).height == 4
+    assert rec.roll_calls(resolution="A/RES/80/120")["undl_id"].to_list() == [4000010]
     assert rec.roll_calls(year=2025).height == 5  # 3 bulk + 2 from the API
     assert read_manifest(tmp_path)[API_KEY]["ingested_sha256"] == read_manifest(tmp_path)[API_KEY]["sha256"]
 
