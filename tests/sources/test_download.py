@@ -361,3 +361,14 @@ def test_cli_sync_failed_source_exits_2(
     out = capsys.readouterr()
     assert "Expected the columns undl_id" in out.out
     assert "error: 1 source(s) could not be synced (ga)" in out.err
+
+
+def test_a_proxy_from_the_environment_is_still_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from polycentric.sources import _http
+
+    with _http.make_client(1, 1, _http.Deadline(5)) as direct:
+        assert isinstance(direct._transport, _http._Transport)  # the deadline sits under every socket
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    with _http.make_client(1, 1, _http.Deadline(5)) as proxied:
+        assert not isinstance(proxied._transport, _http._Transport)
+        assert any(key.pattern == "https://" for key in proxied._mounts)  # httpx's own proxy transport

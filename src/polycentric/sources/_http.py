@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 import typing
+import urllib.request
 from typing import Any
 
 import httpcore
@@ -134,10 +135,17 @@ class _Transport(httpx.HTTPTransport):
 
 
 def make_client(connect_timeout: float, read_timeout: float, deadline: Deadline) -> httpx.Client:
-    """An httpx client: connect and read-stall timeouts per operation, ``deadline`` over everything."""
-    return httpx.Client(
-        timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-        follow_redirects=True,
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
-        transport=_Transport(deadline),
-    )
+    """An httpx client: connect and read-stall timeouts per operation, ``deadline`` over everything.
+
+    When the environment names a proxy (``HTTPS_PROXY`` ...), httpx's own
+    transport is kept so the proxy is used; the deadline is then checked
+    between chunks of a body only.
+    """
+    options: dict[str, Any] = {
+        "timeout": httpx.Timeout(read_timeout, connect=connect_timeout),
+        "follow_redirects": True,
+        "headers": {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
+    }
+    if any(k in ("http", "https", "all") for k in urllib.request.getproxies()):
+        return httpx.Client(**options)
+    return httpx.Client(transport=_Transport(deadline), **options)
