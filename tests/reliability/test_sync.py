@@ -230,8 +230,11 @@ def test_a_failed_ingest_leaves_the_download_pending(
 
     with monkeypatch.context() as m:
         m.setattr(build, "ingest", broken)
-        with pytest.raises(IngestError):
-            build.sync_record(tmp_path, library.base_url, progress=False, sources=("ga",), search_api=False)
+        failed = build.sync_record(tmp_path, library.base_url, progress=False, sources=("ga",), search_api=False)
+    [result] = failed.results
+    assert (result.status, result.pending) == ("failed", True)
+    assert result.error is not None and "stays pending" in result.error and "disk full" in result.error
+    assert failed.ingested == []
     assert "ingested_sha256" not in manifest(tmp_path)["ga"]
     report = build.sync_record(tmp_path, library.base_url, progress=False, sources=("ga",), search_api=False)
     assert [(r.status, r.pending) for r in report.results] == [("unchanged", False)]

@@ -274,15 +274,15 @@ def test_sync_all_downloads_then_ingests_only_what_changed(
     assert [(r.source, r.status) for r in report.results] == [
         ("authorities", "downloaded"), ("ga", "downloaded"), ("sc", "downloaded")]  # fmt: skip
     folder = tmp_path / "downloads"
-    assert calls == [([folder / "member_states_auths_2026-04-30.csv", folder / GA_NEW,
-                       folder / "2026_02_06_sc_voting.csv"], tmp_path)]  # fmt: skip
+    assert calls == [([folder / "member_states_auths_2026-04-30.csv"], tmp_path), ([folder / GA_NEW], tmp_path),
+                     ([folder / "2026_02_06_sc_voting.csv"], tmp_path)]  # one transaction per file  # fmt: skip
     frame = report.to_frame()
     assert frame["status"].to_list() == ["downloaded"] * 3
     assert [r.pending for r in report.results] == [False] * 3  # marked once the ingest returned
     again = sync_all(home=tmp_path, base_url=library.base_url, progress=False)
     assert [r.status for r in again.results] == ["unchanged"] * 3
     assert again.ingest_note == "nothing changed: the record is current"
-    assert len(calls) == 1
+    assert len(calls) == 3
 
 
 def test_sync_all_reports_a_failed_source_and_syncs_the_others(library: FakeLibrary, tmp_path: Path) -> None:

@@ -49,7 +49,14 @@ import httpx
 import polars as pl
 
 from polycentric.config import home_dir, local_data_dir
-from polycentric.errors import ConfigurationError, DownloadError, OfflineError, RecordNotBuiltError, SourceError
+from polycentric.errors import (
+    ConfigurationError,
+    DownloadError,
+    OfflineError,
+    PolycentricError,
+    RecordNotBuiltError,
+    SourceError,
+)
 from polycentric.record.store import IngestReport, ingest, open_record
 from polycentric.sources import undl_marc
 from polycentric.sources._http import Deadline, make_client
@@ -213,22 +220,33 @@ def _fault_point(name: str) -> None:
 
 def _ingest_pending(
     root: Path, keys: Sequence[str], report: SyncReport, progress: Callable[[str], None] | None
-) -> IngestReport | None:
-    """Ingest every pending file (this run's downloads and any an earlier run left), then mark them."""
+) -> None:
+    """Ingest every pending file (this run's downloads and any an earlier run left), each then marked.
+
+    Each file is its own store transaction, so a file the readers refuse (or a
+    busy store) leaves that file pending and reported as failed while the
+    others are ingested.
+    """
     pending = pending_files(root)
-    todo = [(k, pending[k]) for k in keys if k in pending]
-    if not todo:
-        return None
-    _fault_point("sync:before-ingest")
-    result = ingest([p for _, p in todo], home=root, progress=progress)
-    _fault_point("sync:after-ingest")
-    for key, path in todo:
+    for key in keys:
+        path = pending.get(key)
+        if path is None:
+            continue
+        result = next((r for r in report.results if r.source == key), None)
+        if result is None:
+            result = SourceResult(key, "unchanged", path.name, path, pending=True)
+            report.results.append(result)
+        _fault_point("sync:before-ingest")
+        try:
+            ingest([path], home=root, progress=progress)
+        except PolycentricError as exc:
+            result.status = "failed"
+            result.error = f"ingest of {path.name} failed, it stays pending for the next sync: {exc}"
+            continue
+        _fault_point("sync:after-ingest")
         mark_ingested(root, key, path)
         report.ingested.append(path)
-    for r in report.results:
-        if r.source in dict(todo):
-            r.pending = False
-    return result
+        result.pending = False
 
 
 def _newest_ga_date(root: Path) -> dt.date | None:
@@ -338,8 +356,9 @@ def sync_record(
        a source that fails is reported and the others still sync. Being offline
        stops at once with :class:`OfflineError`.
     2. Every file *pending* ingest (downloaded now, or by an earlier run that
-       crashed or whose ingest failed) is ingested in one transaction, then
-       marked ingested.
+       crashed or whose ingest failed) is ingested, each in its own store
+       transaction, then marked ingested; a file whose ingest fails is
+       reported ``failed`` and stays pending, the others go in.
     3. With ``search_api``, the GA records past the newest bulk file are read
        from the search API (:func:`sync_search_api`) and ingested the same way.
 
@@ -404,7 +423,9 @@ def _sync_locked(
             result = SourceResult(key, "failed", error=str(exc))
         report.results.append(result)
     waiting = pending_files(root)  # left by an earlier run that crashed or whose ingest failed
-    keys = [k for k in (*SOURCES, API_KEY) if k in sources or k in waiting]
+    keys = [k for k in SOURCES if k in sources or k in waiting]
+    if not search_api and API_KEY in waiting:  # otherwise the search-API step below ingests it
+        keys.append(API_KEY)
     if not ingest:
         report.ingest_note = "ingest skipped (--no-ingest); downloaded files stay pending for the next sync"
         return report
