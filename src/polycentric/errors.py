@@ -12,7 +12,8 @@ so ``except PolycentricError`` catches them all. The tree::
     │       └── OfflineError        no network: says how to ingest a local file
     ├── RecordError                 the embedded store
     │   ├── RecordNotBuiltError     no record yet at this home
-    │   └── IngestError             an ingest could not complete (store unchanged)
+    │   ├── IngestError             an ingest could not complete (store unchanged)
+    │   └── StoreBusyError          another writer held the store past the wait limit
     ├── RegistryError               states and groups
     │   ├── UnknownStateError       a code or name that names no state
     │   └── UnknownGroupError       a group id that names no group
@@ -45,6 +46,7 @@ __all__ = [
     "RecordNotBuiltError",
     "RegistryError",
     "SourceError",
+    "StoreBusyError",
     "UnknownGroupError",
     "UnknownLayoutError",
     "UnknownStateError",
@@ -126,6 +128,10 @@ class RecordNotBuiltError(RecordError):
 
 class IngestError(RecordError):
     """An ingest could not complete; the previous store is left intact."""
+
+
+class StoreBusyError(RecordError):
+    """Another process kept the store's writer lock longer than this writer would wait (nothing was written)."""
 
 
 class RegistryError(PolycentricError):

@@ -94,11 +94,29 @@ def ingest(
             "--format", help="Force a reader: undl, unvotes, voeten-raw, single-vote, unsc-vetoes (default: detected)."
         ),
     ] = None,
+    wait: Annotated[
+        Optional[float],
+        typer.Option(
+            "--wait",
+            min=0,
+            help="Seconds to wait while another ingest writes the record, then give up with exit 2 "
+            "(default: $POLYCENTRIC_LOCK_TIMEOUT or 600).",
+        ),
+    ] = None,
+    keep: Annotated[
+        Optional[int],
+        typer.Option(
+            "--keep", min=1, help="Versions of the record to keep (default: $POLYCENTRIC_KEEP_VERSIONS or 3)."
+        ),
+    ] = None,
 ) -> None:
-    """Add files to the record (atomic; the same file twice changes nothing)."""
+    """Add files to the record (atomic and durable; one writer at a time; the same file twice changes nothing)."""
     from polycentric.record.store import ingest as ingest_paths
 
-    report = _run_with_progress(len(paths) + 3, lambda say: ingest_paths(paths, format=format, progress=say))
+    report = _run_with_progress(
+        len(paths) + 3,
+        lambda say: ingest_paths(paths, format=format, progress=say, lock_timeout=wait, keep=keep),
+    )
     typer.echo(report.summary())
 
 
