@@ -8,6 +8,7 @@ Dependency rule: a thin shell; logic lives in the library
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -127,20 +128,34 @@ def check(
         bool,
         typer.Option(
             "--strict",
-            help="Exit 1 when a recorded tally differs from the stored votes (unless rejected duplicate rows explain it).",
+            help="Exit 1 when a recorded tally differs from the stored votes (unless rejected duplicate rows "
+            "explain it), or when a stored roll call breaks a limit an ingest enforces (date range, field size).",
         ),
     ] = False,
 ) -> None:
-    """Print the ledger (every input row accounted for), tally mismatches and conflicts between sources."""
-    from polycentric.record.store import open_record
+    """Verify the store's checksums; print the ledger (every input row accounted for), tally mismatches and conflicts.
+
+    Exit 1 when a file of the store is missing or corrupt (its SHA-256 differs from the manifest).
+    """
+    from polycentric.record.store import open_record, refusable_rows, verify_store
 
     rec = open_record()
+    damaged = verify_store(rec.home)
     ledger = rec.ledger()
     mismatches = rec.check()
     conflicts = rec.conflicts()
+    refusable = refusable_rows(rec) if strict else None
     if format.value != "table" or out is not None:
         emit(ledger, format, out)
+        _check_exit(damaged, refusable, strict and mismatches.height > int(mismatches["explained"].sum()))
         return
+    live = rec.path
+    n_files = len(json.loads((live / "manifest.json").read_text(encoding="utf-8")).get("files") or {})
+    if damaged.height:
+        typer.echo(f"Store integrity: {damaged.height} problem(s)")
+        emit(damaged, "table", max_rows=50)
+    else:
+        typer.echo(f"Store integrity: the {n_files} files of {live.name} match their SHA-256 in the manifest")
     typer.echo("Ledger: every input row, by file and status")
     emit(ledger, "table")
     totals = ledger.group_by("status").agg(pl.col("rows").sum()).sort("status")
@@ -159,7 +174,18 @@ def check(
     typer.echo(f"\nConflicts between sources: {conflicts.height}")
     if conflicts.height:
         emit(conflicts, "table", max_rows=50)
-    if strict and mismatches.height > n_explained:
+    if refusable is not None:
+        typer.echo(f"\nStored roll calls an ingest would refuse (--strict): {refusable.height}")
+        if refusable.height:
+            emit(refusable, "table", max_rows=50)
+    _check_exit(damaged, refusable, strict and mismatches.height > n_explained)
+
+
+def _check_exit(damaged: pl.DataFrame, refusable: pl.DataFrame | None, unexplained: bool) -> None:
+    if damaged.height:
+        typer.echo(f"error: {damaged.height} damaged file(s) in the store; see `polycentric check`", err=True)
+        raise typer.Exit(1)
+    if unexplained or (refusable is not None and refusable.height):
         raise typer.Exit(1)
 
 

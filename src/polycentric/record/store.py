@@ -86,6 +86,8 @@ __all__ = [
     "Record",
     "ingest",
     "open_record",
+    "refusable_rows",
+    "verify_store",
 ]
 
 TALLY_MISMATCHES: dict[str, pl.DataType] = {
@@ -233,6 +235,16 @@ def _known_sources(version: Path | None) -> set[str]:
         return set()
 
 
+def _read_checked(path: Path, format: str | None) -> SourceData:
+    """Read one input and refuse it if it breaks a limit (dates, field sizes) whichever reader read it."""
+    from polycentric.sources._checks import check_limits
+    from polycentric.sources.detect import read_source
+
+    data = read_source(path, format=format)
+    check_limits(data)
+    return data
+
+
 def ingest(
     paths: Sequence[str | Path],
     *,
@@ -277,8 +289,6 @@ def ingest(
     IngestError
         Writing failed (a full disk, ...): the previous record is live and intact.
     """
-    from polycentric.sources.detect import read_source
-
     root = home_dir(home)
     root.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda _msg: None)
@@ -299,7 +309,7 @@ def ingest(
             parsed.append((p, sid, None))
             continue
         say(f"reading {p.name}")
-        parsed.append((p, sid, read_source(p, format=format)))
+        parsed.append((p, sid, _read_checked(p, format)))
 
     with _versions.writer_lock(root, wait):
         _versions.clean_leftovers(root)
@@ -317,7 +327,7 @@ def ingest(
                 continue
             if data is None:  # in the record when peeked at, not in the version now current
                 say(f"reading {p.name}")
-                data = read_source(p, format=format)
+                data = _read_checked(p, format)
             new.append((sid, data))
         if not new:
             if current is not None:
@@ -420,6 +430,45 @@ def _write_version(
     _versions.fault_point("tables-written")
     final = _versions.commit_version(root, tmp, {"format": _FORMAT, "sources": manifest_sources}, current)
     return final, merged, roll_calls
+
+
+def verify_store(home: str | Path | None = None) -> pl.DataFrame:
+    """Check every file of every kept version against the size and SHA-256 recorded in its manifest.
+
+    Returns one row per version and file checked with a problem (``version``,
+    ``live``, ``file``, ``problem``); an empty frame means every file is intact.
+    Also reports a ``CURRENT`` pointer that does not name a complete version.
+    """
+    root = home_dir(home)
+    rows: list[dict[str, Any]] = []
+    live, problem = _versions.read_pointer(root)
+    if problem is not None and problem != "missing":
+        rows.append({"version": "", "live": True, "file": _CURRENT, "problem": problem})
+    names = {v.path.name for v in _versions.complete_versions(root)}
+    if live is not None:
+        names.add(live.name)
+    for d in sorted(root.glob("v-*")):
+        if d.is_dir() and d.name not in names:
+            rows.append({"version": d.name, "live": False, "file": "", "problem": "incomplete version (not used)"})
+    for name in sorted(names):
+        for file, what in _versions.verify_version(root / name):
+            rows.append(
+                {"version": name, "live": live is not None and name == live.name, "file": file, "problem": what}
+            )
+    schema = {"version": pl.String, "live": pl.Boolean, "file": pl.String, "problem": pl.String}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def refusable_rows(record: Record) -> pl.DataFrame:
+    """Stored roll calls an ingest would refuse today: dates outside 1945-10-24 … today, text fields over the limit.
+
+    (Records written before these limits were enforced may hold some.) Columns
+    ``rollcall_id``, ``resolution``, ``field``, ``value``, ``problem``; see
+    :func:`polycentric.sources._checks.limit_problems`.
+    """
+    from polycentric.sources._checks import limit_problems
+
+    return limit_problems(record.roll_calls(body=None))
 
 
 def _fill_counts(report: IngestReport, version: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from polycentric.sources._checks import check_required, parse_dates, resolve_states
+from polycentric.sources._checks import check_columns, check_required, parse_dates, resolve_states
 from polycentric.sources.common import LEDGER, SOURCE_ROLL_CALLS, SOURCE_VOTES, SourceData, read_frame
 
 __all__ = ["VETO_COLUMNS", "read_vetoes"]
@@ -36,7 +36,12 @@ VETO_COLUMNS = [
 
 
 def read_vetoes(path: Path, header: list[str]) -> SourceData:
-    """Read the veto list into a :class:`SourceData` (source label ``unsc-vetoes``)."""
+    """Read the veto list into a :class:`SourceData` (source label ``unsc-vetoes``).
+
+    A header without one of :data:`VETO_COLUMNS` raises
+    :class:`~polycentric.errors.InputFormatError` naming the missing columns.
+    """
+    check_columns(path, header, VETO_COLUMNS, "unsc-vetoes")
     cols = [c for c in [*VETO_COLUMNS, "meeting_record"] if c in header]
     df = read_frame(path, cols, header)
     check_required(path, df, ["date", "member_veto1"])
