@@ -6,7 +6,6 @@ from pathlib import Path
 
 import portalocker
 import pytest
-
 from _store_helpers import distinct_files, resolutions, run_cli, snapshot, start_cli, vote_file
 
 pytestmark = [pytest.mark.reliability, pytest.mark.xdist_group("reliability-concurrency")]
