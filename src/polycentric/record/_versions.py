@@ -445,11 +445,11 @@ def commit_version(
         fault_point("renamed")
         _write_pointer(root, final)
         switched = True
-        fault_point("switched")
     except BaseException:
         if not switched and read_pointer(root)[0] != final:
             shutil.rmtree(final, ignore_errors=True)
         raise
+    fault_point("switched")
     if on_commit is not None:
         on_commit(final)
     return final
