@@ -135,12 +135,17 @@ def check(
 ) -> None:
     """Verify the store's checksums; print the ledger (every input row accounted for), tally mismatches and conflicts.
 
-    Exit 1 when a file of the store is missing or corrupt (its SHA-256 differs from the manifest).
+    Exit 1 when a file of the live version is missing or corrupt (its SHA-256 differs from the manifest);
+    damaged older versions are listed.
     """
     from polycentric.record.store import open_record, refusable_rows, verify_store
 
     rec = open_record()
     damaged = verify_store(rec.home)
+    if damaged.filter(pl.col("live")).height:  # do not read damaged tables: say which files are damaged
+        typer.echo(f"Store integrity: {damaged.height} problem(s)")
+        emit(damaged, "table", max_rows=50)
+        _check_exit(damaged, None, False)
     ledger = rec.ledger()
     mismatches = rec.check()
     conflicts = rec.conflicts()
@@ -182,8 +187,9 @@ def check(
 
 
 def _check_exit(damaged: pl.DataFrame, refusable: pl.DataFrame | None, unexplained: bool) -> None:
-    if damaged.height:
-        typer.echo(f"error: {damaged.height} damaged file(s) in the store; see `polycentric check`", err=True)
+    live = damaged.filter(pl.col("live"))
+    if live.height:  # a damaged older version is reported; the record read is the live one
+        typer.echo(f"error: {live.height} damaged file(s) in the live version of the store", err=True)
         raise typer.Exit(1)
     if unexplained or (refusable is not None and refusable.height):
         raise typer.Exit(1)
