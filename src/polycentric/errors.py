@@ -13,7 +13,8 @@ so ``except PolycentricError`` catches them all. The tree::
     ├── RecordError                 the embedded store
     │   ├── RecordNotBuiltError     no record yet at this home
     │   ├── IngestError             an ingest could not complete (store unchanged)
-    │   └── StoreBusyError          another writer held the store past the wait limit
+    │   ├── StoreBusyError          another writer held the store past the wait limit
+    │   └── UnknownResolutionError  a symbol or record id that names no roll call
     ├── RegistryError               states and groups
     │   ├── UnknownStateError       a code or name that names no state
     │   └── UnknownGroupError       a group id that names no group
@@ -49,6 +50,7 @@ __all__ = [
     "StoreBusyError",
     "UnknownGroupError",
     "UnknownLayoutError",
+    "UnknownResolutionError",
     "UnknownStateError",
 ]
 
@@ -132,6 +134,13 @@ class IngestError(RecordError):
 
 class StoreBusyError(RecordError):
     """Another process kept the store's writer lock longer than this writer would wait (nothing was written)."""
+
+
+class UnknownResolutionError(RecordError, KeyError):
+    """A resolution symbol (or UN DL record id) that names no roll call; the message suggests where to look."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class RegistryError(PolycentricError):
