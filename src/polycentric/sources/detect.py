@@ -118,10 +118,18 @@ def detect_layout(header: list[str], path: Path | None = None) -> str:
     for name, required in REQUIRED.items():
         if set(required) <= cols:
             return name
+    closest, missing = min(
+        ((name, [c for c in required if c not in cols]) for name, required in REQUIRED.items()),
+        key=lambda item: len(item[1]) / len(REQUIRED[item[0]]),
+    )
+    hint = ""
+    if len(missing) < len(REQUIRED[closest]):  # the header shares columns with some layout: name what it lacks
+        hint = f"missing column(s) {', '.join(repr(c) for c in missing)} of the closest layout, {closest}. "
     raise UnknownLayoutError(
-        f"unknown layout with columns {', '.join(header)}. Known layouts and their columns: {_expected()}",
+        f"{hint}unknown layout with columns {', '.join(header)}. Known layouts and their columns: {_expected()}",
         path=path,
         line=1,
+        field=missing[0] if hint else None,
     )
 
 

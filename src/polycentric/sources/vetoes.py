@@ -25,9 +25,8 @@ from pathlib import Path
 
 import polars as pl
 
-from polycentric.errors import UnknownLayoutError
 from polycentric.record.schema import SC_OUTCOME
-from polycentric.sources._checks import check_required, parse_dates, resolve_states
+from polycentric.sources._checks import check_columns, check_required, parse_dates, resolve_states
 from polycentric.sources.common import (
     LEDGER,
     SOURCE_ROLL_CALLS,
@@ -52,16 +51,12 @@ VETO_COLUMNS = [
 
 
 def read_vetoes(path: Path, header: list[str]) -> SourceData:
-    """Read the veto list into a :class:`SourceData` (source label ``unsc-vetoes``)."""
-    missing = [c for c in VETO_COLUMNS if c not in header]
-    if missing:
-        raise UnknownLayoutError(
-            f"missing column(s) {', '.join(missing)} of the veto list layout "
-            f"({', '.join([*VETO_COLUMNS, 'meeting_record'])}); found: {', '.join(header)}",
-            path=path,
-            line=1,
-            field=missing[0],
-        )
+    """Read the veto list into a :class:`SourceData` (source label ``unsc-vetoes``).
+
+    A header without one of :data:`VETO_COLUMNS` raises
+    :class:`~polycentric.errors.InputFormatError` naming the missing columns.
+    """
+    check_columns(path, header, VETO_COLUMNS, "unsc-vetoes")
     cols = [c for c in [*VETO_COLUMNS, "meeting_record"] if c in header]
     df = read_frame(path, cols, header)
     # columns empty in every row (region, member_veto3 in the 2022-2026 update) are read as text, not as nulls
