@@ -12,7 +12,8 @@ so ``except PolycentricError`` catches them all. The tree::
     │       └── OfflineError        no network: says how to ingest a local file
     ├── RecordError                 the embedded store
     │   ├── RecordNotBuiltError     no record yet at this home
-    │   └── IngestError             an ingest could not complete (store unchanged)
+    │   ├── IngestError             an ingest could not complete (store unchanged)
+    │   └── UnknownResolutionError  a symbol or record id that names no roll call
     ├── RegistryError               states and groups
     │   ├── UnknownStateError       a code or name that names no state
     │   └── UnknownGroupError       a group id that names no group
@@ -47,6 +48,7 @@ __all__ = [
     "SourceError",
     "UnknownGroupError",
     "UnknownLayoutError",
+    "UnknownResolutionError",
     "UnknownStateError",
 ]
 
@@ -126,6 +128,13 @@ class RecordNotBuiltError(RecordError):
 
 class IngestError(RecordError):
     """An ingest could not complete; the previous store is left intact."""
+
+
+class UnknownResolutionError(RecordError, KeyError):
+    """A resolution symbol (or UN DL record id) that names no roll call; the message suggests where to look."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class RegistryError(PolycentricError):

@@ -54,6 +54,7 @@ class RecordFilters(BaseModel):
     search: Optional[str] = None
     kind: Optional[str] = None
     body: Optional[str] = "GA"
+    undl_id: Optional[int] = None
 
     def kwargs(self) -> dict[str, Any]:
         """Only the filters that were given (``body`` always)."""
@@ -72,8 +73,9 @@ def record_filters(
         None, pattern=SYMBOL_PATTERN, description="Resolution symbol (A/RES/68/262 or R/68/262)."
     ),
     search: Optional[str] = Query(None, min_length=1, max_length=200, description="Text in the title or symbol."),
-    kind: Optional[Kind] = Query(None, description="resolution, amendment or paragraph."),  # type: ignore[valid-type]
+    kind: Optional[Kind] = Query(None, description="resolution, amendment, paragraph or procedural."),  # type: ignore[valid-type]
     body: Body = Query("GA", description="GA or SC."),  # type: ignore[valid-type,assignment]
+    undl_id: Optional[int] = Query(None, ge=1, le=2**40, description="UN Digital Library record id (4067944)."),
 ) -> RecordFilters:
     """FastAPI dependency: the record filters."""
     return RecordFilters(
@@ -86,4 +88,5 @@ def record_filters(
         search=search,
         kind=kind.value if kind is not None else None,
         body=body.value if isinstance(body, enum.Enum) else body,
+        undl_id=undl_id,
     )

@@ -11,6 +11,10 @@ the newest UN DL files and ingests them. When it cannot (no network:
   paragraph votes and issue codes included),
 - ``unga_undl_keyvotes_sample/`` (key votes 2014-2024 in UN DL coding, among
   them the emergency special sessions ES-10 and ES-11),
+- ``unga_unsc_votes_2023_2025_combined/ga_votes_long.csv.gz`` (every GA
+  recorded vote of sessions 78-80 to 2025-12-18, all of ES-10 and ES-11; the 20
+  session-79 records without a symbol are kept under their UN DL record id;
+  its Security Council rows, in ``sc_votes_long.csv.gz``, are not GA votes),
 - ``unsc_vetoes/`` (Security Council vetoes 1946-2022).
 
 ``undl_layout_from_voeten/`` is *not* ingested by default: it re-expresses the
@@ -38,6 +42,7 @@ __all__ = ["LOCAL_SOURCES", "BuildReport", "build_record", "local_source_paths"]
 LOCAL_SOURCES: tuple[str, ...] = (
     "unvotes_voeten_2024",
     "unga_undl_keyvotes_sample",
+    "unga_unsc_votes_2023_2025_combined/ga_votes_long.csv.gz",
     "unsc_vetoes/unsc_vetoes_1946_sept2022.csv",
 )
 """Paths, relative to the local data folder, that an offline build ingests."""
@@ -91,7 +96,12 @@ def build_record(
             reason = "the downloader is not available"
         except OfflineError as exc:
             reason = f"offline: {exc}"
+    root_data = local_data_dir(data)
     paths = local_source_paths(data)
     report = ingest(paths, home=root, progress=progress)
-    where = paths[0].parent if paths else ""
-    return BuildReport("local", f"built from local files in {where} ({reason})", report)
+    used = ", ".join(str(p.relative_to(root_data)) for p in paths)
+    missing = [rel for rel in LOCAL_SOURCES if not (root_data / rel).exists()]
+    message = f"built from local files in {root_data} ({reason}): {used}"
+    if missing:
+        message += f"; not found there, so not used: {', '.join(missing)}"
+    return BuildReport("local", message, report)

@@ -41,7 +41,8 @@ VOTE_CODES: tuple[str, ...] = ("Y", "N", "A", "X")
 """Vote codes: Y yes, N no, A abstain, X member present in the UN but not voting."""
 
 BODIES: tuple[str, ...] = ("GA", "SC")
-KINDS: tuple[str, ...] = ("resolution", "amendment", "paragraph")
+KINDS: tuple[str, ...] = ("resolution", "amendment", "paragraph", "procedural")
+"""``procedural``: a motion (no action, adjournment) where the source lets one tell (Voeten's descriptions)."""
 
 ISSUES: dict[str, str] = {
     "me": "Middle East (Palestinian conflict)",
@@ -63,10 +64,13 @@ ROLL_CALLS: dict[str, pl.DataType] = {
     "date": pl.Date(),
     "year": pl.Int32(),
     "resolution": pl.String(),  # normalised symbol "A/RES/68/262"; null when none
+    "symbol_official": pl.Boolean(),  # False: the source's own id (Voeten's early unres), not a UN symbol
+    "other_symbols": pl.String(),  # "|"-separated ids other sources give the same roll call
+    "undl_id": pl.Int64(),  # UN Digital Library record id (digitallibrary.un.org/record/<id>)
     "title": pl.String(),
     "agenda": pl.String(),
     "subjects": pl.String(),  # "|"-separated
-    "kind": pl.String(),  # resolution / amendment / paragraph
+    "kind": pl.String(),  # resolution / amendment / paragraph / procedural
     "important": pl.Boolean(),  # null where not coded
     "issue_me": pl.Boolean(),
     "issue_nu": pl.Boolean(),

@@ -5,7 +5,7 @@ Storage: Parquet files in a versioned folder
 The record is small (about two million votes, tens of megabytes) and read far
 more often than written, by Polars. So it is kept as Parquet files read with
 ``polars.scan_parquet`` (column pruning and predicate push-down, nothing to
-start, any tool can open them, DuckDB included) rather than in a database file
+start, any tool that reads Parquet can open them) rather than in a database file
 that would need a lock and a server-like library for every read.
 
 Layout of the home folder::
@@ -58,13 +58,14 @@ from polycentric.config import home_dir
 from polycentric.errors import IngestError, PolycentricError, RecordNotBuiltError
 from polycentric.record.merge import (
     CONFLICTS,
+    MATCHES,
     REJECTED_ROWS,
     StoredSource,
     merge_sources,
     sort_votes,
     votes_view,
 )
-from polycentric.record.schema import ISSUES, ROLL_CALLS, STATES, VOTES, VOTES_VIEW
+from polycentric.record.schema import ISSUES, ROLL_CALLS, STATES, VOTES, VOTES_VIEW, conform
 from polycentric.registry.states import member_states, resolve_state, state_names_at, states_table
 from polycentric.sources.common import (
     LEDGER,
@@ -155,10 +156,16 @@ class IngestReport:
     votes: int = 0
     conflicts: int = 0
     home: str = ""
+    matches: int = 0  # Voeten roll calls linked to a UN DL roll call by session, date and tallies
 
     def summary(self) -> str:
         lines = [f"{a['source']} ({a['layout']}): {', '.join(Path(f).name for f in a['files'])}" for a in self.added]
         lines += [f"already in the record, unchanged: {u}" for u in self.unchanged]
+        if self.matches:
+            lines.append(
+                f"{self.matches:,} Voeten roll calls matched to UN DL roll calls by session, date and tallies "
+                "(stored once; see Record.matches())"
+            )
         lines.append(
             f"record at {self.home}: {self.roll_calls:,} roll calls, {self.votes:,} votes, {self.conflicts:,} conflicts between sources"
         )
@@ -292,7 +299,7 @@ def ingest(
             seq += 1
             d = tmp / "sources" / sid
             d.mkdir(parents=True)
-            rc = data.roll_calls.select(list(SOURCE_ROLL_CALLS)).cast(SOURCE_ROLL_CALLS)  # type: ignore[arg-type]
+            rc = conform(data.roll_calls, SOURCE_ROLL_CALLS)
             votes = data.votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES)  # type: ignore[arg-type]
             ledger = data.ledger.cast(LEDGER)  # type: ignore[arg-type]
             rc.write_parquet(d / "roll_calls.parquet")
@@ -340,6 +347,7 @@ def ingest(
         merged.ledger.write_parquet(tmp / "ledger.parquet")
         merged.conflicts.write_parquet(tmp / "conflicts.parquet")
         merged.rejected.write_parquet(tmp / "rejected.parquet")
+        merged.matches.write_parquet(tmp / "matches.parquet")
         merged.ids.write_parquet(tmp / "ids.parquet")
         (tmp / "manifest.json").write_text(
             json.dumps({"format": _FORMAT, "sources": manifest_sources}, indent=1), encoding="utf-8"
@@ -361,6 +369,7 @@ def ingest(
     report.roll_calls = roll_calls.height
     report.votes = merged.votes.height
     report.conflicts = merged.conflicts.height
+    report.matches = merged.matches.height
     return report
 
 
@@ -377,6 +386,51 @@ def _date(value: DateLike) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
+
+
+def _undl_id(value: int | str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        from polycentric.errors import ConfigurationError
+
+        raise ConfigurationError(f"UN DL record id {value!r} is not a number (e.g. 4067944)") from None
+
+
+def _not_found(rc: pl.DataFrame, resolution: str) -> str:
+    """One line: why no roll call has this symbol, and roll calls of its session by title."""
+    from polycentric.sources.common import parse_session
+
+    sym = normalise_symbol(resolution) or resolution
+    session, _ = parse_session(sym)
+    head = f"no roll call has the symbol {sym}"
+    if session is None:
+        return f"{head}; find it by title with `polycentric rollcalls --search WORDS --body all`"
+    mine = rc.filter(pl.col("session") == session)
+    if mine.height == 0:
+        last = rc.filter(pl.col("body") == "GA")["date"].max()
+        return f"{head}: the record holds no roll call of session {session} (GA votes through {last!s})"
+    why = []
+    if session.isdigit() and int(session) <= 30:
+        why.append(f"for session {session} the record keeps Voeten's own identifiers, not UN symbols")
+    n_none = int(mine["resolution"].is_null().sum())
+    if n_none:
+        why.append(f"{n_none} roll calls of session {session} have no symbol, only a UN DL record id")
+    number = pl.col("resolution").str.extract(r"/(\d+)[A-Z]*$", 1).cast(pl.Int64, strict=False)
+    target = sym.rsplit("/", 1)[-1]
+    digits = "".join(ch for ch in target if ch.isdigit())
+    near = mine.filter(pl.col("kind") == "resolution").with_columns(_n=number)
+    if digits:
+        near = near.with_columns(_d=(pl.col("_n") - int(digits)).abs()).sort("_d", nulls_last=True)
+    hints = [
+        f"{r or 'UN DL ' + str(u)} '{(t or '')[:50]}'"
+        for r, u, t in near.head(3).select("resolution", "undl_id", "title").iter_rows()
+    ]
+    return (
+        f"{head} ({'; '.join(why) or 'not in the record'}); roll calls of session {session} include "
+        + ", ".join(hints)
+        + f" (list them by title: polycentric rollcalls --session {session} --search WORDS)"
+    )
 
 
 def _issue_column(issue: str) -> str:
@@ -527,6 +581,9 @@ class Record:
             return {str(st): rows.to_numpy() for st, rows in zip(grouped["state"], grouped["_i"], strict=True)}
         if name in ("ledger", "conflicts"):
             return pl.read_parquet(path / f"{name}.parquet")
+        if name == "matches":  # stores written before 2026-12 have no such file
+            f = path / "matches.parquet"
+            return pl.read_parquet(f) if f.exists() else pl.DataFrame(schema=MATCHES)
         if name == "rejected":  # stores written before 2026-11 have no such file
             f = path / "rejected.parquet"
             return pl.read_parquet(f) if f.exists() else pl.DataFrame(schema=REJECTED_ROWS)
@@ -545,9 +602,12 @@ class Record:
         search: str | None,
         kind: str | None,
         body: str | None,
+        undl_id: int | str | None = None,
     ) -> pl.DataFrame:
         rc: pl.DataFrame = self._get("roll_calls")
         preds: list[pl.Expr] = []
+        if undl_id is not None:
+            preds.append(pl.col("undl_id") == _undl_id(undl_id))
         if body is not None:
             preds.append(pl.col("body") == body.upper())
         if session is not None:
@@ -564,7 +624,11 @@ class Record:
         if issue is not None:
             preds.append(pl.col(_issue_column(issue)).fill_null(False))
         if resolution is not None:
-            preds.append(pl.col("resolution") == normalise_symbol(resolution))
+            sym = normalise_symbol(resolution)
+            preds.append(
+                (pl.col("resolution") == sym)
+                | (pl.lit("|") + pl.col("other_symbols").fill_null("") + "|").str.contains(f"|{sym}|", literal=True)
+            )
         if kind is not None:
             preds.append(pl.col("kind") == kind.lower())
         if search:
@@ -602,9 +666,10 @@ class Record:
         search: str | None = None,
         kind: str | None = None,
         body: str | None = "GA",
+        undl_id: int | str | None = None,
     ) -> pl.DataFrame:
         """Roll calls matching the filters (ROLL_CALLS schema), by date."""
-        out = self._roll_call_filter(session, year, start, end, issue, state, resolution, search, kind, body)
+        out = self._roll_call_filter(session, year, start, end, issue, state, resolution, search, kind, body, undl_id)
         return out.clone()
 
     def votes(
@@ -619,17 +684,19 @@ class Record:
         search: str | None = None,
         kind: str | None = None,
         body: str | None = "GA",
+        undl_id: int | str | None = None,
     ) -> pl.DataFrame:
         """Votes on the roll calls matching the filters (VOTES_VIEW schema), by roll call and state.
 
         ``state`` keeps that state's votes only.
         """
         unfiltered = (
-            all(x is None for x in (session, year, start, end, issue, resolution, search, kind)) and body is None
+            all(x is None for x in (session, year, start, end, issue, resolution, search, kind, undl_id))
+            and body is None
         )
         rows: np.ndarray | None = None
         if not unfiltered:
-            rc = self._roll_call_filter(session, year, start, end, issue, None, resolution, search, kind, body)
+            rc = self._roll_call_filter(session, year, start, end, issue, None, resolution, search, kind, body, undl_id)
             rows = self._rollcall_rows(rc["rollcall_id"].to_numpy())
         if state is not None:
             mine = self._state_rows(resolve_state(state))
@@ -682,6 +749,69 @@ class Record:
             },
             orient="row",
         )
+
+    def find(self, resolution: str | None = None, undl_id: int | str | None = None) -> pl.DataFrame:
+        """The roll calls (any body) with this symbol or UN DL record id; raise when there is none.
+
+        Raises
+        ------
+        UnknownResolutionError
+            One line saying why nothing matched (no roll call of that session;
+            Voeten's own identifiers for sessions 1-30; records without a symbol)
+            and suggesting roll calls of that session by title.
+        """
+        from polycentric.errors import UnknownResolutionError
+
+        if undl_id is not None:
+            out = self.roll_calls(undl_id=undl_id, body=None)
+            if out.height == 0:
+                raise UnknownResolutionError(
+                    f"no roll call has the UN Digital Library record id {undl_id}; "
+                    "find it by title with `polycentric rollcalls --search WORDS --body all`"
+                )
+            return out
+        if resolution is None:
+            raise UnknownResolutionError("give a resolution symbol or a UN DL record id")
+        out = self.roll_calls(resolution=resolution, body=None)
+        if out.height == 0:
+            raise UnknownResolutionError(_not_found(self._get("roll_calls"), resolution))
+        return out
+
+    def coverage(self, official: Any = None) -> pl.DataFrame:
+        """Per body and session: dates, roll calls, official count, complete yes/no/unknown, partial.
+
+        See :func:`polycentric.record.coverage.coverage` (``official``: totals, a
+        path, None to look in the local data folder, False for none).
+        """
+        from polycentric.record.coverage import coverage
+
+        return coverage(self, official)
+
+    def periods(self, by: str = "year", official: Any = None) -> pl.DataFrame:
+        """Per year or session: ``n_rollcalls`` and the ``partial`` flag measures carry (see ``docs/measures.md``)."""
+        from polycentric.record.coverage import period_status
+
+        return period_status(self, by, official)
+
+    def coverage_line(self) -> str:
+        """``General Assembly votes through DATE; Security Council through DATE`` (footers and reports)."""
+        from polycentric.record.coverage import coverage_line
+
+        return coverage_line(self)
+
+    def check_official(self, official: Any = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The record against official per-state, per-session totals (see :func:`polycentric.record.coverage.check_official`)."""
+        from polycentric.record.coverage import check_official
+
+        return check_official(self, official)
+
+    def matches(self) -> pl.DataFrame:
+        """Voeten roll calls stored once with a UN DL roll call that no symbol linked (session, date, tallies).
+
+        Columns :data:`polycentric.record.merge.MATCHES`: Voeten's identifier and
+        date, the official symbol, UN DL record id and date, and the shared tallies.
+        """
+        return self._get("matches").clone()  # type: ignore[no-any-return]
 
     def rejected(self) -> pl.DataFrame:
         """The input vote rows the readers rejected, one by one, with their roll call, file and line.

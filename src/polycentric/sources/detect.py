@@ -16,7 +16,15 @@ from pathlib import Path
 from polycentric.errors import InputFormatError, UnknownLayoutError
 from polycentric.sources.common import SourceData, read_header
 from polycentric.sources.single import SINGLE_COLUMNS, read_single_votes
-from polycentric.sources.undl import LAYOUT_2024, LAYOUT_2025, LAYOUT_2026, read_undl
+from polycentric.sources.undl import (
+    LAYOUT_2024,
+    LAYOUT_2025,
+    LAYOUT_2026,
+    LAYOUT_LONG,
+    LAYOUT_LONG_INDEX,
+    read_long_index,
+    read_undl,
+)
 from polycentric.sources.vetoes import read_vetoes
 from polycentric.sources.voeten import (
     RAW_COLUMNS,
@@ -30,6 +38,8 @@ from polycentric.sources.voeten import (
 __all__ = ["FORMATS", "REQUIRED", "detect_layout", "read_source"]
 
 REQUIRED: dict[str, list[str]] = {
+    "undl-long": LAYOUT_LONG,
+    "undl-long-index": LAYOUT_LONG_INDEX,
     "undl-2026": ["undl_id", "ms_code", "ms_vote", "date", "session", "resolution", "vote_note"],
     "undl-2025": ["undl_id", "ms_code", "ms_vote", "date", "resolution"],
     "undl-2024": ["undl_id", "ms_codes", "ms_votes", "date", "resolutions"],
@@ -43,6 +53,8 @@ REQUIRED: dict[str, list[str]] = {
 """Columns each layout must have, most specific first."""
 
 FULL: dict[str, list[str]] = {
+    "undl-long": [*LAYOUT_LONG, "source (optional)"],
+    "undl-long-index": LAYOUT_LONG_INDEX,
     "undl-2026": LAYOUT_2026,
     "undl-2025": LAYOUT_2025,
     "undl-2024": LAYOUT_2024,
@@ -141,6 +153,10 @@ def read_source(path: str | Path, format: str | None = None) -> SourceData:
         from polycentric.sources.undl_bridge import read_authorities_source
 
         return read_authorities_source(p)
+    if layout == "undl-long-index":
+        return read_long_index(p)
+    if layout == "undl-long":
+        return read_undl(p, layout, header, source="undl-long")
     if layout.startswith("undl"):
         return read_undl(p, layout, header)
     if layout.startswith("unvotes"):

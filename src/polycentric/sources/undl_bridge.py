@@ -38,6 +38,8 @@ def read_sc_source(path: Path) -> SourceData:
     sc = read_sc_votes(path)
     rc = sc.roll_calls.with_columns(
         src_rc=pl.col("undl_id").cast(pl.Int64),
+        undl_id=pl.col("undl_id").cast(pl.Int64),
+        symbol_official=pl.lit(True),
         resolution=normalise_symbols(pl.coalesce(pl.col("resolution"), pl.col("draft"))),
         kind=pl.lit("resolution"),
         kind_known=pl.lit(True),
