@@ -23,6 +23,7 @@ from polycentric.errors import ConfigurationError
 YEARS_HELP = "Years, inclusive: 2014 or 2000-2023 (default: all)."
 FORMAT_OPT = typer.Option("--format", "-f", help="Output format.")
 OUT_OPT = typer.Option("--out", "-o", help="Write the listing to FILE instead of the terminal.")
+BODY_OPT = typer.Option("--body", help="GA (default), SC or all: the roll calls of which body to measure.")
 PLOT_OPT = typer.Option("--plot", help="Also draw a chart to FILE (.png, .svg or .pdf).")
 
 
@@ -40,10 +41,13 @@ def _open_record() -> Any:
     return polycentric.open()
 
 
-def _votes() -> pl.DataFrame:
+def _votes(body: str = "GA") -> pl.DataFrame:
+    """The votes of one body (``GA`` by default; ``SC``; ``all``): SC votes enter a measure only when asked."""
+    if body.upper() not in ("GA", "SC", "ALL"):
+        raise ConfigurationError(f"--body {body!r}: expected GA, SC or all")
     record = _open_record()
     _set_chart_coverage(record)
-    frame: pl.DataFrame = record.votes()
+    frame: pl.DataFrame = record.votes(body=None if body.upper() == "ALL" else body.upper())
     return frame
 
 
@@ -117,6 +121,7 @@ def agreement_cmd(
     absent: Annotated[
         str, typer.Option("--absent", help="exclude (default) or abstain: how X votes count.")
     ] = "exclude",
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -126,7 +131,7 @@ def agreement_cmd(
     from polycentric.measures.agreement import agreement
 
     state_a, state_b = _state(state_a), _state(state_b)
-    df = agreement(_votes(), state_a, state_b, index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
+    df = agreement(_votes(body), state_a, state_b, index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -163,6 +168,7 @@ def agreement_matrix_cmd(
     years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
     index: Annotated[str, typer.Option("--index", help="simple, lijphart, s or s_squared.")] = "simple",
     min_shared: Annotated[int, typer.Option("--min-shared", help="Leave out pairs with fewer shared votes.")] = 1,
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -174,7 +180,7 @@ def agreement_matrix_cmd(
 
     chosen = _matrix_states(states)
     result = agreement_matrix(
-        filter_years(_votes(), years),
+        filter_years(_votes(body), years),
         index,  # type: ignore[arg-type]
         states=chosen,
     )
@@ -202,6 +208,7 @@ def cohesion_cmd(
         int, typer.Option("--min-present", help="Least members voting for a roll call to count.")
     ] = 2,
     observers: Annotated[bool, typer.Option("--observers", help="Count observers as members.")] = False,
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -211,7 +218,7 @@ def cohesion_cmd(
     from polycentric.measures.cohesion import cohesion
 
     df = cohesion(
-        _votes(),
+        _votes(body),
         _group_ids(groups),
         years=years,
         index=index,  # type: ignore[arg-type]
@@ -231,6 +238,7 @@ def voice_cmd(
     years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
     rule: Annotated[str, typer.Option("--rule", help="simple (Y > N) or two_thirds (Y >= 2/3 of Y + N).")] = "simple",
     by: Annotated[str, typer.Option("--by", help="year, session or none (pooled).")] = "year",
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -239,7 +247,7 @@ def voice_cmd(
     _check_plot(plot)
     from polycentric.measures.voice import voice
 
-    df = voice(_votes(), _group_ids(groups), years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
+    df = voice(_votes(body), _group_ids(groups), years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -281,6 +289,7 @@ def alignment_cmd(
     min_shared: Annotated[
         int, typer.Option("--min-shared", help="Leave out rows with fewer shared votes than this.")
     ] = 1,
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -292,7 +301,7 @@ def alignment_cmd(
     refs = [_reference(r) for r in _split(with_) or list(DEFAULT_REFERENCES)]
     chosen = _states(states)
     df = alignment(
-        _votes(),
+        _votes(body),
         refs,
         index=index,  # type: ignore[arg-type]
         years=_years(years, year),
@@ -329,6 +338,7 @@ def neutrality_cmd(
     years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
     states: Annotated[Optional[str], typer.Option("--states", help="Comma-separated states (default: all).")] = None,
     by: Annotated[str, typer.Option("--by", help="year, session or none (pooled).")] = "year",
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -338,7 +348,7 @@ def neutrality_cmd(
     from polycentric.measures.neutrality import neutrality
 
     chosen = _states(states)
-    df = neutrality(_votes(), by=_by(by), years=years, states=chosen)
+    df = neutrality(_votes(body), by=_by(by), years=years, states=chosen)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -368,6 +378,7 @@ def shifts_cmd(
             "--min-shared", help="Least shared votes in each period (e.g. 10 leaves out states seldom present)."
         ),
     ] = 1,
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -377,7 +388,7 @@ def shifts_cmd(
     from polycentric.measures.shifts import shifts
 
     reference = _reference(reference)
-    df = shifts(_votes(), start, end, reference=reference, index=index, min_shared=min_shared)  # type: ignore[arg-type]
+    df = shifts(_votes(body), start, end, reference=reference, index=index, min_shared=min_shared)  # type: ignore[arg-type]
     if top > 0:
         df = df.head(top)
     emit(df, fmt, out)
