@@ -45,3 +45,17 @@ def test_abstain_is_amber_and_votes_stay_apart_for_colour_blind_readers() -> Non
             for other in codes[i + 1 :]:
                 distance = sum((x - y) ** 2 for x, y in zip(seen[a], seen[other], strict=True)) ** 0.5
                 assert distance > 0.25, (a, other, distance)
+
+
+def test_cli_tables_colour_votes_with_the_palette() -> None:
+    import polars as pl
+
+    from polycentric.cli.output import render
+
+    df = pl.DataFrame({"state": ["USA", "RUS", "IND", "AZE"], "vote": ["Y", "N", "A", "X"]})
+    coloured = render(df, "table", color=True)
+    for code, colour in VOTE_COLORS.items():
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert f"38;2;{r};{g};{b}m" in coloured, code  # truecolor escape of that vote's colour
+    plain = render(df, "table")
+    assert "\x1b[" not in plain  # piped output stays plain text

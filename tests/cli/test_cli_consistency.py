@@ -163,3 +163,28 @@ def test_resolver_symbol_suggestion(record: Any) -> None:
     assert resolve_symbol("R/68/262", record.roll_calls(body=None)) == "A/RES/68/262"
     with pytest.raises(UnknownResolutionError, match=r"did you mean A/RES/ES-11/1\b"):
         resolve_symbol("A/RES/ES-11/11", record.roll_calls(body=None))
+
+
+def test_every_command_suggests_on_typos(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for argv, hint in (
+        (["state", "Indai"], "India (IND)"),
+        (["groups", "show", "NAMM"], "did you mean NAM"),
+        (["votes", "--state", "Brazl", "--year", "2020"], "Brazil (BRA)"),
+        (["shifts", "--from", "2014", "--to", "2022", "--reference", "Untied States"], "United States of America (USA)"),
+        (["rollcalls", "--state", "Frnace", "--year", "2020"], "France (FRA)"),
+    ):
+        rc, _out, err = run(capsys, *argv)
+        assert rc == 2 and hint in err, (argv, rc, err)
+
+
+def test_rollcalls_table_is_cited(home: Path, record: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "rollcalls", "--session", "ES-11")
+    assert rc == 0
+    line = next(x for x in out.splitlines() if "A/RES/ES-11/1 " in x)
+    assert "adopted" in line and "Aggression against Ukraine" in line and ": resolution /" not in line
+    assert "Coverage:" in out
+    rc, out, _ = run(capsys, "rollcalls", "--session", "ES-11", "-f", "csv")
+    rows = {r["resolution"]: r for r in csv.DictReader(io.StringIO(out))}
+    es = rows["A/RES/ES-11/1"]
+    assert es["status"] == "adopted" and es["link"].startswith("https://digitallibrary.un.org/record/")
+    assert es["citation"].startswith("A/RES/ES-11/1, “Aggression against Ukraine”, General Assembly, 2 March 2022")

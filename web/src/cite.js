@@ -36,7 +36,7 @@ export async function citeBlock(rc) {
     "div",
     { class: "citation-block", "data-status": rc.status || "" },
     el("p", { class: "cite" }, rc.citation || ""),
-    el("p", { class: "meta" }, statusBadge(rc.status), " ", docLink(rc, rc.link && rc.link.includes("digitallibrary") ? "UN Digital Library record" : "UN document")),
+    el("p", { class: "cite-links" }, statusBadge(rc.status), " ", docLink(rc, rc.link && rc.link.includes("digitallibrary") ? "UN Digital Library record" : "UN document")),
     m.coverage ? el("p", { class: "coverage" }, `Coverage: ${m.coverage}`) : null,
   );
 }

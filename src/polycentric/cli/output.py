@@ -81,8 +81,14 @@ def csv_raw() -> bool:
     return os.environ.get("POLYCENTRIC_CSV_RAW", "").strip().lower() in ("1", "true", "yes")
 
 
-def render(df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None, raw: bool | None = None) -> str:
-    """The text of ``df`` in ``fmt`` (table, csv or json); CSV cells are neutralised unless ``raw`` (see module doc)."""
+def render(
+    df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None, raw: bool | None = None, color: bool = False
+) -> str:
+    """The text of ``df`` in ``fmt`` (table, csv or json); CSV cells are neutralised unless ``raw`` (see module doc).
+
+    ``color=True`` (a table on a terminal) colours a ``vote`` column's Y/N/A/X with the one palette
+    the dashboard and the charts use (:data:`polycentric.record.cite.VOTE_COLORS`).
+    """
     fmt = getattr(fmt, "value", fmt)
     if fmt == "csv":
         return to_csv(df, raw=csv_raw() if raw is None else raw)
@@ -97,10 +103,20 @@ def render(df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None,
         for name, dtype in shown.schema.items():
             table.add_column(name, justify="right" if dtype.is_numeric() else "left")
         decimals = [_float_decimals(shown[name]) if dtype.is_float() else 0 for name, dtype in shown.schema.items()]
+        vote_at = shown.columns.index("vote") if color and "vote" in shown.columns else None
+        from polycentric.record.cite import VOTE_COLORS
+
         for row in shown.iter_rows():
-            table.add_row(*[_cell(v, d) for v, d in zip(row, decimals, strict=True)])
+            cells: list[object] = [_cell(v, d) for v, d in zip(row, decimals, strict=True)]
+            if vote_at is not None and row[vote_at] in VOTE_COLORS:
+                from rich.text import Text
+
+                cells[vote_at] = Text(str(row[vote_at]), style=f"bold {VOTE_COLORS[row[vote_at]]}")
+            table.add_row(*cells)  # type: ignore[arg-type]
         buf = io.StringIO()
-        Console(file=buf, width=200, force_terminal=False, color_system=None).print(table)
+        Console(
+            file=buf, width=200, force_terminal=color, color_system="truecolor" if color else None
+        ).print(table)
         text = buf.getvalue()
         if max_rows is not None and df.height > max_rows:
             text += f"... {df.height - max_rows} more rows (use --format csv or --out FILE for all)\n"
@@ -139,7 +155,10 @@ def emit(df: pl.DataFrame, fmt: str = "table", out: str | Path | None = None, *,
             raise ConfigurationError("--format dta needs --out FILE")
         write_stata(df, out)
         return
-    text = render(df, fmt, max_rows=None if out is not None else (max_rows if fmt == "table" else None))
+    on_terminal = out is None and fmt == "table" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    text = render(
+        df, fmt, max_rows=None if out is not None else (max_rows if fmt == "table" else None), color=on_terminal
+    )
     if out is not None:
         Path(out).write_text(text, encoding="utf-8")
         if fmt == "csv":  # the CSVW description beside it (NAME.csv-metadata.json)

@@ -247,20 +247,33 @@ def rollcalls(
     format: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
 ) -> None:
-    """List roll calls."""
+    """List roll calls, each as cited: title, status (adopted, vetoed, ...) and the UN document link."""
+    from polycentric.record.cite import display_title, with_citation
     from polycentric.record.store import open_record
+    from polycentric.registry.resolver import resolve_states
 
-    df = open_record().roll_calls(
-        session=session, year=year, issue=issue, search=search, state=state, kind=kind,
+    record = open_record()
+    df = record.roll_calls(
+        session=session, year=year, issue=issue, search=search,
+        state=resolve_states([state])[0] if state is not None else None, kind=kind,
         body=None if body.lower() == "all" else body, start=start, end=end, undl_id=undl_id,
     )  # fmt: skip
+    if "status" in df.columns and "vetoed_by" not in df.columns:
+        df = df.drop("status")
+    df = with_citation(df)
     if format.value == "table" and out is None:
         cols = (
-            _ROLL_CALL_TABLE
+            [*_ROLL_CALL_TABLE[:7], "status", *_ROLL_CALL_TABLE[7:]]
             if body.upper() == "GA"
             else [*_ROLL_CALL_TABLE[:5], "status", "vetoed_by", *_ROLL_CALL_TABLE[5:]]
         )
-        df = df.select(cols).with_columns(pl.col("title").str.slice(0, 70))
+        df = df.select([c for c in cols if c in df.columns]).with_columns(
+            pl.col("title").map_elements(display_title, return_dtype=pl.String).str.slice(0, 70)
+        )
+        emit(df, format, out)
+        if df.height:
+            typer.echo(f"  {df.height:,} roll calls. Coverage: {coverage_line(record)}")
+        return
     emit(df, format, out)
 
 
