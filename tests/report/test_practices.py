@@ -108,3 +108,18 @@ def test_unknown_state_in_practices_exits_2(served_record: Any, monkeypatch: pyt
     monkeypatch.setenv("POLYCENTRIC_HOME", str(served_record.home))
     assert main(["report", "practices", "Indai", "--year", "2015"]) == 2
     assert "did you mean India (IND)" in capsys.readouterr().err
+
+
+def test_briefs_cite_roll_calls_and_coverage(served_record: Any) -> None:
+    from polycentric.report import rollcall_brief, state_brief
+
+    html = rollcall_brief(served_record, "A/RES/ES-11/1")
+    assert "A/RES/ES-11/1, “Aggression against Ukraine”, General Assembly, 2 March 2022 (adopted" in html
+    assert "https://digitallibrary.un.org/record/" in html and "Coverage: " in html
+    from polycentric.record.cite import display_title
+
+    brief = state_brief(served_record, "UKR", years=(2022, 2022))
+    latest = served_record.votes(state="UKR", year=2022).sort("date", "rollcall_id", descending=True).row(0, named=True)
+    rc = served_record.roll_calls(body=None).filter(pl.col("rollcall_id") == latest["rollcall_id"]).row(0, named=True)
+    assert display_title(rc["title"])[:60] in brief and "adopted" in brief
+    assert served_record.coverage_line() in brief

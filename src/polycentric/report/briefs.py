@@ -276,9 +276,19 @@ def state_brief(
     )
     period = f"{years[0]}–{years[1]}" if years else "all years"
     recent = votes.sort("date", "rollcall_id", descending=True).head(60)
-    titles = record.roll_calls(state=sid, start=start, end=end).select("rollcall_id", "title")
+    from polycentric.record.cite import display_title, with_citation
+
+    titles = with_citation(record.roll_calls(state=sid, start=start, end=end), citation=False).select(
+        "rollcall_id", "title", "status", "link"
+    )
     recent = recent.join(titles, on="rollcall_id", how="left").select(
-        "date", "resolution", "session", pl.col("title").str.slice(0, 80), "vote"
+        "date",
+        "resolution",
+        "session",
+        pl.col("title").map_elements(display_title, return_dtype=pl.String).str.slice(0, 80),
+        "status",
+        "vote",
+        "link",
     )
     sections = [
         Section(
