@@ -30,6 +30,7 @@ __all__ = [
     "SEARCH_HITS",
     "SORTABLE",
     "VETOES",
+    "counted_tallies",
     "list_roll_calls",
     "search",
     "text_matches",
@@ -46,6 +47,9 @@ SORTABLE: tuple[str, ...] = (
     "total_no",
     "total_abstain",
     "status",
+    "n_yes",
+    "n_no",
+    "n_abstain",
 )
 """Columns :func:`list_roll_calls` sorts by."""
 
@@ -74,9 +78,20 @@ def text_matches(roll_calls: pl.DataFrame, text: str) -> pl.Expr:
     return pl.all_horizontal(preds) if preds else pl.lit(True)
 
 
+def counted_tallies(votes: pl.DataFrame) -> pl.DataFrame:
+    """Each roll call's votes as stored: ``rollcall_id``, ``n_yes``, ``n_no``, ``n_abstain``, ``n_absent``."""
+    return votes.group_by("rollcall_id").agg(
+        n_yes=(pl.col("vote") == "Y").sum().cast(pl.Int32),
+        n_no=(pl.col("vote") == "N").sum().cast(pl.Int32),
+        n_abstain=(pl.col("vote") == "A").sum().cast(pl.Int32),
+        n_absent=(pl.col("vote") == "X").sum().cast(pl.Int32),
+    )
+
+
 def list_roll_calls(
     roll_calls: pl.DataFrame,
     *,
+    tallies: pl.DataFrame | None = None,
     body: str | None = None,
     session: str | None = None,
     start_year: int | None = None,
@@ -94,6 +109,9 @@ def list_roll_calls(
     ----------
     roll_calls
         ``Record.roll_calls(body=None)`` (ROLL_CALLS schema).
+    tallies
+        :func:`counted_tallies` of the votes: adds ``n_yes``, ``n_no``, ``n_abstain``, ``n_absent``
+        (the votes stored, beside the source's recorded ``total_*``).
     body
         ``GA`` or ``SC`` (default both).
     session
@@ -146,6 +164,8 @@ def list_roll_calls(
     if kind:
         preds.append(pl.col("kind") == kind.strip().lower())
     out = with_citation(roll_calls.filter(*preds) if preds else roll_calls)
+    if tallies is not None:
+        out = out.join(tallies, on="rollcall_id", how="left")
     if status:
         wanted = status.strip().lower()
         known = {"adopted", "not adopted", "vetoed", "failed"}
@@ -154,7 +174,7 @@ def list_roll_calls(
         out = out.filter(pl.col("status") == wanted)
     descending = sort.startswith("-")
     column = sort.lstrip("-+")
-    if column not in SORTABLE:
+    if column not in SORTABLE or column not in out.columns:
         raise MeasureError(f"cannot sort roll calls by {column!r}: expected one of {', '.join(SORTABLE)}")
     return out.sort([column, "rollcall_id"], descending=[descending, descending], nulls_last=True)
 

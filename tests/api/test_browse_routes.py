@@ -129,3 +129,13 @@ def test_csv_names_its_csvw_metadata(client: TestClient) -> None:
     body = meta.json()
     assert [c["name"] for c in body["tableSchema"]["columns"]] == r.text.splitlines()[0].split(",")
     assert {c["name"]: c["datatype"] for c in body["tableSchema"]["columns"]}["date"] == "date"
+
+
+def test_browse_rows_carry_the_counted_tally(client: TestClient) -> None:
+    rows = client.get("/api/browse/rollcalls", params={"session": "ES-11", "sort": "date", "limit": 1}).json()["data"]
+    es = rows[0]
+    assert es["resolution"] == "A/RES/ES-11/1"
+    assert (es["n_yes"], es["n_no"], es["n_abstain"], es["n_absent"]) == (141, 5, 35, 12)
+    top = client.get("/api/browse/rollcalls", params={"from": 2022, "to": 2022, "sort": "-n_no", "limit": 3}).json()
+    n_no = [r["n_no"] for r in top["data"]]
+    assert n_no == sorted(n_no, reverse=True)

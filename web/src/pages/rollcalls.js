@@ -14,9 +14,9 @@ const COLUMNS = [
   ["resolution", "Symbol"],
   ["title", "Title"],
   ["status", "Status"],
-  ["total_yes", "Yes"],
-  ["total_no", "No"],
-  ["total_abstain", "Abstain"],
+  ["n_yes", "Yes"],
+  ["n_no", "No"],
+  ["n_abstain", "Abstain"],
 ];
 
 function current(params) {
@@ -77,7 +77,7 @@ export async function render(params) {
     const next = active && desc ? key : `-${key}`;
     return el(
       "th",
-      { class: ["sortable", active ? "sorted" : "", key.startsWith("total") ? "num" : ""].join(" "), "data-sort": key, "aria-sort": active ? (desc ? "descending" : "ascending") : "none" },
+      { class: ["sortable", active ? "sorted" : "", key.startsWith("n_") ? "num" : ""].join(" "), "data-sort": key, "aria-sort": active ? (desc ? "descending" : "ascending") : "none" },
       el("a", { href: routeHref("rollcalls", { ...query, important: v.important || null, sort: next === "-date" ? null : next }) }, label, active ? (desc ? " ▼" : " ▲") : ""),
     );
   };
@@ -97,9 +97,9 @@ export async function render(params) {
           el("td", { class: "nowrap" }, el("a", { href: rollcallHref(rc) }, rc.resolution || `roll call ${rc.rollcall_id}`), rc.kind !== "resolution" ? el("span", { class: "tag" }, rc.kind) : null),
           el("td", { class: "title-cell" }, displayTitle(rc.title) || "–", " ", docLink(rc, "↗")),
           el("td", {}, statusBadge(rc.status), rc.important ? el("span", { class: "tag important" }, "important") : null),
-          el("td", { class: "num" }, rc.total_yes ?? "–"),
-          el("td", { class: "num" }, rc.total_no ?? "–"),
-          el("td", { class: "num" }, rc.total_abstain ?? "–"),
+          el("td", { class: "num vote-Y-text", title: rc.total_yes !== null && rc.total_yes !== rc.n_yes ? `source records ${rc.total_yes}` : null }, rc.votes_complete === false ? "?" : rc.n_yes ?? "–"),
+          el("td", { class: "num vote-N-text" }, rc.votes_complete === false ? "?" : rc.n_no ?? "–"),
+          el("td", { class: "num vote-A-text" }, rc.votes_complete === false ? "?" : rc.n_abstain ?? "–"),
         ),
       ),
     ),

@@ -18,14 +18,18 @@ from fastapi.responses import Response
 from polycentric.api.backend import Backend, get_backend
 from polycentric.api.params import SESSION_PATTERN, Body, Issue, Kind
 from polycentric.api.tables import Format, Paging, paging, row_model, table_response, table_responses, wanted_format
-from polycentric.browse import SORTABLE, VETOES, list_roll_calls, veto_counts, vetoes
+from polycentric.browse import SORTABLE, VETOES, counted_tallies, list_roll_calls, veto_counts, vetoes
 from polycentric.record.schema import ROLL_CALLS
 
 router = APIRouter(prefix="/api", tags=["browse"])
 
 CitedRollCall = row_model(
-    "CitedRollCall", {**ROLL_CALLS, "status": pl.String(), "link": pl.String(), "citation": pl.String()}
-)
+    "CitedRollCall",
+    {
+        **ROLL_CALLS, "status": pl.String(), "link": pl.String(), "citation": pl.String(),
+        "n_yes": pl.Int32(), "n_no": pl.Int32(), "n_abstain": pl.Int32(), "n_absent": pl.Int32(),
+    },
+)  # fmt: skip
 Veto = row_model("Veto", VETOES)
 VetoCount = row_model("VetoCount", {"year": int, "member": str, "vetoes": int})
 
@@ -54,6 +58,7 @@ def browse_roll_calls(
     """``browse.list_roll_calls``: every roll call matching the filters, with ``status``, ``link`` and ``citation``."""
     table = list_roll_calls(
         backend.record.roll_calls(body=None),
+        tallies=_tallies(backend),
         body=body.value if body is not None else None,
         session=session,
         start_year=start,
@@ -66,6 +71,18 @@ def browse_roll_calls(
         sort=sort.value if isinstance(sort, enum.Enum) else str(sort),
     )
     return table_response(table, fmt, page, filename="rollcalls")
+
+
+_TALLIES: dict[str, pl.DataFrame] = {}
+
+
+def _tallies(backend: Backend) -> pl.DataFrame:
+    """``browse.counted_tallies`` of the record, computed once per record version (the last one kept)."""
+    version = backend.version()
+    if version not in _TALLIES:
+        _TALLIES.clear()
+        _TALLIES[version] = counted_tallies(backend.record.votes(body=None))
+    return _TALLIES[version]
 
 
 def _vetoes(backend: Backend, start: int | None, end: int | None, member: str | None) -> pl.DataFrame:
