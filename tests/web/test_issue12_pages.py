@@ -206,6 +206,7 @@ def test_practices_page(page: Any, live_server: str, served_record: Any, artifac
     )  # fmt: skip
     _open(page, f"{live_server}/#/practices?state=India&year=2015")
     assert page.locator("section.practices").get_attribute("data-state") == "IND"
+    assert page.locator("h1").inner_text() == "Voting practices of India (IND), 2015"
     for row in tables["overall"].iter_rows(named=True):
         cell = page.locator(f"table.overall tr[data-ref='{row['reference']}'] td[data-value]")
         assert float(cell.get_attribute("data-value") or "nan") == pytest.approx(row["coincidence"])

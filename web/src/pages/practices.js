@@ -46,6 +46,7 @@ export async function render(params) {
   const refs = params.get("with") || "";
   const res = await getJson(`/practices/${encodeURIComponent(stateParam)}`, { year, references: refs || null });
   const state = res.state;
+  const name = res.name || state;
   const t = res.tables;
   const form = el(
     "form",
@@ -65,7 +66,7 @@ export async function render(params) {
   const chartRows = t.overall.filter((r) => r.coincidence !== null);
   const chart = figure({
     id: `practices-${state}-${year}`,
-    title: `Voting coincidence of ${state} with …, ${year}`,
+    title: `Voting coincidence of ${name} with other states and groups, ${year}`,
     csvHref: csvUrl(`/practices/${state}/overall`, { year, references: refs || null }),
     caption: "Identical votes / (identical + opposite) over the roll calls where both voted Yes or No (the US State Department's measure).",
     body: Plot.plot({
@@ -135,8 +136,8 @@ export async function render(params) {
   setParams({ state: stateParam, year });
   return el(
     "section",
-    { class: "practices", "data-title": `Voting practices: ${state} ${year}`, "data-state": state, "data-year": year },
-    el("header", { class: "page-head" }, el("h1", {}, `Voting practices of ${state}, ${year}`), el("p", { class: "meta" }, "As the US State Department reports for the United States, for any state: how often it voted with others in the General Assembly, and the Security Council's votes of the year."), form),
+    { class: "practices", "data-title": `Voting practices: ${name} ${year}`, "data-state": state, "data-year": year },
+    el("header", { class: "page-head" }, el("h1", {}, `Voting practices of ${name} (${state}), ${year}`), el("p", { class: "meta" }, "As the US State Department reports for the United States, for any state: how often it voted with others in the General Assembly, and the Security Council's votes of the year."), form),
     chart,
     el("div", { class: "section-head" }, el("h2", {}, "All recorded votes"), csvLink(state, "overall", year, refs)),
     el("div", { class: "table-scroll" }, coincidenceTable(t.overall, "overall")),
