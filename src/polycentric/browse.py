@@ -22,7 +22,7 @@ import polars as pl
 
 from polycentric.errors import MeasureError, UnknownGroupError, UnknownStateError
 from polycentric.measures.vetoes import PERMANENT_MEMBERS, VETOES, veto_counts, vetoes
-from polycentric.record.cite import with_citation
+from polycentric.record.cite import display_title, with_citation
 from polycentric.record.schema import ISSUES
 
 __all__ = [
@@ -252,7 +252,9 @@ def _roll_call_hits(text: str, roll_calls: pl.DataFrame) -> pl.DataFrame:
         label=pl.format(
             "{} — {}",
             pl.coalesce(pl.col("resolution"), pl.lit("roll call")),
-            pl.coalesce(pl.col("title"), pl.lit("(no title in the record)")),
+            pl.coalesce(
+                pl.col("title").map_elements(display_title, return_dtype=pl.String), pl.lit("(no title in the record)")
+            ),
         ),
         detail=pl.col("citation"),
         rank=pl.when(exact.fill_null(False)).then(0).otherwise(3).cast(pl.Int64),

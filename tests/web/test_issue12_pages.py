@@ -215,9 +215,7 @@ def test_practices_page(page: Any, live_server: str, served_record: Any, artifac
         n = tables["groups"].filter(pl.col("group") == g).height
         assert page.locator(f"table.group-{g}").get_attribute("data-rows") == str(n) and n > 0
     assert page.locator("ul.vetoes-of-year").get_attribute("data-rows") == str(tables["vetoes"].height)
-    href = page.locator("table.overall").locator("xpath=ancestor::section[1]//a.export-csv").first.get_attribute(
-        "href"
-    ) if False else page.locator("a.export-csv[download$='-overall.csv']").first.get_attribute("href")
+    href = page.locator("a.export-csv[download$='-overall.csv']").first.get_attribute("href")
     assert href is not None
     text = page.evaluate("url => fetch(url).then(r => r.text())", href)
     assert text.splitlines()[0] == "reference,kind,identical,opposite,n,coincidence"
