@@ -22,7 +22,13 @@ When it cannot reach the library (:class:`~polycentric.errors.OfflineError`)
   recorded vote of sessions 78-80 to 2025-12-18, all of ES-10 and ES-11; the 20
   session-79 records without a symbol are kept under their UN DL record id;
   its Security Council rows, in ``sc_votes_long.csv.gz``, are not GA votes),
-- ``unsc_vetoes/`` (Security Council vetoes 1946-2022).
+- ``unsc_vetoes/`` (Security Council vetoes 1946-2022) and the Security Council
+  files ``unga_unsc_votes_2023_2025_combined/sc_votes_long.csv.gz`` (adopted
+  resolutions 2023-2025, 15 votes each),
+  ``unsc_vetoes_2022_2026_update/unsc_vetoes_sept2022_2026_dhl_layout.csv``
+  (vetoes 2022-2026) and
+  ``unsc_failed_drafts_sample_1947_2022_emilytong/unsc_failed_draft_votes_long.csv``
+  (every member's vote on 53 failed drafts).
 
 ``undl_layout_from_voeten/`` is *not* ingested by default: it re-expresses the
 same Voeten votes in the UN DL layout (for testing the UN DL reader at scale),
@@ -96,6 +102,11 @@ LOCAL_SOURCES: tuple[str, ...] = (
     "unga_undl_keyvotes_sample",
     "unga_unsc_votes_2023_2025_combined/ga_votes_long.csv.gz",
     "unsc_vetoes/unsc_vetoes_1946_sept2022.csv",
+    # the Security Council (see docs/record.md): adopted resolutions 2023-2025 with their 15 members' votes,
+    # the vetoes after the 1946-2022 list, the failed-drafts sample with every member's vote
+    "unga_unsc_votes_2023_2025_combined/sc_votes_long.csv.gz",
+    "unsc_vetoes_2022_2026_update/unsc_vetoes_sept2022_2026_dhl_layout.csv",
+    "unsc_failed_drafts_sample_1947_2022_emilytong/unsc_failed_draft_votes_long.csv",
 )
 """Paths, relative to the local data folder, that an offline build ingests."""
 
