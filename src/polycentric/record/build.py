@@ -442,9 +442,7 @@ def _sync_locked(
                 timeout=timeout,
             )
             report.api, report.api_since = marc, since
-        except OfflineError:
-            raise
-        except SourceError as exc:
+        except SourceError as exc:  # offline included: the bulk files are already in
             api = SourceResult(API_KEY, "failed", error=str(exc))
         report.results.append(api)
         _ingest_pending(root, [API_KEY], report, say)
