@@ -37,20 +37,26 @@ bulk file. :func:`fetch_marc_records` pages through the search API.
 The search API (documented at https://digitallibrary.un.org/help/search-engine-api
 and the search tips page) is ``GET /search`` with
 
-========  ==================================================================
-``p``     the query: ``269:2025-10-09->2099-12-31`` (a range on the date field)
-``cc``    the collection: ``Voting Data``
-``fct__2`` the body facet: ``General Assembly``
-``of``    output format: ``xm`` (MARC-XML)
-``rg``    records per page (``100``)
-``jrec``  the rank of the first record of the page (1, 101, 201, ...)
-``ln``    ``en``
-========  ==================================================================
+==========  ==================================================================
+``p``       the query: ``269:2025-10-09->2099-12-31`` (a range on the date field)
+``cc``      the collection: ``Voting Data``
+``fct__2``  the body facet: ``General Assembly``
+``of``      output format: ``xm`` (MARC-XML)
+``rg``      records per page (``100``)
+``jrec``    the rank of the first record of the page (1, 101, 201, ...)
+``ln``      ``en``
+==========  ==================================================================
 
-Paging stops at the first page holding fewer than ``rg`` records.
+Paging stops at the first page holding fewer than ``rg`` records. (The
+request could not be tried against the live library from the development
+machine; it is tested against a local server speaking the same MARC-XML.)
+The HTTP client is the caller's (:func:`fetch_marc_records` takes a ``get``
+function); :func:`polycentric.record.build.sync_search_api` passes one with
+the sync's timeouts.
 
-Dependency rule: as :mod:`polycentric.sources` (pymarc, httpx, polars,
-``polycentric.errors`` and the other readers' constants); never the store.
+Dependency rule: as :mod:`polycentric.sources` (pymarc, polars,
+``polycentric.errors`` and the bulk layout of :mod:`polycentric.sources.undl`);
+never the store.
 """
 
 from __future__ import annotations
