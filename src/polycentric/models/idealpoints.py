@@ -281,7 +281,7 @@ class IdealPointModel:
         max_iter: int = 300,
         tol: float = 1e-3,
         cutpoint_sd: float = 5.0,
-        discrimination_sd: float = 0.4,
+        discrimination_sd: float = 0.3,
         random_state: int | None = None,
         init_noise: float = 0.0,
         variational: bool = True,
