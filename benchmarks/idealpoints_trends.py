@@ -23,6 +23,9 @@ unless ``--home`` names an existing one. Usage::
 
     .venv/bin/python benchmarks/idealpoints_trends.py [--setting discrimination_sd=0.5 ...] \
         [--home DIR] [--data ../shared/data] [--json FILE]
+
+``--setting discrimination_sd=0.4,session_scaling=0 --setting ""`` compares the previous default (the
+baseline) with the current one in the same run, fit times included (wall and CPU, one BLAS thread).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from threadpoolctl import threadpool_limits
 
 from polycentric.models.idealpoints import IdealPointModel
 from polycentric.models.validation import (
