@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from threadpoolctl import threadpool_limits
 
 from polycentric.models.idealpoints import IdealPointModel
 from polycentric.models.validation import (
