@@ -292,12 +292,19 @@ def test_state_ideal_point_trajectory(page: Any, live_server: str, models_home: 
     from polycentric.models.idealpoints import IdealPointModel
     from polycentric.models.saved import idealpoints_folder as fit_folder
 
-    ideal_points, _, _ = IdealPointModel.load_results(fit_folder(models_home))
+    from polycentric.models._change import state_changes
+
+    ideal_points, _, meta = IdealPointModel.load_results(fit_folder(models_home))
     _open(page, f"{live_server}/#/state?id=IND&from=2016&to=2023")
     fig = page.locator("figure[data-chart=IND-idealpoints]")
     expected = ideal_points.filter((pl.col("state") == "IND") & pl.col("year").is_between(2016, 2023))
     assert expected.height > 0
     assert fig.get_attribute("data-points") == str(expected.height)
+    # moves larger than their joint uncertainty are ringed (the same draws as the API route)
+    moves = state_changes(ideal_points, "IND", random_walk_sd=meta["random_walk_sd_"], n_draws=2000)
+    shown = set(expected["session"].to_list())
+    ringed = moves.filter(pl.col("to_session").is_in(list(shown)) & pl.col("exceeds_uncertainty")).height
+    assert fig.get_attribute("data-moves") == str(ringed)
     assert fig.locator("svg [aria-label=area] path").count() == 1  # the interval band
     page.screenshot(path=str(artifacts / "state-IND-idealpoints.png"), full_page=True)
     assert page.js_errors == []
