@@ -289,10 +289,9 @@ def test_system_page(page: Any, live_server: str, models_home: Path, artifacts: 
 
 
 def test_state_ideal_point_trajectory(page: Any, live_server: str, models_home: Path, artifacts: Path) -> None:
+    from polycentric.models._change import state_changes
     from polycentric.models.idealpoints import IdealPointModel
     from polycentric.models.saved import idealpoints_folder as fit_folder
-
-    from polycentric.models._change import state_changes
 
     ideal_points, _, meta = IdealPointModel.load_results(fit_folder(models_home))
     _open(page, f"{live_server}/#/state?id=IND&from=2016&to=2023")
