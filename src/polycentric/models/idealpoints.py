@@ -11,8 +11,14 @@ mode is found by block-coordinate Newton ascent (items, then all ideal points
 jointly through a banded solve of the random-walk precision), and intervals come
 from the Laplace approximation of the ideal points' posterior.
 
+The model is split along its seams into private modules: ``_design`` (bridges, design
+arrays, start values), ``_ordinal`` (the numerical core), ``_fitting`` (standardisation,
+SQUAREM's parameters, warm starts, the random-walk update, item draws), ``_predict``
+(new roll calls, probabilities) and ``_change`` (changes with joint intervals).
+
 Dependency rule: imports numpy, scipy, polars, ``polycentric.errors``,
-``polycentric.record.schema`` and ``polycentric.models._ordinal``.
+``polycentric.record.schema``, ``polycentric.measures._common`` (the thin-session
+minimum) and the private ``polycentric.models`` modules above.
 """
 
 from __future__ import annotations
@@ -30,9 +36,9 @@ from scipy.stats import norm
 from polycentric.errors import ConvergenceError, InsufficientDataError, ModelError, NotFittedError
 from polycentric.measures._common import MIN_ROLLCALLS
 from polycentric.models import _ordinal as core
+from polycentric.models import _predict
 from polycentric.models._change import state_change
 from polycentric.models._design import (
-    VOTE_TO_CODE,
     Design,
     build_design,
     find_bridges,
@@ -515,28 +521,7 @@ class IdealPointModel:
         ``cutpoint_yes``, ``discrimination`` (and ``discrimination_2``) for
         :meth:`predict_proba`.
         """
-        self._check_fitted()
-        v = votes.filter(pl.col("vote").is_in(list(VOTE_TO_CODE)))
-        if v.height == 0:
-            raise InsufficientDataError("no Yes/Abstain/No votes revealed for this roll call")
-        theta = self._theta_for(v["state"].to_list(), session)
-        code = np.array([VOTE_TO_CODE[x] for x in v["vote"].to_list()], dtype=np.int8)
-        obs = core.Observations.from_codes(np.arange(v.height), np.zeros(v.height, dtype=np.intp), code, v.height, 1)
-        counts = np.array([u.size for u in obs.unit], dtype=float)  # Y, N, A
-        tied = np.array([counts[2] == 0])
-        p_no = np.clip(counts[1] / counts.sum(), 0.005, 0.995)
-        p_na = np.clip((counts[1] + counts[2]) / counts.sum(), 0.005, 0.995)
-        k1, k2 = float(norm.ppf(p_no)), float(norm.ppf(p_na))
-        c = np.array([k1 if tied[0] else 0.5 * (k1 + k2)])
-        g = np.array([0.0 if tied[0] else max(k2 - k1, core.MIN_GAP)])
-        beta = np.zeros((1, self.dims))
-        priors = core.Priors(cutpoint_sd=self.cutpoint_sd, discrimination_sd=self.discrimination_sd)
-        for _ in range(n_steps):
-            beta, c, g, _ = core.item_step(obs, core.terms(obs, theta, beta, c, g), theta, beta, c, g, tied, priors)
-        out = {"cutpoint_no": float(c[0] - 0.5 * g[0]), "cutpoint_yes": float(c[0] + 0.5 * g[0])}
-        for k in range(self.dims):
-            out[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] = float(beta[0, k])
-        return out
+        return _predict.fit_rollcall(self, votes, session, n_steps)
 
     def predict_proba(
         self,
@@ -556,48 +541,7 @@ class IdealPointModel:
         Returns columns ``rollcall_id`` (null for ``items``), ``state``, ``p_yes``,
         ``p_abstain``, ``p_no``.
         """
-        self._check_fitted()
-        des = self._des
-        frames = []
-        specs: list[tuple[int | None, int, dict[str, float]]]
-        if items is not None:
-            if session is None:
-                raise ModelError("predict_proba(items=...) needs the session")
-            specs = [(None, session, items)]
-        else:
-            if rollcall_ids is None:
-                raise ModelError("give rollcall_ids or items")
-            specs = []
-            for rid in rollcall_ids:
-                j = des.item_of(int(rid))
-                if j is None:
-                    raise ModelError(f"roll call {rid} was not fitted (unanimous, filtered or unknown)")
-                sess = int(des.rollcall_session[np.searchsorted(des.rollcall_ids, rid)])
-                spec = {
-                    "cutpoint_no": float(self.cut_center_[j] - 0.5 * self.cut_gap_[j]),
-                    "cutpoint_yes": float(self.cut_center_[j] + 0.5 * self.cut_gap_[j]),
-                }
-                for k in range(self.dims):
-                    spec[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] = float(self.beta_[j, k])
-                specs.append((int(rid), sess, spec))
-        for rid_out, sess_out, spec_out in specs:
-            at = self.ideal_points_at(sess_out, states)
-            th = at.select([f"ideal_point{'' if k == 0 else f'_{k + 1}'}" for k in range(self.dims)]).to_numpy()
-            b = np.array([spec_out[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] for k in range(self.dims)])
-            k1, k2 = spec_out["cutpoint_no"], spec_out["cutpoint_yes"]
-            p = core.probabilities(th @ b, np.array(0.5 * (k1 + k2)), np.array(k2 - k1))
-            frames.append(
-                pl.DataFrame(
-                    {
-                        "rollcall_id": pl.Series([rid_out] * at.height, dtype=pl.Int64),
-                        "state": at["state"],
-                        "p_yes": p[:, 0],
-                        "p_abstain": p[:, 1],
-                        "p_no": p[:, 2],
-                    }
-                )
-            )
-        return pl.concat(frames)
+        return _predict.predict_proba(self, rollcall_ids, states, items, session)
 
     # ------------------------------------------------------------------ persistence
 
