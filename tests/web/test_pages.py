@@ -118,6 +118,8 @@ def test_rollcall_group_breakdown(page: Any, live_server: str, served_record: An
         assert shown == {code: expected.get(code, 0) for code in "YNAX"}, gid
     eu = page.locator("table.group-breakdown tr[data-group=EU] td[data-vote=Y]").inner_text()
     assert eu == "27"
+    heads = page.locator("table.group-breakdown thead th").all_inner_texts()
+    assert "Agreement" in heads and "Rice" in heads  # both indices, named
 
 
 def test_group_page_map_follows_year(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
@@ -169,6 +171,7 @@ def test_measure_charts_render(page: Any, live_server: str, served_record: Any, 
     expected_c = cohesion(all_votes, ["NAM", "EU", "G77"], years=(1946, dt.date.today().year)).drop_nulls("value")
     assert fig.get_attribute("data-points") == str(expected_c.height)
     assert fig.get_attribute("data-series") == "3"
+    assert "Hix–Noury–Roland agreement index" in fig.inner_text()  # the page names the (default) index
     assert page.js_errors == []
 
 
