@@ -172,3 +172,18 @@ def test_spread_ratios_and_change_correlations_hand_case() -> None:
     )
     r = spread_ratios(ours, flat)["ratio"].to_list()
     assert r[1] / r[0] == pytest.approx(2.0)
+
+
+def test_read_bsv_july2025(shared_data) -> None:  # type: ignore[no-untyped-def]
+    from polycentric.errors import InputFormatError
+    from polycentric.models.validation import read_bsv_july2025
+
+    path = shared_data / "voeten_ideal_points" / "IdealpointsJuly2025.csv.gz"
+    bsv = read_bsv_july2025(path)
+    usa = bsv.filter(pl.col("state") == "USA", pl.col("session") == 1)
+    assert usa["bsv_ideal_point"].to_list() == pytest.approx([1.663375])  # the file's first row (1946)
+    assert bsv["state"].null_count() == 0 and bsv.filter(pl.col("state") == "ISR", pl.col("session") == 4).height == 1
+    assert bsv.filter(pl.col("state") == "RUS", pl.col("session") == 10).height == 1  # the USSR, as in June 2024
+    assert int(bsv["session"].max()) == 79  # 2024  # type: ignore[arg-type]
+    with pytest.raises(InputFormatError):
+        read_bsv_july2025(path, column="nonsense")
