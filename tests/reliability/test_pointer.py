@@ -89,6 +89,9 @@ def test_check_reports_a_corrupt_file_and_exits_1(tmp_path: Path) -> None:
     check = run_cli(home, "check")
     assert check.returncode == 1
     assert "roll_calls.parquet" in check.stdout and "SHA-256 differs" in check.stdout
+    reader = run_cli(home, "rollcalls")  # a query on the damaged table: a message, not a traceback
+    assert reader.returncode == 1 and "Traceback" not in reader.stderr
+    assert "polycentric check" in reader.stderr
     manifest = json.loads((live / "manifest.json").read_text())
     assert {"roll_calls.parquet", "votes.parquet", "ids.parquet"} <= set(manifest["files"])
 

@@ -59,7 +59,7 @@ import numpy as np
 import polars as pl
 
 from polycentric.config import home_dir
-from polycentric.errors import IngestError, PolycentricError, RecordNotBuiltError
+from polycentric.errors import IngestError, PolycentricError, RecordError, RecordNotBuiltError
 from polycentric.record import _versions
 from polycentric.record.merge import (
     CONFLICTS,
@@ -644,10 +644,13 @@ class Record:
                 if name not in tables:
                     try:
                         tables[name] = self._load(path, name)
-                    except (FileNotFoundError, pl.exceptions.ComputeError):
+                    except (FileNotFoundError, pl.exceptions.ComputeError) as exc:
                         # the version was replaced and deleted by another process while reading it
                         if attempt == 2 or _current_dir(self.home) == path:
-                            raise
+                            raise RecordError(
+                                f"cannot read the {name} table of {path} ({exc}); "
+                                "run `polycentric check` to see which files are damaged"
+                            ) from exc
                         self._pointer = None
                         continue
                 return tables[name]
