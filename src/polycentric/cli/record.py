@@ -273,7 +273,12 @@ def rollcalls(
         body=None if body.lower() == "all" else body, start=start, end=end, undl_id=undl_id,
     )  # fmt: skip
     if format.value == "table" and out is None:
-        df = df.select(_ROLL_CALL_TABLE).with_columns(pl.col("title").str.slice(0, 70))
+        cols = (
+            _ROLL_CALL_TABLE
+            if body.upper() == "GA"
+            else [*_ROLL_CALL_TABLE[:5], "status", "vetoed_by", *_ROLL_CALL_TABLE[5:]]
+        )
+        df = df.select(cols).with_columns(pl.col("title").str.slice(0, 70))
     emit(df, format, out)
 
 
@@ -297,6 +302,7 @@ def votes(
 
     A --resolution or --undl-id that names no roll call exits 1 with the reason and roll calls of that session.
     """
+    from polycentric.record.sc import outcome_lines
     from polycentric.record.store import open_record
 
     given = (resolution, session, year, state, issue, undl_id, search)
@@ -327,8 +333,15 @@ def votes(
     ).select(_VOTE_COLUMNS)
     emit(df, format, out)
     if format.value == "table" and out is None and df.height:
-        counts = dict(df.group_by("vote").len().iter_rows())
-        typer.echo("  " + "  ".join(f"{v}: {counts.get(v, 0)}" for v in ("Y", "N", "A", "X")))
+        rcs = rec.roll_calls(body=None).filter(pl.col("rollcall_id").is_in(df["rollcall_id"].unique().implode()))
+        partial = rcs.filter(pl.col("votes_complete").not_())["rollcall_id"]
+        counts = dict(df.filter(~pl.col("rollcall_id").is_in(partial.implode())).group_by("vote").len().iter_rows())
+        if partial.len() < rcs.height:
+            typer.echo("  " + "  ".join(f"{v}: {counts.get(v, 0)}" for v in ("Y", "N", "A", "X")))
+        if partial.len():
+            typer.echo(f"  tally unknown for {partial.len()} roll call(s): only some members' votes are recorded")
+        for line in outcome_lines(rcs):
+            typer.echo("  " + line)
 
 
 def state(

@@ -70,7 +70,7 @@ from polycentric.record.merge import (
     sort_votes,
     votes_view,
 )
-from polycentric.record.schema import ISSUES, ROLL_CALLS, STATES, VOTES, VOTES_VIEW, conform
+from polycentric.record.schema import ISSUES, ROLL_CALLS, SC_OUTCOME, STATES, VOTES, VOTES_VIEW, conform
 from polycentric.registry.states import member_states, resolve_state, state_names_at, states_table
 from polycentric.sources.common import (
     LEDGER,
@@ -388,7 +388,7 @@ def _write_version(
         seq += 1
         d = tmp / "sources" / sid
         d.mkdir(parents=True)
-        rc = conform(data.roll_calls, SOURCE_ROLL_CALLS)
+        rc = conform(data.roll_calls, {**SOURCE_ROLL_CALLS, **SC_OUTCOME})
         votes = data.votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES)  # type: ignore[arg-type]
         ledger = data.ledger.cast(LEDGER)  # type: ignore[arg-type]
         rc.write_parquet(d / "roll_calls.parquet")
@@ -668,7 +668,7 @@ class Record:
         if name == "manifest":
             return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
         if name == "roll_calls":
-            rc = pl.read_parquet(path / "roll_calls.parquet").select(list(ROLL_CALLS))
+            rc = conform(pl.read_parquet(path / "roll_calls.parquet"), ROLL_CALLS)  # stores before SC_OUTCOME: null
             return rc.sort("date", "rollcall_id", nulls_last=True)
         if name == "roll_call_text":  # lower-case text searched by ``search=``
             rc = self._get("roll_calls")
@@ -721,6 +721,9 @@ class Record:
         preds: list[pl.Expr] = []
         if undl_id is not None:
             preds.append(pl.col("undl_id") == _undl_id(undl_id))
+        if resolution is not None:
+            body, symbol_pred = _symbol_filter(resolution, body)
+            preds.append(symbol_pred)
         if body is not None:
             preds.append(pl.col("body") == body.upper())
         if session is not None:
@@ -736,12 +739,6 @@ class Record:
             preds.append(pl.col("date") <= _date(end))
         if issue is not None:
             preds.append(pl.col(_issue_column(issue)).fill_null(False))
-        if resolution is not None:
-            sym = normalise_symbol(resolution)
-            preds.append(
-                (pl.col("resolution") == sym)
-                | (pl.lit("|") + pl.col("other_symbols").fill_null("") + "|").str.contains(f"|{sym}|", literal=True)
-            )
         if kind is not None:
             preds.append(pl.col("kind") == kind.lower())
         if search:
@@ -1032,6 +1029,24 @@ class Record:
             .unique()
         )
         return v.with_row_index("_i").join(inside, on="_i", how="anti").drop("_i").filter(pl.col("date").is_not_null())
+
+
+def _symbol_filter(resolution: str, body: str | None) -> tuple[str | None, pl.Expr]:
+    """The body a symbol belongs to (``S/...`` Security Council, ``A/...`` General Assembly) and its predicate.
+
+    A symbol names one body's document, so it selects that body whatever the
+    ``body`` filter (``body=None``, all bodies, stays so). A Security Council
+    resolution symbol without its year (``S/RES/2720``) matches ``S/RES/2720(2023)``.
+    """
+    symbol = normalise_symbol(resolution)
+    pred = (pl.col("resolution") == symbol) | (pl.lit("|") + pl.col("other_symbols").fill_null("") + "|").str.contains(
+        f"|{symbol}|", literal=True
+    )
+    if symbol is not None and body is not None:
+        body = "SC" if symbol.startswith("S/") else ("GA" if symbol.startswith("A/") else body)
+    if symbol is not None and symbol.startswith("S/RES/") and "(" not in symbol:
+        pred = pred | pl.col("resolution").str.starts_with(symbol + "(")
+    return body, pred
 
 
 def _pointer_key(home: Path) -> tuple[int, int, int] | None:
