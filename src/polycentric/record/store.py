@@ -59,7 +59,7 @@ import numpy as np
 import polars as pl
 
 from polycentric.config import home_dir
-from polycentric.errors import IngestError, PolycentricError, RecordNotBuiltError
+from polycentric.errors import IngestError, PolycentricError, RecordError, RecordNotBuiltError
 from polycentric.record import _versions
 from polycentric.record.merge import (
     CONFLICTS,
@@ -320,7 +320,9 @@ def ingest(
 
     with _versions.writer_lock(root, wait):
         _versions.clean_leftovers(root)
+        repaired = _versions.read_pointer(root)[1] is not None
         current = _versions.current_version(root, repair=True, locked=True)
+        repaired = repaired and current is not None
         old_sources: list[StoredSource] = []
         old_meta: list[dict[str, Any]] = []
         if current is not None:
@@ -350,7 +352,8 @@ def ingest(
             shutil.rmtree(tmp, ignore_errors=True)
             raise IngestError(f"ingest failed, record unchanged: {exc}") from exc
         try:
-            _versions.prune_versions(root, n_keep, final)
+            if not repaired:  # after a repaired pointer every version is kept, for a person to look at
+                _versions.prune_versions(root, n_keep, final)
         except OSError:
             pass  # the new version is live; older ones are removed by a later ingest
         _versions.fault_point("pruned")
@@ -644,10 +647,13 @@ class Record:
                 if name not in tables:
                     try:
                         tables[name] = self._load(path, name)
-                    except (FileNotFoundError, pl.exceptions.ComputeError):
+                    except (FileNotFoundError, pl.exceptions.ComputeError) as exc:
                         # the version was replaced and deleted by another process while reading it
                         if attempt == 2 or _current_dir(self.home) == path:
-                            raise
+                            raise RecordError(
+                                f"cannot read the {name} table of {path} ({exc}); "
+                                "run `polycentric check` to see which files are damaged"
+                            ) from exc
                         self._pointer = None
                         continue
                 return tables[name]
