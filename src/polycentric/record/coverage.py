@@ -216,6 +216,8 @@ def coverage(rec: Record, official: OfficialTotals | str | Path | bool | None = 
         .then(pl.lit("in progress; equal to the official count so far"))
         .when(pl.col("in_progress"))
         .then(pl.lit("in progress"))
+        .when(pl.col("rollcalls") == 0)
+        .then(pl.lit("not in the record"))
         .when(short.fill_null(False))
         .then(pl.format("clearly fewer roll calls than the official {}", "official_rollcalls"))
         .when(pl.col("complete") == "no")
@@ -257,7 +259,11 @@ def period_status(
     end = coverage_end(rec, off)
     rc = _counted(rec).filter(pl.col("_whole") & pl.col("year").is_not_null())
     years = rc.group_by("year").agg(pl.len().cast(pl.Int64).alias("n_rollcalls")).sort("year")
-    short = set(ga.filter(pl.col("rollcalls") < pl.col("official_rollcalls") * CLEARLY_FEWER)["session"].to_list())
+    short: set[str] = set()
+    if off is not None:  # sessions the record holds clearly fewer roll calls of (or none at all)
+        held = ga.select("session", "rollcalls")
+        counts = off.rollcalls().join(held, on="session", how="left").with_columns(pl.col("rollcalls").fill_null(0))
+        short = set(counts.filter(pl.col("rollcalls") < pl.col("official_rollcalls") * CLEARLY_FEWER)["session"])
     rows: list[dict[str, Any]] = []
     for year, n in years.iter_rows():
         reasons = []
