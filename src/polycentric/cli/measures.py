@@ -50,6 +50,15 @@ def _roll_calls() -> pl.DataFrame:
     return frame
 
 
+def _flag(df: pl.DataFrame, by: str | None) -> pl.DataFrame:
+    """The measure with the record's ``partial`` flag per year or session (and ``n_rollcalls`` where absent)."""
+    if by not in ("year", "session") or by not in df.columns:
+        return df
+    from polycentric.measures._common import annotate_periods
+
+    return annotate_periods(df, _open_record().periods(by), by)
+
+
 def _split(text: str | None) -> list[str] | None:
     if text is None:
         return None
@@ -89,6 +98,7 @@ def agreement_cmd(
     from polycentric.measures.agreement import agreement
 
     df = agreement(_votes(), state_a.upper(), state_b.upper(), index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
+    df = _flag(df, _by(by))
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -164,6 +174,7 @@ def cohesion_cmd(
         min_present=min_present,
         include_observers=observers,
     )
+    df = _flag(df, _by(by))
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -185,6 +196,7 @@ def voice_cmd(
     from polycentric.measures.voice import voice
 
     df = voice(_votes(), groups, years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
+    df = _flag(df, _by(by))
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -231,6 +243,7 @@ def alignment_cmd(
         years=_years(years, year),
         states=[s.upper() for s in chosen] if chosen else None,
     )
+    df = _flag(df, "year")
     emit(df, fmt, out)
     if plot is not None:
         from polycentric.measures.plots import plot_heatmap, plot_time_series
@@ -271,6 +284,7 @@ def neutrality_cmd(
 
     chosen = _split(states)
     df = neutrality(_votes(), by=_by(by), years=years, states=[s.upper() for s in chosen] if chosen else None)
+    df = _flag(df, _by(by))
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
