@@ -32,7 +32,7 @@ def test_chart_hatches_partial_periods() -> None:
         {"group": ["EU"] * 3 + ["NAM"] * 3, "year": [2022, 2023, 2024] * 2, "value": [0.9, 0.8, 0.41, 0.9, 0.9, 0.9]}
     )
     flagged = annotate_periods(df.with_columns(pl.col("year").cast(pl.Int32)), _periods(), "year")
-    fig, ax = _figure()
+    _fig, ax = _figure()
     assert draw_time_series(ax, flagged, x="year", y="value", hues=["group"]) == 1
     hatched = [p for p in ax.patches if p.get_hatch()]
     assert len(hatched) == 1 and hatched[0].get_x() == 2023.5  # the band of 2024
@@ -41,5 +41,5 @@ def test_chart_hatches_partial_periods() -> None:
     assert list(ys[:2]) == [0.9, 0.8] and ys[2] != ys[2]  # the line stops before the partial year (NaN)
     hollow = [line for line in ax.get_lines() if line.get_markerfacecolor() == "none"]
     assert len(hollow) == 2 and sorted(float(line.get_ydata()[0]) for line in hollow) == [0.41, 0.9]
-    fig2, ax2 = _figure()
+    _fig2, ax2 = _figure()
     assert draw_time_series(ax2, df, x="year", y="value", hues=["group"]) == 0 and not ax2.patches
