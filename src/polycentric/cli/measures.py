@@ -59,6 +59,23 @@ def _flag(df: pl.DataFrame, by: str | None) -> pl.DataFrame:
     return annotate_periods(df, _open_record().periods(by), by)
 
 
+def _note_partial_years(*periods: str) -> None:
+    """Say on stderr which years of year-range periods (``2014``, ``2010-2014``) are partial in the record."""
+    import re
+
+    years: set[int] = set()
+    for p in periods:
+        m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–]\s*(\d{4}))?\s*", p)
+        if m:
+            years.update(range(int(m.group(1)), int(m.group(2) or m.group(1)) + 1))
+    if not years:
+        return
+    status = _open_record().periods("year")
+    partial = status.filter(pl.col("year").is_in(sorted(years)) & pl.col("partial"))
+    for year, reason in partial.select("year", "partial_reason").iter_rows():
+        typer.echo(f"note: {year} is a partial period ({reason})", err=True)
+
+
 def _split(text: str | None) -> list[str] | None:
     if text is None:
         return None
@@ -326,6 +343,7 @@ def shifts_cmd(
     if top > 0:
         df = df.head(top)
     emit(df, fmt, out)
+    _note_partial_years(start, end)
     if plot is not None:
         from polycentric.measures.plots import plot_bars
 
