@@ -128,6 +128,8 @@ def load_official(
 def _counted(rec: Record, body: str = "GA") -> pl.DataFrame:
     rc = rec.roll_calls(body=body)
     whole = (pl.col("kind") == "resolution") | (pl.lit(body) != "GA")
+    if body == "SC":  # a Security Council "session" is the year (sources without one: the vote's year)
+        rc = rc.with_columns(session=pl.coalesce("session", pl.col("year").cast(pl.String)))
     return rc.with_columns(_whole=whole)
 
 
