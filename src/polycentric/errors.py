@@ -13,6 +13,7 @@ so ``except PolycentricError`` catches them all. The tree::
     ├── RecordError                 the embedded store
     │   ├── RecordNotBuiltError     no record yet at this home
     │   ├── IngestError             an ingest could not complete (store unchanged)
+    │   ├── StoreBusyError          another writer held the store past the wait limit
     │   └── UnknownResolutionError  a symbol or record id that names no roll call
     ├── RegistryError               states and groups
     │   ├── UnknownStateError       a code or name that names no state
@@ -46,6 +47,7 @@ __all__ = [
     "RecordNotBuiltError",
     "RegistryError",
     "SourceError",
+    "StoreBusyError",
     "UnknownGroupError",
     "UnknownLayoutError",
     "UnknownResolutionError",
@@ -128,6 +130,10 @@ class RecordNotBuiltError(RecordError):
 
 class IngestError(RecordError):
     """An ingest could not complete; the previous store is left intact."""
+
+
+class StoreBusyError(RecordError):
+    """Another process kept the store's writer lock longer than this writer would wait (nothing was written)."""
 
 
 class UnknownResolutionError(RecordError, KeyError):

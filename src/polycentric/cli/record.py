@@ -8,6 +8,7 @@ Dependency rule: a thin shell; logic lives in the library
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -96,11 +97,29 @@ def ingest(
             "--format", help="Force a reader: undl, unvotes, voeten-raw, single-vote, unsc-vetoes (default: detected)."
         ),
     ] = None,
+    wait: Annotated[
+        Optional[float],
+        typer.Option(
+            "--wait",
+            min=0,
+            help="Seconds to wait while another ingest writes the record, then give up with exit 2 "
+            "(default: $POLYCENTRIC_LOCK_TIMEOUT or 600).",
+        ),
+    ] = None,
+    keep: Annotated[
+        Optional[int],
+        typer.Option(
+            "--keep", min=1, help="Versions of the record to keep (default: $POLYCENTRIC_KEEP_VERSIONS or 3)."
+        ),
+    ] = None,
 ) -> None:
-    """Add files to the record (atomic; the same file twice changes nothing)."""
+    """Add files to the record (atomic and durable; one writer at a time; the same file twice changes nothing)."""
     from polycentric.record.store import ingest as ingest_paths
 
-    report = _run_with_progress(len(paths) + 3, lambda say: ingest_paths(paths, format=format, progress=say))
+    report = _run_with_progress(
+        len(paths) + 3,
+        lambda say: ingest_paths(paths, format=format, progress=say, lock_timeout=wait, keep=keep),
+    )
     typer.echo(report.summary())
 
 
@@ -111,7 +130,8 @@ def check(
         bool,
         typer.Option(
             "--strict",
-            help="Exit 1 when a recorded tally differs from the stored votes (unless rejected duplicate rows explain it).",
+            help="Exit 1 when a recorded tally differs from the stored votes (unless rejected duplicate rows "
+            "explain it), or when a stored roll call breaks a limit an ingest enforces (date range, field size).",
         ),
     ] = False,
     official: Annotated[
@@ -122,22 +142,38 @@ def check(
         ),
     ] = None,
 ) -> None:
-    """Print the ledger (every input row accounted for), tally mismatches and conflicts between sources.
+    """Verify the store's checksums; print the ledger (every input row accounted for), tally mismatches and conflicts.
 
+    Exit 1 when a file of the live version is missing or corrupt (its SHA-256 differs from the manifest);
+    damaged older versions are listed.
     With --official FILE: the record's roll calls and Y/N/A/X totals per session and state against the official ones.
     """
-    from polycentric.record.store import open_record
+    from polycentric.record.store import open_record, refusable_rows, verify_store
 
     rec = open_record()
+    damaged = verify_store(rec.home)
+    if damaged.filter(pl.col("live")).height:  # do not read damaged tables: say which files are damaged
+        typer.echo(f"Store integrity: {damaged.height} problem(s)")
+        emit(damaged, "table", max_rows=50)
+        _check_exit(damaged, None, False)
     if official is not None:
         _check_official(rec, official, format, out)
         return
     ledger = rec.ledger()
     mismatches = rec.check()
     conflicts = rec.conflicts()
+    refusable = refusable_rows(rec) if strict else None
     if format.value != "table" or out is not None:
         emit(ledger, format, out)
+        _check_exit(damaged, refusable, strict and mismatches.height > int(mismatches["explained"].sum()))
         return
+    live = rec.path
+    n_files = len(json.loads((live / "manifest.json").read_text(encoding="utf-8")).get("files") or {})
+    if damaged.height:
+        typer.echo(f"Store integrity: {damaged.height} problem(s)")
+        emit(damaged, "table", max_rows=50)
+    else:
+        typer.echo(f"Store integrity: the {n_files} files of {live.name} match their SHA-256 in the manifest")
     typer.echo("Ledger: every input row, by file and status")
     emit(ledger, "table")
     totals = ledger.group_by("status").agg(pl.col("rows").sum()).sort("status")
@@ -156,7 +192,19 @@ def check(
     typer.echo(f"\nConflicts between sources: {conflicts.height}")
     if conflicts.height:
         emit(conflicts, "table", max_rows=50)
-    if strict and mismatches.height > n_explained:
+    if refusable is not None:
+        typer.echo(f"\nStored roll calls an ingest would refuse (--strict): {refusable.height}")
+        if refusable.height:
+            emit(refusable, "table", max_rows=50)
+    _check_exit(damaged, refusable, strict and mismatches.height > n_explained)
+
+
+def _check_exit(damaged: pl.DataFrame, refusable: pl.DataFrame | None, unexplained: bool) -> None:
+    live = damaged.filter(pl.col("live"))
+    if live.height:  # a damaged older version is reported; the record read is the live one
+        typer.echo(f"error: {live.height} damaged file(s) in the live version of the store", err=True)
+        raise typer.Exit(1)
+    if unexplained or (refusable is not None and refusable.height):
         raise typer.Exit(1)
 
 
@@ -225,7 +273,12 @@ def rollcalls(
         body=None if body.lower() == "all" else body, start=start, end=end, undl_id=undl_id,
     )  # fmt: skip
     if format.value == "table" and out is None:
-        df = df.select(_ROLL_CALL_TABLE).with_columns(pl.col("title").str.slice(0, 70))
+        cols = (
+            _ROLL_CALL_TABLE
+            if body.upper() == "GA"
+            else [*_ROLL_CALL_TABLE[:5], "status", "vetoed_by", *_ROLL_CALL_TABLE[5:]]
+        )
+        df = df.select(cols).with_columns(pl.col("title").str.slice(0, 70))
     emit(df, format, out)
 
 
@@ -249,6 +302,7 @@ def votes(
 
     A --resolution or --undl-id that names no roll call exits 1 with the reason and roll calls of that session.
     """
+    from polycentric.record.sc import outcome_lines
     from polycentric.record.store import open_record
 
     given = (resolution, session, year, state, issue, undl_id, search)
@@ -279,8 +333,15 @@ def votes(
     ).select(_VOTE_COLUMNS)
     emit(df, format, out)
     if format.value == "table" and out is None and df.height:
-        counts = dict(df.group_by("vote").len().iter_rows())
-        typer.echo("  " + "  ".join(f"{v}: {counts.get(v, 0)}" for v in ("Y", "N", "A", "X")))
+        rcs = rec.roll_calls(body=None).filter(pl.col("rollcall_id").is_in(df["rollcall_id"].unique().implode()))
+        partial = rcs.filter(pl.col("votes_complete").not_())["rollcall_id"]
+        counts = dict(df.filter(~pl.col("rollcall_id").is_in(partial.implode())).group_by("vote").len().iter_rows())
+        if partial.len() < rcs.height:
+            typer.echo("  " + "  ".join(f"{v}: {counts.get(v, 0)}" for v in ("Y", "N", "A", "X")))
+        if partial.len():
+            typer.echo(f"  tally unknown for {partial.len()} roll call(s): only some members' votes are recorded")
+        for line in outcome_lines(rcs):
+            typer.echo("  " + line)
 
 
 def state(

@@ -23,14 +23,19 @@ For amendment and paragraph votes Voeten comes first (the UN DL file has none).
 Among files of the same kind the one ingested last (a newer release) wins.
 Metadata (date, title, agenda, subjects, recorded totals) follow the same order,
 column by column (first non-null); the issue codes and the important-vote flag
-come from Voeten first; ``kind`` from the sources that can tell it.
+come from Voeten first; ``kind`` from the sources that can tell it. The
+Security Council outcome (``status``, ``vetoed_by``) comes from a source naming
+a veto first (the veto list is the reference for vetoes), then in the metadata
+order; ``votes_complete`` is the chosen source's (false for the veto list, which holds
+only the vetoing members' votes).
 
 Conflicts
 ---------
 Where sources disagree on a state's vote (or on the date) the kept value and the
 other are written to the conflicts table. A member absent from a source that
 drops non-voting members (``unvotes``) counts as X there; an X against a
-missing row (absent versus not a member) is not a conflict.
+missing row (absent versus not a member) is not a conflict. A member with no
+row in a source of partial votes (the veto list) is unknown there, not a conflict.
 
 Ledger
 ------
@@ -50,7 +55,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, VOTES, VOTES_VIEW, conform
+from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, SC_OUTCOME, VOTES, VOTES_VIEW, conform
 from polycentric.registry.states import membership_periods, state_names_at
 from polycentric.sources.common import LEDGER as LEDGER_SCHEMA
 from polycentric.sources.common import REJECTED as SOURCE_REJECTED
@@ -291,7 +296,7 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     parts = []
     for s in sources:
         parts.append(
-            conform(s.roll_calls, SOURCE_ROLL_CALLS).with_columns(
+            conform(s.roll_calls, {**SOURCE_ROLL_CALLS, **SC_OUTCOME}).with_columns(
                 source_id=pl.lit(s.source_id),
                 source=pl.lit(s.source),
                 src_kind=pl.lit(s.kind),
@@ -320,6 +325,7 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
         # the ids other sources give (the first is the kept ``resolution``)
         pl.col("resolution").drop_nulls().unique(maintain_order=True).slice(1).str.join("|").alias("other_symbols"),
         pl.col("kind").first(),
+        pl.col("votes_complete").first().fill_null(True),  # the votes kept are the chosen source's
         pl.col("source_id").first().alias("chosen_source"),
         pl.col("src_rc").first().alias("chosen_rc"),
         pl.col("source").unique().sort().str.join(";").alias("sources"),
@@ -333,6 +339,15 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     )
     meta = meta.join(issues, on="key", how="left")
     meta = meta.with_columns(other_symbols=pl.when(pl.col("other_symbols") != "").then(pl.col("other_symbols")))
+    # SC outcome: a source that names a veto (the veto list) wins over one that computed no veto from
+    # members' votes; otherwise the metadata order
+    outcome = (
+        rc.filter(pl.col("status").is_not_null())
+        .sort(pl.col("status") != "vetoed", "rank", "neg_seq")
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("status").first(), pl.col("vetoed_by").first())
+    )
+    meta = meta.join(outcome, on="key", how="left")
 
     # stable ids
     ids = previous_ids if previous_ids is not None else pl.DataFrame(schema={"key": pl.String, "rollcall_id": pl.Int64})
@@ -472,7 +487,9 @@ def votes_view(votes: pl.DataFrame, roll_calls: pl.DataFrame) -> pl.DataFrame:
         how="left",
         maintain_order="left",
     )
-    view = view.with_columns(state_name=state_names_at(view["state"], view["date"]))
+    # a roll call known only by its year (the failed SC drafts sample): names as on 1 July of that year
+    day = view.select(pl.coalesce("date", pl.date(pl.col("year"), 7, 1)))
+    view = view.with_columns(state_name=state_names_at(view["state"], day.to_series()))
     return view.select(list(VOTES_VIEW)).cast(VOTES_VIEW)  # type: ignore[arg-type]
 
 
@@ -517,6 +534,12 @@ def _conflicts(
         )
     votes_by_source = {s.source_id: s.votes for s in sources}
     complete = {s.source_id: s.complete_members for s in sources}
+    # sources that hold only some members' votes (the veto list): a member without a row there is unknown
+    partial = {
+        s.source_id
+        for s in sources
+        if "votes_complete" in s.roll_calls.columns and not s.roll_calls["votes_complete"].fill_null(True).all()
+    }
     for (chosen_id, other_id), grp in others.group_by("chosen_source", "source_id"):
         pairs = grp.select("rollcall_id", "chosen_rc", pl.col("src_rc").alias("other_rc"), "kept_res", "kept_date")
         kept = (
@@ -532,7 +555,9 @@ def _conflicts(
         both = kept.join(other, on=["rollcall_id", "state"], how="full", coalesce=True)
         both = both.join(pairs.select("rollcall_id", "kept_res", "kept_date"), on="rollcall_id")
         for side, cid in (("kept_value", chosen_id), ("other_value", other_id)):
-            if not complete[str(cid)]:
+            if str(cid) in partial:
+                both = both.filter(pl.col(side).is_not_null())
+            elif not complete[str(cid)]:
                 # a member missing from a source that drops non-voting members was absent there: X
                 member = (
                     both.select("rollcall_id", "state", "kept_date")

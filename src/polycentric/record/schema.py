@@ -23,7 +23,10 @@ session
 
 Tables (Polars dtypes)
 ----------------------
-``ROLL_CALLS``: one row per roll call.
+``ROLL_CALLS``: one row per roll call. A Security Council roll call has body
+``SC`` and session the year (``"2023"``); its ``resolution`` is the resolution
+symbol (``S/RES/2720(2023)``) or, for a draft not adopted, the draft symbol
+(``S/2022/720``); ``SC_OUTCOME`` columns say whether it was vetoed and by whom.
 ``VOTES``: one row per state present in the UN on the date of a roll call
 (non-members have no row): the vote ``Y`` yes, ``N`` no, ``A`` abstain,
 ``X`` member not voting (absent).
@@ -85,6 +88,14 @@ ROLL_CALLS: dict[str, pl.DataType] = {
     "total_non_voting": pl.Int32(),
     "sources": pl.String(),  # "undl", "voeten", "undl;voeten", "file:<name>"
 }
+
+SC_OUTCOME: dict[str, pl.DataType] = {
+    "status": pl.String(),  # SC: "adopted", "vetoed" or "failed"; null where the source does not say (GA)
+    "vetoed_by": pl.String(),  # SC vetoed drafts: the vetoing permanent members, "|"-separated ("CHN|RUS")
+    "votes_complete": pl.Boolean(),  # False: only some members' votes are known (tallies then unknown)
+}
+"""The outcome of a Security Council vote (columns at the end of ``ROLL_CALLS``; see ``docs/record.md``)."""
+ROLL_CALLS.update(SC_OUTCOME)
 
 VOTES: dict[str, pl.DataType] = {
     "rollcall_id": pl.Int64(),

@@ -24,6 +24,7 @@ and ``polycentric.registry``; computes no statistics and never touches the store
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -54,6 +55,7 @@ __all__ = [
     "SOURCE_ROLL_CALLS",
     "SOURCE_VOTES",
     "SourceData",
+    "guess_encoding",
     "is_gzip",
     "locate_problem",
     "normalise_symbol",
@@ -172,6 +174,40 @@ class SourceData:
 
 # ---------------------------------------------------------------- files
 
+# Every field is read whole by the csv module when a line or field is located (an error path), so its
+# default limit of 128 KiB per field must not turn a long field into a traceback; the readers refuse
+# fields over polycentric.sources._checks.FIELD_LIMIT with a message instead.
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32 (little-endian)"),
+    (codecs.BOM_UTF32_BE, "UTF-32 (big-endian)"),
+    (codecs.BOM_UTF16_LE, "UTF-16 (little-endian)"),
+    (codecs.BOM_UTF16_BE, "UTF-16 (big-endian)"),
+)
+
+
+def guess_encoding(sample: bytes) -> str:
+    """The name of the encoding a non-UTF-8 sample of bytes most likely is in (for error messages)."""
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name
+    if b"\x00" in sample[:4096]:
+        return "UTF-16 or UTF-32 (no byte-order mark)"
+    try:
+        sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return "an 8-bit encoding other than Windows-1252 (e.g. ISO-8859-x or a DOS code page)"
+    return "Windows-1252 or Latin-1 (ISO-8859-1)"
+
+
+def _sample(path: Path) -> bytes:
+    try:
+        with open_binary(path) as fh:
+            return fh.read(1 << 16)
+    except (OSError, EOFError, zlib.error):
+        return b""
+
 
 def is_gzip(path: Path) -> bool:
     with path.open("rb") as fh:
@@ -195,7 +231,11 @@ def read_header(path: Path) -> list[str]:
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputFormatError("the header is not UTF-8 text", path=path, line=1) from None
+        raise InputFormatError(
+            f"not UTF-8 text: the file looks like {guess_encoding(_sample(path))}; save it as UTF-8",
+            path=path,
+            line=1,
+        ) from None
     row = next(csv.reader([text]), [])
     return [c.strip() for c in row]
 
@@ -238,7 +278,8 @@ def locate_problem(path: Path, header: list[str] | None = None) -> InputFormatEr
                         idx = i
                         break
                 return InputFormatError(
-                    f"not UTF-8 text (byte {raw[exc.start]:#04x} at column {exc.start + 1}); save the file as UTF-8",
+                    f"not UTF-8 text (byte {raw[exc.start]:#04x} at column {exc.start + 1}; the file looks like "
+                    f"{guess_encoding(raw)}); save the file as UTF-8",
                     path=path,
                     line=lineno,
                     field=_field_of(hdr, idx),
