@@ -135,7 +135,11 @@ def test_coverage(record, official: Path, capsys: pytest.CaptureFixture[str]) ->
     assert (ga["76"]["complete"], ga["76"]["partial"]) == ("no", False)  # 77 of 80: fewer, not clearly fewer
     assert (ga["73"]["complete"], ga["73"]["partial"]) == ("no", True)  # 95 of 110
     assert record.coverage(official=False).filter(pl.col("body") == "GA")["complete"].unique().to_list() == ["unknown"]
-    assert record.coverage_line().startswith("General Assembly votes through 2025-12-18; Security Council through ")
+    # the fixture's SC roll calls are the 1946-2022 veto list: the vetoing members' votes only
+    assert (
+        record.coverage_line()
+        == "General Assembly votes through 2025-12-18; Security Council: vetoes only, to 2022-07-08"
+    )
     out = _run(capsys, "--home", str(record.home), "coverage", "--official", str(official))
     assert "General Assembly votes through 2025-12-18" in out
     rows = _run(capsys, "--home", str(record.home), "coverage", "--official", str(official), "--format", "csv")
@@ -157,3 +161,22 @@ def test_periods_partial(record, official: Path, shared_data: Path, tmp_path: Pa
     ingest([shared_data / "unga_undl_keyvotes_sample"], home=home)
     small = {r["year"]: r for r in open_record(home).periods("year", official).iter_rows(named=True)}
     assert small[2024]["partial"] and "clearly fewer" in small[2024]["partial_reason"]
+
+
+def test_coverage_line_of_the_full_build(shared_data: Path, tmp_path: Path) -> None:
+    """With the SC files of the build: adopted resolutions to 2025, vetoes (vetoing members only) to 2026."""
+    from polycentric.record.store import ingest, open_record
+
+    home = tmp_path / "h"
+    ingest(
+        [
+            shared_data / "unga_unsc_votes_2023_2025_combined" / "ga_votes_long.csv.gz",
+            shared_data / "unga_unsc_votes_2023_2025_combined" / "sc_votes_long.csv.gz",
+            shared_data / "unsc_vetoes_2022_2026_update" / "unsc_vetoes_sept2022_2026_dhl_layout.csv",
+        ],
+        home=home,
+    )
+    line = open_record(home).coverage_line()
+    assert line == (
+        "General Assembly votes through 2025-12-18; Security Council through 2025-12-29 (vetoes only to 2026-09-17)"
+    )

@@ -283,11 +283,30 @@ def period_status(
 
 
 def coverage_line(rec: Record) -> str:
-    """One line for footers and reports: ``General Assembly votes through DATE; Security Council through DATE``."""
+    """One line for footers and reports: ``General Assembly votes through DATE; Security Council through DATE``.
+
+    A body's date is its last roll call with every member's vote; later roll calls known from a veto
+    list alone (only the vetoing members' votes) are named apart: ``... (vetoes only to DATE)``.
+    """
     parts = []
     for body, name in (("GA", "General Assembly votes"), ("SC", "Security Council")):
-        last = rec.roll_calls(body=body)["date"].max()
-        parts.append(f"{name} through {last!s}" if last is not None else f"{name}: none in the record")
+        rc = rec.roll_calls(body=body)
+        last = rc["date"].max()
+        if last is None:
+            parts.append(f"{name}: none in the record")
+            continue
+        known = (
+            rc.filter(pl.col("votes_complete").fill_null(True))["date"].max()
+            if "votes_complete" in rc.columns
+            else last
+        )
+        if known is None:
+            parts.append(f"{name}: vetoes only, to {last!s}")
+        elif known != last:
+            # roll calls after ``known`` hold only some members' votes (a veto list): say so, not "through"
+            parts.append(f"{name} through {known!s} (vetoes only to {last!s})")
+        else:
+            parts.append(f"{name} through {last!s}")
     return "; ".join(parts)
 
 
