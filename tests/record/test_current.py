@@ -99,6 +99,8 @@ def test_check_official_sessions_78_80_and_es11_match(record, official: Path) ->
     assert {by[s]["status"] for s in ("73", "74", "75", "76")} == {"fewer roll calls"}
     # ES-10: the FRY/Serbia-and-Montenegro seat (SCG) lost 4 votes in the scraped source (PROVENANCE)
     assert by["ES-10"]["states_differing"] == 1
+    es10 = diffs.filter(pl.col("session") == "ES-10").select("state", "category", "record", "official").rows()
+    assert es10 == [("SRB", "Y", 13, 16), ("SRB", "A", 3, 4), ("SRB", "X", 0, 6)]  # YUG + SCG + SRB officially
 
 
 def test_cli_check_official(record, official: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]

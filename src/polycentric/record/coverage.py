@@ -402,4 +402,6 @@ def check_official(
         "states_differing",
         "status",
     )
+    category = pl.col("category").replace_strict({"Y": 0, "N": 1, "A": 2, "X": 3}, return_dtype=pl.Int32)
+    diffs = diffs.sort(kind, order, "state", category)  # sessions in the order of the table above
     return sessions, diffs.select("session", "state", "category", "record", "official")
