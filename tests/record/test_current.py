@@ -60,6 +60,15 @@ def test_usa_session_totals(record) -> None:  # type: ignore[no-untyped-def]
         assert tuple(counts.get(c, 0) for c in "YNAX") == official, session
 
 
+def test_symbol_official_flags(record) -> None:  # type: ignore[no-untyped-def]
+    rc = record.roll_calls()
+    udhr = rc.filter(pl.col("resolution") == "A/RES/3/933")
+    assert udhr["symbol_official"].to_list() == [False]  # Voeten's number for 217 A (III)
+    assert not rc.filter(pl.col("session_number") <= 30, pl.col("resolution").is_not_null())["symbol_official"].any()
+    for sym in ("A/RES/68/262", "A/RES/ES-11/1", "A/RES/77/229", "A/RES/80/4"):
+        assert rc.filter(pl.col("resolution") == sym)["symbol_official"].to_list() == [True], sym
+
+
 def test_records_without_symbol(record) -> None:  # type: ignore[no-untyped-def]
     rc = record.roll_calls(session="79").filter(pl.col("resolution").is_null())
     assert rc.height == 20 and rc["undl_id"].is_not_null().all() and rc["title"].is_not_null().all()
