@@ -891,7 +891,14 @@ class Record:
         """
         from polycentric.record.coverage import coverage
 
-        return coverage(self, official)
+        if official is not None:
+            return coverage(self, official)
+        path, tables = self._sync()  # the default (official file found in the data folder): once per version
+        cached: pl.DataFrame | None = tables.get("coverage")
+        if cached is None:
+            cached = coverage(self)
+            self._tables_put(path, "coverage", cached)
+        return cached.clone()
 
     def periods(self, by: str = "year", official: Any = None) -> pl.DataFrame:
         """Per year or session: ``n_rollcalls`` and the ``partial`` flag measures carry (see ``docs/measures.md``)."""
