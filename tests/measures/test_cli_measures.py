@@ -60,13 +60,14 @@ def test_cohesion_two_groups_yearly_reproducible(cli_record: tuple[pl.DataFrame,
     again = runner.invoke(app, ["cohesion", "RIC", "EU", "--years", "1991-2022", "--format", "csv"])
     assert again.output == first.output
     df = pl.read_csv(io.StringIO(first.output))
-    assert df.columns == ["group", "year", "index", "value", "n_rollcalls", "mean_size_present", "partial"]
+    assert df.columns == ["group", "year", "index", "value", "n_rollcalls", "mean_size_present", "thin", "partial"]
+    assert df["index"].unique().to_list() == ["agreement"]  # the default index counts abstentions
     # sessions 61 (89 of the UN's 99 roll calls) and 73 (95 of 110) are clearly short: the years they overlap
     # are partial; the other years are whole
     assert df.filter(pl.col("partial"))["year"].unique().sort().to_list() == [2006, 2007, 2018, 2019]
     assert df["group"].unique(maintain_order=True).to_list() == ["RIC", "EU"]
     assert df.filter(pl.col("group") == "EU")["year"].to_list() == list(range(1991, 2023))
-    expected = cohesion(cli_record[0], ["RIC", "EU"], years="1991-2022", index="rice")
+    expected = cohesion(cli_record[0], ["RIC", "EU"], years="1991-2022", index="agreement")
     assert first.output == annotate_periods(expected, record.periods("year"), "year").write_csv()
 
 
