@@ -32,6 +32,7 @@ from polycentric.symbols import normalise_symbol, parse_years
 __all__ = [
     "CAST",
     "MIN_ROLLCALLS",
+    "annotate_periods",
     "GroupSpec",
     "Period",
     "YearSpec",
@@ -234,3 +235,30 @@ def time_keys(by: str | None) -> list[str]:
     if by not in ("year", "session", "session_number"):
         raise MeasureError(f"by={by!r}: expected 'year', 'session', 'session_number' or None")
     return [by]
+
+
+def annotate_periods(df: pl.DataFrame, periods: pl.DataFrame, by: str | None) -> pl.DataFrame:
+    """Add the record's ``partial`` flag (and ``n_rollcalls`` where the measure has none) to a measure by period.
+
+    Parameters
+    ----------
+    df
+        A measure's output with a ``year`` or ``session`` column (``by``).
+    periods
+        :meth:`polycentric.record.store.Record.periods` for the same ``by``: ``[by], n_rollcalls, partial``.
+        A period is partial when it is in progress or holds clearly fewer roll calls than
+        the official count (``docs/measures.md``).
+    by
+        ``"year"`` or ``"session"``; anything else returns ``df`` unchanged.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``df`` with ``partial`` (null for a period the record does not know) and, when
+        ``df`` had none, ``n_rollcalls`` (whole-resolution GA roll calls in the period).
+    """
+    if by not in ("year", "session") or by not in df.columns or by not in periods.columns:
+        return df
+    cols = [by, "partial"] + ([] if "n_rollcalls" in df.columns else ["n_rollcalls"])
+    right = periods.select(cols).with_columns(pl.col(by).cast(df.schema[by]))
+    return df.drop([c for c in ("partial",) if c in df.columns]).join(right, on=by, how="left", maintain_order="left")

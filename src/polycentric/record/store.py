@@ -579,7 +579,9 @@ class Record:
     ``search``
         Case-insensitive text in the symbol, title, agenda or subjects.
     ``kind``
-        ``resolution``, ``amendment`` or ``paragraph``.
+        ``resolution``, ``amendment``, ``paragraph`` or ``procedural``.
+    ``undl_id``
+        The UN Digital Library record id (records without a symbol are found by it).
     ``body``
         ``"GA"`` (default), ``"SC"``, or None for both.
 
@@ -895,13 +897,28 @@ class Record:
         """
         from polycentric.record.coverage import coverage
 
-        return coverage(self, official)
+        if official is not None:
+            return coverage(self, official)
+        path, tables = self._sync()  # the default (official file found in the data folder): once per version
+        cached: pl.DataFrame | None = tables.get("coverage")
+        if cached is None:
+            cached = coverage(self)
+            self._tables_put(path, "coverage", cached)
+        return cached.clone()
 
     def periods(self, by: str = "year", official: Any = None) -> pl.DataFrame:
         """Per year or session: ``n_rollcalls`` and the ``partial`` flag measures carry (see ``docs/measures.md``)."""
         from polycentric.record.coverage import period_status
 
-        return period_status(self, by, official)
+        if official is not None:
+            return period_status(self, by, official)
+        path, tables = self._sync()  # the default (official file found in the data folder): once per version
+        key = f"periods:{by}"
+        cached: pl.DataFrame | None = tables.get(key)
+        if cached is None:
+            cached = period_status(self, by)
+            self._tables_put(path, key, cached)
+        return cached.clone()
 
     def coverage_line(self) -> str:
         """``General Assembly votes through DATE; Security Council through DATE`` (footers and reports)."""
