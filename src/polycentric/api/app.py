@@ -201,14 +201,17 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
     @app.get("/api/meta", tags=["meta"], summary="Record version, package version, citation")
     def meta() -> dict[str, Any]:
         """The record's id (``Record.version``, as Python and the reports show it), polycentric's version,
-        the record's coverage line and how to cite the data."""
+        how to cite the data, and its coverage.
+
+        ``coverage``: ``General Assembly votes through DATE; Security Council through DATE`` (the footer says it).
+        """
         rec = backend.record
         coverage = getattr(rec, "coverage_line", None)
         return {
             "record_version": record_id(rec),
             "polycentric_version": __version__,
-            "coverage": coverage() if callable(coverage) else None,
             "citation": CITATION,
+            "coverage": coverage() if callable(coverage) else None,
         }
 
     from polycentric.api.routes import browse as browse_routes

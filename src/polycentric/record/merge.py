@@ -321,7 +321,11 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     by_rank = rc.sort("rank", "neg_seq")
     meta = by_rank.group_by("key", maintain_order=True).agg(
         *_first_non_null(meta_cols),
-        pl.col("symbol_official").filter(pl.col("resolution").is_not_null()).first(),
+        # whether the kept symbol is the UN's: said by any source giving that same symbol
+        pl.col("symbol_official")
+        .filter(pl.col("resolution") == pl.col("resolution").drop_nulls().first())
+        .drop_nulls()
+        .first(),
         # the ids other sources give (the first is the kept ``resolution``)
         pl.col("resolution").drop_nulls().unique(maintain_order=True).slice(1).str.join("|").alias("other_symbols"),
         pl.col("kind").first(),

@@ -67,7 +67,7 @@ ROLL_CALLS: dict[str, pl.DataType] = {
     "date": pl.Date(),
     "year": pl.Int32(),
     "resolution": pl.String(),  # normalised symbol "A/RES/68/262"; null when none
-    "symbol_official": pl.Boolean(),  # False: the source's own id (Voeten's early unres), not a UN symbol
+    "symbol_official": pl.Boolean(),  # False: a source's own id (Voeten's early unres); null: not known (user file)
     "other_symbols": pl.String(),  # "|"-separated ids other sources give the same roll call
     "undl_id": pl.Int64(),  # UN Digital Library record id (digitallibrary.un.org/record/<id>)
     "title": pl.String(),

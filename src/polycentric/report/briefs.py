@@ -54,21 +54,20 @@ def _record_version(record: Any) -> str:
     return record_id(record)
 
 
-def _coverage(record: Any) -> str | None:
-    """The record's coverage line (``Record.coverage_line``), None when it cannot say."""
-    line = getattr(record, "coverage_line", None)
-    try:
-        return str(line()) if callable(line) else None
-    except (RecordError, OSError):
-        return None
-
-
 def _sources(record: Any) -> str:
     try:
         src = record.sources()
     except (AttributeError, RecordError, OSError):
         return "unknown"
     return "; ".join(f"{r['source']} ({r['files']})" for r in src.iter_rows(named=True)) or "none"
+
+
+def _coverage(record: Any) -> str:
+    """``General Assembly votes through DATE; Security Council through DATE`` (every brief says it)."""
+    try:
+        return str(record.coverage_line())
+    except (AttributeError, RecordError, OSError):
+        return "coverage unknown"
 
 
 def table_block(
