@@ -139,3 +139,11 @@ def test_browse_rows_carry_the_counted_tally(client: TestClient) -> None:
     top = client.get("/api/browse/rollcalls", params={"from": 2022, "to": 2022, "sort": "-n_no", "limit": 3}).json()
     n_no = [r["n_no"] for r in top["data"]]
     assert n_no == sorted(n_no, reverse=True)
+
+
+def test_no_internal_tokens_in_forecast_templates(client: TestClient) -> None:
+    title = "Situation of human rights in the Islamic Republic of Iran"
+    body = client.get("/api/forecast", params={"title": title}).json()
+    texts = [t["text"] for t in body["templates"]]
+    assert texts and all("zzissue" not in t for t in texts)
+    assert any("human rights" in t.lower() for t in texts)  # the text people read is still there
