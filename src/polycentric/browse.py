@@ -257,7 +257,12 @@ def _roll_call_hits(text: str, roll_calls: pl.DataFrame) -> pl.DataFrame:
             ),
         ),
         detail=pl.col("citation"),
-        rank=pl.when(exact.fill_null(False)).then(0).otherwise(3).cast(pl.Int64),
+        rank=pl.when(exact.fill_null(False))
+        .then(0)
+        .when(pl.col("title").map_elements(display_title, return_dtype=pl.String).str.to_lowercase() == text.lower())
+        .then(1)  # the title is exactly what was typed
+        .otherwise(3)
+        .cast(pl.Int64),
     )
 
 

@@ -124,6 +124,7 @@ def test_search_page_finds_es_11_1_by_words(page: Any, live_server: str, artifac
     hits = page.locator("section.hits-rollcall li")
     labels = hits.all_inner_texts()
     es = [t for t in labels if t.startswith("A/RES/ES-11/1 ")]
+    assert labels[0].startswith("A/RES/ES-11/1 ")
     assert es and "Aggression against Ukraine" in es[0] and "2 March 2022" in es[0]
     page.screenshot(path=str(artifacts / "search-aggression-against-ukraine.png"), full_page=True)
     hits.filter(has_text="A/RES/ES-11/1 ").first.locator("a").click()

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from typing import Annotated, Any, Optional
 
 from fastapi import Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from polycentric.record.schema import BODIES, ISSUES, KINDS
 
@@ -65,6 +66,13 @@ class RecordFilters(BaseModel):
         return out
 
 
+def _iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD`` is a date here (pydantic would also read ``0.0`` as 1970-01-01)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("expected a date YYYY-MM-DD")
+    return value
+
+
 def record_filters(
     session: Optional[str] = Query(
         None,
@@ -72,8 +80,12 @@ def record_filters(
         description='Session: "77", "S-10", "ES-11"; for the Security Council the year ("2023").',
     ),
     year: Optional[int] = Query(None, ge=1945, le=2100, description="Calendar year of the vote."),
-    start: Optional[dt.date] = Query(None, description="First date (inclusive), YYYY-MM-DD."),
-    end: Optional[dt.date] = Query(None, description="Last date (inclusive), YYYY-MM-DD."),
+    start: Annotated[
+        Optional[dt.date], Query(description="First date (inclusive), YYYY-MM-DD."), BeforeValidator(_iso_date)
+    ] = None,
+    end: Annotated[
+        Optional[dt.date], Query(description="Last date (inclusive), YYYY-MM-DD."), BeforeValidator(_iso_date)
+    ] = None,
     issue: Optional[Issue] = Query(None, description="Issue code."),  # type: ignore[valid-type]
     resolution: Optional[str] = Query(
         None,

@@ -177,8 +177,8 @@ def _answer(backend: Backend, draft: Draft, fmt: Format) -> Response:
 RESPONSES: dict[int | str, dict[str, Any]] = {
     "200": {
         "model": ForecastBody,
-        "description": "The forecast (JSON), or each member's forecast as CSV.",
-        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "description": "The forecast (JSON), or each member's forecast as CSV (or that CSV's CSVW metadata).",
+        "content": {"text/csv": {"schema": {"type": "string"}}, "application/csvw+json": {"schema": {"type": "object"}}},
     },
     "400": {"model": ErrorBody, "description": "The body is not JSON."},
     **ERROR_RESPONSES,
