@@ -30,6 +30,7 @@ __all__ = [
     "VOTE_COLORS",
     "VOTE_NAMES",
     "cite",
+    "citation_expr",
     "display_title",
     "document_link",
     "record_id",
@@ -93,11 +94,51 @@ def with_citation(roll_calls: pl.DataFrame, *, citation: bool = True) -> pl.Data
     out = roll_calls.with_columns(status_expr(cols).alias("status"), link.alias("link"))
     if not citation:
         return out
-    citations = [cite(row) for row in out.iter_rows(named=True)]
-    return out.with_columns(pl.Series("citation", citations, dtype=pl.String))
+    return out.with_columns(citation_expr(out.columns).alias("citation"))
 
 
-_CATALOGUE_TAIL = re.compile(r"\s*:\s*(draft\s+)?resolution\s*/.*$", re.I)
+def citation_expr(columns: list[str] | tuple[str, ...]) -> pl.Expr:
+    """:func:`cite` as one polars expression (the same text for every row, computed in bulk)."""
+
+    def col(name: str, dtype: pl.DataType) -> pl.Expr:
+        return pl.col(name) if name in columns else pl.lit(None, dtype=dtype)
+
+    symbol = pl.coalesce(
+        col("resolution", pl.String()),
+        pl.lit("roll call ") + col("rollcall_id", pl.Int64()).cast(pl.String),
+        pl.lit(""),
+    )
+    title = col("title", pl.String()).str.replace(_CATALOGUE_TAIL.pattern, "").str.strip_chars()
+    title_part = (
+        pl.when(title.is_not_null() & (title != "")).then(pl.lit(", “") + title + pl.lit("”")).otherwise(pl.lit(""))
+    )
+    body = col("body", pl.String())
+    body_name = body.replace_strict(BODY_NAMES, default=body, return_dtype=pl.String)
+    body_part = (
+        pl.when(body_name.is_not_null() & (body_name != "")).then(pl.lit(", ") + body_name).otherwise(pl.lit(""))
+    )
+    date = col("date", pl.Date())
+    day = pl.when(date.is_not_null()).then(date.dt.strftime("%-d %B %Y")).otherwise(pl.lit("undated"))
+    kind = col("kind", pl.String())
+    status = col("status", pl.String())
+    totals = [col(c, pl.Int32()) for c in ("total_yes", "total_no", "total_abstain")]
+    tally = pl.when(pl.all_horizontal([t.is_not_null() for t in totals])).then(
+        pl.concat_str([t.cast(pl.String) for t in totals], separator="–")
+    )
+    notes = pl.concat_list(
+        [
+            pl.when(kind.is_not_null() & (kind != "resolution")).then(kind),
+            status,
+            tally,
+        ]
+    ).list.drop_nulls()
+    notes_text = (
+        pl.when(notes.list.len() > 0).then(pl.lit(" (") + notes.list.join(", ") + pl.lit(")")).otherwise(pl.lit(""))
+    )
+    return pl.concat_str([symbol, title_part, body_part, pl.lit(", "), day, notes_text])
+
+
+_CATALOGUE_TAIL = re.compile(r"(?i)\s*:\s*(draft\s+)?resolution\s*/.*$")
 
 
 def display_title(title: str | None) -> str:
