@@ -45,9 +45,12 @@ def _votes(body: str = "GA") -> pl.DataFrame:
     """The votes of one body (``GA`` by default; ``SC``; ``all``): SC votes enter a measure only when asked."""
     if body.upper() not in ("GA", "SC", "ALL"):
         raise ConfigurationError(f"--body {body!r}: expected GA, SC or all")
-    record = _open_record()
-    _set_chart_coverage(record)
-    frame: pl.DataFrame = record.votes(body=None if body.upper() == "ALL" else body.upper())
+    from polycentric.cli.progress import working
+
+    with working("reading the record"):
+        record = _open_record()
+        _set_chart_coverage(record)
+        frame: pl.DataFrame = record.votes(body=None if body.upper() == "ALL" else body.upper())
     return frame
 
 

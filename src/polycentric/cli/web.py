@@ -116,11 +116,13 @@ def report_practices(
 ) -> None:
     """"Voting practices" of any state in a year: coincidence overall, on important votes, by issue; groups; SC."""
     import polycentric
+    from polycentric.cli.progress import working
     from polycentric.report.practices import practices_brief, practices_tables
 
     record = polycentric.open()
     refs = [r.strip() for r in with_.split(",") if r.strip()] if with_ else None
-    html = practices_brief(record, state, year, references=refs)
+    with working(f"voting practices of {state} in {year}"):
+        html = practices_brief(record, state, year, references=refs)
     _write(html, out, f"report-practices-{_slug(state)}-{year}.html")
     if csv_dir is not None:
         from polycentric.cli.output import write_csv_with_metadata
