@@ -124,11 +124,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 from scipy.optimize import minimize
-from scipy.special import expit, log_softmax
+from scipy.special import expit
 from scipy.stats import norm
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
-from polycentric.errors import InputFormatError, InsufficientDataError, ModelError, NotFittedError
+from polycentric.errors import InputFormatError, ModelError, ModelFitError, NotFittedError, PolycentricError
+from polycentric.models._features import absence_features, previous_instances
+from polycentric.models._stacker import Stacker, stack_features
+from polycentric.models._titles import title_key, title_keys
 from polycentric.record.schema import ISSUES
 
 __all__ = [
@@ -140,8 +143,10 @@ __all__ = [
     "calibrated_interval",
     "central_interval",
     "conformal_quantile",
+    "find_roll_call",
     "forecast",
     "regional_groups",
+    "retro_forecast",
 ]
 
 VOTE_ORDER: tuple[str, ...] = ("Y", "A", "N", "X")
@@ -151,7 +156,7 @@ REGIONAL_GROUPS: tuple[str, ...] = ("AFRICAN_GROUP", "APG", "EEG", "GRULAC", "WE
 """The five UN regional groups (ids of :mod:`polycentric.registry.groups`), the default groups for break scores."""
 
 _CODE = {v: i for i, v in enumerate(VOTE_ORDER)}
-_FIT_FORMAT = 2  # bumped when a fitted forecaster gains attributes, so stale cached fits are refitted
+_FIT_FORMAT = 3  # bumped when a fitted forecaster gains attributes, so stale cached fits are refitted
 _NON_MEMBER = -1
 _TEXT_COLUMNS = ("title", "description", "agenda", "subjects")
 _DAYS_PER_YEAR = 365.2425
@@ -218,6 +223,7 @@ class _Corpus:
     item_is_resolution: np.ndarray  # bool: kind == "resolution"
     item_symbol: list[str | None]
     item_text: list[str]
+    item_key: list[str]  # normalised title (models._titles.title_key): links a resolution to earlier instances
     states: np.ndarray  # state ids (str)
     state_names: dict[str, str]
     codes: np.ndarray  # int8 (n_items, n_states): 0..3 or -1 non-member
@@ -244,7 +250,7 @@ class _Corpus:
             rc = rc.with_columns(resolution=pl.lit(None, dtype=pl.String))
         rc = rc.filter(pl.col("rollcall_id").is_in(votes["rollcall_id"].unique().implode())).sort("date", "rollcall_id")
         if rc.height == 0:
-            raise InsufficientDataError("no roll call with votes to learn from")
+            raise ModelFitError("no roll call with votes to learn from: the forecaster cannot be fitted")
         bad = votes.filter(~pl.col("vote").is_in(list(VOTE_ORDER)))
         if bad.height:
             raise InputFormatError(
@@ -283,6 +289,7 @@ class _Corpus:
             item_is_resolution=(rc["kind"].fill_null("resolution") == "resolution").to_numpy(),
             item_symbol=rc["resolution"].to_list(),
             item_text=_text_frame(rc),
+            item_key=title_keys(rc),
             states=states,
             state_names={s: (names.get(s) or s) for s in states},
             codes=codes,
@@ -479,65 +486,8 @@ class _State:
     base: np.ndarray  # (n_states, 4) recent base rates
     irt: _IRT | None
     irt_row: np.ndarray  # (cutoff,) row in irt window or -1
+    absence: np.ndarray  # (n_states, 3) absence features (models._features.absence_features)
     ideal_point_model: Any = None  # the IdealPointModel behind ``irt`` when ideal_points == "dynamic"
-
-
-N_CALIBRATION_PARAMS = 8
-"""Length of a calibration parameter vector ``(α_Y, α_A, α_N, c_Y, c_A, c_N, b_A, b_N)``; zeros: identity."""
-
-
-def _calibration_features(p3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    p = np.clip(p3, 1e-9, 1.0 - 1e-9)
-    return np.log(p), np.log1p(-p)
-
-
-def _beta_calibrate(p3: np.ndarray, params: np.ndarray) -> np.ndarray:
-    """Multi-class beta calibration of Y/A/N probabilities.
-
-    ``p'_k ∝ exp(e^{α_k} log p_k − c_k log(1 − p_k) + b_k)`` (``b_Y = 0``) with
-    ``params = (α_Y, α_A, α_N, c_Y, c_A, c_N, b_A, b_N)``: per class, the beta
-    calibration map of Kull, Silva Filho & Flach (2017), joined by a softmax.
-    Vector scaling (Guo et al. 2017, ``softmax(log p / T + b)``) is the special case
-    ``α_k = −log T``, ``c_k = 0``; the ``c_k`` let the map be S-shaped (sharpen
-    mid-range forecasts while softening the most confident ones), which a
-    temperature cannot do. All-zero ``params`` leave ``p`` unchanged.
-    """
-    params = np.asarray(params, dtype=float)
-    log_p, log_q = _calibration_features(p3)
-    z = log_p * np.exp(params[:3]) - log_q * params[3:6]
-    z[..., 1] += params[6]
-    z[..., 2] += params[7]
-    return np.exp(log_softmax(z, axis=-1))
-
-
-def _fit_calibration(p3: np.ndarray, y: np.ndarray, ridge: float = 1e-4) -> np.ndarray:
-    """Minimise the log loss of the beta calibration map on validation forecasts (``y`` in 0..2).
-
-    Mean negative log-likelihood plus ``ridge · ‖params‖²`` (which keeps a class absent
-    from the validation votes from driving its parameters to the bounds); L-BFGS-B with
-    the analytic gradient. Fewer than 50 votes: the identity (all zeros).
-    """
-    if y.size < 50:
-        return np.zeros(N_CALIBRATION_PARAMS)
-    log_p, log_q = _calibration_features(p3)
-    onehot = np.eye(3)[y]
-
-    def nll(x: np.ndarray) -> tuple[float, np.ndarray]:
-        scale = np.exp(x[:3])
-        z = log_p * scale - log_q * x[3:6]
-        z[:, 1] += x[6]
-        z[:, 2] += x[7]
-        logs = log_softmax(z, axis=1)
-        resid = np.exp(logs) - onehot  # d(−log s_y)/dz
-        grad = (
-            np.concatenate([(resid * log_p).mean(0) * scale, -(resid * log_q).mean(0), resid[:, 1:].mean(0)])
-            + 2 * ridge * x
-        )
-        return float(-(logs * onehot).sum(1).mean() + ridge * (x**2).sum()), grad
-
-    bounds = [(-3.0, 3.0)] * 3 + [(-10.0, 10.0)] * 5
-    res = minimize(nll, np.zeros(N_CALIBRATION_PARAMS), jac=True, method="L-BFGS-B", bounds=bounds)
-    return np.asarray(res.x)
 
 
 class VoteForecaster:
@@ -642,9 +592,15 @@ class VoteForecaster:
         group-break scores; ``before`` restricts learning to roll calls dated
         strictly before that date.
         """
-        corpus = _Corpus.build(votes, roll_calls)
-        cutoff = corpus.codes.shape[0] if before is None else corpus.cutoff_before(_years([before])[0])
-        return self._fit_corpus(corpus, cutoff, groups=groups)
+        try:
+            corpus = _Corpus.build(votes, roll_calls)
+            cutoff = corpus.codes.shape[0] if before is None else corpus.cutoff_before(_years([before])[0])
+            return self._fit_corpus(corpus, cutoff, groups=groups)
+        except (ValueError, ArithmeticError, IndexError, np.linalg.LinAlgError) as exc:
+            if isinstance(exc, PolycentricError):
+                raise
+            # a numerical failure on a valid but unusual record: say so, never a traceback
+            raise ModelFitError(f"the forecaster cannot be fitted on this record: {exc}") from exc
 
     def _fit_corpus(
         self,
@@ -655,7 +611,9 @@ class VoteForecaster:
         previous: _State | None = None,
     ) -> VoteForecaster:
         if cutoff < 10:
-            raise InsufficientDataError(f"only {cutoff} roll calls before the cut-off: too few to learn from")
+            raise ModelFitError(
+                f"only {cutoff} roll calls before the cut-off: the forecaster needs at least 10 to learn from"
+            )
         self.corpus_ = corpus
         self.groups_ = dict(groups) if groups else {}
         self.state_ = self._fit_state(corpus, cutoff, previous)
@@ -695,6 +653,7 @@ class VoteForecaster:
             base=base,
             irt=irt,
             irt_row=irt_row,
+            absence=absence_features(codes, sess),
             ideal_point_model=ipm,
         )
 
@@ -714,15 +673,16 @@ class VoteForecaster:
             return previous.partial_fit(votes, roll_calls)
         return IdealPointModel(dims=2 if self.n_dims >= 2 else 1).fit(votes, roll_calls)
 
-    def _fit_own_calibration(self, corpus: _Corpus, cutoff: int) -> dict[str, np.ndarray]:
+    def _fit_own_calibration(self, corpus: _Corpus, cutoff: int) -> dict[str, Stacker]:
         """Out-of-sample forecasts of the last sessions before the cut-off: calibration and tally intervals.
 
         Each of the ``calibration_sessions`` sessions is forecast from a fit on the roll calls before it;
-        the probability calibration of each key ("none", "revealed": five random members revealed) is fitted on
-        those forecasts, and the conformal widening of the tally intervals
-        (``interval_calibration_``) on their calibrated tally distributions and recorded counts.
+        the four-class calibration (:class:`~polycentric.models._stacker.Stacker`) of each key ("none",
+        "revealed": five random members revealed) is fitted on those forecasts, and the conformal widening of
+        the tally intervals (``interval_calibration_``) on their calibrated tally distributions and recorded
+        counts.
         """
-        out = {"none": np.zeros(N_CALIBRATION_PARAMS), "revealed": np.zeros(N_CALIBRATION_PARAMS)}
+        out = {"none": Stacker(), "revealed": Stacker()}
         n1 = corpus.states.size + 1
         self.interval_calibration_ = {
             key: IntervalCalibration(np.zeros((0, 4, n1), dtype=np.float32), np.zeros((0, 4), dtype=np.int64))
@@ -733,38 +693,47 @@ class VoteForecaster:
         sess = corpus.item_session[:cutoff]
         targets = sorted(set(sess[corpus.item_is_resolution[:cutoff]].tolist()))[-self.calibration_sessions :]
         rng = np.random.default_rng(0)
-        collected: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"none": [], "revealed": []}
-        tallies: dict[str, list[tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, list[np.ndarray] | None]]] = {
-            "none": [],
-            "revealed": [],
-        }
+        runs: dict[str, list[tuple[Any, ...]]] = {"none": [], "revealed": []}
         for s in targets:
             items = np.flatnonzero((sess == s) & corpus.item_is_resolution[:cutoff])
-            cut = int(items.min()) if items.size else cutoff
-            cut = corpus.cutoff_before(corpus.item_time[cut])
+            cut = corpus.cutoff_before(corpus.item_time[int(items.min())]) if items.size else cutoff
             if cut < 50:
                 continue
             state = self._fit_state(corpus, cut)
+            codes = corpus.codes[items]
+            previous = self._previous_codes(corpus, cut, [corpus.item_key[i] for i in items])
             for key in ("none", "revealed"):
                 known = None
                 if key == "revealed":
-                    known = [rng.choice(np.flatnonzero(corpus.codes[i] >= 0), size=5, replace=False) for i in items]
+                    known = []
+                    for i in items:
+                        members = np.flatnonzero(corpus.codes[i] >= 0)
+                        known.append(rng.choice(members, size=min(5, members.size), replace=False))
                 parts: list[tuple[np.ndarray, np.ndarray]] = []
                 raw = self._raw_predict(state, corpus, items, known, components=parts)
-                p3, y = _validation_cells(raw, corpus.codes[items], known)
-                collected[key].append((p3, y))
-                tallies[key].append((parts, corpus.codes[items], known))
-        for key, cells in collected.items():
+                mask = codes >= 0
+                for r, kn in enumerate(known or ()):
+                    mask[r, kn] = False
+                feats = stack_features(raw, previous, state.absence)[mask]
+                runs[key].append((feats, codes[mask], parts, codes, known, previous, state.absence))
+        for key, cells in runs.items():
             if not cells:
                 continue
-            out[key] = _fit_calibration(np.concatenate([p for p, _ in cells]), np.concatenate([y for _, y in cells]))
+            out[key] = Stacker().fit(np.concatenate([c[0] for c in cells]), np.concatenate([c[1] for c in cells]))
             dists, actual = [], []
-            for parts, codes, known in tallies[key]:
-                comp, weights, owner = _calibrated_components(parts, out[key], codes, known)
+            for _, _, parts, codes, known, previous, absence in cells:
+                comp, weights, owner = _stacked_components(parts, out[key], previous, absence, codes, known)
                 dists.append(_mixture_counts(comp, weights, owner, codes.shape[0]).astype(np.float32))
                 actual.append(_recorded_counts(codes))
             self.interval_calibration_[key] = IntervalCalibration(np.concatenate(dists), np.concatenate(actual))
         return out
+
+    @staticmethod
+    def _previous_codes(corpus: _Corpus, cutoff: int, keys: list[str]) -> np.ndarray:
+        """(len(keys), n_states) codes on each key's most recent instance before the cut-off (−1: none)."""
+        pool = np.flatnonzero(corpus.item_is_resolution[:cutoff])
+        idx = previous_instances(corpus.item_key, pool, keys)
+        return np.where(idx[:, None] >= 0, corpus.codes[np.maximum(idx, 0)], -1).astype(np.int64)
 
     # ------------------------------------------------------------------ prediction core
 
@@ -862,13 +831,6 @@ class VoteForecaster:
                 components.append((weights[keep] / weights[keep].sum(), q[keep]))
         return out
 
-    def _calibrate(self, p4: np.ndarray, key: str) -> np.ndarray:
-        """Calibrate the Y/A/N part (calibration ``key``: "none" or "revealed"); X unchanged."""
-        params = self.calibration_.get(key, np.zeros(N_CALIBRATION_PARAMS))
-        p_x = p4[..., 3:4]
-        p3 = p4[..., :3] / np.clip(p4[..., :3].sum(-1, keepdims=True), 1e-12, None)
-        return np.concatenate([_beta_calibrate(p3, params) * (1 - p_x), p_x], axis=-1)
-
     # ------------------------------------------------------------------ public prediction
 
     def _check(self) -> None:
@@ -949,9 +911,12 @@ class VoteForecaster:
         kn_idx, kn_code = self._known_arrays(known, members)
         weights, p4, q = self._posterior(state, templates, prior, kn_idx, kn_code)
         key = "revealed" if kn_idx.size else "none"
-        p4 = self._calibrate(p4, key)
+        stacker = self.calibration_.get(key, Stacker())
+        draft_key = corpus.item_key[forced[0]] if forced else title_key(title, agenda)
+        previous = self._previous_codes(corpus, state.cutoff, [draft_key])[0]
+        p4 = stacker.predict_proba(stack_features(p4, previous, state.absence))
         keep = weights >= 1e-3
-        comp = self._calibrate(q[keep], key)
+        comp = stacker.predict_proba(stack_features(q[keep], previous[None, :], state.absence))
         if kn_idx.size:
             p4[kn_idx] = 0.0
             p4[kn_idx, kn_code] = 1.0
@@ -981,6 +946,9 @@ class VoteForecaster:
             components=comp[:, m],
             component_weights=weights[keep] / weights[keep].sum(),
             interval_calibration=getattr(self, "interval_calibration_", {}).get(key),
+            decision_log_weights=stacker.log_weights,
+            previous=[VOTE_ORDER[c] if c >= 0 else None for c in previous[m]],
+            data_date=_date_of(float(corpus.item_time[state.cutoff - 1])),
         )
 
     def _known_arrays(self, known: Mapping[str, str], members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1010,19 +978,6 @@ def _normalise_symbol(symbol: str) -> str:
 
 def _date_of(t: float) -> dt.date:
     return dt.date(1970, 1, 1) + dt.timedelta(days=round((t - 1970.0) * _DAYS_PER_YEAR))
-
-
-def _validation_cells(
-    raw: np.ndarray, codes: np.ndarray, known: Sequence[np.ndarray] | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Y/A/N-conditional forecasts and outcomes of the cast votes of unrevealed states."""
-    mask = (codes >= 0) & (codes <= 2)
-    if known is not None:
-        for r, kn in enumerate(known):
-            mask[r, kn] = False
-    p3 = raw[..., :3][mask]
-    p3 = p3 / p3.sum(1, keepdims=True)
-    return p3, codes[mask].astype(np.int64)
 
 
 # --------------------------------------------------------------------------- the forecast
@@ -1130,25 +1085,26 @@ def calibrated_interval(dist: np.ndarray, level: float, widening: np.ndarray | f
     return lo2, hi2
 
 
-def _calibrated_components(
+def _stacked_components(
     parts: Sequence[tuple[np.ndarray, np.ndarray]],
-    params: np.ndarray,
+    stacker: Stacker,
+    previous: np.ndarray,
+    absence: np.ndarray,
     codes: np.ndarray,
     known: Sequence[np.ndarray] | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Stack the calibrated template forecasts of ``m`` roll calls: ``(comp (K, n, 4), weights (K,), owner (K,))``.
 
-    ``parts`` holds each roll call's (template weights, raw per-template forecasts (k, n, 4));
-    ``codes`` (m, n) the recorded votes (−1: not a member, whose rows become all zero);
-    ``known`` each roll call's revealed states, which get probability 1 on their recorded vote.
+    ``parts`` holds each roll call's (template weights, raw per-template forecasts (k, n, 4)), each template
+    calibrated by ``stacker`` with the roll call's previous-instance codes ``previous`` (m, n) and the
+    states' ``absence`` features; ``codes`` (m, n) the recorded votes (−1: not a member, whose rows become
+    all zero); ``known`` each roll call's revealed states, which get probability 1 on their recorded vote.
     """
     sizes = np.array([w.size for w, _ in parts], dtype=np.int64)
     owner = np.repeat(np.arange(len(parts)), sizes)
     weights = np.concatenate([w for w, _ in parts])
     q = np.concatenate([c for _, c in parts])
-    p_x = q[..., 3:4]
-    p3 = q[..., :3] / np.clip(q[..., :3].sum(-1, keepdims=True), 1e-12, None)
-    comp = np.concatenate([_beta_calibrate(p3, params) * (1 - p_x), p_x], axis=-1)
+    comp = stacker.predict_proba(stack_features(q, previous[owner], absence))
     comp[~(codes[owner] >= 0)] = 0.0
     for r, kn in enumerate(known or ()):
         if kn.size:
@@ -1203,6 +1159,11 @@ class Forecast:
     components: np.ndarray | None = None
     component_weights: np.ndarray | None = None
     interval_calibration: IntervalCalibration | None = None
+    decision_log_weights: np.ndarray | None = None
+    previous: list[str | None] | None = None
+    data_date: dt.date | None = None
+    label: str | None = None
+    recorded: dict[str, str] | None = None
 
     # ---- adoption and pivotality -------------------------------------------------
 
@@ -1294,6 +1255,28 @@ class Forecast:
 
     # ---- tables -------------------------------------------------------------------
 
+    def predicted_codes(self) -> np.ndarray:
+        """Point forecasts (0..3 in :data:`VOTE_ORDER`): ``argmax_v w_v p(v)`` with the calibration's class weights.
+
+        The weights (chosen on the forecaster's calibration sessions to maximise the four-class macro-F1;
+        :mod:`polycentric.models._stacker`) make the rarer A, N and X forecasts as likely as they are
+        recorded; without them, the arg-max of the probabilities.
+        """
+        log_w = self.decision_log_weights if self.decision_log_weights is not None else np.zeros(4)
+        return (np.log(np.clip(self.probabilities, 1e-12, None)) + log_w).argmax(1)
+
+    def swing(self) -> np.ndarray:
+        """How much each state moves the tally: the standard deviation of its contribution to the margin.
+
+        With margin weights ``c`` (simple majority: Y +1, N −1; two-thirds: Y +1, N −2; A and X 0),
+        ``swing_i = sqrt(Σ_v p_iv c_v² − (Σ_v p_iv c_v)²)``: 0 for a state whose vote is certain, 1 for a
+        coin flip between Y and N under a simple majority, 0.5 for one between Y and A. Unlike the
+        pivotality, it does not vanish when the outcome itself is certain.
+        """
+        c = _margin_weights(self.majority).astype(float)
+        mean = self.probabilities @ c
+        return np.sqrt(np.clip(self.probabilities @ (c**2) - mean**2, 0.0, None))
+
     def entropy(self) -> np.ndarray:
         """Entropy (bits) of the Y / A / N forecast conditional on voting."""
         p3 = self.probabilities[:, :3] / np.clip(self.probabilities[:, :3].sum(1, keepdims=True), 1e-12, None)
@@ -1312,7 +1295,7 @@ class Forecast:
     def to_frame(self) -> pl.DataFrame:
         """One row per member: probabilities, predicted vote, swing and break scores (map-ready)."""
         p = self.probabilities
-        predicted = [VOTE_ORDER[k] for k in p.argmax(1)]
+        predicted = [VOTE_ORDER[k] for k in self.predicted_codes()]
         return pl.DataFrame(
             {
                 "state": self.states,
@@ -1325,10 +1308,13 @@ class Forecast:
                 "known": [s in self.known for s in self.states],
                 "group": [self.groups.get(s) for s in self.states],
                 "entropy": self.entropy(),
+                "swing": self.swing(),
                 "pivotality": self.pivotality(),
                 "p_break_group": self.p_break_group(),
+                "previous": self.previous if self.previous is not None else [None] * len(self.states),
+                **({"recorded": [self.recorded.get(s) for s in self.states]} if self.recorded is not None else {}),
             },
-            schema_overrides={"group": pl.String},
+            schema_overrides={"group": pl.String, "previous": pl.String, "recorded": pl.String},
         )
 
     def count_distributions(self) -> np.ndarray:
@@ -1368,7 +1354,9 @@ class Forecast:
         """Tally, adoption probability and the majority rule, as a plain dict."""
         tally = {r["vote"]: r for r in self.tally().to_dicts()}
         return {
+            "label": self.describe(),
             "date": str(self.date) if self.date else None,
+            "data_date": str(self.data_date) if self.data_date else None,
             "majority": self.majority,
             "n_members": len(self.states),
             "p_adopt": self.p_adopt,
@@ -1376,10 +1364,18 @@ class Forecast:
             **{f"interval_{v}": [tally[v]["lower"], tally[v]["upper"]] for v in VOTE_ORDER},
         }
 
-    def swing_states(self, n: int = 10, by: str = "entropy") -> pl.DataFrame:
-        """The ``n`` most uncertain (``by="entropy"``) or most pivotal (``by="pivotality"``) unrevealed states."""
-        if by not in ("entropy", "pivotality"):
-            raise InputFormatError(f"by must be 'entropy' or 'pivotality', not {by!r}", field="by")
+    def describe(self) -> str:
+        """What this forecast is: a retro-forecast (fitted strictly before a recorded vote) or a forecast from data
+        up to a date."""
+        if self.label:
+            return self.label
+        return f"forecast from the record up to {self.data_date}" if self.data_date else "forecast"
+
+    def swing_states(self, n: int = 10, by: str = "swing") -> pl.DataFrame:
+        """The ``n`` unrevealed states that move the tally most (``by="swing"``, see :meth:`swing`), the most
+        uncertain (``by="entropy"``) or the most pivotal (``by="pivotality"``)."""
+        if by not in ("swing", "entropy", "pivotality"):
+            raise InputFormatError(f"by must be 'swing', 'entropy' or 'pivotality', not {by!r}", field="by")
         return self.to_frame().filter(~pl.col("known")).sort(by, descending=True).head(n)
 
     def group_breakers(self, n: int = 10) -> pl.DataFrame:
@@ -1403,3 +1399,51 @@ def forecast(
     """Fit a :class:`VoteForecaster` on the record and forecast one draft (see :meth:`VoteForecaster.forecast`)."""
     model = VoteForecaster().fit(votes, roll_calls, groups=groups)
     return model.forecast(title, **kwargs)
+
+
+def find_roll_call(roll_calls: pl.DataFrame, symbol: str) -> dict[str, Any] | None:
+    """The roll call on resolution ``symbol`` (the whole-resolution vote if there are several), or None."""
+    if "resolution" not in roll_calls.columns:
+        return None
+    wanted = _normalise_symbol(symbol)
+    hits = roll_calls.filter(
+        pl.col("resolution").is_not_null()
+        & (pl.col("resolution").str.to_uppercase().str.replace_all(" ", "").str.replace(r"^R/", "A/RES/") == wanted)
+    )
+    if hits.height == 0:
+        return None
+    if "kind" in hits.columns and (hits["kind"] == "resolution").any():
+        hits = hits.filter(pl.col("kind") == "resolution")
+    return hits.sort("date").row(hits.height - 1, named=True)
+
+
+def retro_forecast(
+    votes: pl.DataFrame,
+    roll_calls: pl.DataFrame,
+    symbol: str,
+    *,
+    groups: Mapping[str, str] | None = None,
+    model: VoteForecaster | None = None,
+    **kwargs: Any,
+) -> Forecast:
+    """Forecast a resolution of the record as if it were a new draft: fitted **strictly before** its vote.
+
+    The forecaster (``model``, fitted here on the roll calls dated before the vote unless given already so
+    fitted) sees the roll call's title and agenda only; ``kwargs`` go to :meth:`VoteForecaster.forecast`
+    (``known``, ``majority``, ...). The forecast is labelled as a retro-forecast, with the date of the data
+    it used, and carries the recorded votes (``recorded``; the ``recorded`` column of ``to_frame()``).
+    """
+    row = find_roll_call(roll_calls, symbol)
+    if row is None:
+        raise InputFormatError(f"no roll call on resolution {symbol!r} in the record", field="like")
+    day = row["date"]
+    if model is None:
+        model = VoteForecaster().fit(votes, roll_calls, groups=groups, before=day)
+    fc = model.forecast(row.get("title") or symbol, agenda=row.get("agenda"), date=day, **kwargs)
+    rows = votes.filter(pl.col("rollcall_id") == row["rollcall_id"])
+    fc.recorded = dict(zip(rows["state"].to_list(), rows["vote"].to_list(), strict=True))
+    fc.label = (
+        f"retro-forecast of {row.get('resolution') or symbol} (voted {day}) from the {model.n_roll_calls_} roll calls "
+        f"before it (data up to {fc.data_date}); the vote itself was not used"
+    )
+    return fc
