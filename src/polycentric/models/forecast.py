@@ -160,6 +160,7 @@ _FIT_FORMAT = 3  # bumped when a fitted forecaster gains attributes, so stale ca
 _NON_MEMBER = -1
 _TEXT_COLUMNS = ("title", "description", "agenda", "subjects")
 _DAYS_PER_YEAR = 365.2425
+_UN_FOUNDED = dt.date(1945, 10, 24)
 _TFIDF_PARAMS: dict[str, Any] = {"ngram_range": (1, 2), "stop_words": "english", "dtype": np.float32}
 
 
@@ -745,6 +746,8 @@ class VoteForecaster:
         sims = np.asarray((q @ state.text_matrix.T).todense(), dtype=float)
         corpus = self.corpus_
         age = np.clip(query_time[:, None] - corpus.item_time[None, : state.cutoff], 0.0, None)
+        # ages relative to the youngest template: the same weights up to a constant, without underflow far ahead
+        age -= age.min(1, keepdims=True)
         score = np.clip(sims, 0.0, 1.0) ** self.similarity_power * np.exp(-age / self.recency_years)
         k = min(self.n_neighbours, state.cutoff)
         idx = np.argpartition(-score, k - 1, axis=1)[:, :k]
@@ -872,6 +875,8 @@ class VoteForecaster:
         self._check()
         if majority not in ("simple", "two-thirds"):
             raise InputFormatError(f"majority must be 'simple' or 'two-thirds', not {majority!r}", field="majority")
+        if date is not None and date < _UN_FOUNDED:
+            raise InputFormatError(f"date {date} is before the United Nations existed (24 October 1945)", field="date")
         corpus, state = self.corpus_, self.state_
         parts = [p for p in (title, text, agenda) if p]
         forced: list[int] = []

@@ -31,7 +31,7 @@ from polycentric.api.tables import (
     wanted_format,
 )
 from polycentric.config import home_dir
-from polycentric.errors import InputFormatError
+from polycentric.errors import InputFormatError, ModelFitError
 from polycentric.registry.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["forecast"])
@@ -110,14 +110,20 @@ def forecaster(backend: Backend) -> Any:
                 return VoteForecaster.load(path)
             except Exception:  # an unreadable or stale cache file is refitted
                 pass
-        model = VoteForecaster().fit(record.votes(), record.roll_calls(), groups=regional_groups())
+        try:
+            model = VoteForecaster().fit(record.votes(), record.roll_calls(), groups=regional_groups())
+        except ModelFitError as exc:  # remembered: every request answers 503 without refitting
+            return exc
         try:
             model.save(path)
         except OSError:  # a read-only home: keep the fit in memory only
             pass
         return model
 
-    return backend.memo(f"forecaster:{path.name}", make)
+    result = backend.memo(f"forecaster:{path.name}", make)
+    if isinstance(result, ModelFitError):
+        raise result
+    return result
 
 
 def _state_id(code: str) -> str:
