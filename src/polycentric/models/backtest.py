@@ -71,6 +71,7 @@ import numpy as np
 import polars as pl
 
 from polycentric.errors import InputFormatError, InsufficientDataError
+from polycentric.models._corpus import _Corpus
 from polycentric.models._features import absence_features, modal_votes, previous_instances, streak_mask
 from polycentric.models._metrics import (
     accuracy,
@@ -83,9 +84,7 @@ from polycentric.models._metrics import (
     tally_mae,
 )
 from polycentric.models._stacker import Stacker, stack_features
-from polycentric.models.forecast import (
-    VoteForecaster,
-    _Corpus,
+from polycentric.models._tally import (
     _count_distribution,
     _mixture_counts,
     _recorded_counts,
@@ -94,6 +93,7 @@ from polycentric.models.forecast import (
     central_interval,
     conformal_quantile,
 )
+from polycentric.models.forecast import VoteForecaster
 
 __all__ = [
     "K10",
