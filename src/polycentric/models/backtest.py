@@ -94,6 +94,7 @@ from polycentric.models._tally import (
     conformal_quantile,
 )
 from polycentric.models.forecast import VoteForecaster
+from polycentric.symbols import parse_sessions
 
 __all__ = [
     "K10",
@@ -118,29 +119,6 @@ RULES: tuple[str, ...] = ("everyone_yes", "nearest", "recency_nearest", "same_ti
 METHODS: tuple[str, ...] = ("model", *RULES)
 INTERVAL_LEVEL = 0.90
 """Nominal level of the tally intervals scored by the backtest."""
-
-
-def parse_sessions(text: str) -> list[int]:
-    """``"60-77"`` or ``"60,62,70-72"`` -> list of session numbers."""
-    out: list[int] = []
-    try:
-        for part in text.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if "-" in part:
-                a, b = part.split("-", 1)
-                lo, hi = int(a), int(b)
-                if hi < lo:
-                    raise ValueError
-                out.extend(range(lo, hi + 1))
-            else:
-                out.append(int(part))
-    except ValueError:
-        raise InputFormatError(f"sessions {text!r}: expected e.g. 60-77 or 60,62,70-72", field="sessions") from None
-    if not out:
-        raise InputFormatError("no session given", field="sessions")
-    return sorted(set(out))
 
 
 # --------------------------------------------------------------------------- the harness

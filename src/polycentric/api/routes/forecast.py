@@ -157,7 +157,7 @@ def _answer(backend: Backend, draft: Draft, fmt: Format) -> Response:
         majority=draft.majority.value,
     )
     states = result.to_frame()
-    if fmt == Format.csv:
+    if fmt.is_csv:
         return table_response(states, fmt, filename="forecast")
     templates = result.neighbours if result.neighbours is not None else pl.DataFrame()
     if templates.height:
