@@ -43,13 +43,17 @@ part only. With ``ideal_points="dynamic"`` the dynamic ordinal probit of
 before the cut-off) supplies the ideal points and every template's item
 parameters instead.
 
-The three Y / A / N probabilities are then **calibrated** by a multi-class
-beta calibration map, ``p'_k ∝ exp(e^{α_k} log p_k − c_k log(1 − p_k) + b_k)``
-(the per-class map of Kull, Silva Filho & Flach 2017 joined by a softmax; vector
-scaling, ``softmax(log p / T + b)`` of Guo et al. 2017, is the case ``c = 0``),
-fitted on true out-of-sample forecasts of the ``calibration_sessions`` sessions
-before the cut-off, each made only from data before that session. Separate
-calibrations are kept for forecasts with and without revealed votes.
+The four Y / A / N / X probabilities are then **calibrated** by a multinomial
+logit over ``log p`` and each state's absence features (its X share in the last
+session and over its last 20 roll calls, and whether its last 10 were all X:
+Article 19 arrears, credentials cases, habitual absentees), fitted on true
+out-of-sample forecasts of the ``calibration_sessions`` sessions before the
+cut-off, each made only from data before that session, over every member cell
+(stacking, Wolpert 1992; vector scaling, Guo et al. 2017, is the case of the
+``log p`` block alone; :mod:`polycentric.models._stacker`). Separate
+calibrations are kept for forecasts with and without revealed votes. The point
+forecast ``predicted`` is ``argmax_v w_v P(v)``, with class weights chosen on
+the same cells to maximise the four-class macro-F1.
 
 Not voting (``X``)
 ------------------
@@ -57,9 +61,17 @@ Not voting (``X``)
 ``X`` rows they are used; when it has none (Voeten's files drop them),
 membership is inferred as the span between a state's first and last recorded
 vote and any member without a row on a roll call counts as ``X``. ``X`` is
-modelled as a fourth category of the same mixture; the Y / A / N scores in the
-backtest are computed on the votes actually cast, with the probabilities
-conditional on voting.
+a fourth category of the same mixture and of the calibration, scored like the
+others in the backtest's headline.
+
+Honest labels
+-------------
+Every :class:`Forecast` carries ``data_date`` (the last roll call learnt from)
+and says so (:meth:`Forecast.describe`); :func:`retro_forecast` forecasts a
+resolution of the record from a fit on the roll calls strictly before its vote
+and labels it so. A record the forecaster cannot learn from raises
+:class:`~polycentric.errors.ModelFitError` (HTTP 503), never a bare numerical
+error.
 
 Tallies and adoption
 --------------------
@@ -72,7 +84,7 @@ mixture alone covers too few recorded counts. The interval is therefore
 **conformalized** (Romano, Patterson & Candès 2019): the central range
 ``[lo, hi]`` is widened to ``[lo − q̂, hi + q̂]``, where ``q̂`` is the split-conformal
 quantile of the scores ``max(lo − y, y − hi)`` of the recorded counts ``y`` of the
-calibration sessions' out-of-sample forecasts (the same forecasts the vector
+calibration sessions' out-of-sample forecasts (the same forecasts the calibration
 scaling is fitted on), per vote category and separately with and without
 revealed votes (:class:`IntervalCalibration`). Adoption: simple majority, ``Y > N`` among members present and
 voting; two-thirds, ``Y ≥ 2 N`` (Charter Art. 18). ``P(adopt)`` is the same
@@ -91,12 +103,10 @@ Clinton, J., Jackman, S., & Rivers, D. (2004). The statistical analysis of roll
 call data. *American Political Science Review* 98(2), 355–370.
 Guo, C., Pleiss, G., Sun, Y., & Weinberger, K. Q. (2017). On calibration of
 modern neural networks. *ICML*.
-Kull, M., Silva Filho, T., & Flach, P. (2017). Beyond sigmoids: how to obtain
-well-calibrated probabilities from binary classifiers with beta calibration.
-*Electronic Journal of Statistics* 11(2), 5052–5080.
 Lei, J., G'Sell, M., Rinaldo, A., Tibshirani, R. J., & Wasserman, L. (2018).
 Distribution-free predictive inference for regression. *Journal of the American
 Statistical Association* 113(523), 1094–1111.
+Wolpert, D. H. (1992). Stacked generalization. *Neural Networks* 5(2), 241–259.
 Romano, Y., Patterson, E., & Candès, E. (2019). Conformalized quantile
 regression. *NeurIPS* 32.
 Vovk, V., Gammerman, A., & Shafer, G. (2005). *Algorithmic Learning in a Random
