@@ -246,3 +246,21 @@ def test_cli_forecast_on_the_record_fits_once_then_uses_the_cache(record, capsys
     assert rows.height == 193
     russia = rows.filter(pl.col("state") == "RUS").row(0, named=True)
     assert russia["p_no"] == 1.0 and russia["predicted"] == "N"
+
+
+def test_cli_forecast_at_a_date_fits_before_it_and_says_so(simulated_record, monkeypatch, capsys):
+    votes, roll_calls, truth, groups = simulated_record
+    cutoffs: list[dt.date | None] = []
+
+    def fit_before(home=None, before=None):
+        cutoffs.append(before)
+        return VoteForecaster(calibration_sessions=1).fit(votes, roll_calls, groups=groups, before=before)
+
+    monkeypatch.setattr("polycentric.cli.forecast.fitted_forecaster", fit_before)
+    assert main(["forecast", "--title", truth["titles"][0], "--at", "2005-01-01"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert cutoffs == [dt.date(2005, 1, 1)]
+    before = roll_calls.filter(pl.col("date") < dt.date(2005, 1, 1)).height
+    assert first.startswith(f"forecast as of 2005-01-01 from the {before} roll calls before it (data up to 2004-")
+    assert main(["forecast", "--title", "x", "--at", "soon"]) == 2
+    assert "--at 'soon'" in capsys.readouterr().err
