@@ -93,7 +93,7 @@ from polycentric.models._tally import (
     central_interval,
     conformal_quantile,
 )
-from polycentric.models.forecast import VoteForecaster
+from polycentric.models.forecast import VoteForecaster, _State
 from polycentric.symbols import parse_sessions
 
 __all__ = [
@@ -145,7 +145,7 @@ class _Session:
 
 
 def _rule_votes(
-    model: VoteForecaster, state: object, corpus: _Corpus, cutoff: int, items: np.ndarray, group_index: np.ndarray
+    model: VoteForecaster, state: _State, corpus: _Corpus, cutoff: int, items: np.ndarray, group_index: np.ndarray
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
     """The naive rules' (m, n) codes, the previous-instance codes, the new-item flags and the absence features."""
     n = corpus.states.size
@@ -174,7 +174,7 @@ def _rule_votes(
         overall = int(counts.sum(0).argmax())
         maj = np.where(counts.sum(1) > 0, counts.argmax(1), overall)
         group[r] = np.where(group_index >= 0, maj[np.maximum(group_index, 0)], overall)
-    idx, _, _ = model._neighbours(state, [corpus.item_text[i] for i in items], corpus.item_time[items])  # type: ignore[arg-type]
+    idx, _, _ = model._neighbours(state, [corpus.item_text[i] for i in items], corpus.item_time[items])
     top_codes = corpus.codes[idx[:, 0]]
     recency = np.where(top_codes >= 0, top_codes, modal[None, :]).astype(np.int64)
     rules = {
