@@ -14,7 +14,7 @@ counts for the group on the date of a vote when
 is ``member`` (observers count only with ``include_observers=True``). A state may
 have several rows (left and re-joined).
 
-Dependency rule: imports polars, ``polycentric.errors`` and ``polycentric.record.schema``;
+Dependency rule: imports polars, ``polycentric.errors`` and ``polycentric.schema``;
 the group registry is imported lazily, only when a group is named by its id.
 """
 

@@ -70,8 +70,8 @@ from polycentric.record.merge import (
     sort_votes,
     votes_view,
 )
-from polycentric.record.schema import ISSUES, ROLL_CALLS, SC_OUTCOME, STATES, VOTES, VOTES_VIEW, conform
 from polycentric.registry.states import member_states, resolve_state, state_names_at, states_table
+from polycentric.schema import ISSUES, ROLL_CALLS, SC_OUTCOME, STATES, VOTES, VOTES_VIEW, conform
 from polycentric.sources.common import (
     LEDGER,
     REJECTED,
@@ -563,7 +563,7 @@ class Record:
     """A built record: query roll calls, votes and states; audit the ledger, conflicts and tallies.
 
     Obtain one with :func:`open_record` (``polycentric.open``). Every query
-    returns a Polars DataFrame in the schema of :mod:`polycentric.record.schema`
+    returns a Polars DataFrame in the schema of :mod:`polycentric.schema`
     (``.to_pandas()`` works). Filters combine with AND:
 
     ``session``

@@ -1,6 +1,6 @@
 """Groups of states with dated memberships: the built-in registry and user-defined groups.
 
-A *group* (see the glossary in :mod:`polycentric.record.schema`) is a set of
+A *group* (see the glossary in :mod:`polycentric.schema`) is a set of
 states with dated membership spells. The built-in groups (NAM, G77, EU, NATO,
 BRICS, SCO, CIS, EAEU, CSTO, AU, OIC, LAS, ASEAN, CARICOM, OECD, G7, G20, the
 five UN regional groups, RIC and three like-minded initiatives) ship as curated,
