@@ -3,7 +3,7 @@
 :class:`_Corpus` is built once from the ``votes`` and ``roll_calls`` frames; every cut-off of a backtest and
 every fit reuses it (the TF-IDF of any prefix of roll calls is built from cached term counts).
 
-Dependency rule: numpy, polars, scikit-learn, ``polycentric.errors``, ``polycentric.record.schema`` and the
+Dependency rule: numpy, polars, scikit-learn, ``polycentric.errors``, ``polycentric.schema`` and the
 forecaster's private modules.
 """
 
@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, T
 
 from polycentric.errors import InputFormatError, ModelFitError
 from polycentric.models._titles import title_keys
-from polycentric.record.schema import ISSUES
+from polycentric.schema import ISSUES
 
 VOTE_ORDER: tuple[str, ...] = ("Y", "A", "N", "X")
 """Category order of every probability array: yes, abstain, no, not voting."""

@@ -117,7 +117,7 @@ Voeten, E. (2013). Data and analyses of voting in the United Nations General
 Assembly. In *Routledge Handbook of International Organization*.
 
 Dependency rule: imports numpy, scipy, scikit-learn, polars,
-``polycentric.errors`` and ``polycentric.record.schema`` (and, when present,
+``polycentric.errors`` and ``polycentric.schema`` (and, when present,
 ``polycentric.registry``); never the store or the shells.
 """
 

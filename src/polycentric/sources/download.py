@@ -698,7 +698,6 @@ def downloads_lock(home: str | Path | None = None, wait: float = 10.0) -> Iterat
         lock.release()
 
 
-
 def _is_pending(entry: dict[str, Any]) -> bool:
     """An entry is pending until an ingest of its exact bytes committed (old manifests: pending)."""
     return bool(entry.get("sha256")) and entry.get("ingested_sha256") != entry.get("sha256")
