@@ -136,6 +136,7 @@ import polars as pl
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from polycentric.errors import InputFormatError, ModelError, ModelFitError, NotFittedError, PolycentricError
+from polycentric.models._base import Estimator
 from polycentric.models._corpus import _CODE, VOTE_ORDER, _Corpus, _date_of, _years
 from polycentric.models._features import absence_features, previous_instances
 from polycentric.models._irt import _IRT
@@ -215,7 +216,7 @@ class _State:
     ideal_point_model: Any = None  # the IdealPointModel behind ``irt`` when ideal_points == "dynamic"
 
 
-class VoteForecaster:
+class VoteForecaster(Estimator):
     """Forecast each member's Y / A / N / X vote on a draft (see the module docstring).
 
     Parameters
@@ -260,8 +261,7 @@ class VoteForecaster:
         calibration_sessions: int = 3,
         ideal_points: str = "window",
     ) -> None:
-        if ideal_points not in ("window", "dynamic"):
-            raise ModelError(f"ideal_points must be 'window' or 'dynamic', not {ideal_points!r}")
+        # scikit-learn convention: parameters stored unchanged, checked in fit()
         self.ideal_points = ideal_points
         self.n_neighbours = n_neighbours
         self.similarity_power = similarity_power
@@ -317,6 +317,8 @@ class VoteForecaster:
         group-break scores; ``before`` restricts learning to roll calls dated
         strictly before that date.
         """
+        if self.ideal_points not in ("window", "dynamic"):
+            raise ModelError(f"ideal_points must be 'window' or 'dynamic', not {self.ideal_points!r}")
         try:
             corpus = _Corpus.build(votes, roll_calls)
             cutoff = corpus.codes.shape[0] if before is None else corpus.cutoff_before(_years([before])[0])
