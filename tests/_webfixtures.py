@@ -56,11 +56,12 @@ def _cache_forecaster(record: Any, home: Path) -> None:
     from polycentric.api.backend import Backend
     from polycentric.api.routes.forecast import cache_path
     from polycentric.models.forecast import VoteForecaster, regional_groups
+    from polycentric.models.saved import save_forecaster
 
     since = dt.date(2014, 1, 1)
     model = VoteForecaster(calibration_sessions=0)
     model.fit(record.votes(start=since), record.roll_calls(start=since), groups=regional_groups())
-    model.save(cache_path(Backend(home, record), VoteForecaster()))
+    save_forecaster(model, cache_path(Backend(home, record), VoteForecaster()))
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,8 @@ from typing import Any
 
 from fastapi import Request
 
+from polycentric.errors import ModelError, PolycentricError
+
 __all__ = ["Backend", "get_backend"]
 
 
@@ -28,12 +30,16 @@ class Backend:
         saved models (ideal points) and user groups are read from.
     """
 
+    RETRY_AFTER = 300.0
+    """Seconds a failed model fit is remembered (its 503 repeated) before a request tries again."""
+
     def __init__(self, home: str | Path | None = None, record: Any = None) -> None:
         self.home = home
         self._record = record
         self._lock = threading.Lock()
         self._cache: dict[str, Any] = {}
         self._key_locks: dict[str, threading.Lock] = {}
+        self._failed: dict[str, tuple[float, PolycentricError]] = {}
         self._started = f"{time.time_ns()}"
 
     @property
@@ -71,6 +77,24 @@ class Backend:
             return "no-fit"
         return f"{st.st_size}:{st.st_mtime_ns}"
 
+    def response_store(self) -> Path | None:
+        """``HOME/cache/responses/<version>/``: answers ``polycentric build`` computed ahead for the dashboard's
+        default pages (read by :class:`~polycentric.api.caching.ResponseCache`; ``None`` without a home)."""
+        rec = self.record
+        home = getattr(rec, "home", None)
+        if home is None:
+            return None
+        return Path(home) / "cache" / "responses" / self.version()
+
+    def preload(self) -> None:
+        """Read the record's tables into memory now (roll calls, the General Assembly's votes, their indexes), so
+        that the first request does not pay for it."""
+        rec = self.record
+        self.ga_votes()
+        rec.roll_calls(body=None)
+        rec.votes(session="1")  # builds the roll-call and state indexes of the votes
+        rec.states()
+
     def ga_votes(self) -> Any:
         """Every General Assembly vote (``Record.votes()``), one frame per record version shared by requests.
 
@@ -86,20 +110,50 @@ class Backend:
                 del self._cache[old]
         return frame
 
-    def memo(self, key: str, make: Any) -> Any:
-        """Compute ``make()`` once per key (fitted models shared by requests).
+    def memo(self, key: str, make: Any, *, model: str | None = None) -> Any:
+        """Compute ``make()`` once per key (fitted models shared by requests): single-flight.
 
-        Each key has its own lock: a slow computation (a forecaster's fit, the polarity of every
-        session) blocks only the requests that need it. A failure is not remembered.
+        Each key has its own lock: concurrent requests for the same key wait for the one computation
+        in flight instead of starting their own, and a slow computation (a forecaster's fit, the
+        polarity of every session) blocks only the requests that need it.
+
+        With ``model`` (what is being fitted, in words), a failure is a :class:`ModelError` (HTTP 503)
+        naming the model and the reason, and it is remembered for :attr:`RETRY_AFTER` seconds: the
+        requests meanwhile get the same 503 at once instead of re-running a fit that fails. Keys hold
+        the record version, so a new record is tried afresh. Without ``model`` a failure is not
+        remembered and propagates as it is.
         """
         if key in self._cache:
             return self._cache[key]
+        failed = self._failed.get(key)
+        if failed is not None and time.monotonic() - failed[0] < self.RETRY_AFTER:
+            raise failed[1]
         with self._lock:
             lock = self._key_locks.setdefault(key, threading.Lock())
         with lock:
-            if key not in self._cache:
-                self._cache[key] = make()
-        return self._cache[key]
+            if key in self._cache:
+                return self._cache[key]
+            failed = self._failed.get(key)
+            if failed is not None and time.monotonic() - failed[0] < self.RETRY_AFTER:
+                raise failed[1]
+            try:
+                value = make()
+            except Exception as exc:
+                if model is None:
+                    raise
+                error = (
+                    exc
+                    if isinstance(exc, PolycentricError)
+                    else ModelError(f"the {model} cannot be fitted on this record: {type(exc).__name__}: {exc}")
+                )
+                if isinstance(error, ModelError):
+                    self._failed[key] = (time.monotonic(), error)
+                if error is exc:
+                    raise
+                raise error from exc
+            self._cache[key] = value
+            self._failed.pop(key, None)
+        return value
 
 
 def get_backend(request: Request) -> Backend:

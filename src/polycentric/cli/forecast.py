@@ -45,27 +45,16 @@ def load_record_frames(home: str | Path | None = None) -> tuple[pl.DataFrame, pl
 
 
 def fitted_forecaster(home: str | Path | None = None) -> Any:
-    """A :class:`VoteForecaster` fitted on the record, cached under ``<home>/cache`` per record version.
+    """A :class:`VoteForecaster` fitted on the record, cached under ``<home>/cache`` per record version
+    (:func:`polycentric.models.saved.load_forecaster`).
 
     The first call fits (seconds); later calls on the same record version load the fit.
     """
     import polycentric
-    from polycentric.models.forecast import VoteForecaster, regional_groups
+    from polycentric.models.saved import load_forecaster
 
-    model = VoteForecaster()
-    record = polycentric.open(home)
-    cache = Path(record.home) / "cache" / f"forecaster-{Path(record.path).name}-{model.cache_key()}.pkl"
-    if cache.is_file():
-        try:
-            return VoteForecaster.load(cache)
-        except Exception:  # a stale or unreadable cache is refitted
-            pass
-    model.fit(record.votes(), record.roll_calls(), groups=regional_groups())
-    try:
-        model.save(cache)
-    except OSError:  # a read-only home: work without the cache
-        pass
-    return model
+    # the load-or-fit cache shared with the HTTP API (``polycentric build`` fills it)
+    return load_forecaster(polycentric.open(home))
 
 
 def _parse_known(text: str | None) -> dict[str, str]:

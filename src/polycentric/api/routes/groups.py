@@ -41,7 +41,7 @@ Status = enum.Enum("Status", {k: k for k in registry.STATUSES}, type=str)  # typ
 GroupId = Annotated[
     str,
     Path(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9 +&.'()\-]{0,79}$",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9 +&.'()_\-]{0,79}$",
         description="Group id, alias or name (NAM, G77, EU, 'European Union').",
     ),
 ]

@@ -60,11 +60,15 @@ class AgreementIndex(enum.StrEnum):
     s_squared = "s_squared"
 
 
-LIST = r"^[A-Za-z0-9:+\- ]{1,40}(,[A-Za-z0-9:+\- ]{1,40}){0,19}$"
+LIST = r"^[A-Za-z0-9:+_\- ]{1,40}(,[A-Za-z0-9:+_\- ]{1,40}){0,19}$"
 
 
-def _items(text: str) -> list[str]:
-    return [t.strip() for t in text.split(",") if t.strip()]
+def _items(text: str, field: str = "list") -> list[str]:
+    """The comma-separated items of a required list parameter (422 when it names none)."""
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    if not items:
+        raise ConfigurationError(f"{field}: {text!r} names no item; give comma-separated ids")
+    return items
 
 
 def _votes(backend: Backend, start: int, end: int) -> pl.DataFrame:
@@ -89,7 +93,7 @@ def cohesion_route(
     backend: Backend = Depends(get_backend),
 ) -> Response:
     """``measures.cohesion``: yearly Rice or agreement index of each group (members at each vote's date)."""
-    df = cohesion(_votes(backend, start, end), _items(groups), years=(start, end), index=index.value)
+    df = cohesion(_votes(backend, start, end), _items(groups, "groups"), years=(start, end), index=index.value)
     return table_response(df, fmt, page, filename="cohesion")
 
 
@@ -109,10 +113,10 @@ def alignment_route(
     """``measures.alignment``: each state's agreement with each reference per year."""
     df = alignment(
         _votes(backend, start, end),
-        _items(references),
+        _items(references, "references"),
         index=index.value,
         years=(start, end),
-        states=[s.upper() for s in _items(states)],
+        states=[s.upper() for s in _items(states, "states")],
     )
     return table_response(df, fmt, page, filename="alignment")
 
@@ -136,7 +140,7 @@ class Period(enum.StrEnum):
     pooled = "pooled"
 
 
-STATES_LIST = r"^[A-Za-z0-9:+\- ]{1,40}(,[A-Za-z0-9:+\- ]{1,40}){0,59}$"
+STATES_LIST = r"^[A-Za-z0-9:+_\- ]{1,40}(,[A-Za-z0-9:+_\- ]{1,40}){0,59}$"
 """Up to 60 comma-separated state ids, names, or ``group:ID`` (the group's members)."""
 
 
@@ -245,7 +249,7 @@ def voice_route(
 ) -> Response:
     """``measures.voice``: how often the group's majority matched the outcome, its share of the votes cast,
     and the roll calls its members decided, per year."""
-    df = voice(_votes(backend, start, end), _items(groups), years=(start, end), rule=rule.value)
+    df = voice(_votes(backend, start, end), _items(groups, "groups"), years=(start, end), rule=rule.value)
     return table_response(df, fmt, page, filename="voice")
 
 
@@ -268,7 +272,7 @@ DriverRow = row_model(
 
 PERIOD = r"^([0-9]{4}(-[0-9]{4})?|[A-Za-z0-9/.\-]{3,40}(,[A-Za-z0-9/.\-]{3,40}){0,19})$"
 PERIOD_HELP = "A year (2014), a year range (2010-2014) or resolution symbols (A/RES/68/262,A/RES/ES-11/1)."
-REFERENCE = r"^(group:)?[A-Za-z0-9+\- ]{1,40}$"
+REFERENCE = r"^(group:)?[A-Za-z0-9+_\- ]{1,40}$"
 
 
 def _reference(text: str) -> str:
@@ -341,6 +345,6 @@ def roll_call_groups(
     """``measures.cohesion_rollcalls`` on this roll call, per group: members on the vote's date (with a vote
     row), their Y/N/A/X counts, the Rice and agreement indices. Groups with no member in the vote are left out."""
     votes = rollcall_votes(backend, rollcall_id)
-    frames = [cohesion_rollcalls(votes, gid) for gid in _items(groups)]
+    frames = [cohesion_rollcalls(votes, gid) for gid in _items(groups, "groups")]
     df = pl.concat([f for f in frames if f.height] or frames[:1])
     return table_response(df, fmt, filename=f"rollcall-{rollcall_id}-groups")
