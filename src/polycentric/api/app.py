@@ -98,6 +98,7 @@ def create_app(
     max_body: int = MAX_BODY,
     request_timeout: float | None = REQUEST_TIMEOUT,
     threads: int = WORKER_THREADS,
+    persist_answers: bool = False,
 ) -> FastAPI:
     """Build the HTTP API and dashboard app.
 
@@ -118,6 +119,9 @@ def create_app(
         Seconds within which a request is answered (503 with ``Retry-After`` beyond).
     threads
         Requests computed at once (bounds the server's memory under load).
+    persist_answers
+        Write every 200 answer to the home's answer store (``polycentric build`` computes the
+        dashboard's default pages this way; :mod:`polycentric.api.precompute`).
 
     Returns
     -------
@@ -233,6 +237,6 @@ def create_app(
                 "<code>bash scripts/build-web.sh</code>. The API is at <a href='/api/docs'>/api/docs</a>.</p>"
             )
 
-    app.add_middleware(ResponseCache, version=backend.version, store=backend.response_store)
+    app.add_middleware(ResponseCache, version=backend.version, store=backend.response_store, persist=persist_answers)
     app.add_middleware(RequestLimits, max_body=max_body, request_timeout=request_timeout)
     return app

@@ -231,17 +231,25 @@ def load_polarity(
             pass  # a damaged file is recomputed
     if not compute:
         raise NotFittedError(f"polarity ({', '.join(methods)}) is not computed: run `polycentric build`")
-    from polycentric.models.polarity import polarity
+    if len(methods) > 1:
+        # the readings are computed session by session, each independently of the other: both together are
+        # the rows of each alone (each read from the cache when stored), in polarity()'s order
+        parts = [load_polarity(home, (m,), votes) for m in methods]
+        series = pl.concat([p[0] for p in parts], how="vertical_relaxed").sort("method", "session")
+        poles = pl.concat([p[1] for p in parts], how="vertical_relaxed").sort("method", "session", "pole")
+    else:
+        from polycentric.models.polarity import polarity
 
-    frame = votes() if votes is not None and "network" in methods else None
-    sessions = ideal_points["session"].unique().sort().to_list()
-    result = polarity(ideal_points, frame, methods=methods, sessions=sessions)
+        frame = votes() if votes is not None and "network" in methods else None
+        sessions = ideal_points["session"].unique().sort().to_list()
+        result = polarity(ideal_points, frame, methods=methods, sessions=sessions)
+        series, poles = result.series, result.poles
     try:
         series_path.parent.mkdir(parents=True, exist_ok=True)
-        for df, path in ((result.series, series_path), (result.poles, poles_path)):
+        for df, path in ((series, series_path), (poles, poles_path)):
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             df.write_parquet(tmp)
             tmp.replace(path)
     except OSError:  # a read-only home: computed, not kept
         pass
-    return result.series, result.poles, stamp
+    return series, poles, stamp

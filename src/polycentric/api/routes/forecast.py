@@ -106,7 +106,9 @@ def forecaster(backend: Backend, *, fit: bool = True) -> Any:
     path = cache_path(backend)
     if not fit:  # only what is stored: a miss is not remembered
         return backend.memo(f"forecaster:{path.name}", lambda: load_forecaster(record, fit=False, home=backend.home))
-    return backend.memo(f"forecaster:{path.name}", lambda: load_forecaster(record, home=backend.home), model="vote forecaster")
+    return backend.memo(
+        f"forecaster:{path.name}", lambda: load_forecaster(record, home=backend.home), model="vote forecaster"
+    )
 
 
 def _state_id(code: str) -> str:
