@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from polycentric import __version__
 from polycentric.api.backend import Backend
 from polycentric.api.caching import ResponseCache
-from polycentric.api.limits import MAX_BODY, REQUEST_TIMEOUT, RequestLimits
+from polycentric.api.limits import MAX_BODY, READ_TIMEOUT, REQUEST_TIMEOUT, RequestLimits
 from polycentric.errors import (
     ConfigurationError,
     InputFormatError,
@@ -97,6 +97,7 @@ def create_app(
     warm: bool = False,
     max_body: int = MAX_BODY,
     request_timeout: float | None = REQUEST_TIMEOUT,
+    read_timeout: float = READ_TIMEOUT,
     threads: int = WORKER_THREADS,
     persist_answers: bool = False,
 ) -> FastAPI:
@@ -117,6 +118,8 @@ def create_app(
         Largest request body in bytes (413 beyond; :mod:`polycentric.api.limits`).
     request_timeout
         Seconds within which a request is answered (503 with ``Retry-After`` beyond).
+    read_timeout
+        Seconds a client may take to send each chunk of its body (408 beyond).
     threads
         Requests computed at once (bounds the server's memory under load).
     persist_answers
@@ -238,5 +241,7 @@ def create_app(
             )
 
     app.add_middleware(ResponseCache, version=backend.version, store=backend.response_store, persist=persist_answers)
-    app.add_middleware(RequestLimits, max_body=max_body, request_timeout=request_timeout)
+    app.add_middleware(
+        RequestLimits, max_body=max_body, request_timeout=request_timeout, read_timeout=read_timeout
+    )
     return app
