@@ -85,7 +85,7 @@ def _static_dir() -> Path:
     return static_dir()
 
 
-WORKER_THREADS = 8
+WORKER_THREADS = 4
 """Requests computed at once (the thread pool of the synchronous routes). The machine has few cores, so
 more threads add no speed, only memory: each whole-record measure holds its working frames while it runs."""
 

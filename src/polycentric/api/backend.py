@@ -5,17 +5,23 @@ Dependency rule: imports the record layer, ``polycentric.models.saved`` and the 
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import threading
 import time
+import weakref
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Request
 
 from polycentric.errors import ModelError, PolycentricError
 
-__all__ = ["Backend", "get_backend"]
+__all__ = ["HEAVY_AT_ONCE", "Backend", "get_backend", "heavy"]
 
 
 class Backend:
@@ -154,6 +160,33 @@ class Backend:
             self._cache[key] = value
             self._failed.pop(key, None)
         return value
+
+
+HEAVY_AT_ONCE = 1
+"""Whole-record computations (measures over every vote, series, polarity) run at most this many at a time.
+
+Each holds 50-130 MB of working frames while it runs; on a 2-core machine more at once adds no speed,
+only memory. Requests beyond wait (in the event loop, holding no thread) for their turn."""
+
+_LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = weakref.WeakKeyDictionary()
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def heavy(route: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """Decorate a synchronous route that works over the whole record: it runs in a worker thread, at most
+    :data:`HEAVY_AT_ONCE` such routes at once (memory stays bounded under any number of clients)."""
+
+    @functools.wraps(route)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        loop = asyncio.get_running_loop()
+        limiter = _LIMITERS.get(loop)
+        if limiter is None:
+            limiter = _LIMITERS[loop] = anyio.CapacityLimiter(HEAVY_AT_ONCE)
+        return await anyio.to_thread.run_sync(functools.partial(route, *args, **kwargs), limiter=limiter)
+
+    return run
 
 
 def get_backend(request: Request) -> Backend:

@@ -68,7 +68,7 @@ class ResponseCache:
         prefix: str = "/api/",
         exclude: tuple[str, ...] = ("/api/health",),
         max_entries: int = 1024,
-        max_bytes: int = 128 * 2**20,
+        max_bytes: int = 48 * 2**20,
         store: Callable[[], Path | None] | None = None,
         persist: bool = False,
     ) -> None:

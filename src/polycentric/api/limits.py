@@ -39,7 +39,7 @@ MAX_BODY = 1 * 2**20
 READ_TIMEOUT = 10.0
 """Seconds a client may take to send each chunk of its body."""
 
-REQUEST_TIMEOUT = 30.0
+REQUEST_TIMEOUT = 60.0
 """Seconds within which a request must be answered."""
 
 

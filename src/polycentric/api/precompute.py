@@ -2,7 +2,7 @@
 
 :func:`precompute_answers` (run by ``polycentric build`` after :func:`polycentric.models.precompute.precompute_models`)
 asks the app itself, in-process, for the URLs the dashboard requests when a page opens with its defaults (the
-home and system pages, every built-in group's page, the known series), and keeps each 200 answer in
+home and system pages, every built-in group's page, every known series' page), and keeps each 200 answer in
 ``HOME/cache/responses/<version>/`` (one file per ETag: a JSON line of status and headers, then the body;
 no pickle). The server's :class:`~polycentric.api.caching.ResponseCache` reads them on a miss. The version
 is the record's and the saved fit's, so a new record or a refit makes them unused; older folders are deleted.
@@ -59,6 +59,13 @@ def default_urls(get: Callable[[str], Any], *, states: bool = False) -> list[str
         if sessions:
             for route in ("/api/polarity/poles", "/api/polarity/members"):
                 urls.append(_url(route, method=method, session=max(sessions), **PAGE))
+    known = get(_url("/api/series", **PAGE))
+    for row in known.get("data", []) if isinstance(known, dict) else []:
+        history = _url("/api/series/history", q=row["slug"], **PAGE)
+        urls.append(history)
+        families = [r["family"] for r in get(history).get("data", [])]
+        if families:  # the page shows the first family's switchers
+            urls.append(_url("/api/series/switchers", q=row["slug"], family=families[0], **PAGE))
     groups = get(_url("/api/groups", **PAGE))
     for row in groups.get("data", []) if isinstance(groups, dict) else []:
         if row.get("origin") not in (None, "builtin", "built-in"):

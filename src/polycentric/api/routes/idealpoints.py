@@ -21,7 +21,7 @@ import polars as pl
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from polycentric.api.backend import Backend, get_backend
+from polycentric.api.backend import Backend, get_backend, heavy
 from polycentric.api.params import StateCode
 from polycentric.api.tables import (
     ERROR_RESPONSES,
@@ -207,6 +207,7 @@ METHOD = Query(
 
 
 @router.get("/polarity", responses=table_responses(PolarityRow), summary="Polarity and polarization per session")
+@heavy
 def polarity_route(
     method: PolarityMethod = METHOD,
     start: Optional[int] = Query(None, ge=1946, le=2100, description="First year."),
@@ -230,6 +231,7 @@ def _poles_of(backend: Backend, method: str, session: int | None, start: int | N
 
 
 @router.get("/polarity/poles", responses=table_responses(PoleRow), summary="The poles of each session")
+@heavy
 def poles_route(
     method: PolarityMethod = METHOD,
     session: Optional[int] = Query(None, ge=1, le=200, description="Only this session (number)."),
@@ -247,6 +249,7 @@ def poles_route(
 
 
 @router.get("/polarity/members", responses=table_responses(PoleMemberRow), summary="Each state's pole in a session")
+@heavy
 def pole_members_route(
     session: int = Query(..., ge=1, le=200, description="The session (number)."),
     method: PolarityMethod = METHOD,

@@ -13,7 +13,7 @@ import polars as pl
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from polycentric.api.backend import Backend, get_backend
+from polycentric.api.backend import Backend, get_backend, heavy
 from polycentric.api.params import STATE_PATTERN, StateCode
 from polycentric.api.routes.record import RollCallId, rollcall_votes
 from polycentric.api.tables import Format, Paging, paging, row_model, table_response, table_responses, wanted_format
@@ -83,6 +83,7 @@ def _votes(backend: Backend, start: int, end: int) -> pl.DataFrame:
 
 
 @router.get("/cohesion", responses=table_responses(CohesionRow), summary="Groups' cohesion per year")
+@heavy
 def cohesion_route(
     groups: str = Query(..., pattern=LIST, description="Comma-separated group ids, e.g. NAM,EU."),
     start: int = Query(1946, ge=1946, le=2100, description="First year."),
@@ -98,6 +99,7 @@ def cohesion_route(
 
 
 @router.get("/alignment", responses=table_responses(AlignmentRow), summary="States' alignment per year")
+@heavy
 def alignment_route(
     states: str = Query(..., pattern=LIST, description="Comma-separated state ids, e.g. IND,BRA."),
     references: str = Query(
@@ -164,6 +166,7 @@ def _last_day(end: int) -> dt.date:
 
 
 @router.get("/agreement", responses=table_responses(AgreementRow), summary="Agreement of two states over time")
+@heavy
 def agreement_route(
     a: str = Query(..., pattern=STATE_PATTERN, description="First state (id, code or name), e.g. USA."),
     b: str = Query(..., pattern=STATE_PATTERN, description="Second state, e.g. RUS."),
@@ -190,6 +193,7 @@ def agreement_route(
 @router.get(
     "/agreement/matrix", responses=table_responses(MatrixRow), summary="Agreement of every pair of a set of states"
 )
+@heavy
 def agreement_matrix_route(
     states: str = Query(
         ...,
@@ -238,6 +242,7 @@ class MajorityRule(enum.StrEnum):
 
 
 @router.get("/voice", responses=table_responses(VoiceRow), summary="Groups' voice per year")
+@heavy
 def voice_route(
     groups: str = Query(..., pattern=LIST, description="Comma-separated group ids, e.g. NAM,EU."),
     start: int = Query(1946, ge=1946, le=2100, description="First year."),
@@ -280,6 +285,7 @@ def _reference(text: str) -> str:
 
 
 @router.get("/shifts", responses=table_responses(ShiftRow), summary="Largest changes in alignment between periods")
+@heavy
 def shifts_route(
     from_: str = Query("2014", alias="from", pattern=PERIOD, description="Earlier period. " + PERIOD_HELP),
     to: str = Query("2022", pattern=PERIOD, description="Later period. " + PERIOD_HELP),
@@ -300,6 +306,7 @@ def shifts_route(
 @router.get(
     "/shifts/{state}/drivers", responses=table_responses(DriverRow), summary="The roll calls behind a state's shift"
 )
+@heavy
 def shift_drivers_route(
     state: StateCode,
     from_: str = Query("2014", alias="from", pattern=PERIOD, description="Earlier period. " + PERIOD_HELP),
