@@ -20,7 +20,12 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def record(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """A record built once from the shared data (unvotes triple, key-vote samples, SC vetoes)."""
+    """A record built once from the shared data, as ``polycentric build --offline`` builds it.
+
+    The unvotes triple (1946-2023), the key-vote samples, the combined GA votes of
+    sessions 78-80 and ES-10/ES-11 (``unga_unsc_votes_2023_2025_combined/ga_votes_long.csv.gz``)
+    and the SC vetoes.
+    """
     from polycentric.record.store import ingest, open_record
 
     home = tmp_path_factory.mktemp("record_home")
@@ -28,6 +33,7 @@ def record(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):  # type
         [
             shared_data / "unvotes_voeten_2024",
             shared_data / "unga_undl_keyvotes_sample",
+            shared_data / "unga_unsc_votes_2023_2025_combined" / "ga_votes_long.csv.gz",
             shared_data / "unsc_vetoes" / "unsc_vetoes_1946_sept2022.csv",
         ],
         home=home,

@@ -6,7 +6,11 @@ from polycentric import errors
 
 
 def test_version_and_all():
-    assert polycentric.__version__ == "0.1.0"
+    import tomllib
+    from pathlib import Path
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert polycentric.__version__ == pyproject["project"]["version"]  # one version source
     assert "open" in polycentric.__all__
 
 

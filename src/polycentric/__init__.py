@@ -12,7 +12,7 @@ Package layout and dependency rules (each package states its own rule):
 - ``errors``: the exception tree; imports nothing.
 - ``config``: home and data folders.
 - ``sources``: readers and the downloader (files -> tables), no statistics.
-- ``record``: the embedded store (DuckDB/Parquet); the only SQL.
+- ``record``: the embedded store (Parquet, atomic versions).
 - ``registry``: states and groups, curated data files.
 - ``measures``: agreement, cohesion, alignment, shifts, series; pure functions.
 - ``models``: ideal points, polarity, forecasting; estimators.
@@ -24,7 +24,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+try:  # one version source: pyproject.toml, read from the installed metadata
+    from importlib.metadata import PackageNotFoundError as _NotFound
+    from importlib.metadata import version as _version
+
+    __version__: str = _version("polycentric")
+except _NotFound:  # pragma: no cover - running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 # public name -> "module:attribute"
 _EXPORTS: dict[str, str] = {
@@ -36,10 +42,10 @@ _EXPORTS: dict[str, str] = {
     "ingest": "polycentric.record.store:ingest",
     "build_record": "polycentric.record.build:build_record",
     "read_source": "polycentric.sources.detect:read_source",
-    "normalise_symbol": "polycentric.sources.common:normalise_symbol",
-    "sync_all": "polycentric.sources.download:sync_all",
+    "normalise_symbol": "polycentric.symbols:normalise_symbol",
+    "sync_all": "polycentric.record.build:sync_record",
     "sync_source": "polycentric.sources.download:sync_source",
-    "SyncReport": "polycentric.sources.download:SyncReport",
+    "SyncReport": "polycentric.record.build:SyncReport",
     "read_sc_votes": "polycentric.sources.undl_sc:read_sc_votes",
     "read_member_state_authorities": "polycentric.sources.undl_authorities:read_member_state_authorities",
     "classify_issues": "polycentric.record.issues:classify_issues",

@@ -12,7 +12,9 @@ so ``except PolycentricError`` catches them all. The tree::
     │       └── OfflineError        no network: says how to ingest a local file
     ├── RecordError                 the embedded store
     │   ├── RecordNotBuiltError     no record yet at this home
-    │   └── IngestError             an ingest could not complete (store unchanged)
+    │   ├── IngestError             an ingest could not complete (store unchanged)
+    │   ├── StoreBusyError          another writer held the store past the wait limit
+    │   └── UnknownResolutionError  a symbol or record id that names no roll call
     ├── RegistryError               states and groups
     │   ├── UnknownStateError       a code or name that names no state
     │   └── UnknownGroupError       a group id that names no group
@@ -45,8 +47,10 @@ __all__ = [
     "RecordNotBuiltError",
     "RegistryError",
     "SourceError",
+    "StoreBusyError",
     "UnknownGroupError",
     "UnknownLayoutError",
+    "UnknownResolutionError",
     "UnknownStateError",
 ]
 
@@ -126,6 +130,17 @@ class RecordNotBuiltError(RecordError):
 
 class IngestError(RecordError):
     """An ingest could not complete; the previous store is left intact."""
+
+
+class StoreBusyError(RecordError):
+    """Another process kept the store's writer lock longer than this writer would wait (nothing was written)."""
+
+
+class UnknownResolutionError(RecordError, KeyError):
+    """A resolution symbol (or UN DL record id) that names no roll call; the message suggests where to look."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class RegistryError(PolycentricError):

@@ -154,7 +154,9 @@ def test_recovers_simulated_ideal_points_with_calibrated_intervals(
     assert r >= 0.98
     assert 0.85 <= cover <= 0.95
     ip = fitted.ideal_points_
-    assert ip.columns == ["state", "session", "year", "ideal_point", "lower", "upper", "se", "n_votes"]
+    assert ip.columns == [
+        "state", "session", "year", "ideal_point", "lower", "upper", "se", "cov_prev", "n_votes", "n_rollcalls", "thin"
+    ]  # fmt: skip
     assert ip.height == 80 * 10
     assert (ip["lower"] < ip["ideal_point"]).all() and (ip["ideal_point"] < ip["upper"]).all()
     # pooled standardisation (the scale identification)

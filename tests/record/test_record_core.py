@@ -33,8 +33,9 @@ def test_unvotes_counts_match_provenance(record) -> None:  # type: ignore[no-unt
     assert votes["rows"].sum() == 916_025  # PROVENANCE: 916,025 country-votes
     rcs = ledger.filter(pl.col("file") == "un_roll_calls.csv.gz")
     assert rcs["rows"].sum() == 6_464  # PROVENANCE: 6,464 roll calls
-    # R/68/262 is the one Voeten roll call also in a key-vote file (UN DL coding wins)
-    assert rcs.filter(pl.col("status") == "merged")["rows"].sum() == 1
+    # Voeten roll calls also in a UN DL-coded file (whose votes win): R/68/262 (key votes), and in the
+    # combined 2023-2025 file ES-10/19 and the 7 roll calls of 2023 (2023-02-20 ... 2023-09-01)
+    assert rcs.filter(pl.col("status") == "merged")["rows"].sum() == 9
     voeten = record.roll_calls(body=None).filter(pl.col("sources").str.contains("voeten"))
     assert voeten.height == 6_464
     assert voeten.schema == pl.Schema(ROLL_CALLS)

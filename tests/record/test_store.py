@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -117,10 +118,11 @@ def test_ids_are_stable_when_sources_are_added(tmp_path: Path) -> None:
 
 def test_filters(record) -> None:  # type: ignore[no-untyped-def]
     es = record.roll_calls(session="ES-10")
-    # ES-10/19 (2017, Jerusalem) is in Voeten; ES-10/21-25 come from the key-vote file
-    assert es["resolution"].to_list() == [f"A/RES/ES-10/{n}" for n in (19, 21, 22, 23, 24, 25)]
+    # ES-10/2-27 from the combined file; ES-10/19 (2017, Jerusalem) also in Voeten, ES-10/21-25 in the key votes
+    assert es["resolution"].to_list() == [f"A/RES/ES-10/{n}" for n in range(2, 28)]
+    assert es.filter(pl.col("resolution") == "A/RES/ES-10/19")["sources"].item() == "undl-long;voeten"
     y2022 = record.roll_calls(year=2022)
-    assert y2022.height == 82  # 81 Voeten roll calls in 2022 + ES-11/1
+    assert y2022.height == 86  # 81 Voeten roll calls in 2022 + ES-11/1 ... ES-11/5
     hr = record.roll_calls(year=2022, issue="hr")
     assert 0 < hr.height < y2022.height and hr["issue_hr"].all()
     assert record.roll_calls(year=2022, issue="Human rights").height == hr.height
@@ -130,10 +132,13 @@ def test_filters(record) -> None:  # type: ignore[no-untyped-def]
     assert amend.height == 130 + 157 + 24  # unvotes roll calls with amend = 1 (para 0, 1 or missing)
     assert set(amend["kind"]) == {"amendment"}
     assert record.roll_calls(kind="paragraph").height == 470 + 364
+    # motions of no action and of adjournment, told by Voeten's descriptions
+    proc = record.roll_calls(kind="procedural")
+    assert proc.height == 29 and proc["title"].str.contains("(?i)no action|adjourn").all()
     sc = record.roll_calls(body="SC", year=2022)
     assert sc["resolution"].to_list() == ["S/2022/155", "S/2022/431", "S/2022/538"]
     usa_votes = record.votes(year=2022, state="United States")
-    assert set(usa_votes["state"]) == {"USA"} and usa_votes.height == 82
+    assert set(usa_votes["state"]) == {"USA"} and usa_votes.height == 86
     assert record.roll_calls(state="DDR", year=1980).height > 0
     assert record.roll_calls(state="DDR", year=1995).height == 0
 
@@ -164,8 +169,16 @@ def test_undl_layout_file_merges_with_voeten(shared_data: Path, tmp_path: Path) 
     )
     rec = open_record(home)
     sources = dict(rec.roll_calls()["sources"].value_counts().iter_rows())
-    assert sources["undl;voeten"] == 5_318  # all but one of the 5,319 whole-resolution roll calls linked
-    assert rec.roll_calls().height == 6_465
+    # all 5,319 whole-resolution roll calls linked: 5,318 by symbol (or date and title), one by tallies
+    assert sources["undl;voeten"] == 5_319
+    assert rec.roll_calls().height == 6_464
+    m = rec.matches()
+    assert m.height == 1 and m.row(0, named=True) | {"rollcall_id": 0, "undl_key": ""} == {
+        "rollcall_id": 0, "session": "52", "voeten_symbol": None, "voeten_date": dt.date(1997, 12, 9),
+        "official_symbol": None, "undl_id": 9006027, "official_date": dt.date(1997, 12, 9),
+        "yes": 57, "no": 65, "abstain": 32, "undl_key": "",
+    }  # fmt: skip
+    assert rec.roll_calls(undl_id=9006027)["rollcall_id"].item() == m["rollcall_id"].item()
     assert rec.conflicts().height == 0
     ledger = rec.ledger()
     undl_rows = ledger.filter(pl.col("file").str.starts_with("ga_voting"), pl.col("status") != "derived")["rows"].sum()

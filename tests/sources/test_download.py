@@ -13,8 +13,15 @@ from undl_fixtures import AUTH_RECORD, GA_RECORD, SC_RECORD, auth_file, ga_file,
 from undl_server import FakeLibrary
 
 from polycentric.errors import DownloadError, OfflineError, UnknownLayoutError
+from polycentric.record import build
+from polycentric.record.build import sync_record
 from polycentric.sources import download
-from polycentric.sources.download import SOURCES, RemoteFile, newest_file, read_manifest, sync_all, sync_source
+from polycentric.sources.download import SOURCES, RemoteFile, newest_file, read_manifest, sync_source
+
+
+def sync_all(**kw: object) -> build.SyncReport:
+    """The bulk-file part of :func:`sync_record` (the search API has its own tests)."""
+    return sync_record(search_api=False, **kw)  # type: ignore[arg-type]
 
 GA_NEW = "2026_02_06_ga_voting.csv"
 
@@ -252,7 +259,7 @@ def test_base_url_from_the_environment(library: FakeLibrary, tmp_path: Path, mon
     assert result.status == "downloaded"
 
 
-# ----------------------------------------------------------------------------- sync_all
+# ----------------------------------------------------------------------------- sync_record (bulk files)
 
 
 def test_sync_all_downloads_then_ingests_only_what_changed(
@@ -262,19 +269,20 @@ def test_sync_all_downloads_then_ingests_only_what_changed(
     library.put(SC_RECORD, "2026_02_06_sc_voting.csv", sc_file())
     library.put(AUTH_RECORD, "member_states_auths_2026-04-30.csv", auth_file())
     calls: list[tuple[list[Path], object]] = []
-    monkeypatch.setattr(download, "_record_ingest", lambda: lambda paths, home=None: calls.append((list(paths), home)))
+    monkeypatch.setattr(build, "ingest", lambda paths, home=None, progress=None: calls.append((list(paths), home)))
     report = sync_all(home=tmp_path, base_url=library.base_url, progress=False)
     assert [(r.source, r.status) for r in report.results] == [
         ("authorities", "downloaded"), ("ga", "downloaded"), ("sc", "downloaded")]  # fmt: skip
     folder = tmp_path / "downloads"
-    assert calls == [([folder / "member_states_auths_2026-04-30.csv", folder / GA_NEW,
-                       folder / "2026_02_06_sc_voting.csv"], tmp_path)]  # fmt: skip
+    assert calls == [([folder / "member_states_auths_2026-04-30.csv"], tmp_path), ([folder / GA_NEW], tmp_path),
+                     ([folder / "2026_02_06_sc_voting.csv"], tmp_path)]  # one transaction per file  # fmt: skip
     frame = report.to_frame()
     assert frame["status"].to_list() == ["downloaded"] * 3
+    assert [r.pending for r in report.results] == [False] * 3  # marked once the ingest returned
     again = sync_all(home=tmp_path, base_url=library.base_url, progress=False)
     assert [r.status for r in again.results] == ["unchanged"] * 3
     assert again.ingest_note == "nothing changed: the record is current"
-    assert len(calls) == 1
+    assert len(calls) == 3
 
 
 def test_sync_all_reports_a_failed_source_and_syncs_the_others(library: FakeLibrary, tmp_path: Path) -> None:
@@ -315,8 +323,8 @@ def test_cli_sync_prints_the_report(library: FakeLibrary, tmp_path: Path, capsys
     out = capsys.readouterr()
     sha = hashlib.sha256(content).hexdigest()
     assert out.out.splitlines() == [
-        "source,status,file,bytes,sha256,layout,error",
-        f"ga,downloaded,{GA_NEW},{len(content)},{sha},undl-2026,",
+        "source,status,file,bytes,sha256,layout,pending,error",
+        f"ga,downloaded,{GA_NEW},{len(content)},{sha},undl-2026,true,",
     ]
     assert "ingest skipped" in out.err
     assert main([*argv, "--format", "json"]) == 0
@@ -353,3 +361,14 @@ def test_cli_sync_failed_source_exits_2(
     out = capsys.readouterr()
     assert "Expected the columns undl_id" in out.out
     assert "error: 1 source(s) could not be synced (ga)" in out.err
+
+
+def test_a_proxy_from_the_environment_is_still_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from polycentric.sources import _http
+
+    with _http.make_client(1, 1, _http.Deadline(5)) as direct:
+        assert isinstance(direct._transport, _http._Transport)  # the deadline sits under every socket
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    with _http.make_client(1, 1, _http.Deadline(5)) as proxied:
+        assert not isinstance(proxied._transport, _http._Transport)
+        assert any(key.pattern == "https://" for key in proxied._mounts)  # httpx's own proxy transport

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from polycentric.sources.common import normalise_symbol, parse_session, session_in_progress
 from polycentric.sources.detect import detect_layout, read_source
+from polycentric.symbols import normalise_symbol, parse_session, session_in_progress
 
 
 @pytest.mark.parametrize(

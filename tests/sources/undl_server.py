@@ -5,6 +5,11 @@ an HTML page linking ``/record/ID/files/NAME`` and the files themselves with
 ETag, Last-Modified, Range/If-Range and If-None-Match support. Faults are
 switched on per file: a dropped connection on the first request, a body always
 cut short, a wrong digest header, a wrong size in the MARC record.
+
+It also answers the record search API, ``/search?p=269:FROM->TO&of=xm&rg=N&jrec=K``,
+with the "Voting Data" records put in :attr:`FakeLibrary.voting` (MARC-XML
+``<record>`` elements, served as one ``<collection>`` per page, in order,
+those whose date is within the range).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import threading
+import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -39,6 +45,12 @@ class FakeLibrary:
     listing: tuple[str, ...] = ("marc", "html")
     requests: list[dict[str, Any]] = field(default_factory=list)
     base_url: str = ""
+    voting: list[tuple[str, str]] = field(default_factory=list)  # (269 date, <record> XML) for /search
+    search_override: bytes | None = None  # serve this body to every /search instead
+
+    def searches(self) -> list[dict[str, str]]:
+        """The query parameters of every /search request, in order."""
+        return [r["query"] for r in self.requests if r["path"] == "/search"]
 
     def put(self, record_id: int, name: str, content: bytes, **kw: Any) -> ServedFile:
         f = ServedFile(content, **kw)
@@ -93,8 +105,11 @@ def make_handler(lib: FakeLibrary) -> type[BaseHTTPRequestHandler]:
             self.close_connection = True
 
         def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0]
-            lib.requests.append({"path": path, "headers": dict(self.headers)})
+            path, _, query = self.path.partition("?")
+            params = dict(urllib.parse.parse_qsl(query))
+            lib.requests.append({"path": path, "headers": dict(self.headers), "query": params})
+            if path == "/search":
+                return self._search(params)
             parts = path.strip("/").split("/")
             if len(parts) >= 2 and parts[0] == "record" and parts[1].isdigit():
                 rid = int(parts[1])
@@ -112,6 +127,20 @@ def make_handler(lib: FakeLibrary) -> type[BaseHTTPRequestHandler]:
                         return self._send(404, b"not found")
                     return self._serve_file(f)
             return self._send(404, b"not found")
+
+        def _search(self, params: dict[str, str]) -> None:
+            if lib.search_override is not None:
+                return self._send(200, lib.search_override, {"Content-Type": "application/xml"})
+            low, _, high = params.get("p", "").removeprefix("269:").partition("->")
+            hits = [xml for date, xml in lib.voting if (not low or date >= low) and (not high or date <= high)]
+            start = int(params.get("jrec", "1")) - 1
+            page = hits[start : start + int(params.get("rg", "10"))]
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                f"<!-- Search-Engine-Total-Number-Of-Results: {len(hits)} -->\n"
+                '<collection xmlns="http://www.loc.gov/MARC21/slim">\n' + "\n".join(page) + "\n</collection>\n"
+            )
+            return self._send(200, body.encode("utf-8"), {"Content-Type": "application/xml"})
 
         def _serve_file(self, f: ServedFile) -> None:
             f.served += 1

@@ -5,7 +5,7 @@ Every table route returns :func:`table_response`; the JSON body is a page envelo
 page's rows with the total in the ``X-Total-Count`` header. The format is chosen by
 ``?format=json|csv`` or, when absent, by an ``Accept: text/csv`` header.
 
-Dependency rule: imports polars, pydantic and starlette/fastapi only.
+Dependency rule: imports polars, pydantic, starlette/fastapi and ``polycentric.export`` only.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import polars as pl
 from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from polycentric.export import to_csv
 
 __all__ = [
     "MAX_LIMIT",
@@ -40,7 +42,20 @@ MAX_LIMIT = 10_000
 
 
 class Format(enum.StrEnum):
-    """Response formats of table routes."""
+    """Response formats of table routes (``csv_raw``: CSV with cells as stored, asked for by ``?raw=true``)."""
+
+    json = "json"
+    csv = "csv"
+    csv_raw = "csv-raw"
+
+    @property
+    def is_csv(self) -> bool:
+        """True for CSV, neutralised or raw."""
+        return self in (Format.csv, Format.csv_raw)
+
+
+class _FormatParam(enum.StrEnum):
+    """Values of ``?format=``."""
 
     json = "json"
     csv = "csv"
@@ -63,14 +78,22 @@ def paging(
 
 def wanted_format(
     request: Request,
-    format: Optional[Format] = Query(None, description="json (default) or csv; `Accept: text/csv` also selects CSV."),
+    format: Optional[_FormatParam] = Query(
+        None, description="json (default) or csv; `Accept: text/csv` also selects CSV."
+    ),
+    raw: bool = Query(
+        False,
+        description="CSV only: write cells as stored. By default a text cell starting with = + - @, TAB or CR "
+        "gets a leading ' so a spreadsheet shows it as text instead of running it (OWASP CSV injection).",
+    ),
 ) -> Format:
-    """FastAPI dependency: the response format from ``?format=`` or the ``Accept`` header."""
+    """FastAPI dependency: the response format from ``?format=`` or the ``Accept`` header (and ``?raw=``)."""
+    csv = Format.csv_raw if raw else Format.csv
     if format is not None:
-        return format
+        return csv if format == _FormatParam.csv else Format.json
     accept = request.headers.get("accept", "")
     if "text/csv" in accept and "application/json" not in accept:
-        return Format.csv
+        return csv
     return Format.json
 
 
@@ -202,9 +225,10 @@ def table_response(
     else:
         limit, offset = max(total, 1), 0
     headers = {"X-Total-Count": str(total), "X-Limit": str(limit), "X-Offset": str(offset)}
-    if fmt == Format.csv:
+    if fmt.is_csv:
         headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
-        return Response(df.write_csv(), media_type="text/csv; charset=utf-8", headers=headers)
+        body = to_csv(df, raw=fmt == Format.csv_raw)
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
     body = (
         f'{{"total":{total},"limit":{limit},"offset":{offset},"count":{df.height},"data":'
         + (_json_ready(df).write_json() if df.height else "[]")

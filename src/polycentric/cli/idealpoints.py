@@ -132,6 +132,37 @@ def show_command(
         _plot_ideal_points(shown, plot)
 
 
+@idealpoints_app.command("change")
+def change_command(
+    state: Annotated[str, typer.Option("--state", help="A state (ISO3 or name).")],
+    from_session: Annotated[int, typer.Option("--from", help="First session (number).")],
+    to_session: Annotated[int, typer.Option("--to", help="Second session (number).")],
+    fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to FILE instead of stdout.")] = None,
+) -> None:
+    """A state's change of ideal point between two sessions, with an interval from joint posterior draws."""
+    from polycentric.models._change import state_change
+    from polycentric.models.idealpoints import IdealPointModel
+    from polycentric.registry.states import resolve_state
+
+    folder = _fit_folder(1, None)
+    _load_or_fit(1, None)
+    ideal_points, _, meta = IdealPointModel.load_results(folder)
+    if "cov_prev" not in ideal_points.columns:
+        typer.echo("the saved fit predates joint intervals: refitting (polycentric idealpoints fit)", err=True)
+        _fit(1, None, 0.35)
+        ideal_points, _, meta = IdealPointModel.load_results(folder)
+    result = state_change(
+        ideal_points,
+        resolve_state(state),
+        from_session,
+        to_session,
+        random_walk_sd=float(meta["random_walk_sd_"]),
+        interval=float(meta["params"]["interval"]),
+    )
+    emit(pl.DataFrame([result]), fmt, out)
+
+
 def _plot_ideal_points(df: pl.DataFrame, path: Path) -> None:
     import matplotlib
 

@@ -27,6 +27,7 @@ from polycentric.errors import (
     PolycentricError,
     RegistryError,
     SourceError,
+    StoreBusyError,
 )
 
 app = typer.Typer(
@@ -49,11 +50,19 @@ def _root(
         Optional[Path],
         typer.Option("--data", help="Folder of local source files (default: $POLYCENTRIC_DATA or ../shared/data)."),
     ] = None,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="Write CSV cells as stored: do not neutralise cells starting with = + - @, TAB or CR "
+            "(by default they get a leading ' so a spreadsheet shows them as text).",
+        ),
+    ] = False,
 ) -> None:
     """polycentric: UN General Assembly votes, groups, measures, ideal points and forecasts."""
     # --home/--data apply to this invocation only: set for the commands, restored on exit
     # (so a program or test that calls the CLI twice does not inherit the first call's home)
-    for name, value in (("POLYCENTRIC_HOME", home), ("POLYCENTRIC_DATA", data)):
+    for name, value in (("POLYCENTRIC_HOME", home), ("POLYCENTRIC_DATA", data), ("POLYCENTRIC_CSV_RAW", raw or None)):
         if value is None:
             continue
         previous = os.environ.get(name)
@@ -96,14 +105,36 @@ def _is_usage_error(exc: BaseException) -> bool:
     return isinstance(exc, tuple(classes))
 
 
+def _show_notices() -> None:
+    """Print the store's notices (a repaired pointer, a wait for the writer lock) as one ``note:`` line each."""
+    import warnings
+
+    from polycentric.record._versions import StoreNotice
+
+    default = warnings.showwarning
+    if getattr(default, "_polycentric", False):
+        return
+
+    def show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+        if issubclass(category, StoreNotice):
+            typer.echo(f"note: {message}", err=True)
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    show._polycentric = True  # type: ignore[attr-defined]
+    warnings.showwarning = show
+    warnings.simplefilter("always", StoreNotice)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and map library errors to exit codes."""
+    _show_notices()
     try:
         # standalone_mode=False: click returns a command's exit code (typer.Exit) instead of exiting
         result = app(args=argv, standalone_mode=False)
     except PolycentricError as exc:
         typer.echo(f"error: {exc}", err=True)
-        bad_input = (InputFormatError, ConfigurationError, SourceError, RegistryError)
+        bad_input = (InputFormatError, ConfigurationError, SourceError, RegistryError, StoreBusyError)
         if isinstance(exc, MeasureError) and not isinstance(exc, InsufficientDataError):
             return 2  # a malformed option such as --years 20x
         return 2 if isinstance(exc, bad_input) else 1

@@ -23,6 +23,7 @@ from polycentric.errors import ConfigurationError
 YEARS_HELP = "Years, inclusive: 2014 or 2000-2023 (default: all)."
 FORMAT_OPT = typer.Option("--format", "-f", help="Output format.")
 OUT_OPT = typer.Option("--out", "-o", help="Write the listing to FILE instead of the terminal.")
+BODY_OPT = typer.Option("--body", help="GA (default), SC or all: the roll calls of which body to measure.")
 PLOT_OPT = typer.Option("--plot", help="Also draw a chart to FILE (.png, .svg or .pdf).")
 
 
@@ -40,8 +41,11 @@ def _open_record() -> Any:
     return polycentric.open()
 
 
-def _votes() -> pl.DataFrame:
-    frame: pl.DataFrame = _open_record().votes()
+def _votes(body: str = "GA") -> pl.DataFrame:
+    """The votes of one body (``GA`` by default; ``SC``; ``all``): SC votes enter a measure only when asked."""
+    if body.upper() not in ("GA", "SC", "ALL"):
+        raise ConfigurationError(f"--body {body!r}: expected GA, SC or all")
+    frame: pl.DataFrame = _open_record().votes(body=None if body.upper() == "ALL" else body.upper())
     return frame
 
 
@@ -80,6 +84,7 @@ def agreement_cmd(
     absent: Annotated[
         str, typer.Option("--absent", help="exclude (default) or abstain: how X votes count.")
     ] = "exclude",
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -88,7 +93,7 @@ def agreement_cmd(
     _check_plot(plot)
     from polycentric.measures.agreement import agreement
 
-    df = agreement(_votes(), state_a.upper(), state_b.upper(), index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
+    df = agreement(_votes(body), state_a.upper(), state_b.upper(), index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -108,6 +113,7 @@ def agreement_matrix_cmd(
     years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
     index: Annotated[str, typer.Option("--index", help="simple, lijphart, s or s_squared.")] = "simple",
     min_shared: Annotated[int, typer.Option("--min-shared", help="Leave out pairs with fewer shared votes.")] = 1,
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -119,7 +125,7 @@ def agreement_matrix_cmd(
 
     chosen = _split(states)
     result = agreement_matrix(
-        filter_years(_votes(), years),
+        filter_years(_votes(body), years),
         index,  # type: ignore[arg-type]
         states=[s.upper() for s in chosen] if chosen else None,
     )
@@ -147,6 +153,7 @@ def cohesion_cmd(
         int, typer.Option("--min-present", help="Least members voting for a roll call to count.")
     ] = 2,
     observers: Annotated[bool, typer.Option("--observers", help="Count observers as members.")] = False,
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -156,7 +163,7 @@ def cohesion_cmd(
     from polycentric.measures.cohesion import cohesion
 
     df = cohesion(
-        _votes(),
+        _votes(body),
         groups,
         years=years,
         index=index,  # type: ignore[arg-type]
@@ -176,6 +183,7 @@ def voice_cmd(
     years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
     rule: Annotated[str, typer.Option("--rule", help="simple (Y > N) or two_thirds (Y >= 2/3 of Y + N).")] = "simple",
     by: Annotated[str, typer.Option("--by", help="year, session or none (pooled).")] = "year",
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -184,7 +192,7 @@ def voice_cmd(
     _check_plot(plot)
     from polycentric.measures.voice import voice
 
-    df = voice(_votes(), groups, years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
+    df = voice(_votes(body), groups, years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -214,6 +222,7 @@ def alignment_cmd(
         Optional[str], typer.Option("--states", help="Comma-separated states to list (default: all).")
     ] = None,
     index: Annotated[str, typer.Option("--index", help="simple, lijphart, s or s_squared.")] = "simple",
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -225,7 +234,7 @@ def alignment_cmd(
     refs = _split(with_) or list(DEFAULT_REFERENCES)
     chosen = _split(states)
     df = alignment(
-        _votes(),
+        _votes(body),
         refs,
         index=index,  # type: ignore[arg-type]
         years=_years(years, year),
@@ -261,6 +270,7 @@ def neutrality_cmd(
     years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
     states: Annotated[Optional[str], typer.Option("--states", help="Comma-separated states (default: all).")] = None,
     by: Annotated[str, typer.Option("--by", help="year, session or none (pooled).")] = "year",
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -270,7 +280,7 @@ def neutrality_cmd(
     from polycentric.measures.neutrality import neutrality
 
     chosen = _split(states)
-    df = neutrality(_votes(), by=_by(by), years=years, states=[s.upper() for s in chosen] if chosen else None)
+    df = neutrality(_votes(body), by=_by(by), years=years, states=[s.upper() for s in chosen] if chosen else None)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -300,6 +310,7 @@ def shifts_cmd(
             "--min-shared", help="Least shared votes in each period (e.g. 10 leaves out states seldom present)."
         ),
     ] = 1,
+    body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
@@ -308,7 +319,7 @@ def shifts_cmd(
     _check_plot(plot)
     from polycentric.measures.shifts import shifts
 
-    df = shifts(_votes(), start, end, reference=reference, index=index, min_shared=min_shared)  # type: ignore[arg-type]
+    df = shifts(_votes(body), start, end, reference=reference, index=index, min_shared=min_shared)  # type: ignore[arg-type]
     if top > 0:
         df = df.head(top)
     emit(df, fmt, out)

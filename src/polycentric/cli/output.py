@@ -1,9 +1,12 @@
 """Render a DataFrame for the command line: table, CSV, JSON, Parquet or Stata.
 
 Every listing command calls :func:`emit`, so ``--format`` and ``--out`` behave
-the same everywhere.
+the same everywhere. CSV goes through :func:`polycentric.export.to_csv`: text
+cells a spreadsheet would run as a formula (leading ``= + - @``, TAB, CR) get a
+single quote in front; ``polycentric --raw ...`` (or ``POLYCENTRIC_CSV_RAW=1``)
+writes them as stored.
 
-Dependency rule: imports polars, rich and ``polycentric.errors`` only.
+Dependency rule: imports polars, rich, ``polycentric.export`` and ``polycentric.errors`` only.
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ from __future__ import annotations
 import enum
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
 import polars as pl
 
 from polycentric.errors import ConfigurationError
+from polycentric.export import to_csv
 
-__all__ = ["OutputFormat", "TableFormat", "emit", "render", "write_stata"]
+__all__ = ["OutputFormat", "TableFormat", "csv_raw", "emit", "render", "write_stata"]
 
 
 class OutputFormat(str, enum.Enum):
@@ -71,11 +76,16 @@ def _cell(value: object, decimals: int) -> str:
     return str(value)
 
 
-def render(df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None) -> str:
-    """The text of ``df`` in ``fmt`` (table, csv or json)."""
+def csv_raw() -> bool:
+    """Whether CSV is written as stored (``polycentric --raw``, ``POLYCENTRIC_CSV_RAW=1``), not neutralised."""
+    return os.environ.get("POLYCENTRIC_CSV_RAW", "").strip().lower() in ("1", "true", "yes")
+
+
+def render(df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None, raw: bool | None = None) -> str:
+    """The text of ``df`` in ``fmt`` (table, csv or json); CSV cells are neutralised unless ``raw`` (see module doc)."""
     fmt = getattr(fmt, "value", fmt)
     if fmt == "csv":
-        return df.write_csv()
+        return to_csv(df, raw=csv_raw() if raw is None else raw)
     if fmt == "json":
         return _to_json(df)
     if fmt == "table":

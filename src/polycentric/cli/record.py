@@ -1,4 +1,4 @@
-"""CLI commands of the record: build, ingest, check, rollcalls, votes, state.
+"""CLI commands of the record: build, ingest, check, coverage, rollcalls, votes, state.
 
 Dependency rule: a thin shell; logic lives in the library
 (:mod:`polycentric.record.store`, :mod:`polycentric.record.build`,
@@ -8,6 +8,7 @@ Dependency rule: a thin shell; logic lives in the library
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -26,6 +27,8 @@ _ROLL_CALL_TABLE = [
     "date",
     "session",
     "resolution",
+    "symbol_official",
+    "undl_id",
     "kind",
     "title",
     "total_yes",
@@ -133,11 +136,29 @@ def ingest(
             "--format", help="Force a reader: undl, unvotes, voeten-raw, single-vote, unsc-vetoes (default: detected)."
         ),
     ] = None,
+    wait: Annotated[
+        Optional[float],
+        typer.Option(
+            "--wait",
+            min=0,
+            help="Seconds to wait while another ingest writes the record, then give up with exit 2 "
+            "(default: $POLYCENTRIC_LOCK_TIMEOUT or 600).",
+        ),
+    ] = None,
+    keep: Annotated[
+        Optional[int],
+        typer.Option(
+            "--keep", min=1, help="Versions of the record to keep (default: $POLYCENTRIC_KEEP_VERSIONS or 3)."
+        ),
+    ] = None,
 ) -> None:
-    """Add files to the record (atomic; the same file twice changes nothing)."""
+    """Add files to the record (atomic and durable; one writer at a time; the same file twice changes nothing)."""
     from polycentric.record.store import ingest as ingest_paths
 
-    report = _run_with_progress(len(paths) + 3, lambda say: ingest_paths(paths, format=format, progress=say))
+    report = _run_with_progress(
+        len(paths) + 3,
+        lambda say: ingest_paths(paths, format=format, progress=say, lock_timeout=wait, keep=keep),
+    )
     typer.echo(report.summary())
 
 
@@ -148,20 +169,50 @@ def check(
         bool,
         typer.Option(
             "--strict",
-            help="Exit 1 when a recorded tally differs from the stored votes (unless rejected duplicate rows explain it).",
+            help="Exit 1 when a recorded tally differs from the stored votes (unless rejected duplicate rows "
+            "explain it), or when a stored roll call breaks a limit an ingest enforces (date range, field size).",
         ),
     ] = False,
+    official: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--official",
+            help="Compare per session and state with official totals (ga_country_session_totals_*.csv.gz layout).",
+        ),
+    ] = None,
 ) -> None:
-    """Print the ledger (every input row accounted for), tally mismatches and conflicts between sources."""
-    from polycentric.record.store import open_record
+    """Verify the store's checksums; print the ledger (every input row accounted for), tally mismatches and conflicts.
+
+    Exit 1 when a file of the live version is missing or corrupt (its SHA-256 differs from the manifest);
+    damaged older versions are listed.
+    With --official FILE: the record's roll calls and Y/N/A/X totals per session and state against the official ones.
+    """
+    from polycentric.record.store import open_record, refusable_rows, verify_store
 
     rec = open_record()
+    damaged = verify_store(rec.home)
+    if damaged.filter(pl.col("live")).height:  # do not read damaged tables: say which files are damaged
+        typer.echo(f"Store integrity: {damaged.height} problem(s)")
+        emit(damaged, "table", max_rows=50)
+        _check_exit(damaged, None, False)
+    if official is not None:
+        _check_official(rec, official, format, out)
+        return
     ledger = rec.ledger()
     mismatches = rec.check()
     conflicts = rec.conflicts()
+    refusable = refusable_rows(rec) if strict else None
     if format.value != "table" or out is not None:
         emit(ledger, format, out)
+        _check_exit(damaged, refusable, strict and mismatches.height > int(mismatches["explained"].sum()))
         return
+    live = rec.path
+    n_files = len(json.loads((live / "manifest.json").read_text(encoding="utf-8")).get("files") or {})
+    if damaged.height:
+        typer.echo(f"Store integrity: {damaged.height} problem(s)")
+        emit(damaged, "table", max_rows=50)
+    else:
+        typer.echo(f"Store integrity: the {n_files} files of {live.name} match their SHA-256 in the manifest")
     typer.echo("Ledger: every input row, by file and status")
     emit(ledger, "table")
     totals = ledger.group_by("status").agg(pl.col("rows").sum()).sort("status")
@@ -180,8 +231,59 @@ def check(
     typer.echo(f"\nConflicts between sources: {conflicts.height}")
     if conflicts.height:
         emit(conflicts, "table", max_rows=50)
-    if strict and mismatches.height > n_explained:
+    if refusable is not None:
+        typer.echo(f"\nStored roll calls an ingest would refuse (--strict): {refusable.height}")
+        if refusable.height:
+            emit(refusable, "table", max_rows=50)
+    _check_exit(damaged, refusable, strict and mismatches.height > n_explained)
+
+
+def _check_exit(damaged: pl.DataFrame, refusable: pl.DataFrame | None, unexplained: bool) -> None:
+    live = damaged.filter(pl.col("live"))
+    if live.height:  # a damaged older version is reported; the record read is the live one
+        typer.echo(f"error: {live.height} damaged file(s) in the live version of the store", err=True)
         raise typer.Exit(1)
+    if unexplained or (refusable is not None and refusable.height):
+        raise typer.Exit(1)
+
+
+def _check_official(rec, path: Path, format: OutputFormat, out: Optional[Path]) -> None:  # type: ignore[no-untyped-def]
+    sessions, diffs = rec.check_official(path)
+    if format.value != "table" or out is not None:
+        emit(sessions, format, out)
+        return
+    typer.echo(f"The record against the official totals of {path.name}, per session (whole-resolution GA roll calls)")
+    emit(sessions, "table", max_rows=200)
+    counts = dict(sessions.group_by("status").len().iter_rows())
+    typer.echo("  " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    fewer = sessions.filter(pl.col("status") == "fewer roll calls")["session"].to_list()
+    if fewer:
+        typer.echo(
+            "  Sessions where the record holds fewer roll calls than the UN's (Voeten's data lack them): "
+            + ", ".join(fewer)
+        )
+    typer.echo(f"\nStates and categories that differ: {diffs.height}")
+    if diffs.height:
+        emit(diffs, "table", max_rows=50)
+    typer.echo(rec.coverage_line())
+
+
+def coverage(
+    official: Annotated[
+        Optional[Path],
+        typer.Option("--official", help="Official totals file (default: found in the local data folder, if any)."),
+    ] = None,
+    format: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+) -> None:
+    """What the record covers: per body and session, dates, roll calls, official count, complete, partial."""
+    from polycentric.record.store import open_record
+
+    rec = open_record()
+    df = rec.coverage(official)
+    emit(df, format, out, max_rows=300)
+    if format.value == "table" and out is None:
+        typer.echo(rec.coverage_line())
 
 
 def rollcalls(
@@ -198,6 +300,7 @@ def rollcalls(
     body: Annotated[str, typer.Option("--body", help="GA, SC or all")] = "GA",
     start: Annotated[Optional[str], typer.Option("--start", help="From this date (YYYY-MM-DD).")] = None,
     end: Annotated[Optional[str], typer.Option("--end", help="Up to this date (YYYY-MM-DD).")] = None,
+    undl_id: Annotated[Optional[int], typer.Option("--undl-id", help="UN Digital Library record id.")] = None,
     format: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
 ) -> None:
@@ -206,10 +309,15 @@ def rollcalls(
 
     df = open_record().roll_calls(
         session=session, year=year, issue=issue, search=search, state=state, kind=kind,
-        body=None if body.lower() == "all" else body, start=start, end=end,
+        body=None if body.lower() == "all" else body, start=start, end=end, undl_id=undl_id,
     )  # fmt: skip
     if format.value == "table" and out is None:
-        df = df.select(_ROLL_CALL_TABLE).with_columns(pl.col("title").str.slice(0, 70))
+        cols = (
+            _ROLL_CALL_TABLE
+            if body.upper() == "GA"
+            else [*_ROLL_CALL_TABLE[:5], "status", "vetoed_by", *_ROLL_CALL_TABLE[5:]]
+        )
+        df = df.select(cols).with_columns(pl.col("title").str.slice(0, 70))
     emit(df, format, out)
 
 
@@ -222,30 +330,57 @@ def votes(
     state: Annotated[Optional[str], typer.Option("--state", help="Only this state's votes (any code or name).")] = None,
     issue: Annotated[Optional[str], typer.Option("--issue")] = None,
     body: Annotated[str, typer.Option("--body", help="GA, SC or all")] = "GA",
+    undl_id: Annotated[
+        Optional[int], typer.Option("--undl-id", help="UN Digital Library record id (records without a symbol).")
+    ] = None,
+    search: Annotated[Optional[str], typer.Option("--search", help="Text in the symbol or title.")] = None,
     format: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
 ) -> None:
-    """List votes (state, state name at the time, Y/N/A/X, resolution, date, session)."""
+    """List votes (state, state name at the time, Y/N/A/X, resolution, date, session).
+
+    A --resolution or --undl-id that names no roll call exits 1 with the reason and roll calls of that session.
+    """
+    from polycentric.record.sc import outcome_lines
     from polycentric.record.store import open_record
 
-    if resolution is None and session is None and year is None and state is None and issue is None:
-        raise typer.BadParameter("give at least one of --resolution, --session, --year, --state, --issue")
-    df = (
-        open_record()
-        .votes(
-            resolution=resolution,
-            session=session,
-            year=year,
-            state=state,
-            issue=issue,
-            body=None if body.lower() == "all" else body,
+    given = (resolution, session, year, state, issue, undl_id, search)
+    if all(x is None for x in given):
+        raise typer.BadParameter(
+            "give at least one of --resolution, --undl-id, --search, --session, --year, --state, --issue"
         )
-        .select(_VOTE_COLUMNS)
-    )
+    rec = open_record()
+    chosen_body = None if body.lower() == "all" else body
+    if resolution is not None or undl_id is not None:
+        found = rec.find(resolution=resolution, undl_id=undl_id)  # raises with suggestions when nothing matches
+        if chosen_body is not None and not (found["body"] == chosen_body.upper()).any():
+            chosen_body = None  # the symbol names a roll call of the other body: show it
+        if format.value == "table" and out is None and found.height == 1:
+            r = found.row(0, named=True)
+            ident = r["resolution"] or f"UN DL record {r['undl_id']} (no symbol)"
+            note = "" if r["symbol_official"] is not False else " [Voeten's identifier, not a UN symbol]"
+            typer.echo(f"{ident}{note}, {r['date']}, session {r['session']}: {(r['title'] or '')[:100]}")
+    df = rec.votes(
+        resolution=resolution,
+        session=session,
+        year=year,
+        state=state,
+        issue=issue,
+        body=chosen_body,
+        undl_id=undl_id,
+        search=search,
+    ).select(_VOTE_COLUMNS)
     emit(df, format, out)
     if format.value == "table" and out is None and df.height:
-        counts = dict(df.group_by("vote").len().iter_rows())
-        typer.echo("  " + "  ".join(f"{v}: {counts.get(v, 0)}" for v in ("Y", "N", "A", "X")))
+        rcs = rec.roll_calls(body=None).filter(pl.col("rollcall_id").is_in(df["rollcall_id"].unique().implode()))
+        partial = rcs.filter(pl.col("votes_complete").not_())["rollcall_id"]
+        counts = dict(df.filter(~pl.col("rollcall_id").is_in(partial.implode())).group_by("vote").len().iter_rows())
+        if partial.len() < rcs.height:
+            typer.echo("  " + "  ".join(f"{v}: {counts.get(v, 0)}" for v in ("Y", "N", "A", "X")))
+        if partial.len():
+            typer.echo(f"  tally unknown for {partial.len()} roll call(s): only some members' votes are recorded")
+        for line in outcome_lines(rcs):
+            typer.echo("  " + line)
 
 
 def state(
@@ -284,6 +419,7 @@ def register(app: typer.Typer) -> None:
     app.command("build")(build)
     app.command("ingest")(ingest)
     app.command("check")(check)
+    app.command("coverage")(coverage)
     app.command("rollcalls")(rollcalls)
     app.command("votes")(votes)
     app.command("state")(state)

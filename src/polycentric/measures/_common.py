@@ -21,13 +21,13 @@ the group registry is imported lazily, only when a group is named by its id.
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
 import polars as pl
 
 from polycentric.errors import InsufficientDataError, MeasureError, UnknownGroupError
+from polycentric.symbols import normalise_symbol, parse_years
 
 __all__ = [
     "CAST",
@@ -39,7 +39,6 @@ __all__ = [
     "group_majority",
     "membership_frame",
     "membership_mask",
-    "normalise_resolution",
     "parse_years",
     "plurality_vote",
     "select_period",
@@ -82,21 +81,6 @@ def check_unique(votes: pl.DataFrame) -> None:
         )
 
 
-_YEARS_RE = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|:|\.\.)\s*(\d{4}))?\s*$")
-
-
-def parse_years(spec: str) -> tuple[int, int]:
-    """Parse ``"2000-2023"`` (inclusive) or ``"2014"`` into ``(start, end)``."""
-    m = _YEARS_RE.match(spec)
-    if not m:
-        raise MeasureError(f"cannot read years {spec!r}: expected YYYY or YYYY-YYYY")
-    start = int(m.group(1))
-    end = int(m.group(2)) if m.group(2) else start
-    if end < start:
-        raise MeasureError(f"years {spec!r}: the end comes before the start")
-    return start, end
-
-
 def filter_years(votes: pl.DataFrame, years: YearSpec) -> pl.DataFrame:
     """Keep the rows whose ``year`` is in ``years`` (None keeps everything)."""
     if years is None:
@@ -108,17 +92,6 @@ def filter_years(votes: pl.DataFrame, years: YearSpec) -> pl.DataFrame:
     if isinstance(years, tuple) and len(years) == 2 and all(isinstance(y, int) for y in years):
         return votes.filter(pl.col("year").is_between(years[0], years[1], closed="both"))
     return votes.filter(pl.col("year").is_in(list(years)))
-
-
-_RES_RE = re.compile(r"^(?:A/RES/|R/|A/)?(.+)$", re.IGNORECASE)
-
-
-def normalise_resolution(symbol: str) -> str:
-    """``"R/68/262"`` and ``"a/res/68/262"`` -> ``"A/RES/68/262"`` (the record's normalised symbol)."""
-    s = symbol.strip().upper().replace(" ", "")
-    m = _RES_RE.match(s)
-    assert m is not None
-    return "A/RES/" + m.group(1)
 
 
 def select_period(votes: pl.DataFrame, period: Period) -> pl.DataFrame:
@@ -138,7 +111,7 @@ def select_period(votes: pl.DataFrame, period: Period) -> pl.DataFrame:
         if all(isinstance(p, int) for p in items):
             out = filter_years(votes, items)  # type: ignore[arg-type]
         else:
-            symbols = [normalise_resolution(str(p)) for p in items]
+            symbols = [normalise_symbol(str(p)) for p in items]
             out = votes.filter(pl.col("resolution").is_in(symbols))
     if out.height == 0:
         raise InsufficientDataError(f"no votes in period {period!r}")

@@ -118,6 +118,7 @@ from polycentric.models.forecast import (
     central_interval,
     conformal_quantile,
 )
+from polycentric.symbols import parse_sessions
 
 __all__ = [
     "K10",
@@ -225,29 +226,6 @@ def _p_adopt_simple(p4: np.ndarray, chunk: int = 256) -> np.ndarray:
             dist[lo - 1 : hi - 1] += old * no[i]
         out[start : start + chunk] = dist[n + 1 :].sum(0)
     return out
-
-
-def parse_sessions(text: str) -> list[int]:
-    """``"60-77"`` or ``"60,62,70-72"`` -> list of session numbers."""
-    out: list[int] = []
-    try:
-        for part in text.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if "-" in part:
-                a, b = part.split("-", 1)
-                lo, hi = int(a), int(b)
-                if hi < lo:
-                    raise ValueError
-                out.extend(range(lo, hi + 1))
-            else:
-                out.append(int(part))
-    except ValueError:
-        raise InputFormatError(f"sessions {text!r}: expected e.g. 60-77 or 60,62,70-72", field="sessions") from None
-    if not out:
-        raise InputFormatError("no session given", field="sessions")
-    return sorted(set(out))
 
 
 # --------------------------------------------------------------------------- the harness

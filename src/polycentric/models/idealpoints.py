@@ -32,9 +32,14 @@ from scipy.stats import norm
 
 from polycentric.errors import ConvergenceError, InputFormatError, InsufficientDataError, ModelError, NotFittedError
 from polycentric.models import _ordinal as core
+from polycentric.models._change import state_change
 from polycentric.record.schema import ISSUES
 
-__all__ = ["IdealPointModel", "find_bridges", "normalise_text"]
+__all__ = ["MIN_ROLLCALLS", "IdealPointModel", "find_bridges", "normalise_text"]
+
+MIN_ROLLCALLS = 10
+"""Sessions with fewer fitted (non-unanimous) roll calls than this are flagged ``thin``: their ideal points rest
+mostly on the random walk from the neighbouring sessions (docs/idealpoints.md, "Thin sessions")."""
 
 _VOTE_TO_CODE = {"N": core.N_CODE, "A": core.A_CODE, "Y": core.Y_CODE}
 _NON_WORD = re.compile(r"[^a-z ]+")
@@ -281,10 +286,12 @@ class IdealPointModel:
         init_noise: float = 0.0,
         variational: bool = True,
         item_draws: int = 0,
+        session_scaling: float = 0.5,
     ) -> None:
         if item_draws < 0:
             raise ModelError("item_draws must be 0 or more")
         self.item_draws = item_draws
+        self.session_scaling = session_scaling
         self.variational = variational
         if dims not in (1, 2):
             raise ModelError(f"dims must be 1 or 2, not {dims!r}")
@@ -444,6 +451,22 @@ class IdealPointModel:
             bridges=bridges,
         )
 
+    def _prior_weights(self, des: _Design) -> NDArray[np.float64]:
+        """Prior precision of each item in units of one roll call's: ``sum over its roll calls of (J_bar / J_t)^p``.
+
+        ``J_t`` is the number of fitted roll calls of the roll call's session,
+        ``J_bar`` their mean over sessions and ``p`` = ``session_scaling``. With
+        ``p = 0`` every roll call carries one prior; with ``p = 1`` the
+        discrimination priors of a session carry the same total weight whatever
+        its number of roll calls, so a session's scale does not grow with its
+        number of roll calls (see docs/idealpoints.md, "Over-time identification").
+        """
+        if self.session_scaling == 0.0:
+            return des.item_size
+        _, inverse, counts = np.unique(des.rollcall_session, return_inverse=True, return_counts=True)
+        weight = (counts.mean() / counts.astype(np.float64)) ** self.session_scaling
+        return np.bincount(des.rollcall_item, weights=weight[inverse], minlength=des.item_size.size).astype(np.float64)
+
     # ------------------------------------------------------------------ start
 
     def _start_theta(self, des: _Design) -> NDArray[np.float64]:
@@ -555,7 +578,7 @@ class IdealPointModel:
         chain = core.Chain.from_units(des.unit_state, des.unit_session)
         priors = core.Priors(cutpoint_sd=self.cutpoint_sd, discrimination_sd=self.discrimination_sd)
         # the item priors are per roll call: an item shared by k bridged roll calls carries k of them
-        priors.rollcalls_per_item = des.item_size
+        priors.rollcalls_per_item = self._prior_weights(des)
         rw = 0.35 if self.random_walk_sd is None else float(self.random_walk_sd)
         qdiag, qoff = chain.precision(rw, self.initial_sd)
         for _ in range(3 if init is None else 1):
@@ -616,7 +639,8 @@ class IdealPointModel:
             raise ConvergenceError("ideal points diverged (non-finite values)")
         ts = core.terms(obs, theta, beta, c, g)
         w = core.information(obs, ts, beta)
-        sigma, _ = core.chain_covariances(chain, w, qdiag, qoff)
+        sigma, lag = core.chain_covariances(chain, w, qdiag, qoff)
+        self._lag_cov = lag[:, 0, 0].copy() if self.dims == 1 else None
         if self.item_draws > 0:
             sigma = sigma + self._item_uncertainty(obs, state, tied, priors, qdiag, qoff)
         theta, beta, sigma = self._orient(des, theta, beta, sigma)
@@ -793,8 +817,21 @@ class IdealPointModel:
             cols[f"lower{suffix}"] = self.theta_[:, k] - z * se
             cols[f"upper{suffix}"] = self.theta_[:, k] + z * se
             cols[f"se{suffix}"] = se
+        lag_cov = getattr(self, "_lag_cov", None)
+        if self.dims == 1 and lag_cov is not None:
+            # Cov(theta_s, theta_prev) of the Laplace posterior (null at a state's first session): with ``se``
+            # it gives the joint posterior of a state's whole trajectory (models._change)
+            cols["cov_prev"] = np.where(self._chain.prev_gap > 0, lag_cov, np.nan)
         cols["n_votes"] = des.unit_votes.astype(np.int32)
-        self.ideal_points_ = pl.DataFrame(cols)
+        sess, n_rc = np.unique(des.rollcall_session, return_counts=True)
+        per_session = dict(zip(sess.tolist(), n_rc.tolist(), strict=True))
+        cols["n_rollcalls"] = np.array([per_session.get(int(t), 0) for t in des.unit_session], dtype=np.int32)
+        cols["thin"] = cols["n_rollcalls"] < MIN_ROLLCALLS
+        self.ideal_points_ = (
+            pl.DataFrame(cols).with_columns(pl.col("cov_prev").fill_nan(None))
+            if "cov_prev" in cols
+            else pl.DataFrame(cols)
+        )
         items: dict[str, Any] = {
             "cutpoint_no": self.cut_center_ - 0.5 * self.cut_gap_,
             "cutpoint_yes": self.cut_center_ + 0.5 * self.cut_gap_,
@@ -840,6 +877,27 @@ class IdealPointModel:
             row["observed"] = gap == 0
             rows.append(row)
         return pl.DataFrame(rows)
+
+    def change(self, state: str, from_session: int, to_session: int, *, n_draws: int = 4000) -> dict[str, Any]:
+        """The change of ``state``'s ideal point between two sessions, with an interval from joint draws.
+
+        See :func:`polycentric.models._change.state_change` (1-D fits only): the two
+        ideal points are drawn jointly from the Laplace posterior of the state's
+        trajectory, so the interval accounts for their correlation.
+        """
+        self._check_fitted()
+        if self.dims != 1:
+            raise ModelError("changes with joint intervals are available for 1-D fits only")
+        return state_change(
+            self.ideal_points_,
+            state,
+            from_session,
+            to_session,
+            random_walk_sd=self.random_walk_sd_,
+            interval=self.interval,
+            n_draws=n_draws,
+            random_state=self.random_state if self.random_state is not None else 0,
+        )
 
     def _theta_for(self, states: list[str], session: int) -> NDArray[np.float64]:
         at = self.ideal_points_at(session, states)
@@ -958,6 +1016,7 @@ class IdealPointModel:
     _PARAMS = (
         "dims", "issue", "random_walk_sd", "initial_sd", "bridge", "reference", "reference2", "interval",
         "max_iter", "tol", "cutpoint_sd", "discrimination_sd", "random_state", "init_noise", "variational", "item_draws",
+        "session_scaling",
     )  # fmt: skip
 
     def get_params(self) -> dict[str, Any]:

@@ -36,7 +36,15 @@ the weight of identification within poles: ``alpha = 0`` gives the Gini-type
 mean difference; larger values reward large, homogeneous, distant poles. The
 network reading uses the poles' mean ideal points when ideal points are given.
 
-Dependency rule: imports numpy, polars, scikit-learn, ``polycentric.errors``.
+Pole counts (``stable=True``, the default for the ideal-point reading) come from
+:mod:`polycentric.models._stable_poles`: the ICL count with bootstrap support,
+averaged over neighbouring sessions, changing only when the support says so.
+Each pole is named after its leading members ("pole around USA, GBR, FRA").
+Every session row carries ``n_rollcalls`` and a ``thin`` flag (fewer than
+:data:`~polycentric.models.idealpoints.MIN_ROLLCALLS` roll calls).
+
+Dependency rule: imports numpy, polars, scikit-learn, ``polycentric.errors`` and
+``polycentric.models.idealpoints`` (the thin-session minimum).
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from polycentric.errors import InputFormatError, InsufficientDataError
+from polycentric.models.idealpoints import MIN_ROLLCALLS
 
 __all__ = [
     "Polarity",
@@ -96,12 +105,18 @@ def esteban_ray(
 
 
 def ideal_point_poles(
-    points: NDArray[np.float64], *, max_poles: int = 6, n_init: int = 1, random_state: int = 0
+    points: NDArray[np.float64],
+    *,
+    max_poles: int = 6,
+    n_init: int = 1,
+    random_state: int = 0,
+    n_poles: int | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """Gaussian-mixture poles of ``points`` (``(n,)`` or ``(n, d)``), the number chosen by BIC.
 
     Returns the pole of each point (poles numbered by increasing mean on the first
     dimension) and the BIC of each candidate number of poles (1..max_poles).
+    ``n_poles`` fixes the number instead (the stable count of :func:`polarity`).
     """
     from sklearn.mixture import GaussianMixture
 
@@ -115,7 +130,10 @@ def ideal_point_poles(
     best_labels = np.zeros(n, dtype=np.intp)
     bics = []
     order = np.argsort(x[:, 0], kind="stable")
-    for k in range(1, min(max_poles, n // 3 if n >= 6 else 1) + 1):
+    candidates = range(1, min(max_poles, n // 3 if n >= 6 else 1) + 1)
+    if n_poles is not None:
+        candidates = range(max(1, min(n_poles, n)), max(1, min(n_poles, n)) + 1)
+    for k in candidates:
         # deterministic start: the means of k equal-count slices along the first axis,
         # plus ``n_init - 1`` seeded k-means++ starts; the best likelihood wins
         means = np.array([x[chunk].mean(axis=0) for chunk in np.array_split(order, k)])
@@ -303,6 +321,7 @@ def _describe(
                 "share": share,
                 "mean_ideal_point": float(center[0]) if center is not None else None,
                 "leading_members": ", ".join(lead),
+                "name": f"pole around {', '.join(lead)}",
                 "members": [states[m] for m in members],
             }
         )
@@ -322,6 +341,7 @@ def _describe(
         "effective_poles": effective_number_of_poles(np.array(shares)),
         "polarization": polarization,
         "leading": " | ".join(str(p["leading_members"]).split(", ")[0] for p in poles),
+        "poles": " | ".join(str(p["name"]) for p in poles),
     }
     return row, poles
 
@@ -337,6 +357,9 @@ def polarity(
     n_init: int = 1,
     random_state: int = 0,
     n_leading: int = 3,
+    stable: bool = True,
+    n_boot: int = 30,
+    min_rollcalls: int = MIN_ROLLCALLS,
 ) -> Polarity:
     """Poles, effective number of poles and Esteban–Ray polarization per session.
 
@@ -357,7 +380,26 @@ def polarity(
     max_poles, n_init, random_state
         Mixture search: up to ``max_poles`` components, ``n_init`` starts each.
     n_leading
-        How many leading members to name per pole.
+        How many leading members to name per pole (each pole is named
+        "pole around A, B, C" after them).
+    stable
+        For the ``ideal_points`` reading, report the stable pole count of
+        :func:`polycentric.models._stable_poles.stable_pole_counts` (ICL with
+        bootstrap support over ``n_boot`` resamples, averaged over neighbouring
+        sessions, changing only when the support says so; default) rather than
+        each session's own BIC count (``stable=False``, the earlier reading).
+    min_rollcalls
+        Sessions resting on fewer roll calls are flagged ``thin``.
+
+    Returns
+    -------
+    Polarity
+        ``series``: ``session, year, method, n_states, n_poles, n_poles_session``
+        (the count on this session alone: BIC, or ICL when ``stable``),
+        ``support`` (bootstrap support of ``n_poles``), ``changed`` (differs from
+        the previous session), ``effective_poles, polarization, modularity,
+        leading, poles`` (the poles' names), ``n_rollcalls`` and ``thin``.
+        ``poles``: one row per pole with its ``name``, leading members and members.
     """
     rows: list[dict[str, object]] = []
     pole_rows: list[dict[str, object]] = []
@@ -375,15 +417,42 @@ def polarity(
         all_sessions |= set(votes["session_number"].unique().to_list())
     if sessions is not None:
         all_sessions &= set(sessions)
+    n_rc = _rollcalls_per_session(ideal_points, votes)
+    counts: dict[int, dict[str, object]] = {}
+    if "ideal_points" in methods and ideal_points is not None and stable:
+        from polycentric.models._stable_poles import stable_pole_counts
+
+        scope = ideal_points if sessions is None else ideal_points.filter(pl.col("session").is_in(sorted(all_sessions)))
+        if scope.height:
+            table = stable_pole_counts(
+                scope.rename({ip_cols[0]: "ideal_point"}) if ip_cols[0] != "ideal_point" else scope,
+                n_boot=n_boot,
+                max_poles=max_poles,
+                random_state=random_state,
+            )
+            counts = {int(r["session"]): r for r in table.to_dicts()}
     for session in sorted(all_sessions):
         ip = ideal_points.filter(pl.col("session") == session).sort("state") if ideal_points is not None else None
         year = int(ip["year"][0]) if ip is not None and ip.height else None
         if "ideal_points" in methods and ip is not None and ip.height >= 2:
             pts = ip.select(ip_cols).to_numpy()
-            labels, _ = ideal_point_poles(pts, max_poles=max_poles, n_init=n_init, random_state=random_state)
+            info = counts.get(session)
+            labels, _ = ideal_point_poles(
+                pts,
+                max_poles=max_poles,
+                n_init=n_init,
+                random_state=random_state,
+                n_poles=int(info["n_poles"]) if info is not None else None,  # type: ignore[call-overload]
+            )
             row, poles = _describe(
                 session, year, "ideal_points", ip["state"].to_list(), labels, pts, None, alpha, n_leading
             )
+            if info is not None:
+                row |= {
+                    "n_poles_session": info["n_poles_icl"],
+                    "support": info["support"],
+                    "changed": info["changed"],
+                }
             rows.append(row)
             pole_rows += poles
         if "network" in methods and votes is not None:
@@ -408,18 +477,38 @@ def polarity(
     if not rows:
         raise InsufficientDataError("no session to describe")
     series = pl.DataFrame(rows, infer_schema_length=None)
-    if "modularity" not in series.columns:
-        series = series.with_columns(pl.lit(None, dtype=pl.Float64).alias("modularity"))
+    for col, dtype in (
+        ("modularity", pl.Float64),
+        ("n_poles_session", pl.Int32),
+        ("support", pl.Float64),
+        ("changed", pl.Boolean),
+    ):
+        if col not in series.columns:
+            series = series.with_columns(pl.lit(None, dtype=dtype).alias(col))
+    series = series.with_columns(pl.col("n_poles_session").fill_null(pl.col("n_poles")))
+    # without a stable count (network; stable=False) a change is a change of the session's own count
+    series = series.sort("method", "session").with_columns(
+        pl.col("changed").fill_null((pl.col("n_poles") != pl.col("n_poles").shift(1).over("method")).fill_null(False)),
+    )
+    series = series.with_columns(
+        pl.col("session").replace_strict(n_rc, default=None, return_dtype=pl.Int32).alias("n_rollcalls"),
+    ).with_columns((pl.col("n_rollcalls").fill_null(0) < min_rollcalls).alias("thin"))
     series = series.select(
         pl.col("session").cast(pl.Int32),
         pl.col("year").cast(pl.Int32),
         "method",
         pl.col("n_states").cast(pl.Int32),
         pl.col("n_poles").cast(pl.Int32),
+        pl.col("n_poles_session").cast(pl.Int32),
+        pl.col("support").cast(pl.Float64),
+        pl.col("changed").cast(pl.Boolean),
         pl.col("effective_poles").cast(pl.Float64),
         pl.col("polarization").cast(pl.Float64),
         pl.col("modularity").cast(pl.Float64),
         "leading",
+        "poles",
+        "n_rollcalls",
+        "thin",
     ).sort("method", "session")
     poles_df = (
         pl.DataFrame(pole_rows, infer_schema_length=None)
@@ -431,12 +520,24 @@ def polarity(
             pl.col("size").cast(pl.Int32),
             pl.col("share").cast(pl.Float64),
             pl.col("mean_ideal_point").cast(pl.Float64),
+            "name",
             "leading_members",
             "members",
         )
         .sort("method", "session", "pole")
     )
     return Polarity(series=series, poles=poles_df)
+
+
+def _rollcalls_per_session(ideal_points: pl.DataFrame | None, votes: pl.DataFrame | None) -> dict[int, int]:
+    """Roll calls per session: the ideal-point fit's ``n_rollcalls`` (non-unanimous, fitted), else from the votes."""
+    if ideal_points is not None and "n_rollcalls" in ideal_points.columns:
+        per = ideal_points.group_by("session").agg(pl.col("n_rollcalls").max())
+        return dict(zip(per["session"].to_list(), per["n_rollcalls"].to_list(), strict=True))
+    if votes is not None:
+        per = votes.group_by("session_number").agg(pl.col("rollcall_id").n_unique())
+        return dict(zip(per["session_number"].to_list(), per["rollcall_id"].to_list(), strict=True))
+    return {}
 
 
 def plot_polarity(series: pl.DataFrame, path: str | Path) -> Path:

@@ -23,14 +23,19 @@ For amendment and paragraph votes Voeten comes first (the UN DL file has none).
 Among files of the same kind the one ingested last (a newer release) wins.
 Metadata (date, title, agenda, subjects, recorded totals) follow the same order,
 column by column (first non-null); the issue codes and the important-vote flag
-come from Voeten first; ``kind`` from the sources that can tell it.
+come from Voeten first; ``kind`` from the sources that can tell it. The
+Security Council outcome (``status``, ``vetoed_by``) comes from a source naming
+a veto first (the veto list is the reference for vetoes), then in the metadata
+order; ``votes_complete`` is the chosen source's (false for the veto list, which holds
+only the vetoing members' votes).
 
 Conflicts
 ---------
 Where sources disagree on a state's vote (or on the date) the kept value and the
 other are written to the conflicts table. A member absent from a source that
 drops non-voting members (``unvotes``) counts as X there; an X against a
-missing row (absent versus not a member) is not a conflict.
+missing row (absent versus not a member) is not a conflict. A member with no
+row in a source of partial votes (the veto list) is unknown there, not a conflict.
 
 Ledger
 ------
@@ -50,13 +55,15 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, VOTES, VOTES_VIEW
+from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, SC_OUTCOME, VOTES, VOTES_VIEW, conform
 from polycentric.registry.states import membership_periods, state_names_at
 from polycentric.sources.common import LEDGER as LEDGER_SCHEMA
 from polycentric.sources.common import REJECTED as SOURCE_REJECTED
+from polycentric.sources.common import SOURCE_ROLL_CALLS
 
 __all__ = [
     "CONFLICTS",
+    "MATCHES",
     "PRECEDENCE_PARTIAL",
     "REJECTED_ROWS",
     "PRECEDENCE_RESOLUTION",
@@ -93,6 +100,24 @@ REJECTED_ROWS: dict[str, pl.DataType] = {
 }
 """Vote rows the readers rejected, one by one, with the roll call they belong to."""
 
+MATCHES: dict[str, pl.DataType] = {
+    "rollcall_id": pl.Int64(),
+    "session": pl.String(),
+    "voeten_symbol": pl.String(),  # Voeten's identifier (his own number for sessions 1-30)
+    "voeten_date": pl.Date(),
+    "official_symbol": pl.String(),  # the symbol of the UN DL file
+    "undl_id": pl.Int64(),
+    "official_date": pl.Date(),
+    "yes": pl.Int32(),
+    "no": pl.Int32(),
+    "abstain": pl.Int32(),
+    "undl_key": pl.String(),
+}
+"""Voeten roll calls linked to a UN DL roll call by session, date window and tallies (no common symbol)."""
+
+MATCH_WINDOW_DAYS = 7
+"""Largest difference in days between the dates two sources give one roll call, for linking by tallies."""
+
 PRECEDENCE_RESOLUTION: dict[str, int] = {"undl": 0, "file": 1, "voeten": 2, "voeten-raw": 3, "vetoes": 4}
 """Rank (lower wins) of source kinds for votes and metadata of whole-resolution roll calls."""
 PRECEDENCE_PARTIAL: dict[str, int] = {"voeten": 0, "voeten-raw": 1, "undl": 2, "file": 3, "vetoes": 4}
@@ -124,11 +149,12 @@ class Merged:
     conflicts: pl.DataFrame  # CONFLICTS
     ids: pl.DataFrame  # key -> rollcall_id
     rejected: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECTED_ROWS))
+    matches: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=MATCHES))
 
 
 def _keys(rc: pl.DataFrame) -> pl.DataFrame:
     """Add ``key``: the identity of each source roll call across sources."""
-    whole = (pl.col("kind") == "resolution") & pl.col("resolution").is_not_null()
+    whole = pl.col("kind").is_in(["resolution", "procedural"]) & pl.col("resolution").is_not_null()
     n_sym = pl.len().over("source_id", "body", "resolution")
     n_sym_date = pl.len().over("source_id", "body", "resolution", "date")
     n_whole_sym = whole.cast(pl.Int32).sum().over("source_id", "body", "resolution")
@@ -155,7 +181,7 @@ def _keys(rc: pl.DataFrame) -> pl.DataFrame:
             sym_key=pl.when(
                 pl.col("sym_key").is_null()
                 & pl.col("kind_known")
-                & (pl.col("kind") == "resolution")
+                & pl.col("kind").is_in(["resolution", "procedural"])
                 & pl.col("date").is_not_null()
                 & pl.col("_title").is_not_null()
                 & (pl.col("_title") != "")
@@ -182,6 +208,76 @@ def _keys(rc: pl.DataFrame) -> pl.DataFrame:
     ).drop("rcid_sym")
 
 
+def _match_by_tallies(rc: pl.DataFrame, sources: list[StoredSource]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Link Voeten roll calls to UN DL roll calls that no symbol links, by session, date window and tallies.
+
+    Voeten's early identifiers (``A/RES/3/933`` for 217 A (III)) are not UN
+    symbols, so a UN DL file with official symbols would store such a roll call
+    a second time. A Voeten whole-resolution roll call and a UN DL roll call
+    that share no key are one roll call when they have the same session, dates
+    at most :data:`MATCH_WINDOW_DAYS` apart and the same numbers of Y, N and A
+    votes, and each is the other's only candidate (ambiguous pairs stay apart).
+    Returns ``rc`` with the Voeten keys replaced and the matches (:data:`MATCHES`).
+    """
+    empty = pl.DataFrame(schema=MATCHES)
+    kinds = rc.group_by("key").agg(
+        pl.col("src_kind").is_in(["voeten", "voeten-raw"]).any().alias("_v"),
+        (pl.col("src_kind") == "undl").any().alias("_u"),
+    )
+    lone = rc.join(kinds, on="key").filter(
+        (pl.col("_v") ^ pl.col("_u")) & (pl.col("body") == "GA") & (pl.col("kind") == "resolution")
+    )
+    a = lone.filter(pl.col("src_kind").is_in(["voeten", "voeten-raw"]) & pl.col("kind_known"))
+    b = lone.filter(pl.col("src_kind") == "undl")
+    if a.height == 0 or b.height == 0:
+        return rc, empty
+    a = a.filter(pl.col("session").is_in(b["session"].unique().implode()))
+    if a.height == 0:
+        return rc, empty
+    tallies = []
+    for s in sources:
+        mine = pl.concat([a, b]).filter(pl.col("source_id") == s.source_id)
+        if mine.height == 0:
+            continue
+        t = (
+            s.votes.join(mine.select("src_rc"), on="src_rc")
+            .group_by("src_rc")
+            .agg(
+                *[
+                    (pl.col("vote") == v).sum().cast(pl.Int32).alias(k)
+                    for k, v in (("yes", "Y"), ("no", "N"), ("abstain", "A"))
+                ]
+            )
+        )
+        tallies.append(t.with_columns(source_id=pl.lit(s.source_id)))
+    tally = pl.concat(tallies)
+    cols = ["key", "session", "date", "resolution", "undl_id"]
+    a = a.join(tally, on=["source_id", "src_rc"]).unique("key", keep="first").select(*cols, "yes", "no", "abstain")
+    b = b.join(tally, on=["source_id", "src_rc"]).unique("key", keep="first").select(*cols, "yes", "no", "abstain")
+    pairs = a.join(b, on=["session", "yes", "no", "abstain"], suffix="_u").filter(
+        (pl.col("date") - pl.col("date_u")).dt.total_days().abs() <= MATCH_WINDOW_DAYS
+    )
+    pairs = pairs.filter((pl.len().over("key") == 1) & (pl.len().over("key_u") == 1))
+    if pairs.height == 0:
+        return rc, empty
+    relink = dict(zip(pairs["key"], pairs["key_u"], strict=True))
+    rc = rc.with_columns(key=pl.col("key").replace(relink))
+    matches = pairs.select(
+        pl.lit(None, dtype=pl.Int64).alias("rollcall_id"),
+        "session",
+        pl.col("resolution").alias("voeten_symbol"),
+        pl.col("date").alias("voeten_date"),
+        pl.col("resolution_u").alias("official_symbol"),
+        pl.col("undl_id_u").alias("undl_id"),
+        pl.col("date_u").alias("official_date"),
+        "yes",
+        "no",
+        "abstain",
+        pl.col("key_u").alias("undl_key"),
+    )
+    return rc, matches
+
+
 def _first_non_null(cols: list[str]) -> list[pl.Expr]:
     return [pl.col(c).drop_nulls().first().alias(c) for c in cols]
 
@@ -200,7 +296,7 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     parts = []
     for s in sources:
         parts.append(
-            s.roll_calls.with_columns(
+            conform(s.roll_calls, {**SOURCE_ROLL_CALLS, **SC_OUTCOME}).with_columns(
                 source_id=pl.lit(s.source_id),
                 source=pl.lit(s.source),
                 src_kind=pl.lit(s.kind),
@@ -210,19 +306,26 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
             )
         )
     rc = _keys(pl.concat(parts, how="vertical_relaxed"))
+    rc, matches = _match_by_tallies(rc, sources)
 
     # kind: from sources that can tell it, Voeten first
     kind = rc.sort(~pl.col("kind_known"), "part_rank", "neg_seq").group_by("key").agg(pl.col("kind").first())
     rc = rc.drop("kind").join(kind, on="key")
     rc = rc.with_columns(
-        rank=pl.when(pl.col("kind") == "resolution").then(pl.col("res_rank")).otherwise(pl.col("part_rank"))
+        rank=pl.when(pl.col("kind").is_in(["resolution", "procedural"]))
+        .then(pl.col("res_rank"))
+        .otherwise(pl.col("part_rank"))
     )
     meta_cols = ["body", "session", "session_number", "date", "year", "resolution", "title", "agenda", "subjects",
-                 "total_yes", "total_no", "total_abstain", "total_non_voting"]  # fmt: skip
+                 "total_yes", "total_no", "total_abstain", "total_non_voting", "undl_id"]  # fmt: skip
     by_rank = rc.sort("rank", "neg_seq")
     meta = by_rank.group_by("key", maintain_order=True).agg(
         *_first_non_null(meta_cols),
+        pl.col("symbol_official").filter(pl.col("resolution").is_not_null()).first(),
+        # the ids other sources give (the first is the kept ``resolution``)
+        pl.col("resolution").drop_nulls().unique(maintain_order=True).slice(1).str.join("|").alias("other_symbols"),
         pl.col("kind").first(),
+        pl.col("votes_complete").first().fill_null(True),  # the votes kept are the chosen source's
         pl.col("source_id").first().alias("chosen_source"),
         pl.col("src_rc").first().alias("chosen_rc"),
         pl.col("source").unique().sort().str.join(";").alias("sources"),
@@ -235,6 +338,16 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
         .agg(*_first_non_null([*ISSUE_COLUMNS, "important", "issues_source"]))
     )
     meta = meta.join(issues, on="key", how="left")
+    meta = meta.with_columns(other_symbols=pl.when(pl.col("other_symbols") != "").then(pl.col("other_symbols")))
+    # SC outcome: a source that names a veto (the veto list) wins over one that computed no veto from
+    # members' votes; otherwise the metadata order
+    outcome = (
+        rc.filter(pl.col("status").is_not_null())
+        .sort(pl.col("status") != "vetoed", "rank", "neg_seq")
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("status").first(), pl.col("vetoed_by").first())
+    )
+    meta = meta.join(outcome, on="key", how="left")
 
     # stable ids
     ids = previous_ids if previous_ids is not None else pl.DataFrame(schema={"key": pl.String, "rollcall_id": pl.Int64})
@@ -314,7 +427,12 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     roll_calls = meta.select(list(ROLL_CALLS)).cast(ROLL_CALLS).sort("rollcall_id")  # type: ignore[arg-type]
     ledger = pl.DataFrame(ledger_rows, schema=LEDGER_SCHEMA, orient="row")
     rejected = _rejected(rc, meta, sources)
+    if matches.height:
+        matches = (
+            matches.drop("rollcall_id").join(ids, left_on="undl_key", right_on="key", how="left").select(list(MATCHES))
+        )
     return Merged(
+        matches=matches.cast(MATCHES),  # type: ignore[arg-type]
         rejected=rejected,
         roll_calls=roll_calls,
         # by roll call: row groups of the Parquet file hold few roll calls, so queries by roll call read few
@@ -369,7 +487,9 @@ def votes_view(votes: pl.DataFrame, roll_calls: pl.DataFrame) -> pl.DataFrame:
         how="left",
         maintain_order="left",
     )
-    view = view.with_columns(state_name=state_names_at(view["state"], view["date"]))
+    # a roll call known only by its year (the failed SC drafts sample): names as on 1 July of that year
+    day = view.select(pl.coalesce("date", pl.date(pl.col("year"), 7, 1)))
+    view = view.with_columns(state_name=state_names_at(view["state"], day.to_series()))
     return view.select(list(VOTES_VIEW)).cast(VOTES_VIEW)  # type: ignore[arg-type]
 
 
@@ -414,6 +534,12 @@ def _conflicts(
         )
     votes_by_source = {s.source_id: s.votes for s in sources}
     complete = {s.source_id: s.complete_members for s in sources}
+    # sources that hold only some members' votes (the veto list): a member without a row there is unknown
+    partial = {
+        s.source_id
+        for s in sources
+        if "votes_complete" in s.roll_calls.columns and not s.roll_calls["votes_complete"].fill_null(True).all()
+    }
     for (chosen_id, other_id), grp in others.group_by("chosen_source", "source_id"):
         pairs = grp.select("rollcall_id", "chosen_rc", pl.col("src_rc").alias("other_rc"), "kept_res", "kept_date")
         kept = (
@@ -429,7 +555,9 @@ def _conflicts(
         both = kept.join(other, on=["rollcall_id", "state"], how="full", coalesce=True)
         both = both.join(pairs.select("rollcall_id", "kept_res", "kept_date"), on="rollcall_id")
         for side, cid in (("kept_value", chosen_id), ("other_value", other_id)):
-            if not complete[str(cid)]:
+            if str(cid) in partial:
+                both = both.filter(pl.col(side).is_not_null())
+            elif not complete[str(cid)]:
                 # a member missing from a source that drops non-voting members was absent there: X
                 member = (
                     both.select("rollcall_id", "state", "kept_date")

@@ -23,7 +23,10 @@ session
 
 Tables (Polars dtypes)
 ----------------------
-``ROLL_CALLS``: one row per roll call.
+``ROLL_CALLS``: one row per roll call. A Security Council roll call has body
+``SC`` and session the year (``"2023"``); its ``resolution`` is the resolution
+symbol (``S/RES/2720(2023)``) or, for a draft not adopted, the draft symbol
+(``S/2022/720``); ``SC_OUTCOME`` columns say whether it was vetoed and by whom.
 ``VOTES``: one row per state present in the UN on the date of a roll call
 (non-members have no row): the vote ``Y`` yes, ``N`` no, ``A`` abstain,
 ``X`` member not voting (absent).
@@ -41,7 +44,8 @@ VOTE_CODES: tuple[str, ...] = ("Y", "N", "A", "X")
 """Vote codes: Y yes, N no, A abstain, X member present in the UN but not voting."""
 
 BODIES: tuple[str, ...] = ("GA", "SC")
-KINDS: tuple[str, ...] = ("resolution", "amendment", "paragraph")
+KINDS: tuple[str, ...] = ("resolution", "amendment", "paragraph", "procedural")
+"""``procedural``: a motion (no action, adjournment) where the source lets one tell (Voeten's descriptions)."""
 
 ISSUES: dict[str, str] = {
     "me": "Middle East (Palestinian conflict)",
@@ -63,10 +67,13 @@ ROLL_CALLS: dict[str, pl.DataType] = {
     "date": pl.Date(),
     "year": pl.Int32(),
     "resolution": pl.String(),  # normalised symbol "A/RES/68/262"; null when none
+    "symbol_official": pl.Boolean(),  # False: the source's own id (Voeten's early unres), not a UN symbol
+    "other_symbols": pl.String(),  # "|"-separated ids other sources give the same roll call
+    "undl_id": pl.Int64(),  # UN Digital Library record id (digitallibrary.un.org/record/<id>)
     "title": pl.String(),
     "agenda": pl.String(),
     "subjects": pl.String(),  # "|"-separated
-    "kind": pl.String(),  # resolution / amendment / paragraph
+    "kind": pl.String(),  # resolution / amendment / paragraph / procedural
     "important": pl.Boolean(),  # null where not coded
     "issue_me": pl.Boolean(),
     "issue_nu": pl.Boolean(),
@@ -81,6 +88,14 @@ ROLL_CALLS: dict[str, pl.DataType] = {
     "total_non_voting": pl.Int32(),
     "sources": pl.String(),  # "undl", "voeten", "undl;voeten", "file:<name>"
 }
+
+SC_OUTCOME: dict[str, pl.DataType] = {
+    "status": pl.String(),  # SC: "adopted", "vetoed" or "failed"; null where the source does not say (GA)
+    "vetoed_by": pl.String(),  # SC vetoed drafts: the vetoing permanent members, "|"-separated ("CHN|RUS")
+    "votes_complete": pl.Boolean(),  # False: only some members' votes are known (tallies then unknown)
+}
+"""The outcome of a Security Council vote (columns at the end of ``ROLL_CALLS``; see ``docs/record.md``)."""
+ROLL_CALLS.update(SC_OUTCOME)
 
 VOTES: dict[str, pl.DataType] = {
     "rollcall_id": pl.Int64(),

@@ -5,7 +5,7 @@ Storage: Parquet files in a versioned folder
 The record is small (about two million votes, tens of megabytes) and read far
 more often than written, by Polars. So it is kept as Parquet files read with
 ``polars.scan_parquet`` (column pruning and predicate push-down, nothing to
-start, any tool can open them, DuckDB included) rather than in a database file
+start, any tool that reads Parquet can open them) rather than in a database file
 that would need a lock and a server-like library for every read.
 
 Layout of the home folder::
@@ -22,11 +22,16 @@ Layout of the home folder::
         ids.parquet              roll-call identity key -> rollcall_id (ids are stable across ingests)
 
 An ingest builds a complete new version in a temporary folder (hard-linking the
-unchanged source files), then renames it into place and replaces ``CURRENT``
-with ``os.replace`` (atomic). A crash or a bad file in the middle leaves
-``CURRENT`` pointing at the previous version, untouched. Old versions are
-deleted after the swap. A source is identified by the SHA-256 of its file
-contents: ingesting the same file again changes nothing.
+unchanged source files), fsyncs it, records the size and SHA-256 of every file
+in ``manifest.json``, renames it into place and replaces ``CURRENT`` through a
+temporary name (fsynced, renamed, folder fsynced). One writer at a time holds
+the store's lock (``.writer.lock``), so concurrent ingests all land; readers
+never take it. A crash or a bad file in the middle leaves ``CURRENT`` pointing
+at the previous version, untouched; a damaged ``CURRENT`` is repaired from the
+newest complete version. The newest versions (3 by default) are kept. All of
+the writing side lives in :mod:`polycentric.record._versions`. A source is
+identified by the SHA-256 of its file contents: ingesting the same file again
+changes nothing.
 
 The canonical tables are recomputed from all stored sources on every ingest
 (:func:`polycentric.record.merge.merge_sources`), so the result does not
@@ -45,7 +50,6 @@ import json
 import os
 import shutil
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,15 +60,17 @@ import polars as pl
 
 from polycentric.config import home_dir
 from polycentric.errors import IngestError, PolycentricError, RecordNotBuiltError
+from polycentric.record import _versions
 from polycentric.record.merge import (
     CONFLICTS,
+    MATCHES,
     REJECTED_ROWS,
     StoredSource,
     merge_sources,
     sort_votes,
     votes_view,
 )
-from polycentric.record.schema import ISSUES, ROLL_CALLS, STATES, VOTES, VOTES_VIEW
+from polycentric.record.schema import ISSUES, ROLL_CALLS, SC_OUTCOME, STATES, VOTES, VOTES_VIEW, conform
 from polycentric.registry.states import member_states, resolve_state, state_names_at, states_table
 from polycentric.sources.common import (
     LEDGER,
@@ -81,6 +87,8 @@ __all__ = [
     "Record",
     "ingest",
     "open_record",
+    "refusable_rows",
+    "verify_store",
 ]
 
 TALLY_MISMATCHES: dict[str, pl.DataType] = {
@@ -102,7 +110,7 @@ TALLY_MISMATCHES: dict[str, pl.DataType] = {
 }
 """Roll calls whose recorded totals differ from the totals counted from the stored votes, and why where known."""
 
-_CURRENT = "CURRENT"
+_CURRENT = _versions.CURRENT
 _FORMAT = 2  # 1: votes.parquet held VOTES_VIEW; 2: VOTES (the view is built when read)
 _VOTES_ROW_GROUP = 128_000
 _VIEW_WHOLE = 100_000  # a query for more votes than this builds (once) the view of all votes
@@ -129,12 +137,8 @@ def _input_files(path: Path) -> list[Path]:
 
 
 def _current_dir(home: Path) -> Path | None:
-    pointer = home / _CURRENT
-    if not pointer.is_file():
-        return None
-    name = pointer.read_text(encoding="utf-8").strip()
-    d = home / name
-    return d if name and d.is_dir() else None
+    """The live version folder (a damaged pointer is repaired from the newest complete version, with a notice)."""
+    return _versions.current_version(home, repair=True)
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -155,10 +159,16 @@ class IngestReport:
     votes: int = 0
     conflicts: int = 0
     home: str = ""
+    matches: int = 0  # Voeten roll calls linked to a UN DL roll call by session, date and tallies
 
     def summary(self) -> str:
         lines = [f"{a['source']} ({a['layout']}): {', '.join(Path(f).name for f in a['files'])}" for a in self.added]
         lines += [f"already in the record, unchanged: {u}" for u in self.unchanged]
+        if self.matches:
+            lines.append(
+                f"{self.matches:,} Voeten roll calls matched to UN DL roll calls by session, date and tallies "
+                "(stored once; see Record.matches())"
+            )
         lines.append(
             f"record at {self.home}: {self.roll_calls:,} roll calls, {self.votes:,} votes, {self.conflicts:,} conflicts between sources"
         )
@@ -208,19 +218,57 @@ def _issue_hook(roll_calls: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _expand_inputs(paths: Sequence[str | Path]) -> list[Path]:
+    inputs: list[Path] = []
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if p.is_dir() and not any((p / f"un_votes{ext}").exists() for ext in (".csv", ".csv.gz")):
+            found = sorted([*p.glob("*.csv"), *p.glob("*.csv.gz")])
+            if not found:
+                raise IngestError(f"{p}: no CSV files and no unvotes triple in this folder")
+            inputs.extend(found)
+        else:
+            inputs.append(p)
+    return inputs
+
+
+def _known_sources(version: Path | None) -> set[str]:
+    if version is None:
+        return set()
+    try:
+        manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        return {m["source_id"] for m in manifest["sources"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def _read_checked(path: Path, format: str | None) -> SourceData:
+    """Read one input and refuse it if it breaks a limit (dates, field sizes) whichever reader read it."""
+    from polycentric.sources._checks import check_limits
+    from polycentric.sources.detect import read_source
+
+    data = read_source(path, format=format)
+    check_limits(data)
+    return data
+
+
 def ingest(
     paths: Sequence[str | Path],
     *,
     home: str | Path | None = None,
     format: str | None = None,
     progress: Callable[[str], None] | None = None,
+    lock_timeout: float | None = None,
+    keep: int | None = None,
 ) -> IngestReport:
-    """Ingest files (or ``unvotes`` folders) into the record at ``home``, atomically.
+    """Ingest files (or ``unvotes`` folders) into the record at ``home``, atomically and durably.
 
     Each input is read and validated first; a malformed input raises
     :class:`~polycentric.errors.InputFormatError` (naming file, line and field)
     before anything is written, and any failure later leaves the previous
-    record as it was.
+    record as it was. One writer at a time: the new version is built from
+    the version current while this writer holds the store's lock, so
+    concurrent ingests all land (see :mod:`polycentric.record._versions`).
 
     Parameters
     ----------
@@ -233,135 +281,203 @@ def ingest(
         Force a reader for every path (see :data:`polycentric.sources.detect.FORMATS`).
     progress
         Called with a short message before each step (the CLI shows it).
-    """
-    from polycentric.sources.detect import read_source
+    lock_timeout
+        Seconds to wait for another writer (default ``POLYCENTRIC_LOCK_TIMEOUT`` or 600);
+        then :class:`~polycentric.errors.StoreBusyError`.
+    keep
+        Complete versions to keep (default ``POLYCENTRIC_KEEP_VERSIONS`` or 3).
 
+    Raises
+    ------
+    InputFormatError
+        A malformed input (nothing written).
+    StoreBusyError
+        Another writer held the store longer than ``lock_timeout`` (nothing written).
+    IngestError
+        Writing failed (a full disk, ...): the previous record is live and intact.
+    """
     root = home_dir(home)
     root.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda _msg: None)
-    current = _current_dir(root)
-    old_sources: list[StoredSource] = []
-    old_meta: list[dict[str, Any]] = []
-    if current is not None:
-        old_sources, old_meta = _load_sources(current)
-    known = {m["source_id"] for m in old_meta}
+    n_keep = _versions.keep_versions(keep)
+    wait = _versions.lock_timeout(lock_timeout)
     report = IngestReport(home=str(root))
 
-    inputs: list[Path] = []
-    for raw in paths:
-        p = Path(raw).expanduser()
-        if p.is_dir() and not any((p / f"un_votes{ext}").exists() for ext in (".csv", ".csv.gz")):
-            found = sorted([*p.glob("*.csv"), *p.glob("*.csv.gz")])
-            if not found:
-                raise IngestError(f"{p}: no CSV files and no unvotes triple in this folder")
-            inputs.extend(found)
-        else:
-            inputs.append(p)
-
-    new: list[tuple[str, SourceData]] = []
-    for p in inputs:
+    # read and validate the inputs before taking the lock (the slow part; other writers go on meanwhile)
+    seen = _known_sources(_versions.current_version(root, repair=False, quiet=True))
+    parsed: list[tuple[Path, str, SourceData | None]] = []
+    for p in _expand_inputs(paths):
         if not p.exists():
             from polycentric.errors import InputFormatError
 
             raise InputFormatError("no such file or folder", path=p)
         sid = _hash_files(_input_files(p))
-        if sid in known or any(sid == s for s, _ in new):
-            report.unchanged.append(str(p))
-            say(f"unchanged: {p.name}")
+        if sid in seen or any(sid == s for _, s, _ in parsed):
+            parsed.append((p, sid, None))
             continue
         say(f"reading {p.name}")
-        new.append((sid, read_source(p, format=format)))
-    if not new:
-        if current is not None:
-            _fill_counts(report, current)
-        return report
+        parsed.append((p, sid, _read_checked(p, format)))
 
-    tmp = root / f".tmp-{uuid.uuid4().hex[:12]}"
-    try:
-        tmp.mkdir()
-        seq = max((m["seq"] for m in old_meta), default=0)
-        manifest_sources = list(old_meta)
-        stored = list(old_sources)
-        assert current is not None or not old_meta
-        for m in old_meta:
-            for name in ("roll_calls.parquet", "votes.parquet", "ledger.parquet", "rejected.parquet"):
-                src = current / "sources" / m["source_id"] / name  # type: ignore[operator]
-                if src.exists() or name != "rejected.parquet":  # stores written before 2026-11 have none
-                    _link_or_copy(src, tmp / "sources" / m["source_id"] / name)
-        for sid, data in new:
-            seq += 1
-            d = tmp / "sources" / sid
-            d.mkdir(parents=True)
-            rc = data.roll_calls.select(list(SOURCE_ROLL_CALLS)).cast(SOURCE_ROLL_CALLS)  # type: ignore[arg-type]
-            votes = data.votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES)  # type: ignore[arg-type]
-            ledger = data.ledger.cast(LEDGER)  # type: ignore[arg-type]
-            rc.write_parquet(d / "roll_calls.parquet")
-            votes.write_parquet(d / "votes.parquet", compression="lz4")
-            ledger.write_parquet(d / "ledger.parquet")
-            rejected = data.rejected.select(list(REJECTED)).cast(REJECTED)  # type: ignore[arg-type]
-            rejected.write_parquet(d / "rejected.parquet")
-            meta = {
-                "source_id": sid,
-                "seq": seq,
-                "source": data.source,
-                "kind": data.kind,
-                "layout": data.layout,
-                "files": [str(Path(f).resolve()) for f in data.files],
-                "input_rows": {f"{f}\t{t}": n for (f, t), n in data.input_rows.items()},
-                "complete_members": data.complete_members,
-                "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            }
-            manifest_sources.append(meta)
-            report.added.append(meta)
-            stored.append(
-                StoredSource(
-                    sid,
-                    seq,
-                    data.source,
-                    data.kind,
-                    data.files,
-                    rc,
-                    votes,
-                    ledger,
-                    data.input_rows,
-                    data.complete_members,
-                    rejected,
-                )
-            )
-        say("merging sources")
-        previous_ids = pl.read_parquet(current / "ids.parquet") if current is not None else None
-        merged = merge_sources(stored, previous_ids)
-        roll_calls = _issue_hook(merged.roll_calls)
-        say("writing the record")
-        roll_calls.write_parquet(tmp / "roll_calls.parquet")
-        merged.votes.write_parquet(
-            tmp / "votes.parquet", compression="lz4", statistics=True, row_group_size=_VOTES_ROW_GROUP
-        )
-        merged.ledger.write_parquet(tmp / "ledger.parquet")
-        merged.conflicts.write_parquet(tmp / "conflicts.parquet")
-        merged.rejected.write_parquet(tmp / "rejected.parquet")
-        merged.ids.write_parquet(tmp / "ids.parquet")
-        (tmp / "manifest.json").write_text(
-            json.dumps({"format": _FORMAT, "sources": manifest_sources}, indent=1), encoding="utf-8"
-        )
-        final = root / f"v-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-        os.replace(tmp, final)
-        pointer_tmp = root / f".{_CURRENT}.{uuid.uuid4().hex[:8]}"
-        pointer_tmp.write_text(final.name + "\n", encoding="utf-8")
-        os.replace(pointer_tmp, root / _CURRENT)
-    except PolycentricError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    except Exception as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise IngestError(f"ingest failed, record unchanged: {exc}") from exc
-    for old in root.glob("v-*"):
-        if old.name != final.name:
-            shutil.rmtree(old, ignore_errors=True)
+    with _versions.writer_lock(root, wait):
+        _versions.clean_leftovers(root)
+        current = _versions.current_version(root, repair=True, locked=True)
+        old_sources: list[StoredSource] = []
+        old_meta: list[dict[str, Any]] = []
+        if current is not None:
+            old_sources, old_meta = _load_sources(current)
+        known = {m["source_id"] for m in old_meta}
+        new: list[tuple[str, SourceData]] = []
+        for p, sid, data in parsed:
+            if sid in known or any(sid == s for s, _ in new):
+                report.unchanged.append(str(p))
+                say(f"unchanged: {p.name}")
+                continue
+            if data is None:  # in the record when peeked at, not in the version now current
+                say(f"reading {p.name}")
+                data = _read_checked(p, format)
+            new.append((sid, data))
+        if not new:
+            if current is not None:
+                _fill_counts(report, current)
+            return report
+        tmp = _versions.new_temp_dir(root)
+        try:
+            final, merged, roll_calls = _write_version(root, tmp, current, old_sources, old_meta, new, report, say)
+        except PolycentricError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        except Exception as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise IngestError(f"ingest failed, record unchanged: {exc}") from exc
+        try:
+            _versions.prune_versions(root, n_keep, final)
+        except OSError:
+            pass  # the new version is live; older ones are removed by a later ingest
+        _versions.fault_point("pruned")
     report.roll_calls = roll_calls.height
     report.votes = merged.votes.height
     report.conflicts = merged.conflicts.height
+    report.matches = merged.matches.height
     return report
+
+
+def _write_version(
+    root: Path,
+    tmp: Path,
+    current: Path | None,
+    old_sources: list[StoredSource],
+    old_meta: list[dict[str, Any]],
+    new: list[tuple[str, SourceData]],
+    report: IngestReport,
+    say: Callable[[str], None],
+) -> tuple[Path, Any, pl.DataFrame]:
+    """Write the new version in ``tmp`` and make it live (the writer lock is held)."""
+    seq = max((m["seq"] for m in old_meta), default=0)
+    manifest_sources = [{k: v for k, v in m.items()} for m in old_meta]
+    stored = list(old_sources)
+    for m in old_meta:
+        assert current is not None
+        for name in ("roll_calls.parquet", "votes.parquet", "ledger.parquet", "rejected.parquet"):
+            src = current / "sources" / m["source_id"] / name
+            if src.exists() or name != "rejected.parquet":  # stores written before 2026-11 have none
+                _link_or_copy(src, tmp / "sources" / m["source_id"] / name)
+    for sid, data in new:
+        seq += 1
+        d = tmp / "sources" / sid
+        d.mkdir(parents=True)
+        rc = conform(data.roll_calls, {**SOURCE_ROLL_CALLS, **SC_OUTCOME})
+        votes = data.votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES)  # type: ignore[arg-type]
+        ledger = data.ledger.cast(LEDGER)  # type: ignore[arg-type]
+        rc.write_parquet(d / "roll_calls.parquet")
+        votes.write_parquet(d / "votes.parquet", compression="lz4")
+        ledger.write_parquet(d / "ledger.parquet")
+        rejected = data.rejected.select(list(REJECTED)).cast(REJECTED)  # type: ignore[arg-type]
+        rejected.write_parquet(d / "rejected.parquet")
+        meta = {
+            "source_id": sid,
+            "seq": seq,
+            "source": data.source,
+            "kind": data.kind,
+            "layout": data.layout,
+            "files": [str(Path(f).resolve()) for f in data.files],
+            "input_rows": {f"{f}\t{t}": n for (f, t), n in data.input_rows.items()},
+            "complete_members": data.complete_members,
+            "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        manifest_sources.append(meta)
+        report.added.append(meta)
+        stored.append(
+            StoredSource(
+                sid,
+                seq,
+                data.source,
+                data.kind,
+                data.files,
+                rc,
+                votes,
+                ledger,
+                data.input_rows,
+                data.complete_members,
+                rejected,
+            )
+        )
+    _versions.fault_point("sources-written")
+    say("merging sources")
+    previous_ids = pl.read_parquet(current / "ids.parquet") if current is not None else None
+    merged = merge_sources(stored, previous_ids)
+    roll_calls = _issue_hook(merged.roll_calls)
+    say("writing the record")
+    roll_calls.write_parquet(tmp / "roll_calls.parquet")
+    merged.votes.write_parquet(
+        tmp / "votes.parquet", compression="lz4", statistics=True, row_group_size=_VOTES_ROW_GROUP
+    )
+    merged.ledger.write_parquet(tmp / "ledger.parquet")
+    merged.conflicts.write_parquet(tmp / "conflicts.parquet")
+    merged.rejected.write_parquet(tmp / "rejected.parquet")
+    merged.matches.write_parquet(tmp / "matches.parquet")
+    merged.ids.write_parquet(tmp / "ids.parquet")
+    _versions.fault_point("tables-written")
+    final = _versions.commit_version(root, tmp, {"format": _FORMAT, "sources": manifest_sources}, current)
+    return final, merged, roll_calls
+
+
+def verify_store(home: str | Path | None = None) -> pl.DataFrame:
+    """Check every file of every kept version against the size and SHA-256 recorded in its manifest.
+
+    Returns one row per version and file checked with a problem (``version``,
+    ``live``, ``file``, ``problem``); an empty frame means every file is intact.
+    Also reports a ``CURRENT`` pointer that does not name a complete version.
+    """
+    root = home_dir(home)
+    rows: list[dict[str, Any]] = []
+    live, problem = _versions.read_pointer(root)
+    if problem is not None and problem != "missing":
+        rows.append({"version": "", "live": True, "file": _CURRENT, "problem": problem})
+    names = {v.path.name for v in _versions.complete_versions(root)}
+    if live is not None:
+        names.add(live.name)
+    for d in sorted(root.glob("v-*")):
+        if d.is_dir() and d.name not in names:
+            rows.append({"version": d.name, "live": False, "file": "", "problem": "incomplete version (not used)"})
+    for name in sorted(names):
+        for file, what in _versions.verify_version(root / name):
+            rows.append(
+                {"version": name, "live": live is not None and name == live.name, "file": file, "problem": what}
+            )
+    schema = {"version": pl.String, "live": pl.Boolean, "file": pl.String, "problem": pl.String}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def refusable_rows(record: Record) -> pl.DataFrame:
+    """Stored roll calls an ingest would refuse today: dates outside 1945-10-24 … today, text fields over the limit.
+
+    (Records written before these limits were enforced may hold some.) Columns
+    ``rollcall_id``, ``resolution``, ``field``, ``value``, ``problem``; see
+    :func:`polycentric.sources._checks.limit_problems`.
+    """
+    from polycentric.sources._checks import limit_problems
+
+    return limit_problems(record.roll_calls(body=None))
 
 
 def _fill_counts(report: IngestReport, version: Path) -> None:
@@ -377,6 +493,51 @@ def _date(value: DateLike) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
+
+
+def _undl_id(value: int | str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        from polycentric.errors import ConfigurationError
+
+        raise ConfigurationError(f"UN DL record id {value!r} is not a number (e.g. 4067944)") from None
+
+
+def _not_found(rc: pl.DataFrame, resolution: str) -> str:
+    """One line: why no roll call has this symbol, and roll calls of its session by title."""
+    from polycentric.sources.common import parse_session
+
+    sym = normalise_symbol(resolution) or resolution
+    session, _ = parse_session(sym)
+    head = f"no roll call has the symbol {sym}"
+    if session is None:
+        return f"{head}; find it by title with `polycentric rollcalls --search WORDS --body all`"
+    mine = rc.filter(pl.col("session") == session)
+    if mine.height == 0:
+        last = rc.filter(pl.col("body") == "GA")["date"].max()
+        return f"{head}: the record holds no roll call of session {session} (GA votes through {last!s})"
+    why = []
+    if session.isdigit() and int(session) <= 30:
+        why.append(f"for session {session} the record keeps Voeten's own identifiers, not UN symbols")
+    n_none = int(mine["resolution"].is_null().sum())
+    if n_none:
+        why.append(f"{n_none} roll calls of session {session} have no symbol, only a UN DL record id")
+    number = pl.col("resolution").str.extract(r"/(\d+)[A-Z]*$", 1).cast(pl.Int64, strict=False)
+    target = sym.rsplit("/", 1)[-1]
+    digits = "".join(ch for ch in target if ch.isdigit())
+    near = mine.filter(pl.col("kind") == "resolution").with_columns(_n=number)
+    if digits:
+        near = near.with_columns(_d=(pl.col("_n") - int(digits)).abs()).sort("_d", nulls_last=True)
+    hints = [
+        f"{r or 'UN DL ' + str(u)} '{(t or '')[:50]}'"
+        for r, u, t in near.head(3).select("resolution", "undl_id", "title").iter_rows()
+    ]
+    return (
+        f"{head} ({'; '.join(why) or 'not in the record'}); roll calls of session {session} include "
+        + ", ".join(hints)
+        + f" (list them by title: polycentric rollcalls --session {session} --search WORDS)"
+    )
 
 
 def _issue_column(issue: str) -> str:
@@ -501,7 +662,7 @@ class Record:
         if name == "manifest":
             return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
         if name == "roll_calls":
-            rc = pl.read_parquet(path / "roll_calls.parquet").select(list(ROLL_CALLS))
+            rc = conform(pl.read_parquet(path / "roll_calls.parquet"), ROLL_CALLS)  # stores before SC_OUTCOME: null
             return rc.sort("date", "rollcall_id", nulls_last=True)
         if name == "roll_call_text":  # lower-case text searched by ``search=``
             rc = self._get("roll_calls")
@@ -527,6 +688,9 @@ class Record:
             return {str(st): rows.to_numpy() for st, rows in zip(grouped["state"], grouped["_i"], strict=True)}
         if name in ("ledger", "conflicts"):
             return pl.read_parquet(path / f"{name}.parquet")
+        if name == "matches":  # stores written before 2026-12 have no such file
+            f = path / "matches.parquet"
+            return pl.read_parquet(f) if f.exists() else pl.DataFrame(schema=MATCHES)
         if name == "rejected":  # stores written before 2026-11 have no such file
             f = path / "rejected.parquet"
             return pl.read_parquet(f) if f.exists() else pl.DataFrame(schema=REJECTED_ROWS)
@@ -545,9 +709,15 @@ class Record:
         search: str | None,
         kind: str | None,
         body: str | None,
+        undl_id: int | str | None = None,
     ) -> pl.DataFrame:
         rc: pl.DataFrame = self._get("roll_calls")
         preds: list[pl.Expr] = []
+        if undl_id is not None:
+            preds.append(pl.col("undl_id") == _undl_id(undl_id))
+        if resolution is not None:
+            body, symbol_pred = _symbol_filter(resolution, body)
+            preds.append(symbol_pred)
         if body is not None:
             preds.append(pl.col("body") == body.upper())
         if session is not None:
@@ -563,8 +733,6 @@ class Record:
             preds.append(pl.col("date") <= _date(end))
         if issue is not None:
             preds.append(pl.col(_issue_column(issue)).fill_null(False))
-        if resolution is not None:
-            preds.append(pl.col("resolution") == normalise_symbol(resolution))
         if kind is not None:
             preds.append(pl.col("kind") == kind.lower())
         if search:
@@ -602,9 +770,10 @@ class Record:
         search: str | None = None,
         kind: str | None = None,
         body: str | None = "GA",
+        undl_id: int | str | None = None,
     ) -> pl.DataFrame:
         """Roll calls matching the filters (ROLL_CALLS schema), by date."""
-        out = self._roll_call_filter(session, year, start, end, issue, state, resolution, search, kind, body)
+        out = self._roll_call_filter(session, year, start, end, issue, state, resolution, search, kind, body, undl_id)
         return out.clone()
 
     def votes(
@@ -619,17 +788,19 @@ class Record:
         search: str | None = None,
         kind: str | None = None,
         body: str | None = "GA",
+        undl_id: int | str | None = None,
     ) -> pl.DataFrame:
         """Votes on the roll calls matching the filters (VOTES_VIEW schema), by roll call and state.
 
         ``state`` keeps that state's votes only.
         """
         unfiltered = (
-            all(x is None for x in (session, year, start, end, issue, resolution, search, kind)) and body is None
+            all(x is None for x in (session, year, start, end, issue, resolution, search, kind, undl_id))
+            and body is None
         )
         rows: np.ndarray | None = None
         if not unfiltered:
-            rc = self._roll_call_filter(session, year, start, end, issue, None, resolution, search, kind, body)
+            rc = self._roll_call_filter(session, year, start, end, issue, None, resolution, search, kind, body, undl_id)
             rows = self._rollcall_rows(rc["rollcall_id"].to_numpy())
         if state is not None:
             mine = self._state_rows(resolve_state(state))
@@ -656,6 +827,7 @@ class Record:
         search: str | None = None,
         kind: str | None = None,
         body: str | None = "GA",
+        undl_id: int | str | None = None,
     ) -> tuple[int, pl.DataFrame]:
         """``(total, page)``: how many votes match the filters, and rows ``offset`` to ``offset + limit`` of them.
 
@@ -663,7 +835,7 @@ class Record:
         built: the memory of a query grows with the page asked for, not with the record (the HTTP API
         pages every vote query through this).
         """
-        rc = self._roll_call_filter(session, year, start, end, issue, None, resolution, search, kind, body)
+        rc = self._roll_call_filter(session, year, start, end, issue, None, resolution, search, kind, body, undl_id)
         rows = self._rollcall_rows(rc["rollcall_id"].to_numpy())
         if state is not None:
             rows = np.intersect1d(rows, self._state_rows(resolve_state(state)), assume_unique=True)
@@ -714,6 +886,69 @@ class Record:
             },
             orient="row",
         )
+
+    def find(self, resolution: str | None = None, undl_id: int | str | None = None) -> pl.DataFrame:
+        """The roll calls (any body) with this symbol or UN DL record id; raise when there is none.
+
+        Raises
+        ------
+        UnknownResolutionError
+            One line saying why nothing matched (no roll call of that session;
+            Voeten's own identifiers for sessions 1-30; records without a symbol)
+            and suggesting roll calls of that session by title.
+        """
+        from polycentric.errors import UnknownResolutionError
+
+        if undl_id is not None:
+            out = self.roll_calls(undl_id=undl_id, body=None)
+            if out.height == 0:
+                raise UnknownResolutionError(
+                    f"no roll call has the UN Digital Library record id {undl_id}; "
+                    "find it by title with `polycentric rollcalls --search WORDS --body all`"
+                )
+            return out
+        if resolution is None:
+            raise UnknownResolutionError("give a resolution symbol or a UN DL record id")
+        out = self.roll_calls(resolution=resolution, body=None)
+        if out.height == 0:
+            raise UnknownResolutionError(_not_found(self._get("roll_calls"), resolution))
+        return out
+
+    def coverage(self, official: Any = None) -> pl.DataFrame:
+        """Per body and session: dates, roll calls, official count, complete yes/no/unknown, partial.
+
+        See :func:`polycentric.record.coverage.coverage` (``official``: totals, a
+        path, None to look in the local data folder, False for none).
+        """
+        from polycentric.record.coverage import coverage
+
+        return coverage(self, official)
+
+    def periods(self, by: str = "year", official: Any = None) -> pl.DataFrame:
+        """Per year or session: ``n_rollcalls`` and the ``partial`` flag measures carry (see ``docs/measures.md``)."""
+        from polycentric.record.coverage import period_status
+
+        return period_status(self, by, official)
+
+    def coverage_line(self) -> str:
+        """``General Assembly votes through DATE; Security Council through DATE`` (footers and reports)."""
+        from polycentric.record.coverage import coverage_line
+
+        return coverage_line(self)
+
+    def check_official(self, official: Any = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The record against official per-state, per-session totals (see :func:`polycentric.record.coverage.check_official`)."""
+        from polycentric.record.coverage import check_official
+
+        return check_official(self, official)
+
+    def matches(self) -> pl.DataFrame:
+        """Voeten roll calls stored once with a UN DL roll call that no symbol linked (session, date, tallies).
+
+        Columns :data:`polycentric.record.merge.MATCHES`: Voeten's identifier and
+        date, the official symbol, UN DL record id and date, and the shared tallies.
+        """
+        return self._get("matches").clone()  # type: ignore[no-any-return]
 
     def rejected(self) -> pl.DataFrame:
         """The input vote rows the readers rejected, one by one, with their roll call, file and line.
@@ -821,6 +1056,24 @@ class Record:
             .unique()
         )
         return v.with_row_index("_i").join(inside, on="_i", how="anti").drop("_i").filter(pl.col("date").is_not_null())
+
+
+def _symbol_filter(resolution: str, body: str | None) -> tuple[str | None, pl.Expr]:
+    """The body a symbol belongs to (``S/...`` Security Council, ``A/...`` General Assembly) and its predicate.
+
+    A symbol names one body's document, so it selects that body whatever the
+    ``body`` filter (``body=None``, all bodies, stays so). A Security Council
+    resolution symbol without its year (``S/RES/2720``) matches ``S/RES/2720(2023)``.
+    """
+    symbol = normalise_symbol(resolution)
+    pred = (pl.col("resolution") == symbol) | (pl.lit("|") + pl.col("other_symbols").fill_null("") + "|").str.contains(
+        f"|{symbol}|", literal=True
+    )
+    if symbol is not None and body is not None:
+        body = "SC" if symbol.startswith("S/") else ("GA" if symbol.startswith("A/") else body)
+    if symbol is not None and symbol.startswith("S/RES/") and "(" not in symbol:
+        pred = pred | pl.col("resolution").str.starts_with(symbol + "(")
+    return body, pred
 
 
 def _pointer_key(home: Path) -> tuple[int, int, int] | None:

@@ -24,11 +24,10 @@ and ``polycentric.registry``; computes no statistics and never touches the store
 
 from __future__ import annotations
 
+import codecs
 import csv
-import datetime as dt
 import gzip
 import io
-import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,6 +38,13 @@ import polars as pl
 
 from polycentric.errors import InputFormatError
 from polycentric.record.schema import ISSUE_COLUMNS
+from polycentric.symbols import (  # one parser for all layers, re-exported for the readers
+    normalise_symbol,
+    normalise_symbols,
+    parse_session,
+    session_in_progress,
+    session_in_progress_expr,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -49,12 +55,15 @@ __all__ = [
     "SOURCE_ROLL_CALLS",
     "SOURCE_VOTES",
     "SourceData",
+    "guess_encoding",
     "is_gzip",
     "locate_problem",
     "normalise_symbol",
     "normalise_symbols",
     "open_binary",
     "parse_session",
+    "session_in_progress",
+    "session_in_progress_expr",
     "physical_line",
     "physical_lines",
     "rejected_rows",
@@ -63,7 +72,6 @@ __all__ = [
     "read_csv_fast_runs",
     "read_frame",
     "read_header",
-    "session_in_progress",
     "stream_csv",
 ]
 
@@ -76,6 +84,8 @@ SOURCE_ROLL_CALLS: dict[str, pl.DataType] = {
     "date": pl.Date(),
     "year": pl.Int32(),
     "resolution": pl.String(),
+    "symbol_official": pl.Boolean(),  # False: the source's own identifier, not a UN symbol
+    "undl_id": pl.Int64(),  # UN Digital Library record id where the source gives it
     "title": pl.String(),
     "agenda": pl.String(),
     "subjects": pl.String(),
@@ -162,127 +172,41 @@ class SourceData:
     rejected: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECTED))
 
 
-# ---------------------------------------------------------------- symbols and sessions
+# ---------------------------------------------------------------- files
 
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# Every field is read whole by the csv module when a line or field is located (an error path), so its
+# default limit of 128 KiB per field must not turn a long field into a traceback; the readers refuse
+# fields over polycentric.sources._checks.FIELD_LIMIT with a message instead.
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
 
-
-def _roman(s: str) -> int:
-    total = 0
-    for a, b in zip(s, [*s[1:], ""], strict=True):
-        v = _ROMAN[a]
-        total += -v if b and _ROMAN[b] > v else v
-    return total
-
-
-_OLD_STYLE = re.compile(r"^A/RES/(\d+[A-Z]?(?:/[A-Z]+)?)\s*\(\s*(ES-|S-)?([IVXLC]+)\s*\)$")
-_PREFIXES = (
-    ("A/RES/", "A/RES/"),
-    ("GOAR/", "A/RES/"),
-    ("ESS/", "A/RES/ES-"),
-    ("SS/", "A/RES/S-"),
-    ("RES/", "A/RES/"),
-    ("R/", "A/RES/"),
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32 (little-endian)"),
+    (codecs.BOM_UTF32_BE, "UTF-32 (big-endian)"),
+    (codecs.BOM_UTF16_LE, "UTF-16 (little-endian)"),
+    (codecs.BOM_UTF16_BE, "UTF-16 (big-endian)"),
 )
 
 
-def normalise_symbol(symbol: str | None) -> str | None:
-    """The canonical form of a resolution symbol (None stays None).
-
-    ``R/68/262``, ``A/RES/68/262`` and ``a/res/68/262 `` are one symbol,
-    ``A/RES/68/262``. Voeten's prefixes ``ESS/`` and ``SS/`` become ``A/RES/ES-``
-    and ``A/RES/S-``; old-style symbols with a Roman session
-    (``A/RES/2758(XXVI)``, ``A/RES/997(ES-I)``) become ``A/RES/26/2758`` and
-    ``A/RES/ES-1/997``; part letters in brackets lose them (``[A]`` -> ``A``).
-    Security Council symbols (``S/RES/...``, drafts ``S/2022/155``) are only
-    cleaned of spaces and case.
-    """
-    if symbol is None:
-        return None
-    s = " ".join(str(symbol).split()).upper()
-    if not s:
-        return None
-    m = _OLD_STYLE.match(s)
-    if m:
-        number, kind, roman = m.groups()
-        return f"A/RES/{kind or ''}{_roman(roman)}/{number}"
-    s = s.replace("[", "").replace("]", "")
-    for old, new in _PREFIXES:
-        if s.startswith(old):
-            s = new + s[len(old) :]
-            break
-    return s.replace(" ", "/") if s.startswith("A/RES/") else s.replace(" ", "")
+def guess_encoding(sample: bytes) -> str:
+    """The name of the encoding a non-UTF-8 sample of bytes most likely is in (for error messages)."""
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name
+    if b"\x00" in sample[:4096]:
+        return "UTF-16 or UTF-32 (no byte-order mark)"
+    try:
+        sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return "an 8-bit encoding other than Windows-1252 (e.g. ISO-8859-x or a DOS code page)"
+    return "Windows-1252 or Latin-1 (ISO-8859-1)"
 
 
-def normalise_symbols(col: pl.Expr) -> pl.Expr:
-    """Vectorised :func:`normalise_symbol` (fast path for the common forms, Python for the rest)."""
-    cleaned = col.str.strip_chars().str.to_uppercase()
-    simple = cleaned.str.contains(r"^(A/RES/|R/)(ES-|S-)?\d+/[0-9A-Z\-]+$")
-    fast = pl.when(cleaned.str.starts_with("R/")).then(pl.lit("A/RES/") + cleaned.str.slice(2)).otherwise(cleaned)
-    slow = cleaned.map_elements(normalise_symbol, return_dtype=pl.String)
-    return pl.when(cleaned.is_null() | (cleaned == "")).then(None).when(simple).then(fast).otherwise(slow)
-
-
-def session_in_progress(date: dt.date) -> int:
-    """The regular General Assembly session in progress on ``date``.
-
-    Regular session ``n`` opens in the September of year ``1945 + n`` (the first
-    opened on 1946-01-10) and lasts until the next opens; the opening day has
-    varied between the second and the fourth Tuesday of September, so a date
-    before 10 September belongs to the previous session. Dates before the second
-    session opened (1947-09-16) belong to session 1.
-    """
-    n = date.year - 1945 if (date.month, date.day) >= (9, 10) else date.year - 1946
-    return max(n, 1)
-
-
-def session_in_progress_expr(date: pl.Expr) -> pl.Expr:
-    """Vectorised :func:`session_in_progress`."""
-    after = (date.dt.month() > 9) | ((date.dt.month() == 9) & (date.dt.day() >= 10))
-    n = date.dt.year().cast(pl.Int32) - pl.when(after).then(1945).otherwise(1946)
-    return pl.max_horizontal(n, pl.lit(1, dtype=pl.Int32)).cast(pl.Int32)
-
-
-_SESSION = re.compile(r"^(?:A/RES/)?(ES-\d+|S-\d+|\d+)/")
-
-
-def parse_session(
-    symbol: str | None, date: dt.date | None = None, session: str | int | None = None
-) -> tuple[str | None, int | None]:
-    """``(session, session_number)`` from a symbol, a session label and a date.
-
-    ``session`` is ``"77"`` (regular), ``"S-10"`` (special) or ``"ES-11"``
-    (emergency special); ``session_number`` is the regular session in progress
-    on the date (ES-11 on 2022-03-02 -> 76).
-
-    >>> import datetime as dt
-    >>> parse_session("A/RES/ES-11/1", dt.date(2022, 3, 2))
-    ('ES-11', 76)
-    >>> parse_session("A/RES/68/262", dt.date(2014, 3, 27))
-    ('68', 68)
-    """
-    label: str | None = None
-    if session is not None and str(session).strip():
-        raw = str(session).strip().upper().replace(" ", "")
-        m = re.match(r"^(ES|S)-?(\d+)$", raw) or re.match(r"^(EMERGENCY|SPECIAL)", raw)
-        if m and m.lastindex == 2:
-            label = f"{m.group(1)}-{int(m.group(2))}"
-        elif re.match(r"^\d+", raw):
-            label = str(int(re.match(r"^\d+", raw).group(0)))  # type: ignore[union-attr]
-    sym = normalise_symbol(symbol)
-    if label is None and sym is not None:
-        m = _SESSION.match(sym)
-        if m:
-            label = m.group(1)
-    number: int | None = None
-    if label is not None and label.isdigit():
-        number = int(label)
-    elif date is not None:
-        number = session_in_progress(date)
-    return label, number
-
-
-# ---------------------------------------------------------------- files
+def _sample(path: Path) -> bytes:
+    try:
+        with open_binary(path) as fh:
+            return fh.read(1 << 16)
+    except (OSError, EOFError, zlib.error):
+        return b""
 
 
 def is_gzip(path: Path) -> bool:
@@ -307,7 +231,11 @@ def read_header(path: Path) -> list[str]:
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputFormatError("the header is not UTF-8 text", path=path, line=1) from None
+        raise InputFormatError(
+            f"not UTF-8 text: the file looks like {guess_encoding(_sample(path))}; save it as UTF-8",
+            path=path,
+            line=1,
+        ) from None
     row = next(csv.reader([text]), [])
     return [c.strip() for c in row]
 
@@ -350,7 +278,8 @@ def locate_problem(path: Path, header: list[str] | None = None) -> InputFormatEr
                         idx = i
                         break
                 return InputFormatError(
-                    f"not UTF-8 text (byte {raw[exc.start]:#04x} at column {exc.start + 1}); save the file as UTF-8",
+                    f"not UTF-8 text (byte {raw[exc.start]:#04x} at column {exc.start + 1}; the file looks like "
+                    f"{guess_encoding(raw)}); save the file as UTF-8",
                     path=path,
                     line=lineno,
                     field=_field_of(hdr, idx),

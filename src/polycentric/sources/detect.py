@@ -15,8 +15,24 @@ from pathlib import Path
 
 from polycentric.errors import InputFormatError, UnknownLayoutError
 from polycentric.sources.common import SourceData, read_header
+from polycentric.sources.sc import (
+    FAILED_DRAFT_COLUMNS,
+    SC_LONG_COLUMNS,
+    read_failed_drafts,
+    read_sc_long,
+    sc_rows,
+    with_sc_rows,
+)
 from polycentric.sources.single import SINGLE_COLUMNS, read_single_votes
-from polycentric.sources.undl import LAYOUT_2024, LAYOUT_2025, LAYOUT_2026, read_undl
+from polycentric.sources.undl import (
+    LAYOUT_2024,
+    LAYOUT_2025,
+    LAYOUT_2026,
+    LAYOUT_LONG,
+    LAYOUT_LONG_INDEX,
+    read_long_index,
+    read_undl,
+)
 from polycentric.sources.vetoes import read_vetoes
 from polycentric.sources.voeten import (
     RAW_COLUMNS,
@@ -30,6 +46,9 @@ from polycentric.sources.voeten import (
 __all__ = ["FORMATS", "REQUIRED", "detect_layout", "read_source"]
 
 REQUIRED: dict[str, list[str]] = {
+    "sc-failed-drafts": FAILED_DRAFT_COLUMNS,
+    "undl-long": LAYOUT_LONG,
+    "undl-long-index": LAYOUT_LONG_INDEX,
     "undl-2026": ["undl_id", "ms_code", "ms_vote", "date", "session", "resolution", "vote_note"],
     "undl-2025": ["undl_id", "ms_code", "ms_vote", "date", "resolution"],
     "undl-2024": ["undl_id", "ms_codes", "ms_votes", "date", "resolutions"],
@@ -38,11 +57,13 @@ REQUIRED: dict[str, list[str]] = {
     "unvotes-roll-calls": ["rcid", "session", "date", "unres", "amend", "para"],
     "unvotes-issues": UNVOTES_ISSUES,
     "single-vote": SINGLE_COLUMNS,
-    "unsc-vetoes": ["date", "draft", "member_veto1", "member_veto2", "member_veto3"],
+    "unsc-vetoes": ["date", "draft", "member_veto1"],  # the reader names any other missing column
 }
 """Columns each layout must have, most specific first."""
 
 FULL: dict[str, list[str]] = {
+    "undl-long": [*LAYOUT_LONG, "source (optional)"],
+    "undl-long-index": LAYOUT_LONG_INDEX,
     "undl-2026": LAYOUT_2026,
     "undl-2025": LAYOUT_2025,
     "undl-2024": LAYOUT_2024,
@@ -57,6 +78,8 @@ FULL: dict[str, list[str]] = {
         + ")"
     ],
     "single-vote": SINGLE_COLUMNS,
+    "sc-long": [*SC_LONG_COLUMNS, "(rows of body SC are read as SC roll calls)"],
+    "sc-failed-drafts": FAILED_DRAFT_COLUMNS,
     "undl-sc": ["undl_id", "ms_code", "ms_vote", "date", "resolution or draft (no session, no committee_report)"],
     "undl-authorities": ["Member State", "ISO Code", "Start date", "End date", "Earlier or Later Name"],
     "unsc-vetoes": [
@@ -95,10 +118,18 @@ def detect_layout(header: list[str], path: Path | None = None) -> str:
     for name, required in REQUIRED.items():
         if set(required) <= cols:
             return name
+    closest, missing = min(
+        ((name, [c for c in required if c not in cols]) for name, required in REQUIRED.items()),
+        key=lambda item: len(item[1]) / len(REQUIRED[item[0]]),
+    )
+    hint = ""
+    if len(missing) < len(REQUIRED[closest]):  # the header shares columns with some layout: name what it lacks
+        hint = f"missing column(s) {', '.join(repr(c) for c in missing)} of the closest layout, {closest}. "
     raise UnknownLayoutError(
-        f"unknown layout with columns {', '.join(header)}. Known layouts and their columns: {_expected()}",
+        f"{hint}unknown layout with columns {', '.join(header)}. Known layouts and their columns: {_expected()}",
         path=path,
         line=1,
+        field=missing[0] if hint else None,
     )
 
 
@@ -121,6 +152,10 @@ def read_source(path: str | Path, format: str | None = None) -> SourceData:
             raise InputFormatError(f"a folder can only be read as the unvotes triple, not {format!r}", path=p)
         return read_unvotes(p)
     header = read_header(p)
+    # the 2023-2025 long layout holds GA or SC rows (or both): SC rows are read as SC roll calls
+    sc_part = sc_rows(p, header) if format in (None, "undl") else "none"
+    if sc_part == "all":
+        return read_sc_long(p, header)
     layout = detect_layout(header, p)
     if format is not None:
         if format not in FORMATS:
@@ -141,12 +176,19 @@ def read_source(path: str | Path, format: str | None = None) -> SourceData:
         from polycentric.sources.undl_bridge import read_authorities_source
 
         return read_authorities_source(p)
+    if layout == "undl-long-index":
+        return read_long_index(p)
+    if layout == "undl-long":
+        data = read_undl(p, layout, header, source="undl-long")
+        return with_sc_rows(data, p, header) if sc_part == "some" else data
     if layout.startswith("undl"):
         return read_undl(p, layout, header)
     if layout.startswith("unvotes"):
         return read_unvotes(p.parent)
     if layout == "voeten-raw":
         return read_voeten_raw(p, header)
+    if layout == "sc-failed-drafts":
+        return read_failed_drafts(p, header)
     if layout == "single-vote":
         return read_single_votes(p, header)
     return read_vetoes(p, header)

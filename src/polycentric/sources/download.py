@@ -31,8 +31,23 @@ For each source :func:`sync_source`
    layout the reader knows (else :class:`~polycentric.errors.UnknownLayoutError`
    naming the expected columns);
 5. **renames** it atomically into place and then records it in the manifest
-   (ETag, Last-Modified, size, SHA-256). A failure at any step leaves the previous
-   file and the manifest as they were.
+   (ETag, Last-Modified, size, SHA-256) as **pending ingest**. A failure at any
+   step leaves the previous file and the manifest as they were.
+
+A file stays pending until :func:`mark_ingested` records that the store's
+ingest of exactly those bytes (same SHA-256) has committed; :func:`sync_source`
+reports a pending file (``SourceResult.pending``) even when the server says it
+is unchanged, so a crash or a failed ingest between download and ingest is
+made good by the next sync (the orchestration lives in
+:func:`polycentric.record.build.sync_record`).
+
+Resuming is guarded three ways: ``If-Range`` carries the validator seen (a
+strong ETag, else Last-Modified); a 206 whose ETag or total length differs from
+the one seen, or a 200, restarts the download from byte 0; and a resumed file
+without a server digest is revalidated (``If-None-Match``) once complete. Two
+releases are never spliced. Three timeouts apply (:mod:`polycentric.sources._http`):
+connect, read stall, and an overall deadline per source. HTML pages (an error
+or login page served with 200) and bodies shorter than announced are refused.
 
 Without a network the first request fails within the connect timeout and
 :class:`~polycentric.errors.OfflineError` says how to ingest a local file
@@ -40,37 +55,54 @@ instead. The base URL is ``https://digitallibrary.un.org`` unless the
 ``base_url`` argument or the ``POLYCENTRIC_UNDL_URL`` environment variable
 names another (a mirror, or a local test server).
 
-:func:`sync_all` syncs the three sources and then ingests what changed through
-the record's ingest function.
+The byte transfer (resume, digests, durable JSON) is in
+:mod:`polycentric.sources._transfer`, the timeouts in :mod:`polycentric.sources._http`;
+this module (about 700 lines) keeps the source table, discovery, the
+skip/verify/replace steps and the manifest's ingest bookkeeping together, as
+they share the manifest's format.
 
 Dependency rule: imports ``polycentric.errors``, ``polycentric.config`` and the
-readers of ``polycentric.sources``; ``polycentric.record`` is imported lazily,
-only to ingest; never measures, models or shells.
+readers of ``polycentric.sources``; never the record, measures, models or shells.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import csv
 import datetime as dt
-import hashlib
-import json
 import os
 import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-import polars as pl
+import portalocker
 
 from polycentric.config import home_dir
-from polycentric.errors import DownloadError, OfflineError, SourceError, UnknownLayoutError
+from polycentric.errors import DownloadError, InputFormatError, OfflineError, SourceError, UnknownLayoutError
+from polycentric.sources import undl_authorities, undl_sc
+from polycentric.sources._http import Deadline, make_client
+from polycentric.sources._transfer import (
+    Progress,
+    digest_file,
+    download_part,
+    fsync_dir,
+    fsync_file,
+    load_json,
+    looks_like_html,
+    offline_error,
+    overall_timeout_error,
+    same_representation,
+    sha256_file,
+    stream_get,
+    write_json_atomic,
+)
+from polycentric.sources.detect import detect_layout
+from polycentric.sources.undl import LAYOUT_2024, LAYOUT_2025, LAYOUT_2026
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -78,25 +110,20 @@ __all__ = [
     "RemoteFile",
     "SourceResult",
     "SourceSpec",
-    "SyncReport",
     "discover_files",
     "downloads_dir",
+    "downloads_lock",
+    "mark_ingested",
     "newest_file",
+    "pending_files",
     "read_manifest",
+    "register_local_file",
     "resolve_base_url",
-    "sync_all",
     "sync_source",
 ]
 
 DEFAULT_BASE_URL = "https://digitallibrary.un.org"
 """Where the UN Digital Library lives (override with ``POLYCENTRIC_UNDL_URL``)."""
-
-USER_AGENT = "polycentric/0.1 (UN voting record; +https://digitallibrary.un.org/record/4060887)"
-OFFLINE_HINT = (
-    "To build the record without a network, ingest local files instead: "
-    "`polycentric ingest PATH` (a UN Digital Library voting CSV you downloaded, or a folder "
-    "such as ../shared/data/unvotes_voeten_2024)."
-)
 
 
 # --------------------------------------------------------------------------- layouts
@@ -113,18 +140,10 @@ def _read_header(path: Path) -> list[str]:
 
 # The GA bulk file (record 4060887): the 2025/2026 header as documented in
 # ../shared/data/un_dl_format/; the file of 2026-02-06 adds ``vote_note``.
-GA_COLUMNS_2026: tuple[str, ...] = (
-    "undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "draft",
-    "committee_report", "meeting", "title", "agenda_title", "subjects", "vote_note",
-    "total_yes", "total_no", "total_abstentions", "total_non_voting", "total_ms", "undl_link",
-)  # fmt: skip
-GA_COLUMNS_2025: tuple[str, ...] = tuple(c for c in GA_COLUMNS_2026 if c != "vote_note")
-# The data dictionary of 2024-09-12 names its columns in the plural (ms_codes, ...).
-GA_COLUMNS_2024: tuple[str, ...] = (
-    "undl_id", "ms_codes", "ms_names", "ms_votes", "resolutions", "title", "modality", "draft",
-    "committee_report", "meeting", "agenda_titles", "subjects", "date", "yes", "no", "abstentions",
-    "non-voting", "total-voting", "undl_link",
-)  # fmt: skip
+# The GA bulk-file layouts (record 4060887) are those of the reader, polycentric.sources.undl (one table).
+GA_COLUMNS_2026: tuple[str, ...] = tuple(LAYOUT_2026)
+GA_COLUMNS_2025: tuple[str, ...] = tuple(LAYOUT_2025)
+GA_COLUMNS_2024: tuple[str, ...] = tuple(LAYOUT_2024)
 _GA_REQUIRED = ("undl_id", "ms_code", "ms_vote", "date", "resolution")
 _GA_ALIASES = {"ms_codes": "ms_code", "ms_votes": "ms_vote", "resolutions": "resolution", "ms_names": "ms_name"}
 
@@ -159,36 +178,26 @@ def check_ga_header(columns: Sequence[str], path: str | Path | None = None) -> s
 
 def _check_ga_file(path: Path) -> str:
     header = _read_header(path)
-    layout = check_ga_header(header, path)
-    try:  # the record's own layout detection, when this installation has it
-        from polycentric.sources.detect import detect_layout
-    except ImportError:
-        pass
-    else:
-        detected = detect_layout(header, path)
-        if not detected.startswith("undl"):
-            raise UnknownLayoutError(
-                f"the file reads as layout {detected}, not a UN Digital Library GA voting file; "
-                f"expected the columns {', '.join(GA_COLUMNS_2026)}",
-                path=path,
-                line=1,
-            )
-        layout = detected
+    check_ga_header(header, path)
+    layout = detect_layout(header, path)  # the readers' own layout detection
+    if not layout.startswith("undl"):
+        raise UnknownLayoutError(
+            f"the file reads as layout {layout}, not a UN Digital Library GA voting file; "
+            f"expected the columns {', '.join(GA_COLUMNS_2026)}",
+            path=path,
+            line=1,
+        )
     _check_rows(path, n_rows=2000)
     return layout
 
 
 def _check_sc_file(path: Path) -> str:
-    from polycentric.sources import undl_sc
-
     undl_sc.check_header(_read_header(path), path)
     undl_sc.read_sc_votes(path)  # the file is small: parse it whole
     return "undl-sc"
 
 
 def _check_authority_file(path: Path) -> str:
-    from polycentric.sources import undl_authorities
-
     undl_authorities.read_member_state_authorities(path)
     return "undl-authorities"
 
@@ -202,8 +211,6 @@ def _check_rows(path: Path, n_rows: int) -> None:
             if i >= n_rows:
                 break
             if row and len(row) != len(header):
-                from polycentric.errors import InputFormatError
-
                 raise InputFormatError(
                     f"row has {len(row)} fields, the header {len(header)}",
                     path=path,
@@ -280,7 +287,7 @@ SOURCES: dict[str, SourceSpec] = {
         _check_sc_file,
     ),
 }
-"""The records synced, in the order :func:`sync_all` syncs them."""
+"""The records synced, in the order :func:`polycentric.record.build.sync_record` syncs them."""
 
 
 @dataclass(frozen=True)
@@ -298,7 +305,8 @@ class SourceResult:
 
     ``status`` is ``"downloaded"`` (a new or changed file is in place),
     ``"unchanged"`` (the local copy is current; nothing was written) or
-    ``"failed"`` (``error`` says why; the previous file is intact).
+    ``"failed"`` (``error`` says why; the previous file is intact). ``pending``
+    is true while the file in place awaits a committed ingest.
     """
 
     source: str
@@ -310,48 +318,7 @@ class SourceResult:
     layout: str | None = None
     resumed_from: int = 0  # bytes already on disk when the download resumed
     error: str | None = None
-
-
-@dataclass
-class SyncReport:
-    """The outcome of :func:`sync_all`: one :class:`SourceResult` per source, then the ingest."""
-
-    results: list[SourceResult] = field(default_factory=list)
-    ingested: list[Path] = field(default_factory=list)
-    ingest_note: str | None = None
-
-    @property
-    def changed(self) -> list[SourceResult]:
-        """The sources whose file was (re)downloaded."""
-        return [r for r in self.results if r.status == "downloaded"]
-
-    @property
-    def failed(self) -> list[SourceResult]:
-        """The sources that could not be synced."""
-        return [r for r in self.results if r.status == "failed"]
-
-    def to_frame(self) -> pl.DataFrame:
-        """One row per source: source, status, file, bytes, sha256, layout, error."""
-        return pl.DataFrame(
-            {
-                "source": [r.source for r in self.results],
-                "status": [r.status for r in self.results],
-                "file": [r.name for r in self.results],
-                "bytes": [r.size for r in self.results],
-                "sha256": [r.sha256 for r in self.results],
-                "layout": [r.layout for r in self.results],
-                "error": [r.error for r in self.results],
-            },
-            schema={
-                "source": pl.String(),
-                "status": pl.String(),
-                "file": pl.String(),
-                "bytes": pl.Int64(),
-                "sha256": pl.String(),
-                "layout": pl.String(),
-                "error": pl.String(),
-            },
-        )
+    pending: bool = False  # the file in place has not been ingested yet (see mark_ingested)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -375,56 +342,17 @@ def _manifest_path(folder: Path) -> Path:
 def read_manifest(home: str | Path | None = None) -> dict[str, dict[str, Any]]:
     """The download manifest: per source key, name, url, etag, last_modified, size, sha256, downloaded_at."""
     path = _manifest_path(downloads_dir(home))
-    return _load_json(path)
-
-
-def _load_json(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True, default=str), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _offline(url: str, exc: Exception) -> OfflineError:
-    host = urllib.parse.urlsplit(url).netloc or url
-    return OfflineError(f"cannot reach {host} ({type(exc).__name__}: {exc}). {OFFLINE_HINT}")
-
-
-@contextlib.contextmanager
-def _request(client: httpx.Client, url: str, headers: dict[str, str] | None = None) -> Iterator[httpx.Response]:
-    """A streamed GET; connection failures become :class:`OfflineError`."""
-    try:
-        with client.stream("GET", url, headers=headers or {}) as resp:
-            yield resp
-    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-        raise _offline(url, exc) from exc
+    return load_json(path)
 
 
 def _get_text(client: httpx.Client, url: str) -> str:
     try:
-        with _request(client, url) as resp:
+        with stream_get(client, url) as resp:
             body = resp.read()
             status = resp.status_code
     except (httpx.TransportError, httpx.TimeoutException) as exc:
         if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
-            raise _offline(url, exc) from exc
+            raise offline_error(url, exc) from exc
         raise DownloadError(f"reading {url} failed: {type(exc).__name__}: {exc}") from exc
     if status != 200:
         raise DownloadError(f"HTTP {status} for {url}")
@@ -522,205 +450,7 @@ def newest_file(spec: SourceSpec, files: Sequence[RemoteFile]) -> RemoteFile:
 # --------------------------------------------------------------------------- digests
 
 
-def _offered_digest(headers: httpx.Headers) -> tuple[str, str] | None:
-    """``(algorithm, hex digest)`` of the whole file when the server offers one.
-
-    Reads ``Repr-Digest`` (RFC 9530), ``Digest`` (RFC 3230) and ``Content-MD5``;
-    SHA-256 is preferred over MD5.
-    """
-    found: dict[str, str] = {}
-    for header in ("repr-digest", "digest"):
-        value = headers.get(header)
-        if not value:
-            continue
-        for part in value.split(","):
-            algo, _, encoded = part.strip().partition("=")
-            algo = algo.strip().lower()
-            encoded = encoded.strip().strip(":")
-            if algo in ("sha-256", "md5") and encoded:
-                try:
-                    found.setdefault(algo, base64.b64decode(encoded, validate=True).hex())
-                except (binascii.Error, ValueError):
-                    continue
-    md5 = headers.get("content-md5")
-    if md5:
-        with contextlib.suppress(binascii.Error, ValueError):
-            found.setdefault("md5", base64.b64decode(md5.strip(), validate=True).hex())
-    for algo in ("sha-256", "md5"):
-        if algo in found:
-            return algo, found[algo]
-    return None
-
-
-def _digest_file(path: Path, algo: str) -> str:
-    h = hashlib.sha256() if algo == "sha-256" else hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 # --------------------------------------------------------------------------- download
-
-
-@dataclass
-class _PartState:
-    """What the server said about the file being downloaded into ``.part``."""
-
-    url: str
-    etag: str | None = None
-    last_modified: str | None = None
-    total: int | None = None
-    digest: tuple[str, str] | None = None
-
-
-def _content_range_total(value: str | None) -> tuple[int, int | None] | None:
-    """``(first byte, total length)`` of a ``Content-Range: bytes a-b/total`` header."""
-    if not value:
-        return None
-    m = re.fullmatch(r"\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*", value)
-    if not m:
-        return None
-    total = None if m.group(3) == "*" else int(m.group(3))
-    return int(m.group(1)), total
-
-
-class _Progress:
-    """A rich progress bar, or nothing."""
-
-    def __init__(self, enabled: bool, description: str) -> None:
-        self._bar: Any = None
-        self._task: Any = None
-        if enabled:
-            from rich.progress import (
-                BarColumn,
-                DownloadColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-                TransferSpeedColumn,
-            )
-
-            self._bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                DownloadColumn(),
-                TransferSpeedColumn(),
-                TimeRemainingColumn(),
-                transient=False,
-            )
-            self._task = self._bar.add_task(description, total=None)
-
-    def __enter__(self) -> _Progress:
-        if self._bar is not None:
-            self._bar.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-    def update(self, completed: int, total: int | None) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, completed=completed, total=total)
-
-
-def _download_part(
-    client: httpx.Client,
-    url: str,
-    part: Path,
-    *,
-    retries: int,
-    progress: _Progress,
-) -> tuple[_PartState, int]:
-    """Fill ``part`` with the whole file at ``url``, resuming and retrying dropped connections.
-
-    Returns the server's description of the file and how many bytes were
-    already on disk at the first resume (0 for a fresh download). On failure the
-    ``.part`` file is kept so that the next call resumes it.
-    """
-    meta_path = part.with_name(part.name + ".json")
-    saved = _load_json(meta_path)
-    state = _PartState(url=url)
-    if part.exists() and saved.get("url") == url and (saved.get("etag") or saved.get("last_modified")):
-        state = _PartState(
-            url=url,
-            etag=saved.get("etag"),
-            last_modified=saved.get("last_modified"),
-            total=saved.get("total"),
-            digest=tuple(saved["digest"]) if saved.get("digest") else None,  # type: ignore[arg-type]
-        )
-    elif part.exists():
-        part.unlink()  # no validators to resume it safely
-    resumed_from = 0
-    last_error: Exception | None = None
-    for _attempt in range(retries + 1):
-        offset = part.stat().st_size if part.exists() else 0
-        if state.total is not None and offset == state.total:
-            return state, resumed_from
-        headers: dict[str, str] = {}
-        if offset > 0:
-            headers["Range"] = f"bytes={offset}-"
-            validator = state.etag if state.etag and not state.etag.startswith("W/") else state.last_modified
-            if validator:
-                headers["If-Range"] = validator
-        try:
-            with _request(client, url, headers) as resp:
-                if resp.status_code == 416:  # the part does not fit the file any more
-                    part.unlink(missing_ok=True)
-                    state = _PartState(url=url)
-                    last_error = DownloadError(f"HTTP 416 for {url}: the partial download did not fit; restarting")
-                    continue
-                if resp.status_code == 206:
-                    cr = _content_range_total(resp.headers.get("content-range"))
-                    if cr is None or cr[0] != offset:
-                        raise DownloadError(f"{url}: the server answered a range request with a wrong Content-Range")
-                    state.total = cr[1] if cr[1] is not None else state.total
-                    mode = "ab"
-                    if resumed_from == 0:
-                        resumed_from = offset
-                elif resp.status_code == 200:
-                    offset = 0
-                    mode = "wb"
-                    length = resp.headers.get("content-length")
-                    state.total = int(length) if length and length.isdigit() else None
-                    state.etag = resp.headers.get("etag")
-                    state.last_modified = resp.headers.get("last-modified")
-                    state.digest = _offered_digest(resp.headers)
-                else:
-                    raise DownloadError(f"HTTP {resp.status_code} for {url}")
-                _write_json_atomic(
-                    meta_path,
-                    {
-                        "url": url,
-                        "etag": state.etag,
-                        "last_modified": state.last_modified,
-                        "total": state.total,
-                        "digest": list(state.digest) if state.digest else None,
-                    },
-                )
-                done = offset
-                progress.update(done, state.total)
-                with part.open(mode) as fh:
-                    for chunk in resp.iter_bytes():  # unbuffered: a drop loses nothing received
-                        fh.write(chunk)
-                        done += len(chunk)
-                        progress.update(done, state.total)
-        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ReadTimeout, httpx.WriteError) as exc:
-            last_error = exc  # dropped connection: resume from what arrived
-            continue
-        size = part.stat().st_size
-        if state.total is None or size == state.total:
-            return state, resumed_from
-        if size > state.total:
-            part.unlink(missing_ok=True)
-            meta_path.unlink(missing_ok=True)
-            raise DownloadError(f"{url}: received {size} bytes, more than the announced {state.total}")
-        last_error = DownloadError(f"{url}: received {size} of {state.total} bytes")
-    raise DownloadError(
-        f"downloading {url} failed after {retries + 1} attempt(s) ({last_error}); "
-        "the partial file is kept: run `polycentric sync` again to resume"
-    )
 
 
 def _remote_unchanged(client: httpx.Client, remote: RemoteFile, entry: dict[str, Any]) -> bool:
@@ -731,7 +461,7 @@ def _remote_unchanged(client: httpx.Client, remote: RemoteFile, entry: dict[str,
     if entry.get("last_modified"):
         headers["If-Modified-Since"] = entry["last_modified"]
     try:
-        with _request(client, remote.url, headers) as resp:
+        with stream_get(client, remote.url, headers) as resp:
             if resp.status_code == 304:
                 return True
             if resp.status_code != 200:
@@ -749,14 +479,6 @@ def _remote_unchanged(client: httpx.Client, remote: RemoteFile, entry: dict[str,
         raise DownloadError(f"reading {remote.url} failed: {exc}") from exc
 
 
-def _make_client(connect_timeout: float, read_timeout: float) -> httpx.Client:
-    return httpx.Client(
-        timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-        follow_redirects=True,
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
-    )
-
-
 def sync_source(
     source: str | SourceSpec,
     *,
@@ -766,6 +488,7 @@ def sync_source(
     retries: int = 3,
     connect_timeout: float = 5.0,
     read_timeout: float = 60.0,
+    timeout: float | None = 1800.0,
     client: httpx.Client | None = None,
 ) -> SourceResult:
     """Bring the newest file of one UN Digital Library record into ``HOME/downloads``.
@@ -782,24 +505,30 @@ def sync_source(
     progress
         Show a progress bar while downloading.
     retries
-        How many times a dropped connection is resumed before giving up (the
-        partial file is kept, so a later call resumes it).
+        How many times a dropped or stalled connection is resumed before giving
+        up (the partial file is kept, so a later call resumes it).
     connect_timeout, read_timeout
-        Seconds to wait for a connection, and between two reads.
+        Seconds to wait for a connection, and for the next bytes (a stall).
+    timeout
+        Overall seconds for this source, discovery and download included
+        (``None``: no limit). A server that trickles bytes fails here.
     client
-        An ``httpx.Client`` to use (for tests); one is made otherwise.
+        An ``httpx.Client`` to use (for tests); one is made otherwise (the
+        overall timeout is then checked between chunks only).
 
     Returns
     -------
     SourceResult
-        ``status`` ``"downloaded"`` or ``"unchanged"``.
+        ``status`` ``"downloaded"`` or ``"unchanged"``; ``pending`` when the
+        file in place still awaits a committed ingest.
 
     Raises
     ------
     OfflineError
         The server cannot be reached.
     DownloadError
-        The server refused, the file is short or corrupt, or no file matches.
+        The server refused, timed out, sent HTML, the file is short, corrupt or
+        changed during the download, or no file matches.
     UnknownLayoutError
         The file's columns are not a layout the reader knows.
     """
@@ -807,155 +536,225 @@ def sync_source(
     base = resolve_base_url(base_url)
     folder = downloads_dir(home)
     folder.mkdir(parents=True, exist_ok=True)
+    deadline = Deadline(timeout)
     own_client = client is None
-    http = client if client is not None else _make_client(connect_timeout, read_timeout)
+    http = client if client is not None else make_client(connect_timeout, read_timeout, deadline)
     try:
-        remote = newest_file(spec, discover_files(http, base, spec.record_id))
-        manifest = _load_json(_manifest_path(folder))
-        entry = manifest.get(spec.key) or {}
-        target = folder / remote.name
-        if (
-            entry.get("name") == remote.name
-            and target.is_file()
-            and target.stat().st_size == entry.get("size")
-            and (remote.size is None or remote.size == entry.get("size"))
-            and _remote_unchanged(http, remote, entry)
-            and _sha256(target) == entry.get("sha256")
-        ):
-            return SourceResult(
-                spec.key, "unchanged", remote.name, target, entry.get("size"), entry.get("sha256"), entry.get("layout")
-            )
-        part = folder / (remote.name + ".part")
-        with _Progress(progress, f"{spec.key}: {remote.name}") as bar:
-            state, resumed_from = _download_part(http, remote.url, part, retries=retries, progress=bar)
-        meta_path = part.with_name(part.name + ".json")
-        size = part.stat().st_size
-
-        def discard(message: str) -> DownloadError:
-            part.unlink(missing_ok=True)
-            meta_path.unlink(missing_ok=True)
-            return DownloadError(f"{remote.name}: {message}; the previous file is kept")
-
-        if remote.size is not None and size != remote.size:
-            raise discard(f"received {size} bytes but the record lists {remote.size}")
-        if state.digest is not None:
-            algo, expected = state.digest
-            got = _digest_file(part, algo)
-            if got != expected:
-                raise discard(f"{algo} digest {got} differs from the server's {expected}")
-        try:
-            layout = spec.check(part)
-        except SourceError as exc:
-            part.unlink(missing_ok=True)
-            meta_path.unlink(missing_ok=True)
-            if isinstance(exc, UnknownLayoutError):
-                raise UnknownLayoutError(f"{remote.name} refused: {exc.reason}", path=remote.url, line=1) from exc
-            raise
-        sha = _sha256(part)
-        if entry.get("sha256") == sha and entry.get("name") == remote.name and target.is_file():
-            status = "unchanged"  # the server had no validator, but the bytes are the same
-            part.unlink()
-        else:
-            status = "downloaded"
-            os.replace(part, target)
-        meta_path.unlink(missing_ok=True)
-        previous = entry.get("name")
-        manifest[spec.key] = {
-            "name": remote.name,
-            "url": remote.url,
-            "etag": state.etag,
-            "last_modified": state.last_modified,
-            "size": size,
-            "sha256": sha,
-            "layout": layout,
-            "downloaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
-        _write_json_atomic(_manifest_path(folder), manifest)
-        if previous and previous != remote.name:
-            (folder / previous).unlink(missing_ok=True)  # superseded by the newer release
-        return SourceResult(spec.key, status, remote.name, target, size, sha, layout, resumed_from)
+        return _sync_one(spec, base, folder, http, deadline, retries=retries, progress=progress)
+    except (DownloadError, httpx.TimeoutException) as exc:
+        if deadline.expired and "overall timeout" not in str(exc):
+            raise overall_timeout_error(f"{base}/record/{spec.record_id}", deadline, exc) from exc
+        if isinstance(exc, httpx.TimeoutException):
+            raise DownloadError(f"{base}: {type(exc).__name__}: {exc}") from exc
+        raise
     finally:
         if own_client:
             http.close()
 
 
-# --------------------------------------------------------------------------- sync_all
-
-
-def _record_ingest() -> Callable[..., Any] | None:
-    """The record's ingest function, when the record package provides one."""
-    import importlib
-
-    for module_name, attr in (
-        ("polycentric.record.store", "ingest"),
-        ("polycentric.record.ingest", "ingest"),
-        ("polycentric.record", "ingest"),
-    ):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        fn = getattr(module, attr, None)
-        if callable(fn):
-            return fn  # type: ignore[no-any-return]
-    return None
-
-
-def sync_all(
-    home: str | Path | None = None,
-    base_url: str | None = None,
-    progress: bool = True,
+def _sync_one(
+    spec: SourceSpec,
+    base: str,
+    folder: Path,
+    http: httpx.Client,
+    deadline: Deadline,
     *,
-    sources: Sequence[str] = ("authorities", "ga", "sc"),
-    ingest: bool = True,
-    retries: int = 3,
-    connect_timeout: float = 5.0,
-    client: httpx.Client | None = None,
-) -> SyncReport:
-    """Download what changed in the UN Digital Library, then ingest it into the record.
-
-    Each source is synced with :func:`sync_source`; a source that fails (a
-    refused layout, a corrupt download) is reported in the result and the others
-    still sync. Being offline stops at once with :class:`OfflineError`. The
-    files that changed are then ingested through the record's ingest function
-    (``polycentric.record``), which leaves the store intact if it fails.
-
-    Returns
-    -------
-    SyncReport
-        One :class:`SourceResult` per source, the files ingested and a note.
-    """
-    report = SyncReport()
-    for key in sources:
-        try:
-            result = sync_source(
-                key,
-                home=home,
-                base_url=base_url,
-                progress=progress,
-                retries=retries,
-                connect_timeout=connect_timeout,
-                client=client,
+    retries: int,
+    progress: bool,
+) -> SourceResult:
+    """The body of :func:`sync_source` (discovery, skip, download, verify, replace)."""
+    remote = newest_file(spec, discover_files(http, base, spec.record_id))
+    manifest = load_json(_manifest_path(folder))
+    entry = manifest.get(spec.key) or {}
+    target = folder / remote.name
+    if (
+        entry.get("name") == remote.name
+        and target.is_file()
+        and target.stat().st_size == entry.get("size")
+        and (remote.size is None or remote.size == entry.get("size"))
+        and _remote_unchanged(http, remote, entry)
+        and sha256_file(target) == entry.get("sha256")
+    ):
+        return SourceResult(
+            spec.key,
+            "unchanged",
+            remote.name,
+            target,
+            entry.get("size"),
+            entry.get("sha256"),
+            entry.get("layout"),
+            pending=_is_pending(entry),
+        )
+    part = folder / (remote.name + ".part")
+    meta_path = part.with_name(part.name + ".json")
+    with Progress(progress, f"{spec.key}: {remote.name}") as bar:
+        state, resumed_from = download_part(http, remote.url, part, retries=retries, progress=bar, deadline=deadline)
+        if resumed_from and state.digest is None and not same_representation(http, remote.url, state):
+            # resumed without a digest to check, and the server now serves another file: start again
+            part.unlink(missing_ok=True)
+            meta_path.unlink(missing_ok=True)
+            state, resumed_from = download_part(
+                http, remote.url, part, retries=retries, progress=bar, deadline=deadline
             )
-        except OfflineError:
-            raise
-        except SourceError as exc:
-            result = SourceResult(key, "failed", error=str(exc))
-        report.results.append(result)
-    changed = [r.path for r in report.changed if r.path is not None]
-    if not ingest:
-        report.ingest_note = "ingest skipped (--no-ingest)"
-    elif not changed:
-        report.ingest_note = "nothing ingested" if report.failed else "nothing changed: the record is current"
+    size = part.stat().st_size
+
+    def discard(message: str) -> DownloadError:
+        part.unlink(missing_ok=True)
+        meta_path.unlink(missing_ok=True)
+        return DownloadError(f"{remote.name}: {message}; the previous file is kept")
+
+    if size == 0:
+        raise discard("the server sent an empty body")
+    if remote.size is not None and size != remote.size:
+        raise discard(f"received {size} bytes but the record lists {remote.size}")
+    if state.total is not None and size != state.total:
+        raise discard(f"received {size} bytes but the server announced {state.total}")
+    if state.digest is not None:
+        algo, expected = state.digest
+        got = digest_file(part, algo)
+        if got != expected:
+            raise discard(f"{algo} digest {got} differs from the server's {expected}")
+    with part.open("rb") as fh:
+        if looks_like_html(fh.read(512)):
+            raise discard("the body is an HTML page, not the data file")
+    try:
+        layout = spec.check(part)
+    except SourceError as exc:
+        part.unlink(missing_ok=True)
+        meta_path.unlink(missing_ok=True)
+        if isinstance(exc, UnknownLayoutError):
+            raise UnknownLayoutError(f"{remote.name} refused: {exc.reason}", path=remote.url, line=1) from exc
+        raise
+    sha = sha256_file(part)
+    if entry.get("sha256") == sha and entry.get("name") == remote.name and target.is_file():
+        status = "unchanged"  # the server had no validator, but the bytes are the same
+        part.unlink()
     else:
-        ingest_fn = _record_ingest()
-        if ingest_fn is None:
-            report.ingest_note = "the record's ingest is not available in this installation; files downloaded only"
-        else:
-            ingest_fn(changed, home=home)
-            report.ingest_note = f"ingested {len(changed)} file(s)"
-            report.ingested = changed
-    return report
+        status = "downloaded"
+        fsync_file(part)
+        os.replace(part, target)
+        fsync_dir(folder)
+    meta_path.unlink(missing_ok=True)
+    previous = entry.get("name")
+    new_entry: dict[str, Any] = {
+        "name": remote.name,
+        "url": remote.url,
+        "etag": state.etag,
+        "last_modified": state.last_modified,
+        "size": size,
+        "sha256": sha,
+        "layout": layout,
+        "downloaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    if status == "unchanged" and entry.get("ingested_sha256") == sha:
+        new_entry["ingested_sha256"] = sha
+        new_entry["ingested_at"] = entry.get("ingested_at")
+    manifest[spec.key] = new_entry
+    write_json_atomic(_manifest_path(folder), manifest)
+    if previous and previous != remote.name:
+        (folder / previous).unlink(missing_ok=True)  # superseded by the newer release
+    return SourceResult(
+        spec.key, status, remote.name, target, size, sha, layout, resumed_from, pending=_is_pending(new_entry)
+    )
+
+
+# --------------------------------------------------------------------------- ingest bookkeeping
+
+
+SYNC_LOCK = ".sync.lock"
+
+
+@contextlib.contextmanager
+def downloads_lock(home: str | Path | None = None, wait: float = 10.0) -> Iterator[None]:
+    """Hold ``HOME/downloads/.sync.lock`` for a whole sync: one sync at a time per home.
+
+    A second sync waits up to ``wait`` seconds, then fails with a
+    :class:`DownloadError` naming the process that holds the lock; it never
+    shares ``.part`` files or the manifest with the first.
+    """
+    folder = downloads_dir(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SYNC_LOCK
+    flags = portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
+    lock = portalocker.Lock(path, mode="a", timeout=wait, check_interval=0.1, flags=flags)
+    try:
+        fh = lock.acquire()
+    except portalocker.LockException:
+        try:
+            holder = path.read_text(encoding="utf-8").strip() or "another process"
+        except OSError:
+            holder = "another process"
+        raise DownloadError(
+            f"another `polycentric sync` is running on {home_dir(home)} ({holder}); "
+            f"waited {wait:g} s. Try again when it has finished"
+        ) from None
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}\n")
+        fh.flush()
+        yield
+    finally:
+        lock.release()
+
+
+
+def _is_pending(entry: dict[str, Any]) -> bool:
+    """An entry is pending until an ingest of its exact bytes committed (old manifests: pending)."""
+    return bool(entry.get("sha256")) and entry.get("ingested_sha256") != entry.get("sha256")
+
+
+def pending_files(home: str | Path | None = None) -> dict[str, Path]:
+    """Per manifest key, the file in place whose ingest has not committed yet."""
+    folder = downloads_dir(home)
+    out: dict[str, Path] = {}
+    for key, entry in load_json(_manifest_path(folder)).items():
+        path = folder / str(entry.get("name", ""))
+        if isinstance(entry, dict) and _is_pending(entry) and path.is_file():
+            out[key] = path
+    return out
+
+
+def mark_ingested(home: str | Path | None, key: str, path: Path) -> bool:
+    """Record that the ingest of ``path`` (manifest ``key``) committed.
+
+    Only marks the entry when the file still has the SHA-256 the manifest
+    holds (a newer download in between stays pending). Returns whether it did.
+    """
+    folder = downloads_dir(home)
+    manifest = load_json(_manifest_path(folder))
+    entry = manifest.get(key)
+    if not isinstance(entry, dict) or not path.is_file() or sha256_file(path) != entry.get("sha256"):
+        return False
+    entry["ingested_sha256"] = entry["sha256"]
+    entry["ingested_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    write_json_atomic(_manifest_path(folder), manifest)
+    return True
+
+
+def register_local_file(home: str | Path | None, key: str, path: Path, **meta: Any) -> bool:
+    """Record a file written locally (the search-API extract) in the manifest; returns whether it is pending.
+
+    An entry whose SHA-256 is unchanged keeps its ingest mark; new bytes are pending.
+    """
+    folder = downloads_dir(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = load_json(_manifest_path(folder))
+    old = manifest.get(key) if isinstance(manifest.get(key), dict) else {}
+    sha = sha256_file(path)
+    entry = {
+        **meta,
+        "name": path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path),
+        "size": path.stat().st_size,
+        "sha256": sha,
+        "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    if old and old.get("ingested_sha256") == sha:
+        entry["ingested_sha256"] = sha
+        entry["ingested_at"] = old.get("ingested_at")
+    manifest[key] = entry
+    write_json_atomic(_manifest_path(folder), manifest)
+    return _is_pending(entry)
 
 
 def result_as_dict(result: SourceResult) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
-from polycentric.record.schema import ISSUE_COLUMNS
+from polycentric.record.schema import ISSUE_COLUMNS, conform
 from polycentric.sources._checks import check_required, map_votes, parse_dates, parse_ints, resolve_states
 from polycentric.sources.common import (
     DUPLICATE_REASON,
@@ -36,13 +36,14 @@ from polycentric.sources.common import (
     SourceData,
     normalise_symbols,
     read_csv_fast_runs,
+    read_frame,
     rejected_rows,
     session_in_progress_expr,
     split_duplicates,
     stream_csv,
 )
 
-__all__ = ["LAYOUTS", "VOTE_CODES", "read_undl"]
+__all__ = ["LAYOUTS", "LAYOUT_LONG", "LAYOUT_LONG_INDEX", "VOTE_CODES", "read_long_index", "read_undl"]
 
 LAYOUT_2026 = [
     "undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "draft", "committee_report",
@@ -56,7 +57,17 @@ LAYOUT_2024 = [
     "undl_link",
 ]  # fmt: skip
 
-LAYOUTS: dict[str, list[str]] = {"undl-2026": LAYOUT_2026, "undl-2025": LAYOUT_2025, "undl-2024": LAYOUT_2024}
+LAYOUT_LONG = ["undl_id", "body", "session", "resolution", "date", "title", "ms_code", "ms_vote"]
+"""The long layout of ``unga_unsc_votes_2023_2025_combined/*_votes_long.csv.gz`` (extra ``source`` column allowed)."""
+LAYOUT_LONG_INDEX = ["undl_id", "body", "session", "resolution", "date", "title", "yes", "no", "abstain", "non_voting"]
+"""Its roll-call list (``resolutions.csv``): the same titles, tallies recomputed from the vote rows."""
+
+LAYOUTS: dict[str, list[str]] = {
+    "undl-2026": LAYOUT_2026,
+    "undl-2025": LAYOUT_2025,
+    "undl-2024": LAYOUT_2024,
+    "undl-long": LAYOUT_LONG,
+}
 """Known UN DL header layouts (full column lists)."""
 
 _RENAME_2024 = {
@@ -75,6 +86,7 @@ VOTE_CODES: dict[str, str | None] = {"Y": "Y", "N": "N", "A": "A", "X": "X", "NV
 """UN DL vote codes: Y yes, N no, A abstention, X (2025-) or NV (2024) non-voting."""
 
 _META = [
+    "body",
     "session",
     "resolution",
     "title",
@@ -122,13 +134,25 @@ def read_undl(path: Path, layout: str, header: list[str], *, source: str = "undl
     state = resolve_states(path, raw, "ms_code", dates)
     votes = pl.DataFrame({"src_rc": ids, "state": state, "vote": vote, "code": raw["ms_code"], "_rec": raw["_rec"]})
     n_rows = votes.height
+    ledger_rows = []
+    if meta is not None and "body" in meta.columns:
+        # a file of both bodies (the combined long layout): only its General Assembly rows are GA votes
+        other = meta.filter(pl.col("body").fill_null("GA").str.strip_chars().str.to_uppercase() != "GA")
+        if other.height:
+            other_ids = parse_ints(path, other, "undl_id", allow_null=False)
+            is_other = votes["src_rc"].is_in(other_ids.implode())
+            n_other = int(is_other.sum())
+            votes = votes.filter(~is_other)
+            meta = meta.filter(pl.col("body").fill_null("GA").str.strip_chars().str.to_uppercase() == "GA")
+            ledger_rows.append(
+                (source, path.name, "votes", "skipped", "not a General Assembly row (body SC): not read as GA", n_other)
+            )
     votes, dropped = split_duplicates(votes)
     n_dup = dropped.height
     rejected = rejected_rows(path, dropped, lines_are_records=fast is not None)
     del raw
 
     roll_calls = _roll_calls(path, meta) if meta is not None else pl.DataFrame(schema=SOURCE_ROLL_CALLS)
-    ledger_rows = []
     if n_dup:
         ledger_rows.append((source, path.name, "votes", "rejected", DUPLICATE_REASON, n_dup))
     return SourceData(
@@ -216,6 +240,8 @@ def _roll_calls(path: Path, meta: pl.DataFrame) -> pl.DataFrame:
         .otherwise(session_in_progress_expr(pl.col("date"))),
         year=pl.col("date").dt.year().cast(pl.Int32),
         body=pl.lit("GA"),
+        undl_id=pl.col("src_rc"),
+        symbol_official=pl.when(pl.col("resolution").is_not_null()).then(True),
         kind=pl.lit("resolution"),
         kind_known=pl.lit(True),
         important=pl.lit(None, dtype=pl.Boolean),
@@ -223,4 +249,31 @@ def _roll_calls(path: Path, meta: pl.DataFrame) -> pl.DataFrame:
         rcid=pl.lit(None, dtype=pl.Int64),
         **{c: pl.lit(None, dtype=pl.Boolean) for c in ISSUE_COLUMNS},
     )
-    return out.select(list(SOURCE_ROLL_CALLS)).cast(SOURCE_ROLL_CALLS)  # type: ignore[arg-type]
+    return conform(out, SOURCE_ROLL_CALLS)
+
+
+def read_long_index(path: Path) -> SourceData:
+    """Account for the roll-call list beside a long vote file: validated, not stored (its rows are ``skipped``).
+
+    Its titles are the vote file's and its tallies are recomputed from the vote
+    rows, so it adds nothing; ingesting the folder reads the vote files instead.
+    """
+    from polycentric.sources.common import read_header
+
+    df = read_frame(path, LAYOUT_LONG_INDEX, read_header(path))
+    check_required(path, df, ["undl_id"])
+    parse_ints(path, df, "undl_id", allow_null=False)
+    parse_dates(path, df, "date", allow_null=True)
+    reason = "roll-call list of the vote files beside it (same titles, tallies counted from their rows): not stored"
+    return SourceData(
+        source="undl-long",
+        kind="undl",
+        layout="undl-long-index",
+        files=[str(path)],
+        roll_calls=pl.DataFrame(schema=SOURCE_ROLL_CALLS),
+        votes=pl.DataFrame(schema=SOURCE_VOTES),
+        ledger=pl.DataFrame(
+            [("undl-long", path.name, "index", "skipped", reason, df.height)], schema=LEDGER, orient="row"
+        ),
+        input_rows={(path.name, "index"): df.height},
+    )

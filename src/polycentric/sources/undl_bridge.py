@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from polycentric.record.schema import SC_OUTCOME
 from polycentric.sources._checks import resolve_states
 from polycentric.sources.common import (
     LEDGER,
@@ -30,25 +31,43 @@ from polycentric.sources.common import (
 
 __all__ = ["read_authorities_source", "read_sc_source"]
 
+_SC_SCHEMA = {**SOURCE_ROLL_CALLS, **SC_OUTCOME}
+
 
 def read_sc_source(path: Path) -> SourceData:
     """Read a UN DL Security Council voting file into a :class:`SourceData` (source ``undl-sc``)."""
+    from polycentric.sources.sc import sc_outcome
     from polycentric.sources.undl_sc import read_sc_votes
 
     sc = read_sc_votes(path)
     rc = sc.roll_calls.with_columns(
         src_rc=pl.col("undl_id").cast(pl.Int64),
+        undl_id=pl.col("undl_id").cast(pl.Int64),
+        symbol_official=pl.lit(True),
         resolution=normalise_symbols(pl.coalesce(pl.col("resolution"), pl.col("draft"))),
+        session=pl.col("year").cast(pl.String),  # the Council's "session" is the year
         kind=pl.lit("resolution"),
         kind_known=pl.lit(True),
         rcid=pl.lit(None, dtype=pl.Int64),
         first_line=pl.lit(None, dtype=pl.Int64),
+        votes_complete=pl.lit(True),
     )
     dates = sc.votes.join(rc.select(pl.col("src_rc").alias("undl_id"), "date"), on="undl_id", how="left")["date"]
     raw = sc.votes.with_columns(pl.coalesce(pl.col("ms_code"), pl.col("state")).alias("code"))
     state = resolve_states(path, raw, "code", dates)
     votes, n_dup = dedupe_votes(
         pl.DataFrame({"src_rc": raw["undl_id"].cast(pl.Int64), "state": state, "vote": raw["vote"]})
+    )
+    # outcome: adopted when the file gives a resolution symbol, else vetoed or failed by the members' votes
+    outcome = sc_outcome(votes, rc.select("src_rc", "year"))
+    rc = (
+        rc.drop("status", "vetoed_by")  # null in the reader's frame
+        .join(outcome, on="src_rc", how="left")
+        .with_columns(
+            status=pl.when(pl.col("adopted")).then(pl.lit("adopted")).otherwise(pl.col("status")),
+            vetoed_by=pl.when(pl.col("adopted")).then(None).otherwise(pl.col("vetoed_by")),
+        )
+        .sort("src_rc")
     )
     ledger = []
     if n_dup:
@@ -60,7 +79,7 @@ def read_sc_source(path: Path) -> SourceData:
         kind="undl",
         layout="undl-sc",
         files=[str(path)],
-        roll_calls=rc.select(list(SOURCE_ROLL_CALLS)).cast(SOURCE_ROLL_CALLS),  # type: ignore[arg-type]
+        roll_calls=rc.select(list(_SC_SCHEMA)).cast(_SC_SCHEMA),  # type: ignore[arg-type]
         votes=votes.cast(SOURCE_VOTES),  # type: ignore[arg-type]
         ledger=pl.DataFrame(ledger, schema=LEDGER, orient="row"),
         input_rows={(path.name, "votes"): raw.height},

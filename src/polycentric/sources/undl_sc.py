@@ -35,8 +35,9 @@ symbol: its roll call keeps ``resolution`` null and the draft symbol in
 
 Output: :func:`read_sc_votes` returns :class:`ScVotes`, two Polars tables:
 ``roll_calls`` in the canonical ``ROLL_CALLS`` schema with ``body = "SC"``
-(``rollcall_id`` null until the store assigns it; ``session`` null since the
-Council has no sessions; ``session_number`` the General Assembly regular
+(``rollcall_id`` null until the store assigns it; ``session`` null here: the adapter
+:func:`polycentric.sources.undl_bridge.read_sc_source` sets it to the year, as for every
+Council roll call; ``session_number`` the General Assembly regular
 session in progress on that date) plus the columns ``undl_id``, ``draft``,
 ``meeting``, ``adopted``; and ``votes`` with ``undl_id, state, ms_code,
 state_name, vote``.

@@ -30,7 +30,7 @@ from pathlib import Path
 import polars as pl
 
 from polycentric.errors import InputFormatError
-from polycentric.record.schema import ISSUES
+from polycentric.record.schema import ISSUES, conform
 from polycentric.sources._checks import check_required, map_votes, parse_dates, parse_ints, resolve_states
 from polycentric.sources.common import (
     DUPLICATE_REASON,
@@ -231,6 +231,8 @@ def _finish_roll_calls(rc: pl.DataFrame, *, kind_known: bool) -> pl.DataFrame:
         .then(pl.lit("amendment"))
         .when(pl.col("para") == 1)
         .then(pl.lit("paragraph"))
+        .when(_procedural(pl.col("title")))
+        .then(pl.lit("procedural"))
         .otherwise(pl.lit("resolution"))
         if "amend" in rc.columns
         else pl.lit("resolution")
@@ -259,7 +261,29 @@ def _finish_roll_calls(rc: pl.DataFrame, *, kind_known: bool) -> pl.DataFrame:
             rc = rc.with_columns(pl.lit(None, dtype=pl.String).alias(c))
     if "issues_source" not in rc.columns:
         rc = rc.with_columns(issues_source=pl.lit("voeten"))
-    return rc.select(list(SOURCE_ROLL_CALLS)).cast(SOURCE_ROLL_CALLS)  # type: ignore[arg-type]
+    # Voeten's unres for sessions 1-30 (UN symbols "217 A (III)") are his own numbers: not official
+    rc = rc.with_columns(
+        symbol_official=pl.when(pl.col("resolution").is_null())
+        .then(None)
+        .otherwise(pl.col("session_number").is_null() | (pl.col("session_number") > LAST_OLD_STYLE_SESSION))
+    )
+    return conform(rc, SOURCE_ROLL_CALLS)
+
+
+LAST_OLD_STYLE_SESSION = 30
+"""The last session whose UN symbols were ``number (Roman session)``; Voeten's ``unres`` for these are his own."""
+
+_PROCEDURAL = (
+    r"(?i)\bNO[- ]ACTION\b|\b(?:MOTION|PROPOSAL)\b[^;]{0,120}?\bADJOURN"
+    r"|\bADJOURN(?:ING|MENT|ED)?\b(?:\s+\w+){0,2}\s+(?:DEBATE|MEETING|CONSIDERATION|DISCUSSION)"
+)
+_DRAFT = r"(?i)^\s*TO ADOPT\b[^;]{0,40}?\bDRAFT\s+RESOL"  # a draft resolution that adjourns is not a motion
+
+
+def _procedural(title: pl.Expr) -> pl.Expr:
+    """A motion of no action or of adjournment, told by Voeten's description (``descr``); not a draft resolution."""
+    text = title.fill_null("")
+    return text.str.contains(_PROCEDURAL) & ~text.str.contains(_DRAFT)
 
 
 def read_voeten_raw(path: Path, header: list[str]) -> SourceData:

@@ -31,6 +31,18 @@ export async function render(params) {
   const votes = await getRows(`/rollcalls/${rc.rollcall_id}/votes`);
   const byState = new Map(votes.map((v) => [v.state, v.vote]));
   const tally = Object.fromEntries(ORDER.map((k) => [k, votes.filter((v) => v.vote === k).length]));
+  // Security Council: a draft known from the veto list alone has only the vetoing members' votes
+  const known = rc.votes_complete !== false;
+  const vetoers = (rc.vetoed_by || "").split("|").filter(Boolean).map((s) => votes.find((v) => v.state === s)?.state_name || s);
+  const outcome =
+    rc.body === "SC" && rc.status
+      ? el(
+          "p",
+          { class: "outcome", "data-status": rc.status, "data-vetoed-by": rc.vetoed_by || "" },
+          rc.status === "vetoed" ? `Vetoed by ${vetoers.join(" and ")}` : rc.status === "failed" ? "Not adopted (no veto)" : "Adopted",
+          known ? "" : ". The other members' votes are unknown: the source lists only the vetoing members.",
+        )
+      : null;
   const symbol = rc.resolution || `roll call ${rc.rollcall_id}`;
   const slug = symbol.replace(/[^A-Za-z0-9]+/g, "-");
   const issues = Object.entries(ISSUES).filter(([k]) => rc[`issue_${k}`]).map(([, v]) => v);
@@ -43,18 +55,19 @@ export async function render(params) {
     el(
       "p",
       { class: "meta" },
-      `${rc.date} · session ${rc.session} · ${rc.kind}`,
+      rc.body === "SC" ? `${rc.date ?? rc.year} · Security Council ${rc.session} · ${rc.kind}` : `${rc.date} · session ${rc.session} · ${rc.kind}`,
       issues.length ? ` · ${issues.join(", ")}` : "",
       rc.important ? " · important vote" : "",
     ),
     rc.agenda && rc.agenda !== rc.title ? el("p", { class: "agenda" }, rc.agenda) : null,
+    outcome,
   );
 
   const tallyBox = el(
     "div",
-    { class: "tally", "data-tally": JSON.stringify(tally) },
+    { class: "tally", "data-tally": known ? JSON.stringify(tally) : "unknown" },
     ...ORDER.map((k) =>
-      el("div", { class: `tally-item vote-${k}`, "data-vote": k }, el("span", { class: "n" }, String(tally[k])), el("span", { class: "label" }, VOTE_NAMES[k])),
+      el("div", { class: `tally-item vote-${k}`, "data-vote": k }, el("span", { class: "n" }, known ? String(tally[k]) : "unknown"), el("span", { class: "label" }, VOTE_NAMES[k])),
     ),
   );
   const recorded = ["total_yes", "total_no", "total_abstain", "total_non_voting"].map((k) => rc[k]);
@@ -89,18 +102,18 @@ export async function render(params) {
   const mapBody = mapFig.querySelector(".chart-body");
   await drawMap(mapBody, byState, {
     title: `Votes on ${symbol}`,
-    legend: ORDER.map((k) => ({ label: `${VOTE_NAMES[k]} (${tally[k]})`, color: VOTE_COLORS[k] })),
+    legend: ORDER.map((k) => ({ label: known ? `${VOTE_NAMES[k]} (${tally[k]})` : VOTE_NAMES[k], color: VOTE_COLORS[k] })),
   });
 
   const lists = el(
     "div",
     { class: "vote-lists" },
-    ...ORDER.map((k) => {
+    ...ORDER.filter((k) => known || votes.some((v) => v.vote === k)).map((k) => {
       const states = votes.filter((v) => v.vote === k).sort((a, b) => (a.state_name || a.state).localeCompare(b.state_name || b.state));
       return el(
         "details",
         { class: `vote-list vote-${k}`, open: k !== "Y" && states.length < 60 ? true : undefined },
-        el("summary", {}, `${VOTE_NAMES[k]} (${states.length})`),
+        el("summary", {}, known ? `${VOTE_NAMES[k]} (${states.length})` : VOTE_NAMES[k]),
         el("p", {}, ...states.flatMap((v, i) => [i ? ", " : "", el("a", { href: routeHref("state", { id: v.state }) }, v.state_name || v.state)])),
       );
     }),
@@ -115,7 +128,7 @@ export async function render(params) {
       )
     : null;
 
-  const groupsSection = await groupBreakdown(rc, slug);
+  const groupsSection = known ? await groupBreakdown(rc, slug) : null; // no group shares from a partial vote
   setParams({});
-  return el("section", { class: "rollcall", "data-title": symbol }, head, tallyBox, recordedNote, tallyChart, mapFig, groupsSection, el("h2", {}, "Votes"), lists, others);
+  return el("section", { class: "rollcall", "data-title": symbol }, head, tallyBox, recordedNote, known ? tallyChart : null, mapFig, groupsSection, el("h2", {}, "Votes"), lists, others);
 }

@@ -168,7 +168,7 @@ def _answer(backend: Backend, draft: Draft, fmt: Format) -> Response:
     except (ValueError, ArithmeticError, IndexError, KeyError) as exc:  # a model defect: say so, never a bare 500
         raise ModelError(f"the forecaster could not answer this draft: {type(exc).__name__}: {exc}") from exc
     states = result.to_frame()
-    if fmt == Format.csv:
+    if fmt.is_csv:
         return table_response(states, fmt, filename="forecast")
     templates = result.neighbours if result.neighbours is not None else pl.DataFrame()
     if templates.height:

@@ -23,6 +23,7 @@ from polycentric.api.tables import (
     wanted_format,
 )
 from polycentric.errors import RecordError, UnknownStateError
+from polycentric.record.coverage import COVERAGE
 from polycentric.record.schema import ROLL_CALLS, STATES, VOTES_VIEW
 from polycentric.registry.states import resolve_state
 
@@ -150,3 +151,18 @@ def state_votes(
     sid = _state(backend, state)["state"][0]
     total, df = backend.record.votes_page(page.offset, page.limit, state=sid, **filters.kwargs())
     return table_response(df, fmt, page, filename=f"votes-{sid}", total=total)
+
+
+Coverage = row_model("Coverage", COVERAGE)
+
+
+@router.get("/coverage", responses=table_responses(Coverage), summary="What the record covers, per body and session")
+def coverage(
+    page: Paging = Depends(paging), fmt: Format = Depends(wanted_format), backend: Backend = Depends(get_backend)
+) -> Response:
+    """Per body and session (``Record.coverage``): first and last date, roll calls, the official count where
+    known, ``complete`` yes/no/unknown, in progress and partial. The header ``X-Coverage`` carries the one-line
+    summary (``General Assembly votes through DATE; Security Council through DATE``)."""
+    response = table_response(backend.record.coverage(), fmt, page, filename="coverage")
+    response.headers["X-Coverage"] = backend.record.coverage_line()
+    return response
