@@ -64,14 +64,15 @@ class Backend:
 
         ``Record.version`` names the live store version (a new ingest, even by another process, changes
         it); the modification time of the saved 1-D ideal-point fit is added so that a refit changes
-        every ETag too. One or two ``stat`` calls per request.
+        every ETag too, and a stamp of polycentric's code (computed once) so that an upgrade does. One or
+        two ``stat`` calls per request.
         """
         rec = self.record
         record_version = getattr(rec, "version", None)
         if not isinstance(record_version, str):  # a record without versions: its folder, or this app's start
             path = getattr(rec, "path", None)
             record_version = f"{path}" if path is not None else f"{id(rec)}-{self._started}"
-        basis = f"{getattr(rec, 'home', '')}|{record_version}|{self._fit_stamp()}"
+        basis = f"{getattr(rec, 'home', '')}|{record_version}|{self._fit_stamp()}|{_code_stamp()}"
         return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
     def _fit_stamp(self) -> str:
@@ -160,6 +161,20 @@ class Backend:
             self._cache[key] = value
             self._failed.pop(key, None)
         return value
+
+
+@functools.cache
+def _code_stamp() -> str:
+    """polycentric's version and the size and time of each of its source files: an upgrade changes every ETag
+    (and leaves answers computed ahead by the older code unused)."""
+    import polycentric
+
+    root = Path(polycentric.__file__).parent
+    parts = [polycentric.__version__]
+    for f in sorted(root.rglob("*.py")):
+        st = f.stat()
+        parts.append(f"{f.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
 
 
 HEAVY_AT_ONCE = 1

@@ -197,8 +197,18 @@ POLARITY_METHODS: tuple[tuple[str, ...], ...] = (("ideal_points",), ("network",)
 """The readings the API and the dashboard show: each alone and both together."""
 
 
+def _code_stamp(module_file: str) -> str:
+    """A short hash of a module's source: a stored result is recomputed when the code that made it changes."""
+    try:
+        return hashlib.sha256(Path(module_file).read_bytes()).hexdigest()[:8]
+    except OSError:
+        return "unknown"
+
+
 def _polarity_paths(home: str | Path | None, stamp: str, methods: tuple[str, ...]) -> tuple[Path, Path]:
-    key = f"polarity-{stamp}-{'-'.join(methods)}"
+    from polycentric.models import polarity
+
+    key = f"polarity-{stamp}-{_code_stamp(polarity.__file__)}-{'-'.join(methods)}"
     folder = cache_dir(home) / "api"
     return folder / f"{key}-series.parquet", folder / f"{key}-poles.parquet"
 
@@ -212,8 +222,8 @@ def load_polarity(
 ) -> tuple[pl.DataFrame, pl.DataFrame, str]:
     """``(series, poles, stamp)`` of :func:`polycentric.models.polarity.polarity` over the saved 1-D ideal points.
 
-    Read from ``HOME/cache/api/polarity-<fit stamp>-<methods>-{series,poles}.parquet`` when present (the
-    stamp changes with every refit), else computed over every session of the fit (``votes()`` gives the
+    Read from ``HOME/cache/api/polarity-<fit stamp>-<code>-<methods>-{series,poles}.parquet`` when present
+    (the stamp changes with every refit, the code hash with :mod:`polycentric.models.polarity`), else computed over every session of the fit (``votes()`` gives the
     General Assembly votes, needed by the network reading) and written there.
 
     Raises
