@@ -6,17 +6,15 @@ Dependency rule: imports the record layer, ``polycentric.models.saved`` and the 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import functools
 import hashlib
 import threading
 import time
-import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-import anyio
-import anyio.to_thread
 from fastapi import Request
 
 from polycentric.errors import ModelError, PolycentricError
@@ -111,7 +109,7 @@ class Backend:
         """
         rec = self.record
         key = f"ga-votes:{getattr(rec, 'version', '')}"
-        frame = self.memo(key, rec.votes)
+        frame = self.memo(key, lambda: rec.votes_page(body="GA")[1])  # built once, not via a whole-record view
         with self._lock:  # drop the frames of older record versions
             for old in [k for k in self._cache if k.startswith("ga-votes:") and k != key]:
                 del self._cache[old]
@@ -181,25 +179,24 @@ HEAVY_AT_ONCE = 1
 """Whole-record computations (measures over every vote, series, polarity) run at most this many at a time.
 
 Each holds 50-130 MB of working frames while it runs; on a 2-core machine more at once adds no speed,
-only memory. Requests beyond wait (in the event loop, holding no thread) for their turn."""
+only memory. They run on their own thread(s), always the same: the allocator reuses that thread's memory
+from one computation to the next instead of each worker thread keeping its own. Requests beyond wait in
+the event loop, holding no thread."""
 
-_LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = weakref.WeakKeyDictionary()
+_HEAVY = concurrent.futures.ThreadPoolExecutor(max_workers=HEAVY_AT_ONCE, thread_name_prefix="polycentric-heavy")
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 def heavy(route: Callable[P, R]) -> Callable[P, Awaitable[R]]:
-    """Decorate a synchronous route that works over the whole record: it runs in a worker thread, at most
+    """Decorate a synchronous route that works over the whole record: it runs on the heavy-work thread, at most
     :data:`HEAVY_AT_ONCE` such routes at once (memory stays bounded under any number of clients)."""
 
     @functools.wraps(route)
     async def run(*args: P.args, **kwargs: P.kwargs) -> R:
         loop = asyncio.get_running_loop()
-        limiter = _LIMITERS.get(loop)
-        if limiter is None:
-            limiter = _LIMITERS[loop] = anyio.CapacityLimiter(HEAVY_AT_ONCE)
-        return await anyio.to_thread.run_sync(functools.partial(route, *args, **kwargs), limiter=limiter)
+        return await loop.run_in_executor(_HEAVY, functools.partial(route, *args, **kwargs))
 
     return run
 
