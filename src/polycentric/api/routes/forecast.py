@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from polycentric.api.backend import Backend, get_backend
+from polycentric.api.params import IsoDate
 from polycentric.api.tables import (
     ERROR_RESPONSES,
     ErrorBody,
@@ -216,7 +217,7 @@ def forecast_get(
     sponsors: Optional[str] = Query(
         None, pattern=r"^[A-Za-z0-9 .'()\-]{1,60}(,[A-Za-z0-9 .'()\-]{1,60}){0,199}$", description="Sponsors: CUB,MEX."
     ),
-    date: Optional[dt.date] = Query(None, description="Forecast date (membership on that day)."),
+    date: Optional[IsoDate] = Query(None, description="Forecast date (membership on that day)."),
     majority: Majority = Query(Majority.simple, description="simple or two-thirds."),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
