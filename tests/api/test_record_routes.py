@@ -137,3 +137,26 @@ def test_search_ranks_exact_hits_first(client: TestClient) -> None:
     assert hits[0] == {"kind": "state", "id": "IND", "label": "India (IND)", "rank": 0}
     csv_text = client.get("/api/search", params={"q": "ukraine", "format": "csv"}).text
     assert csv_text.splitlines()[0] == "kind,id,label,rank"
+
+
+def test_coverage_route_and_meta(client: TestClient) -> None:
+    r = client.get("/api/coverage", params={"limit": 500})
+    assert r.status_code == 200, r.text
+    assert r.headers["X-Coverage"].startswith("General Assembly votes through 2025-12-18; Security Council")
+    rows = {(row["body"], row["session"]): row for row in r.json()["data"]}
+    s80 = rows[("GA", "80")]
+    assert (s80["first_date"], s80["last_date"], s80["rollcalls"]) == ("2025-09-12", "2025-12-18", 159)
+    assert s80["official_rollcalls"] == 159 and s80["complete"] == "yes" and s80["partial"] is True
+    assert rows[("GA", "ES-11")]["rollcalls"] == 9
+    meta = client.get("/api/meta").json()
+    assert meta["coverage"] == r.headers["X-Coverage"]
+
+
+def test_record_without_symbol_by_undl_id(client: TestClient) -> None:
+    r = client.get("/api/rollcalls", params={"undl_id": 4067944})
+    assert r.status_code == 200, r.text
+    (row,) = r.json()["data"]
+    assert row["resolution"] is None and row["session"] == "79" and row["title"].startswith("Measures to uphold")
+    votes = client.get(f"/api/rollcalls/{row['rollcall_id']}/votes", params={"limit": 500}).json()["data"]
+    tally = Counter(v["vote"] for v in votes)
+    assert (tally["Y"], tally["N"], tally["A"], tally["X"]) == (181, 0, 2, 10)

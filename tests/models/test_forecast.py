@@ -13,13 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from polycentric.errors import InputFormatError, ModelError, NotFittedError
+from polycentric.models._tally import _count_distribution
 from polycentric.models.backtest import log_loss
 from polycentric.models.forecast import (
     VOTE_ORDER,
     Forecast,
     IntervalCalibration,
     VoteForecaster,
-    _count_distribution,
     calibrated_interval,
     central_interval,
     conformal_quantile,

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from polycentric.cli.main import main
-from polycentric.errors import InputFormatError, UnknownLayoutError
+from polycentric.errors import InputFormatError
 from polycentric.record.build import local_source_paths
 from polycentric.record.sc import outcome_text
 from polycentric.record.store import Record, ingest, open_record
@@ -71,7 +71,7 @@ def test_veto_file_missing_a_column_names_file_and_column(tmp_path: Path) -> Non
         "2022,9/30/2022,9,S/2022/720,S/PV.9143,Ukraine,Ukraine,Russia,\n",
         encoding="utf-8",
     )
-    with pytest.raises(UnknownLayoutError) as err:
+    with pytest.raises(InputFormatError) as err:
         read_source(bad)
     msg = str(err.value)
     assert str(bad) in msg and "region" in msg and "member_veto3" in msg

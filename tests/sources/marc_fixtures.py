@@ -26,9 +26,15 @@ def voting_record(
     rec = pymarc.Record()
     if undl_id is not None:
         rec.add_field(pymarc.Field(tag="001", data=str(undl_id)))
-    rec.add_field(
-        pymarc.Field(tag="245", indicators=pymarc.Indicators(" ", " "), subfields=[pymarc.Subfield("a", title)])
-    )
+    # as the library catalogues it: "$a Title : $b resolution / $c adopted by the General Assembly"
+    head, sep, rest = title.partition(" : ")
+    kind, sep2, by = rest.partition(" / ")
+    sub245 = [pymarc.Subfield("a", head + (" :" if sep else ""))]
+    if sep:
+        sub245.append(pymarc.Subfield("b", kind + (" /" if sep2 else "")))
+    if sep2:
+        sub245.append(pymarc.Subfield("c", by))
+    rec.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators(" ", " "), subfields=sub245))
     rec.add_field(
         pymarc.Field(tag="269", indicators=pymarc.Indicators(" ", " "), subfields=[pymarc.Subfield("a", date)])
     )

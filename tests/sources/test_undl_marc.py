@@ -459,3 +459,20 @@ def test_a_pending_extract_is_ingested_by_any_later_sync(
     later = sync_record(tmp_path, library.base_url, progress=False, sources=("ga",), search_api=False)
     assert later.ingested == [tmp_path / "downloads" / API_KEY / "ga_search_api.csv"]
     assert _tally(tmp_path, "A/RES/80/140") == (2, 1, 1, 0)
+
+
+def test_a_symbol_less_record_already_in_the_bulk_file_is_stored_once(library: FakeLibrary, tmp_path: Path) -> None:
+    bulk = ga_file(3).replace(b"A/RES/80/101", b"")  # the bulk file's second record has no symbol
+    library.put(GA_RECORD, "2026_02_06_ga_voting.csv", bulk)
+    votes = [("AFG", "AFGHANISTAN", "Y"), ("BRA", "BRAZIL", "A"), ("RUS", "RUSSIAN FEDERATION", "Y"),
+             ("USA", "UNITED STATES", "N")]  # fmt: skip
+    twin = voting_record(4000001, "2025-12-11", "Resolution 1 : resolution / adopted by the General Assembly", votes,
+                         session="80")  # fmt: skip
+    _publish(library, ("2025-12-11", twin))
+    report = sync_record(tmp_path, library.base_url, progress=False, sources=("ga",))
+    assert [(r.source, r.status) for r in report.results] == [("ga", "downloaded"), (API_KEY, "downloaded")]
+    rec = open_record(tmp_path)
+    day = rec.roll_calls(start="2025-12-11", end="2025-12-11")
+    assert day.height == 1 and day["resolution"].to_list() == [None]  # linked on date and title: once
+    assert rec.roll_calls(year=2025).height == 3
+    assert rec.votes(undl_id=4000001).height == 4

@@ -1,7 +1,7 @@
 """Agreement, cohesion, voice, alignment, neutrality, shifts and resolution series.
 
 Pure functions over DataFrames in the record's schema
-(:data:`polycentric.record.schema.VOTES_VIEW`) returning Polars DataFrames; every
+(:data:`polycentric.schema.VOTES_VIEW`) returning Polars DataFrames; every
 docstring gives the formula and its source paper (overview: ``docs/measures.md``).
 
 - :mod:`~polycentric.measures.agreement`: simple, Lijphart, Signorino–Ritter S; one-pass matrix.
@@ -10,10 +10,11 @@ docstring gives the formula and its source paper (overview: ``docs/measures.md``
 - :mod:`~polycentric.measures.alignment`: agreement with reference states and group majorities.
 - :mod:`~polycentric.measures.neutrality`: abstention and non-voting rates.
 - :mod:`~polycentric.measures.shifts`: largest changes in alignment and the roll calls behind them.
+- :mod:`~polycentric.measures.tally`: Yes/No/Abstain/non-voting counts per roll call or any grouping.
 - :mod:`~polycentric.measures.series`: recurring resolutions, their tallies and switchers.
 - :mod:`~polycentric.measures.plots`: charts of the above (matplotlib, imported only there).
 
-Dependency rule: imports ``polycentric.errors``, ``polycentric.record.schema`` and
+Dependency rule: imports ``polycentric.errors``, ``polycentric.schema`` and
 ``polycentric.registry`` (groups, lazily, when a group is named by id); never the
 store, the models or the shells.
 """
@@ -26,6 +27,7 @@ from polycentric.measures.cohesion import cohesion, cohesion_rollcalls
 from polycentric.measures.neutrality import neutrality
 from polycentric.measures.series import KNOWN_SERIES, find_series, series_history, series_switchers, series_table
 from polycentric.measures.shifts import shift_drivers, shifts
+from polycentric.measures.tally import tally
 from polycentric.measures.voice import voice, voice_rollcalls
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "series_table",
     "shift_drivers",
     "shifts",
+    "tally",
     "voice",
     "voice_rollcalls",
 ]

@@ -190,14 +190,14 @@ def precompute_models(
         return "fitted"
 
     stage(STAGES[4], forecaster)
-    _prune_forecasters(forecaster_path(record, home=home))
+    _prune_forecasters(forecaster_path(record, home=home), record.version)
     return report
 
 
-def _prune_forecasters(keep: Path) -> None:
-    """Delete the forecasters of older record versions (about 100 MB each), keeping ``keep``."""
+def _prune_forecasters(keep: Path, version: str) -> None:
+    """Delete the forecasters of older record versions (about 100 MB each), keeping this version's."""
     for old in keep.parent.glob("forecaster-*.pkl*"):
-        if old.name.startswith(keep.name):
+        if old.name.startswith(keep.name) or version in old.name:
             continue
         try:
             old.unlink()

@@ -45,8 +45,6 @@ from ``polycentric.sources``.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +61,7 @@ from polycentric.errors import (
     RecordNotBuiltError,
     SourceError,
 )
+from polycentric.record._versions import fault_point
 from polycentric.record.store import IngestReport, ingest, open_record
 from polycentric.sources import undl_marc
 from polycentric.sources._http import Deadline, make_client
@@ -220,15 +219,6 @@ class SyncReport:
         )
 
 
-def _fault_point(name: str) -> None:
-    """Fault injection for the reliability tests: ``POLYCENTRIC_FAULT=kill:NAME`` kills this process here.
-
-    The same convention as the store's fault points; unset (always, outside tests), this does nothing.
-    """
-    if os.environ.get("POLYCENTRIC_FAULT") == f"kill:{name}":
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 def _ingest_pending(
     root: Path, keys: Sequence[str], report: SyncReport, progress: Callable[[str], None] | None
 ) -> None:
@@ -247,14 +237,14 @@ def _ingest_pending(
         if result is None:
             result = SourceResult(key, "unchanged", path.name, path, pending=True)
             report.results.append(result)
-        _fault_point("sync:before-ingest")
+        fault_point("sync:before-ingest")  # POLYCENTRIC_FAULT=kill:NAME (tests)
         try:
             ingest([path], home=root, progress=progress)
         except PolycentricError as exc:
             result.status = "failed"
             result.error = f"ingest of {path.name} failed, it stays pending for the next sync: {exc}"
             continue
-        _fault_point("sync:after-ingest")
+        fault_point("sync:after-ingest")
         mark_ingested(root, key, path)
         report.ingested.append(path)
         result.pending = False
@@ -452,9 +442,7 @@ def _sync_locked(
                 timeout=timeout,
             )
             report.api, report.api_since = marc, since
-        except OfflineError:
-            raise
-        except SourceError as exc:
+        except SourceError as exc:  # offline included: the bulk files are already in
             api = SourceResult(API_KEY, "failed", error=str(exc))
         report.results.append(api)
         _ingest_pending(root, [API_KEY], report, say)

@@ -9,7 +9,8 @@ fetches those records page by page and reads them into two tables:
     one row per record: ``undl_id`` (field 001), ``symbol`` (791 $a; null when
     the record has none: such records are kept under their ``undl_id``, a symbol
     is never guessed), ``body`` (GA or SC, from 791 $b or the symbol), ``session``
-    (791 $c, else from the symbol), ``date`` (269 $a), ``title`` (245 $a $b),
+    (791 $c, else from the symbol), ``date`` (269 $a), ``title`` (245 $a $b $c,
+    joined as the bulk files write it),
     ``meeting`` (952 $a), ``subjects`` (991, joined with ``" | "``), the recorded
     totals (996: $b yes, $c no, $d abstentions, $e non-voting, $f members),
     ``n_votes`` (how many 967 fields the record has), and ``origin``/``line``
@@ -36,20 +37,26 @@ bulk file. :func:`fetch_marc_records` pages through the search API.
 The search API (documented at https://digitallibrary.un.org/help/search-engine-api
 and the search tips page) is ``GET /search`` with
 
-========  ==================================================================
-``p``     the query: ``269:2025-10-09->2099-12-31`` (a range on the date field)
-``cc``    the collection: ``Voting Data``
-``fct__2`` the body facet: ``General Assembly``
-``of``    output format: ``xm`` (MARC-XML)
-``rg``    records per page (``100``)
-``jrec``  the rank of the first record of the page (1, 101, 201, ...)
-``ln``    ``en``
-========  ==================================================================
+==========  ==================================================================
+``p``       the query: ``269:2025-10-09->2099-12-31`` (a range on the date field)
+``cc``      the collection: ``Voting Data``
+``fct__2``  the body facet: ``General Assembly``
+``of``      output format: ``xm`` (MARC-XML)
+``rg``      records per page (``100``)
+``jrec``    the rank of the first record of the page (1, 101, 201, ...)
+``ln``      ``en``
+==========  ==================================================================
 
-Paging stops at the first page holding fewer than ``rg`` records.
+Paging stops at the first page holding fewer than ``rg`` records. (The
+request could not be tried against the live library from the development
+machine; it is tested against a local server speaking the same MARC-XML.)
+The HTTP client is the caller's (:func:`fetch_marc_records` takes a ``get``
+function); :func:`polycentric.record.build.sync_search_api` passes one with
+the sync's timeouts.
 
-Dependency rule: as :mod:`polycentric.sources` (pymarc, httpx, polars,
-``polycentric.errors`` and the other readers' constants); never the store.
+Dependency rule: as :mod:`polycentric.sources` (pymarc, polars,
+``polycentric.errors`` and the bulk layout of :mod:`polycentric.sources.undl`);
+never the store.
 """
 
 from __future__ import annotations
@@ -154,11 +161,11 @@ class MarcVotes:
         return self.roll_calls.height + self.without_votes.height + self.other_body.height
 
 
-class _LocatedHandler(XmlHandler):  # type: ignore[misc]
+class _LocatedHandler(XmlHandler):
     """pymarc's SAX handler, remembering the line each record starts on."""
 
     def __init__(self) -> None:
-        super().__init__(strict=False)
+        super().__init__(strict=False)  # type: ignore[no-untyped-call]  # pymarc has no type hints
         self._locator: Any = None
         self._line = 0
         self.lines: list[int] = []
@@ -169,7 +176,7 @@ class _LocatedHandler(XmlHandler):  # type: ignore[misc]
     def startElementNS(self, name: Any, qname: Any, attrs: Any) -> None:
         if name[1] == "record" and self._locator is not None:
             self._line = int(self._locator.getLineNumber())
-        super().startElementNS(name, qname, attrs)
+        super().startElementNS(name, qname, attrs)  # type: ignore[no-untyped-call]
 
     def process_record(self, record: pymarc.Record) -> None:
         self.records.append(record)
@@ -184,7 +191,7 @@ def _parse(data: bytes, origin: str) -> tuple[list[pymarc.Record], list[int]]:
         raise InputFormatError("an HTML page, not MARC-XML (an error page of the library?)", path=origin, line=1)
     handler = _LocatedHandler()
     try:
-        pymarc.parse_xml(io.BytesIO(data), handler)
+        pymarc.parse_xml(io.BytesIO(data), handler)  # type: ignore[no-untyped-call]
     except xml.sax.SAXParseException as exc:
         raise InputFormatError(
             f"not well-formed XML: {exc.getMessage()} (column {exc.getColumnNumber()})",
@@ -310,8 +317,10 @@ def read_marc_xml(
         symbol = _sub(record, "791", "a")
         date = _date(_sub(record, "269", "a"), fail, day)
         rc_body = _body(symbol, _sub(record, "791", "b"))
-        title_parts = [v.strip(" /:;") for f in record.get_fields("245") for v in f.get_subfields("a", "b") if v]
-        title = " ".join(p for p in title_parts if p) or None
+        # 245 $a $b $c as the bulk files write the title: "Question of X : resolution / adopted by the General
+        # Assembly" (the merge links a record without symbol to its bulk-file twin on date and title)
+        title_parts = [v.strip() for f in record.get_fields("245") for v in f.get_subfields("a", "b", "c") if v]
+        title = " ".join(p for p in title_parts if p).strip(" /:;") or None
         if title is None:
             raise fail("245", "missing title (field 245 $a)")
         subjects = [

@@ -41,8 +41,8 @@ StateForecast = row_model(
     "StateForecast",
     {
         "state": str, "state_name": str, "p_yes": float, "p_abstain": float, "p_no": float, "p_absent": float,
-        "predicted": str, "known": bool, "group": str, "entropy": float, "pivotality": float,
-        "p_break_group": float,
+        "predicted": str, "known": bool, "group": str, "entropy": float, "swing": float, "pivotality": float,
+        "p_break_group": float, "previous": str,
     },
 )  # fmt: skip
 TallyRow = row_model("ForecastTally", {"vote": str, "expected": float, "lower": int, "upper": int})

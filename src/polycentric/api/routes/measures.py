@@ -29,6 +29,7 @@ from polycentric.measures import (
     shifts,
     voice,
 )
+from polycentric.measures._common import annotate_periods
 from polycentric.registry import groups as registry
 from polycentric.registry.states import resolve_state
 
@@ -36,12 +37,14 @@ router = APIRouter(prefix="/api", tags=["measures"])
 
 CohesionRow = row_model(
     "Cohesion",
-    {"group": str, "year": int, "index": str, "value": float, "n_rollcalls": int, "mean_size_present": float},
-)
+    {"group": str, "year": int, "index": str, "value": float, "n_rollcalls": int, "mean_size_present": float,
+     "partial": bool},
+)  # fmt: skip
 AlignmentRow = row_model(
     "Alignment",
-    {"state": str, "reference": str, "reference_kind": str, "year": int, "index": str, "value": float, "n_shared": int},
-)
+    {"state": str, "reference": str, "reference_kind": str, "year": int, "index": str, "value": float, "n_shared": int,
+     "partial": bool, "n_rollcalls": int},
+)  # fmt: skip
 
 
 class CohesionIndex(enum.StrEnum):
@@ -71,6 +74,13 @@ def _items(text: str, field: str = "list") -> list[str]:
     return items
 
 
+def _flag(backend: Backend, df: pl.DataFrame, by: str | None) -> pl.DataFrame:
+    """The record's ``partial`` flag (and ``n_rollcalls`` where absent) per year or session (docs/measures.md)."""
+    if by not in ("year", "session") or by not in df.columns:
+        return df
+    return annotate_periods(df, backend.record.periods(by), by)
+
+
 def _votes(backend: Backend, start: int, end: int) -> pl.DataFrame:
     """The General Assembly's votes in the years ``start``-``end`` (the shared frame when that is all of them)."""
     if end < start:
@@ -88,13 +98,16 @@ def cohesion_route(
     groups: str = Query(..., pattern=LIST, description="Comma-separated group ids, e.g. NAM,EU."),
     start: int = Query(1946, ge=1946, le=2100, description="First year."),
     end: int = Query(2100, ge=1946, le=2100, description="Last year."),
-    index: CohesionIndex = Query(CohesionIndex.rice),
+    index: CohesionIndex = Query(
+        CohesionIndex.agreement, description="agreement (Hix–Noury–Roland, counts abstentions; default) or rice."
+    ),
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
 ) -> Response:
     """``measures.cohesion``: yearly Rice or agreement index of each group (members at each vote's date)."""
     df = cohesion(_votes(backend, start, end), _items(groups, "groups"), years=(start, end), index=index.value)
+    df = _flag(backend, df, "year")
     return table_response(df, fmt, page, filename="cohesion")
 
 
@@ -120,6 +133,7 @@ def alignment_route(
         years=(start, end),
         states=[s.upper() for s in _items(states, "states")],
     )
+    df = _flag(backend, df, "year")
     return table_response(df, fmt, page, filename="alignment")
 
 
@@ -127,8 +141,9 @@ def alignment_route(
 
 AgreementRow = row_model(
     "Agreement",
-    {"state_a": str, "state_b": str, "year": int, "session": str, "index": str, "value": float, "n_shared": int},
-)
+    {"state_a": str, "state_b": str, "year": int, "session": str, "index": str, "value": float, "n_shared": int,
+     "partial": bool, "n_rollcalls": int},
+)  # fmt: skip
 MatrixRow = row_model(
     "AgreementMatrixCell", {"state_a": str, "state_b": str, "index": str, "value": float, "n_shared": int}
 )
@@ -187,6 +202,7 @@ def agreement_route(
         by=None if by == Period.pooled else by.value,
         years=(start, end),
     )
+    df = _flag(backend, df, None if by == Period.pooled else by.value)
     return table_response(df, fmt, page, filename="agreement")
 
 
@@ -229,7 +245,7 @@ VoiceRow = row_model(
     "Voice",
     {
         "group": str, "year": int, "n_rollcalls": int, "n_positions": int, "match_rate": float,
-        "vote_share": float, "n_decisive": int, "decisive_share": float,
+        "vote_share": float, "n_decisive": int, "decisive_share": float, "partial": bool,
     },
 )  # fmt: skip
 
@@ -255,6 +271,7 @@ def voice_route(
     """``measures.voice``: how often the group's majority matched the outcome, its share of the votes cast,
     and the roll calls its members decided, per year."""
     df = voice(_votes(backend, start, end), _items(groups, "groups"), years=(start, end), rule=rule.value)
+    df = _flag(backend, df, "year")
     return table_response(df, fmt, page, filename="voice")
 
 
