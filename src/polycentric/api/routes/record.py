@@ -98,8 +98,10 @@ def votes(
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
 ) -> Response:
-    """Votes (``Record.votes``): one row per state and roll call."""
-    return table_response(backend.record.votes(**filters.kwargs()), fmt, page, filename="votes")
+    """Votes (``Record.votes``): one row per state and roll call. Only the page asked for is built
+    (``Record.votes_page``), so a request's memory follows its ``limit``, not the record."""
+    total, df = backend.record.votes_page(page.offset, page.limit, **filters.kwargs())
+    return table_response(df, fmt, page, filename="votes", total=total)
 
 
 @router.get("/states", responses=table_responses(State), summary="All states")
@@ -147,8 +149,8 @@ def state_votes(
 ) -> Response:
     """A state's votes (``Record.votes(state=...)``), with the record filters."""
     sid = _state(backend, state)["state"][0]
-    df = backend.record.votes(state=sid, **filters.kwargs())
-    return table_response(df, fmt, page, filename=f"votes-{sid}")
+    total, df = backend.record.votes_page(page.offset, page.limit, state=sid, **filters.kwargs())
+    return table_response(df, fmt, page, filename=f"votes-{sid}", total=total)
 
 
 Coverage = row_model("Coverage", COVERAGE)
