@@ -14,7 +14,7 @@ counts for the group on the date of a vote when
 is ``member`` (observers count only with ``include_observers=True``). A state may
 have several rows (left and re-joined).
 
-Dependency rule: imports polars, ``polycentric.errors`` and ``polycentric.record.schema``;
+Dependency rule: imports polars, ``polycentric.errors`` and ``polycentric.schema``;
 the group registry is imported lazily, only when a group is named by its id.
 """
 
@@ -222,7 +222,7 @@ def resolve_groups(groups: GroupSpec | Sequence[GroupSpec] | Mapping[str, GroupS
     if isinstance(groups, (str, pl.DataFrame)) or hasattr(groups, "membership"):
         groups = [groups]
     out: list[tuple[str, GroupSpec]] = []
-    for g in groups:  # type: ignore[union-attr]
+    for g in groups:
         name, _ = membership_frame(g) if not isinstance(g, str) else (g, None)
         out.append((name, g))
     return out

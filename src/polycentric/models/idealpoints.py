@@ -17,7 +17,7 @@ SQUAREM's parameters, warm starts, the random-walk update, item draws), ``_predi
 (new roll calls, probabilities) and ``_change`` (changes with joint intervals).
 
 Dependency rule: imports numpy, scipy, polars, ``polycentric.errors``,
-``polycentric.record.schema``, ``polycentric.measures._common`` (the thin-session
+``polycentric.schema``, ``polycentric.measures._common`` (the thin-session
 minimum) and the private ``polycentric.models`` modules above.
 """
 
@@ -48,7 +48,7 @@ from polycentric.models._design import (
     start_theta,
 )
 from polycentric.models._fitting import Params, item_uncertainty, standardise, update_random_walk, warm_start
-from polycentric.record.schema import ISSUES
+from polycentric.schema import ISSUES
 
 __all__ = ["MIN_ROLLCALLS", "IdealPointModel", "find_bridges", "normalise_text"]
 

@@ -45,7 +45,7 @@ a non-member row of Voeten's raw file), ``rejected`` (a second row for the same
 state and roll call), and X rows the store adds for members a source omits are
 ``derived`` (they have no input row).
 
-Dependency rule: imports polars, ``polycentric.record.schema``,
+Dependency rule: imports polars, ``polycentric.schema``,
 ``polycentric.registry`` and ``polycentric.sources.common``.
 """
 
@@ -55,8 +55,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, SC_OUTCOME, VOTES, VOTES_VIEW, conform
 from polycentric.registry.states import membership_periods, state_names_at
+from polycentric.schema import ISSUE_COLUMNS, ROLL_CALLS, SC_OUTCOME, VOTES, VOTES_VIEW, conform
 from polycentric.sources.common import LEDGER as LEDGER_SCHEMA
 from polycentric.sources.common import REJECTED as SOURCE_REJECTED
 from polycentric.sources.common import SOURCE_ROLL_CALLS
@@ -399,7 +399,7 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
                     )
             elif t == "issues":
                 ledger_rows.append((s.source, f, t, "stored", "issue codes attached to their roll call", n))
-        ledger_rows.extend(tuple(r) for r in s.ledger.iter_rows())  # type: ignore[misc]
+        ledger_rows.extend(tuple(r) for r in s.ledger.iter_rows())
         if not s.complete_members and mine.height:
             dates = mine.filter(pl.col("date").is_not_null()).select("rollcall_id", "date")
             expected = (

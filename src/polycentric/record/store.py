@@ -53,7 +53,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -70,8 +70,8 @@ from polycentric.record.merge import (
     sort_votes,
     votes_view,
 )
-from polycentric.record.schema import ISSUES, ROLL_CALLS, SC_OUTCOME, STATES, VOTES, VOTES_VIEW, conform
 from polycentric.registry.states import member_states, resolve_state, state_names_at, states_table
+from polycentric.schema import ISSUES, ROLL_CALLS, SC_OUTCOME, STATES, VOTES, VOTES_VIEW, conform
 from polycentric.sources.common import (
     LEDGER,
     REJECTED,
@@ -205,7 +205,7 @@ def _load_sources(version: Path) -> tuple[list[StoredSource], list[dict[str, Any
 def _issue_hook(roll_calls: pl.DataFrame) -> pl.DataFrame:
     """Fill issue codes of roll calls Voeten never coded, when the classifier is installed."""
     try:
-        from polycentric.record.issues import classify_issues  # type: ignore[attr-defined]
+        from polycentric.record.issues import classify_issues
     except ImportError:
         return roll_calls
     missing = roll_calls.filter(pl.col("issues_source").is_null() & (pl.col("body") == "GA"))
@@ -563,7 +563,7 @@ class Record:
     """A built record: query roll calls, votes and states; audit the ledger, conflicts and tallies.
 
     Obtain one with :func:`open_record` (``polycentric.open``). Every query
-    returns a Polars DataFrame in the schema of :mod:`polycentric.record.schema`
+    returns a Polars DataFrame in the schema of :mod:`polycentric.schema`
     (``.to_pandas()`` works). Filters combine with AND:
 
     ``session``
@@ -764,7 +764,7 @@ class Record:
         lengths = np.searchsorted(col, ids, side="right") - starts
         total = int(lengths.sum())
         offsets = np.cumsum(lengths) - lengths
-        return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
+        return np.asarray(np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths), dtype=np.int64)
 
     def roll_calls(
         self,
@@ -819,6 +819,39 @@ class Record:
             return self._get("votes_view")[rows]  # type: ignore[no-any-return]
         # a few votes of a record just opened: their view only (names at the time, roll-call columns)
         return votes_view(self._get("votes")[rows], self._get("roll_calls"))
+
+    def votes_page(
+        self,
+        offset: int = 0,
+        limit: int | None = None,
+        *,
+        session: str | int | None = None,
+        year: int | Sequence[int] | None = None,
+        start: DateLike = None,
+        end: DateLike = None,
+        issue: str | None = None,
+        state: str | None = None,
+        resolution: str | None = None,
+        search: str | None = None,
+        kind: str | None = None,
+        body: str | None = "GA",
+        undl_id: int | str | None = None,
+    ) -> tuple[int, pl.DataFrame]:
+        """``(total, page)``: how many votes match the filters, and rows ``offset`` to ``offset + limit`` of them.
+
+        The same rows, in the same order, as ``votes(...).slice(offset, limit)``, but only the page is
+        built: the memory of a query grows with the page asked for, not with the record (the HTTP API
+        pages every vote query through this).
+        """
+        rc = self._roll_call_filter(session, year, start, end, issue, None, resolution, search, kind, body, undl_id)
+        rows = self._rollcall_rows(rc["rollcall_id"].to_numpy())
+        if state is not None:
+            rows = np.intersect1d(rows, self._state_rows(resolve_state(state)), assume_unique=True)
+        total = len(rows)
+        rows = rows[offset : None if limit is None else offset + limit]
+        if "votes_view" in self._sync()[1]:
+            return total, self._get("votes_view")[rows]
+        return total, votes_view(self._get("votes")[rows], self._get("roll_calls"))
 
     def states(self, date: DateLike = None, year: int | None = None) -> pl.DataFrame:
         """The states of the registry (STATES schema).
@@ -1030,7 +1063,7 @@ class Record:
             )
             .otherwise(pl.lit(None, dtype=pl.String))
         )
-        return out.select(list(TALLY_MISMATCHES)).cast(TALLY_MISMATCHES).sort("rollcall_id")  # type: ignore[arg-type]
+        return cast("pl.DataFrame", out.select(list(TALLY_MISMATCHES)).cast(TALLY_MISMATCHES).sort("rollcall_id"))
 
     def non_member_votes(self) -> pl.DataFrame:
         """Stored votes by states that were not UN members on the vote's date per the registry (a data check)."""
@@ -1045,7 +1078,7 @@ class Record:
             .select("_i")
             .unique()
         )
-        return v.with_row_index("_i").join(inside, on="_i", how="anti").drop("_i").filter(pl.col("date").is_not_null())
+        return cast("pl.DataFrame", v.with_row_index("_i").join(inside, on="_i", how="anti").drop("_i").filter(pl.col("date").is_not_null()))
 
 
 def _symbol_filter(resolution: str, body: str | None) -> tuple[str | None, pl.Expr]:

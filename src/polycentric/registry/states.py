@@ -1,7 +1,7 @@
 """The state registry: one canonical id per state across history.
 
 Every vote in the record names its state by a canonical id (see the glossary in
-:mod:`polycentric.record.schema`): the ISO 3166-1 alpha-3 code of the state as
+:mod:`polycentric.schema`): the ISO 3166-1 alpha-3 code of the state as
 it continues today, or a withdrawn ISO 3166-3 code for a state that ended
 without a continuator. Successions follow the practice of the United Nations:
 
@@ -32,7 +32,7 @@ derived by ``scripts/make_state_registry.py``), ``un_membership.csv``
 ``PSE``: states of the registry that were never members, so they have no votes;
 ``states_table()`` flags them ``un_status="observer"``).
 
-Dependency rule: imports ``polycentric.errors`` and ``polycentric.record.schema`` only.
+Dependency rule: imports ``polycentric.errors`` and ``polycentric.schema`` only.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from importlib import resources
 import polars as pl
 
 from polycentric.errors import UnknownStateError
-from polycentric.record.schema import STATES
+from polycentric.schema import STATES
 
 __all__ = [
     "is_member",
@@ -202,7 +202,7 @@ def _as_date(date: dt.date | dt.datetime | str | None) -> dt.date | None:
 
 def _guess_schemes(value: str) -> tuple[Scheme, ...]:
     v = value.strip()
-    if v.isdigit():
+    if v.isdecimal():
         return ("m49",)
     if len(v) in (2, 3) and v.isalpha() and v.isupper():
         return ("code", "name")
@@ -340,7 +340,7 @@ def resolve_codes(
     unknown: list[tuple[int, str]] = []  # (first row, message): the earliest is raised
     for value in code.unique().to_list():
         schemes = (scheme,) if scheme else _guess_schemes(value)
-        if any(_key(s, value) in reg.dated for s in schemes if s in ("code", "name") or value.strip().isdigit()):
+        if any(_key(s, value) in reg.dated for s in schemes if s in ("code", "name") or value.strip().isdecimal()):
             dated_codes.append(value)
             continue
         try:

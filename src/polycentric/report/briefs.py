@@ -229,7 +229,7 @@ def _group_breakdown(votes: pl.DataFrame) -> Section | None:
 
 
 def _issue_names() -> dict[str, str]:
-    from polycentric.record.schema import ISSUES
+    from polycentric.schema import ISSUES
 
     return ISSUES
 

@@ -28,8 +28,8 @@ from polycentric.api.tables import (
 from polycentric.errors import RecordError, UnknownStateError
 from polycentric.record.cite import with_citation, with_titles
 from polycentric.record.coverage import COVERAGE
-from polycentric.record.schema import ROLL_CALLS, STATES, VOTES_VIEW
 from polycentric.registry.states import resolve_state
+from polycentric.schema import ROLL_CALLS, STATES, VOTES_VIEW
 
 router = APIRouter(prefix="/api", tags=["record"])
 
@@ -104,9 +104,11 @@ def votes(
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
 ) -> Response:
-    """Votes (``Record.votes``): one row per state and roll call."""
-    table = with_titles(backend.record.votes(**filters.kwargs()), backend.record.roll_calls(body=None))
-    return table_response(table, fmt, page, filename="votes")
+    """Votes (``Record.votes``): one row per state and roll call, with its roll call's title, status and link.
+    Only the page asked for is built (``Record.votes_page``), so a request's memory follows its ``limit``."""
+    total, df = backend.record.votes_page(page.offset, page.limit, **filters.kwargs())
+    table = with_titles(df, backend.record.roll_calls(body=None))
+    return table_response(table, fmt, page, filename="votes", total=total)
 
 
 @router.get("/states", responses=table_responses(State), summary="All states")
@@ -154,8 +156,9 @@ def state_votes(
 ) -> Response:
     """A state's votes (``Record.votes(state=...)``), with the record filters."""
     sid = _state(backend, state)["state"][0]
-    df = with_titles(backend.record.votes(state=sid, **filters.kwargs()), backend.record.roll_calls(body=None))
-    return table_response(df, fmt, page, filename=f"votes-{sid}")
+    total, df = backend.record.votes_page(page.offset, page.limit, state=sid, **filters.kwargs())
+    df = with_titles(df, backend.record.roll_calls(body=None))
+    return table_response(df, fmt, page, filename=f"votes-{sid}", total=total)
 
 
 Coverage = row_model("Coverage", COVERAGE)
