@@ -86,3 +86,16 @@ def test_check_prints_ledger(home: str, capsys: pytest.CaptureFixture[str]) -> N
 def test_build_offline_says_so(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = _run(capsys, "--home", str(tmp_path / "h"), "--data", str(shared_data), "build", "--offline")
     assert "built from local files" in out and "unvotes" in out
+
+
+def test_unknown_symbol_is_bad_input_with_one_line_reason(home: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    # a symbol that names nothing is bad input (exit 2, as an unknown state is), never a traceback
+    assert main(["--home", home, "votes", "--resolution", "A/RES/3/999999"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.strip().splitlines()
+    assert line.startswith("error: no roll call has the symbol A/RES/3/999999")
+    assert "Voeten's own identifiers, not UN symbols" in line  # says why
+    assert "rollcalls --session 3 --search" in line and "A/RES/3/" in line.split("include", 1)[1]  # suggests
+    assert main(["--home", home, "votes", "--undl-id", "999999999"]) == 2

@@ -282,7 +282,9 @@ def coverage_line(rec: Record) -> str:
     ``; vetoes through DATE`` follows, so the line never claims the members' votes beyond the sources.
     """
     ga_last = rec.roll_calls(body="GA")["date"].max()
-    parts = [f"General Assembly votes through {ga_last!s}" if ga_last is not None else "General Assembly: none in the record"]
+    parts = [
+        f"General Assembly votes through {ga_last!s}" if ga_last is not None else "General Assembly: none in the record"
+    ]
     sc = rec.roll_calls(body="SC")
     votes_last = sc.filter(pl.col("votes_complete").fill_null(False))["date"].max()
     veto_last = sc.filter(pl.col("status") == "vetoed")["date"].max()
