@@ -312,14 +312,3 @@ def test_undl_sc_file_gets_session_and_outcome(tmp_path: Path) -> None:
     # the veto list names the veto; the votes kept are the UN DL file's, complete
     assert (row["status"], row["vetoed_by"], row["votes_complete"]) == ("vetoed", "RUS", True)
     assert row["sources"] == "undl-sc;unsc-vetoes"
-
-
-def test_coverage_line_does_not_overstate_sc_votes(sc_record: Record) -> None:
-    # the members' votes (adopted resolutions of the combined file) end on 2025-12-29; the veto list
-    # runs on to 2026-09-17 with the vetoing members only: the line says both, not "SC through 2026"
-    sc = sc_record.roll_calls(body="SC")
-    assert sc.filter(pl.col("votes_complete"))["date"].max().isoformat() == "2025-12-29"
-    assert sc.filter(pl.col("status") == "vetoed")["date"].max().isoformat() == "2026-09-17"
-    line = sc_record.coverage_line()
-    assert line.endswith("; Security Council votes through 2025-12-29; vetoes through 2026-09-17"), line
-    assert line.startswith("General Assembly votes through ")

@@ -275,25 +275,11 @@ def period_status(
 
 
 def coverage_line(rec: Record) -> str:
-    """One line for footers and reports: ``General Assembly votes through DATE; Security Council votes through DATE``.
-
-    The Security Council's date is that of its last roll call with every member's vote
-    (``votes_complete``); when the veto lists run further (they name only the vetoing members),
-    ``; vetoes through DATE`` follows, so the line never claims the members' votes beyond the sources.
-    """
-    ga_last = rec.roll_calls(body="GA")["date"].max()
-    parts = [
-        f"General Assembly votes through {ga_last!s}" if ga_last is not None else "General Assembly: none in the record"
-    ]
-    sc = rec.roll_calls(body="SC")
-    votes_last = sc.filter(pl.col("votes_complete").fill_null(False))["date"].max()
-    veto_last = sc.filter(pl.col("status") == "vetoed")["date"].max()
-    if votes_last is not None:
-        parts.append(f"Security Council votes through {votes_last!s}")
-    if veto_last is not None and (votes_last is None or veto_last > votes_last):  # type: ignore[operator]
-        parts.append(f"vetoes through {veto_last!s}")
-    if votes_last is None and veto_last is None:
-        parts.append("Security Council: none in the record")
+    """One line for footers and reports: ``General Assembly votes through DATE; Security Council through DATE``."""
+    parts = []
+    for body, name in (("GA", "General Assembly votes"), ("SC", "Security Council")):
+        last = rec.roll_calls(body=body)["date"].max()
+        parts.append(f"{name} through {last!s}" if last is not None else f"{name}: none in the record")
     return "; ".join(parts)
 
 

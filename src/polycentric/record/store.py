@@ -898,7 +898,7 @@ class Record:
         return period_status(self, by, official)
 
     def coverage_line(self) -> str:
-        """``General Assembly votes through DATE; Security Council votes through DATE[; vetoes through DATE]`` (footers and reports)."""
+        """``General Assembly votes through DATE; Security Council through DATE`` (footers and reports)."""
         from polycentric.record.coverage import coverage_line
 
         return coverage_line(self)

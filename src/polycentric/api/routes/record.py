@@ -160,7 +160,7 @@ def coverage(
 ) -> Response:
     """Per body and session (``Record.coverage``): first and last date, roll calls, the official count where
     known, ``complete`` yes/no/unknown, in progress and partial. The header ``X-Coverage`` carries the one-line
-    summary (``General Assembly votes through DATE; Security Council votes through DATE[; vetoes through DATE]``)."""
+    summary (``General Assembly votes through DATE; Security Council through DATE``)."""
     response = table_response(backend.record.coverage(), fmt, page, filename="coverage")
     response.headers["X-Coverage"] = backend.record.coverage_line()
     return response
