@@ -77,6 +77,7 @@ _EXPORTS: dict[str, str] = {
     "neutrality": "polycentric.measures:neutrality",
     "shifts": "polycentric.measures:shifts",
     "shift_drivers": "polycentric.measures:shift_drivers",
+    "tally": "polycentric.measures:tally",
     "find_series": "polycentric.measures:find_series",
     "series_history": "polycentric.measures:series_history",
     "series_switchers": "polycentric.measures:series_switchers",

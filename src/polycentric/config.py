@@ -13,6 +13,9 @@ Local source files (used offline, and by tests and benchmarks), first that appli
 3. a ``shared/data`` folder beside the current directory or beside the checkout
    (``../shared/data``), as laid out in this project's workspace.
 
+The layout of a home folder is owned by :class:`Home`; every layer asks it for
+its paths instead of joining names itself.
+
 Dependency rule: imports only ``polycentric.errors`` and the standard library
 (plus platformdirs).
 """
@@ -20,11 +23,12 @@ Dependency rule: imports only ``polycentric.errors`` and the standard library
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from polycentric.errors import ConfigurationError
 
-__all__ = ["find_local_data_dir", "home_dir", "local_data_dir"]
+__all__ = ["Home", "find_local_data_dir", "home_dir", "local_data_dir"]
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
 
@@ -70,3 +74,59 @@ def local_data_dir(data: str | Path | None = None) -> Path:
             "(a folder laid out like ../shared/data)"
         )
     return p
+
+
+@dataclass(frozen=True)
+class Home:
+    """The layout of a record's home folder (nothing is created here).
+
+    ::
+
+        HOME/
+          CURRENT          the name of the version in use (one line; replaced atomically)
+          v-*/             complete versions of the record (Parquet files and manifest.json)
+          .tmp-*/          a version being written (removed when its writer is gone)
+          .writer.lock     held by the one writer at a time
+          downloads/       files fetched by ``sync`` and their manifest (``.sync.lock``)
+          groups/          user-defined groups
+          models/          fitted models, keyed to the record version
+          cache/           precomputed answers of the API and the dashboard
+
+    >>> Home.at("/tmp/pc").models
+    PosixPath('/tmp/pc/models')
+    """
+
+    root: Path
+
+    @classmethod
+    def at(cls, home: str | Path | None = None) -> Home:
+        """The home resolved as :func:`home_dir` resolves it."""
+        return cls(home_dir(home))
+
+    @property
+    def current_pointer(self) -> Path:
+        return self.root / "CURRENT"
+
+    @property
+    def writer_lock(self) -> Path:
+        return self.root / ".writer.lock"
+
+    @property
+    def downloads(self) -> Path:
+        return self.root / "downloads"
+
+    @property
+    def groups(self) -> Path:
+        return self.root / "groups"
+
+    @property
+    def models(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "cache"
+
+    def versions(self) -> list[Path]:
+        """The complete-or-not version folders ``v-*``, oldest name first."""
+        return sorted(p for p in self.root.glob("v-*") if p.is_dir())

@@ -190,7 +190,9 @@ def parse_range(spec: str | int, *, what: str = "years") -> list[int]:
             continue
         m = _RANGE_PART.match(part)
         if not m:
-            raise InputFormatError(f"cannot read {what} {spec!r}: expected e.g. 2014, 2000-2023 or 60,62,70-72", field=what)
+            raise InputFormatError(
+                f"cannot read {what} {spec!r}: expected e.g. 2014, 2000-2023 or 60,62,70-72", field=what
+            )
         lo = int(m.group(1))
         hi = int(m.group(2)) if m.group(2) else lo
         if hi < lo:

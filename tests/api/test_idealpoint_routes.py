@@ -46,6 +46,25 @@ def test_state_trajectory(client: TestClient, saved: pl.DataFrame) -> None:
     assert client.get("/api/states/ZZZ/idealpoints").status_code == 404
 
 
+def test_state_changes_with_their_uncertainty(client: TestClient, saved: pl.DataFrame) -> None:
+    from polycentric.models._change import state_change
+
+    usa = saved.filter(pl.col("state") == "USA").sort("session")
+    a, b = int(usa["session"][0]), int(usa["session"][-1])
+    r = client.get("/api/states/USA/idealpoints/changes", params={"from": a, "to": b})
+    assert r.status_code == 200, r.text
+    row = r.json()["data"][0]
+    meta = client.get("/api/idealpoints/fit").json()
+    expected = state_change(saved, "USA", a, b, random_walk_sd=meta["random_walk_sd_"])
+    assert row["change"] == pytest.approx(expected["change"])
+    assert row["lower"] == pytest.approx(expected["lower"])
+    assert row["exceeds_uncertainty"] == expected["exceeds_uncertainty"]
+    moves = client.get("/api/states/USA/idealpoints/changes").json()["data"]
+    assert len(moves) == usa.height - 1
+    assert [m["to_session"] for m in moves] == usa["session"].to_list()[1:]
+    assert all(m["exceeds_uncertainty"] == (m["lower"] > 0 or m["upper"] < 0) for m in moves)
+
+
 def test_fit_description(client: TestClient, saved: pl.DataFrame) -> None:
     meta = client.get("/api/idealpoints/fit").json()
     assert meta["params"]["dims"] == 1 and meta["converged_"] is True

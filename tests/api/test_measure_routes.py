@@ -16,7 +16,7 @@ def test_cohesion_route_equals_library(client: TestClient, served_record: Any) -
     assert r.status_code == 200
     rows = r.json()["data"]
     votes = served_record.votes(start=dt.date(2012, 1, 1), end=dt.date(2014, 12, 31))
-    expected = cohesion(votes, ["NAM", "EU"], years=(2012, 2014), index="rice")
+    expected = cohesion(votes, ["NAM", "EU"], years=(2012, 2014), index="agreement")  # the default index
     assert len(rows) == expected.height == 6
     for row, exp in zip(rows, expected.iter_rows(named=True), strict=True):
         assert (row["group"], row["year"], row["n_rollcalls"]) == (exp["group"], exp["year"], exp["n_rollcalls"])

@@ -53,7 +53,8 @@ def test_matrix_hand_computed(index: str) -> None:
 def test_pair_function_hand_computed(index: str) -> None:
     for (a, b), exp in EXPECTED.items():
         df = agreement(HAND, a, b, index, by=None)  # type: ignore[arg-type]
-        assert df.columns == ["state_a", "state_b", "index", "value", "n_shared"]
+        assert df.columns == ["state_a", "state_b", "index", "value", "n_shared", "thin"]
+        assert df["thin"].item() is (exp["n"] < 10)
         assert df["value"].item() == pytest.approx(exp[index])
         assert df["n_shared"].item() == exp["n"]
 

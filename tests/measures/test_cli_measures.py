@@ -52,10 +52,11 @@ def test_cohesion_two_groups_yearly_reproducible(cli_record: tuple[pl.DataFrame,
     again = runner.invoke(app, ["cohesion", "RIC", "EU", "--years", "1991-2022", "--format", "csv"])
     assert again.output == first.output
     df = pl.read_csv(io.StringIO(first.output))
-    assert df.columns == ["group", "year", "index", "value", "n_rollcalls", "mean_size_present"]
+    assert df.columns == ["group", "year", "index", "value", "n_rollcalls", "mean_size_present", "thin"]
+    assert df["index"].unique().to_list() == ["agreement"]  # the default index counts abstentions
     assert df["group"].unique(maintain_order=True).to_list() == ["RIC", "EU"]
     assert df.filter(pl.col("group") == "EU")["year"].to_list() == list(range(1991, 2023))
-    expected = cohesion(cli_record[0], ["RIC", "EU"], years="1991-2022", index="rice")
+    expected = cohesion(cli_record[0], ["RIC", "EU"], years="1991-2022", index="agreement")
     assert first.output == expected.write_csv()
 
 

@@ -38,7 +38,8 @@ def test_per_rollcall_hand_computed() -> None:
 
 def test_aggregate_by_year() -> None:
     out = cohesion(VOTES, {"G": GROUP}, index=["rice", "agreement"])
-    assert out.columns == ["group", "year", "index", "value", "n_rollcalls", "mean_size_present"]
+    assert out.columns == ["group", "year", "index", "value", "n_rollcalls", "mean_size_present", "thin"]
+    assert out["thin"].all()  # two or three roll calls a year: fewer than MIN_ROLLCALLS
     rows = {(r["year"], r["index"]): r for r in out.iter_rows(named=True)}
     # 2001: rice over rc1, rc2 (rc3 has no Y/N); agreement over rc1..3; 2002: rc4 has one voter < min_present
     assert rows[(2001, "rice")]["value"] == pytest.approx(0.25)
@@ -47,6 +48,8 @@ def test_aggregate_by_year() -> None:
     assert rows[(2001, "agreement")]["value"] == pytest.approx((0.4 + 0.25 + 1.0) / 3)
     assert rows[(2001, "agreement")]["n_rollcalls"] == 3
     assert (2002, "rice") not in rows
+    # the default index is the agreement index, which counts abstentions
+    assert cohesion(VOTES, {"G": GROUP})["index"].unique().to_list() == ["agreement"]
     one = cohesion(VOTES, {"G": GROUP}, index="agreement", min_present=1, by=None)
     assert one["n_rollcalls"].item() == 4
     assert one["value"].item() == pytest.approx((0.4 + 0.25 + 1.0 + 1.0) / 4)
@@ -150,3 +153,15 @@ def test_record_registry_group_matches_registry_mask(real: tuple[pl.DataFrame, p
     eu = cohesion_rollcalls(votes, "EU")
     assert eu.filter(pl.col("year") == 2019)["n_members"].max() == 28  # the UK was still a member
     assert eu.filter(pl.col("year") == 2021)["n_members"].max() == 27
+
+
+def test_half_yes_half_abstain_is_cohesive_for_rice_only() -> None:
+    """The docs' example: abstention is dissent that Rice cannot see."""
+    votes = VOTES.filter(pl.col("rollcall_id") == 1).with_columns(
+        pl.Series("vote", ["Y", "Y", "A", "A", "Y", "Y"][: VOTES.filter(pl.col("rollcall_id") == 1).height])
+    )
+    rc = cohesion_rollcalls(votes, GROUP, name="G")
+    y, a = int(rc["n_yes"].item()), int(rc["n_abstain"].item())
+    assert rc["rice"].item() == 1.0  # no No vote: Rice sees unanimity
+    assert rc["agreement"].item() == pytest.approx((max(y, a) - 0.5 * min(y, a)) / (y + a))
+    assert rc["agreement"].item() < 1.0

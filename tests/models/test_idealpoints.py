@@ -346,7 +346,7 @@ def test_item_draws_add_the_items_estimation_error() -> None:
 
 
 def test_vectorised_normalisation_matches_normalise_text() -> None:
-    from polycentric.models.idealpoints import _normalised
+    from polycentric.models._design import _normalised
 
     texts = ["Israeli settlements (A/RES/77/126), 2022!", "  Human\tRights ", "Côte d'Ivoire: 3rd report", "", "12 34"]
     out = pl.DataFrame({"t": texts}).select(_normalised(pl.col("t")))["t"].to_list()

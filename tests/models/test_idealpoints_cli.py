@@ -38,6 +38,20 @@ def test_idealpoints_cli(
     assert chart.stat().st_size > 1000
     assert main(["polarity", "--years", "2000-2002", "--format", "csv", "--method", "ideal_points"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert out[0].startswith("session,year,method,n_states,n_poles,effective_poles,polarization")
+    assert out[0].startswith("session,year,method,n_states,n_poles,n_poles_session,support,changed,effective_poles")
+    assert out[0].endswith(",poles,n_rollcalls,thin")
     assert len(out) == 4
+    assert all("pole around " in line for line in out[1:])
+    # a state's change between two sessions, with an interval from joint draws
+    assert main(["idealpoints", "change", "--state", "USA", "--from", "70", "--to", "76", "--format", "json"]) == 0
+    change = json.loads(capsys.readouterr().out)[0]
+    assert change["state"] == "USA" and change["from_session"] == 70 and change["to_session"] == 76
+    assert change["lower"] < change["change"] < change["upper"]
+    assert change["exceeds_uncertainty"] == (change["lower"] > 0 or change["upper"] < 0)
+    assert 0 < change["correlation"] < 1
+    # a session after the record: the random walk's prediction, wider than the observed change
+    assert main(["idealpoints", "change", "--state", "USA", "--from", "70", "--to", "200", "--format", "json"]) == 0
+    ahead = json.loads(capsys.readouterr().out)[0]
+    assert ahead["observed_to"] is False and ahead["se"] > change["se"]
+    assert main(["idealpoints", "change", "--state", "Atlantis", "--from", "70", "--to", "76"]) == 2
     assert main(["polarity", "--years", "2000", "--method", "nonsense"]) == 2

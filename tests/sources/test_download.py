@@ -23,6 +23,7 @@ def sync_all(**kw: object) -> build.SyncReport:
     """The bulk-file part of :func:`sync_record` (the search API has its own tests)."""
     return sync_record(search_api=False, **kw)  # type: ignore[arg-type]
 
+
 GA_NEW = "2026_02_06_ga_voting.csv"
 
 

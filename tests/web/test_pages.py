@@ -118,6 +118,8 @@ def test_rollcall_group_breakdown(page: Any, live_server: str, served_record: An
         assert shown == {code: expected.get(code, 0) for code in "YNAX"}, gid
     eu = page.locator("table.group-breakdown tr[data-group=EU] td[data-vote=Y]").inner_text()
     assert eu == "27"
+    heads = page.locator("table.group-breakdown thead th").all_inner_texts()
+    assert "Agreement" in heads and "Rice" in heads  # both indices, named
 
 
 def test_group_page_map_follows_year(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
@@ -169,6 +171,7 @@ def test_measure_charts_render(page: Any, live_server: str, served_record: Any, 
     expected_c = cohesion(all_votes, ["NAM", "EU", "G77"], years=(1946, dt.date.today().year)).drop_nulls("value")
     assert fig.get_attribute("data-points") == str(expected_c.height)
     assert fig.get_attribute("data-series") == "3"
+    assert "Hix–Noury–Roland agreement index" in fig.inner_text()  # the page names the (default) index
     assert page.js_errors == []
 
 
@@ -289,15 +292,21 @@ def test_system_page(page: Any, live_server: str, models_home: Path, artifacts: 
 
 
 def test_state_ideal_point_trajectory(page: Any, live_server: str, models_home: Path, artifacts: Path) -> None:
+    from polycentric.models._change import state_changes
     from polycentric.models.idealpoints import IdealPointModel
     from polycentric.models.saved import idealpoints_folder as fit_folder
 
-    ideal_points, _, _ = IdealPointModel.load_results(fit_folder(models_home))
+    ideal_points, _, meta = IdealPointModel.load_results(fit_folder(models_home))
     _open(page, f"{live_server}/#/state?id=IND&from=2016&to=2023")
     fig = page.locator("figure[data-chart=IND-idealpoints]")
     expected = ideal_points.filter((pl.col("state") == "IND") & pl.col("year").is_between(2016, 2023))
     assert expected.height > 0
     assert fig.get_attribute("data-points") == str(expected.height)
+    # moves larger than their joint uncertainty are ringed (the same draws as the API route)
+    moves = state_changes(ideal_points, "IND", random_walk_sd=meta["random_walk_sd_"], n_draws=2000)
+    shown = set(expected["session"].to_list())
+    ringed = moves.filter(pl.col("to_session").is_in(list(shown)) & pl.col("exceeds_uncertainty")).height
+    assert fig.get_attribute("data-moves") == str(ringed)
     assert fig.locator("svg [aria-label=area] path").count() == 1  # the interval band
     page.screenshot(path=str(artifacts / "state-IND-idealpoints.png"), full_page=True)
     assert page.js_errors == []

@@ -147,7 +147,9 @@ def agreement_matrix_cmd(
 def cohesion_cmd(
     groups: Annotated[list[str], typer.Argument(help="Group ids, e.g. NAM EU.")],
     years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
-    index: Annotated[str, typer.Option("--index", help="rice or agreement (Hix–Noury–Roland).")] = "rice",
+    index: Annotated[
+        str, typer.Option("--index", help="agreement (Hix–Noury–Roland, counts abstentions; default) or rice.")
+    ] = "agreement",
     by: Annotated[str, typer.Option("--by", help="year, session or none (pooled).")] = "year",
     min_present: Annotated[
         int, typer.Option("--min-present", help="Least members voting for a roll call to count.")
@@ -158,7 +160,7 @@ def cohesion_cmd(
     out: Annotated[Optional[Path], OUT_OPT] = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
-    """Cohesion of groups per year: Rice index or the Hix–Noury–Roland agreement index."""
+    """Cohesion of groups per year: the Hix–Noury–Roland agreement index (default) or the Rice index."""
     _check_plot(plot)
     from polycentric.measures.cohesion import cohesion
 

@@ -10,6 +10,7 @@ docstring gives the formula and its source paper (overview: ``docs/measures.md``
 - :mod:`~polycentric.measures.alignment`: agreement with reference states and group majorities.
 - :mod:`~polycentric.measures.neutrality`: abstention and non-voting rates.
 - :mod:`~polycentric.measures.shifts`: largest changes in alignment and the roll calls behind them.
+- :mod:`~polycentric.measures.tally`: Yes/No/Abstain/non-voting counts per roll call or any grouping.
 - :mod:`~polycentric.measures.series`: recurring resolutions, their tallies and switchers.
 - :mod:`~polycentric.measures.plots`: charts of the above (matplotlib, imported only there).
 
@@ -26,6 +27,7 @@ from polycentric.measures.cohesion import cohesion, cohesion_rollcalls
 from polycentric.measures.neutrality import neutrality
 from polycentric.measures.series import KNOWN_SERIES, find_series, series_history, series_switchers, series_table
 from polycentric.measures.shifts import shift_drivers, shifts
+from polycentric.measures.tally import tally
 from polycentric.measures.voice import voice, voice_rollcalls
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "series_table",
     "shift_drivers",
     "shifts",
+    "tally",
     "voice",
     "voice_rollcalls",
 ]

@@ -31,6 +31,7 @@ from polycentric.symbols import normalise_symbol, parse_years
 
 __all__ = [
     "CAST",
+    "MIN_ROLLCALLS",
     "GroupSpec",
     "Period",
     "YearSpec",
@@ -43,6 +44,13 @@ __all__ = [
     "plurality_vote",
     "select_period",
 ]
+
+MIN_ROLLCALLS = 10
+"""Readings (per session or year) resting on fewer roll calls than this are flagged ``thin``.
+
+Ten roll calls: below it one roll call moves a group's cohesion or a pair's agreement
+by more than 0.1 on its own, and an ideal point rests mostly on the random walk from
+the neighbouring sessions (docs/idealpoints.md, "Thin sessions")."""
 
 CAST: tuple[str, ...] = ("Y", "N", "A")
 """The vote codes of a state present and casting a vote (X, not voting, is absent)."""

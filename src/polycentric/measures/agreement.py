@@ -47,7 +47,15 @@ import numpy as np
 import polars as pl
 
 from polycentric.errors import InsufficientDataError, MeasureError, UnknownStateError
-from polycentric.measures._common import CAST, YearSpec, check_unique, check_votes, filter_years, time_keys
+from polycentric.measures._common import (
+    CAST,
+    MIN_ROLLCALLS,
+    YearSpec,
+    check_unique,
+    check_votes,
+    filter_years,
+    time_keys,
+)
 
 __all__ = [
     "INDICES",
@@ -311,7 +319,8 @@ def agreement(
     Returns
     -------
     polars.DataFrame
-        ``state_a, state_b, [by], index, value, n_shared``; periods where the two
+        ``state_a, state_b, [by], index, value, n_shared, thin`` (``n_shared``: the roll
+        calls the value rests on; ``thin``: fewer than ``MIN_ROLLCALLS`` = 10); periods where the two
         states share no vote have no row.
 
     Raises
@@ -341,6 +350,16 @@ def agreement(
             .agg(score_expr(idx).mean().alias("value"), pl.len().cast(pl.Int64).alias("n_shared"))
             .with_columns(pl.lit(a).alias("state_a"), pl.lit(b).alias("state_b"), pl.lit(idx).alias("index"))
         )
-        frames.append(agg.select("state_a", "state_b", *keys, "index", "value", "n_shared"))
+        frames.append(
+            agg.select(
+                "state_a",
+                "state_b",
+                *keys,
+                "index",
+                "value",
+                "n_shared",
+                (pl.col("n_shared") < MIN_ROLLCALLS).alias("thin"),
+            )
+        )
     out = pl.concat(frames)
     return out.sort([*keys, "index"]) if keys else out.sort("index")

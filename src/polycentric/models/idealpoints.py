@@ -11,160 +11,45 @@ mode is found by block-coordinate Newton ascent (items, then all ideal points
 jointly through a banded solve of the random-walk precision), and intervals come
 from the Laplace approximation of the ideal points' posterior.
 
+The model is split along its seams into private modules: ``_design`` (bridges, design
+arrays, start values), ``_ordinal`` (the numerical core), ``_fitting`` (standardisation,
+SQUAREM's parameters, warm starts, the random-walk update, item draws), ``_predict``
+(new roll calls, probabilities) and ``_change`` (changes with joint intervals).
+
 Dependency rule: imports numpy, scipy, polars, ``polycentric.errors``,
-``polycentric.record.schema`` and ``polycentric.models._ordinal``.
+``polycentric.record.schema``, ``polycentric.measures._common`` (the thin-session
+minimum) and the private ``polycentric.models`` modules above.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import polars as pl
-import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.stats import norm
 
-from polycentric.errors import ConvergenceError, InputFormatError, InsufficientDataError, ModelError, NotFittedError
+from polycentric.errors import ConvergenceError, InsufficientDataError, ModelError, NotFittedError
+from polycentric.measures._common import MIN_ROLLCALLS
 from polycentric.models import _ordinal as core
+from polycentric.models import _predict
 from polycentric.models._change import state_change
+from polycentric.models._design import (
+    Design,
+    build_design,
+    find_bridges,
+    normalise_text,
+    start_items,
+    start_theta,
+)
+from polycentric.models._fitting import Params, item_uncertainty, standardise, update_random_walk, warm_start
 from polycentric.record.schema import ISSUES
 
 __all__ = ["MIN_ROLLCALLS", "IdealPointModel", "find_bridges", "normalise_text"]
-
-MIN_ROLLCALLS = 10
-"""Sessions with fewer fitted (non-unanimous) roll calls than this are flagged ``thin``: their ideal points rest
-mostly on the random walk from the neighbouring sessions (docs/idealpoints.md, "Thin sessions")."""
-
-_VOTE_TO_CODE = {"N": core.N_CODE, "A": core.A_CODE, "Y": core.Y_CODE}
-_NON_WORD = re.compile(r"[^a-z ]+")
-_SPACES = re.compile(r"\s+")
-
-
-def normalise_text(text: str | None) -> str:
-    """Case-folded text with digits and punctuation removed and spaces collapsed (the bridging key)."""
-    if text is None:
-        return ""
-    return _SPACES.sub(" ", _NON_WORD.sub(" ", text.lower())).strip()
-
-
-def _normalised(text: pl.Expr) -> pl.Expr:
-    """:func:`normalise_text` as a polars expression (vectorised)."""
-    return text.str.to_lowercase().str.replace_all(r"[^a-z ]+", " ").str.replace_all(r"\s+", " ").str.strip_chars()
-
-
-def find_bridges(roll_calls: pl.DataFrame, *, columns: tuple[str, ...] = ("title", "agenda")) -> pl.DataFrame:
-    """Roll calls on identical resolutions in different sessions, which share item parameters.
-
-    Two roll calls are bridged when both decide a whole resolution (``kind`` is
-    ``"resolution"`` or null), they fall in different sessions, and their texts in
-    ``columns`` are identical after :func:`normalise_text` (case, digits such as
-    years and symbols, and punctuation ignored: "near-identical"). A text that
-    appears more than once in one session is ambiguous there and that session's
-    roll calls on it are not bridged; a non-empty text is required. This follows
-    BSV (2017), who bridge sessions with identical resolutions.
-
-    Returns
-    -------
-    polars.DataFrame
-        One row per roll call of ``roll_calls``: ``rollcall_id``, ``session_number``,
-        ``bridge`` (the id of its bridge group, the smallest ``rollcall_id`` in it,
-        or null when it is not bridged) and ``n_sessions`` (sessions in its group).
-    """
-    present = [c for c in columns if c in roll_calls.columns]
-    if not present:
-        raise InputFormatError(f"roll calls need one of the columns {columns} to find bridges", field=columns[0])
-    kind = pl.col("kind") if "kind" in roll_calls.columns else pl.lit(None, dtype=pl.String)
-    key = pl.concat_str([_normalised(pl.col(c)).fill_null("") for c in present], separator=" | ")
-    base = roll_calls.select(
-        "rollcall_id",
-        pl.col("session_number").cast(pl.Int32),
-        key.alias("key"),
-        (kind.is_null() | (kind == "resolution")).alias("whole"),
-    )
-    empty_key = " | ".join([""] * len(present))
-    candidates = base.filter(pl.col("whole") & (pl.col("key") != empty_key))
-    once = candidates.filter(pl.len().over("key", "session_number") == 1)
-    groups = once.with_columns(
-        pl.col("session_number").n_unique().over("key").alias("n_sessions"),
-        pl.col("rollcall_id").min().over("key").alias("bridge"),
-    ).filter(pl.col("n_sessions") > 1)
-    return base.select("rollcall_id", "session_number").join(
-        groups.select("rollcall_id", "bridge", pl.col("n_sessions").cast(pl.Int32)), on="rollcall_id", how="left"
-    )
-
-
-def _standardise(
-    theta: NDArray[np.float64], beta: NDArray[np.float64], c: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Rescale ideal points to pooled mean 0 and sd 1 per dimension, compensating the items exactly.
-
-    ``beta . theta - kappa`` is unchanged: ``theta' = (theta - m) / s``,
-    ``beta' = beta * s``, ``c' = c - beta . m`` (BSV's scale identification).
-    """
-    m = theta.mean(axis=0)
-    s = theta.std(axis=0)
-    s = np.where(s > 0, s, 1.0)
-    return (theta - m) / s, beta * s, c - beta @ m
-
-
-@dataclass
-class _Params:
-    """All free parameters of one fit (for the SQUAREM extrapolation)."""
-
-    theta: NDArray[np.float64]
-    beta: NDArray[np.float64]
-    c: NDArray[np.float64]
-    g: NDArray[np.float64]
-    theta_var: NDArray[np.float64] | None = None
-    beta_var: NDArray[np.float64] | None = None
-
-    def flat(self) -> NDArray[np.float64]:
-        return np.concatenate([self.theta.ravel(), self.beta.ravel(), self.c, self.g])
-
-    @classmethod
-    def unflat(cls, x: NDArray[np.float64], like: _Params, tied: NDArray[np.bool_]) -> _Params:
-        n_t, n_b, n_c = like.theta.size, like.beta.size, like.c.size
-        theta = x[:n_t].reshape(like.theta.shape)
-        beta = x[n_t : n_t + n_b].reshape(like.beta.shape)
-        c = x[n_t + n_b : n_t + n_b + n_c]
-        g = np.where(tied, 0.0, np.maximum(x[n_t + n_b + n_c :], core.MIN_GAP))
-        return cls(theta, beta, c, g, like.theta_var, like.beta_var)
-
-
-@dataclass
-class _Design:
-    """The data of one fit as arrays."""
-
-    states: list[str]
-    unit_state: NDArray[np.intp]  # index into states
-    unit_session: NDArray[np.int64]
-    unit_year: NDArray[np.int64]
-    unit_votes: NDArray[np.int64]
-    item_groups: pl.DataFrame  # item, rollcall_ids (list), sessions (list)
-    item_size: NDArray[np.float64]  # roll calls per item
-    item_first_rollcall: NDArray[np.int64]
-    rollcall_item: NDArray[np.intp]  # item of each roll call (order of rollcall_ids)
-    obs: core.Observations
-    obs_rollcall: NDArray[np.int64]  # raw roll call index per observation (order of codes below)
-    obs_unit: NDArray[np.intp]
-    obs_code: NDArray[np.int8]
-    rollcall_ids: NDArray[np.int64]
-    rollcall_session: NDArray[np.int64]
-    dropped: pl.DataFrame
-    bridges: pl.DataFrame
-
-    def item_of(self, rollcall_id: int) -> int | None:
-        """The item of a fitted roll call, or None."""
-        k = int(np.searchsorted(self.rollcall_ids, rollcall_id))
-        if k < self.rollcall_ids.size and self.rollcall_ids[k] == rollcall_id:
-            return int(self.rollcall_item[k])
-        return None
 
 
 class IdealPointModel:
@@ -281,7 +166,7 @@ class IdealPointModel:
         max_iter: int = 300,
         tol: float = 1e-3,
         cutpoint_sd: float = 5.0,
-        discrimination_sd: float = 0.4,
+        discrimination_sd: float = 0.3,
         random_state: int | None = None,
         init_noise: float = 0.0,
         variational: bool = True,
@@ -316,142 +201,7 @@ class IdealPointModel:
 
     # ------------------------------------------------------------------ data
 
-    def _design(self, votes: pl.DataFrame, roll_calls: pl.DataFrame | None) -> _Design:
-        needed = ("rollcall_id", "state", "vote", "session_number")
-        for col in needed:
-            if col not in votes.columns:
-                raise InputFormatError(f"votes need a {col!r} column (VOTES_VIEW)", field=col)
-        v = votes.select(
-            pl.col("rollcall_id").cast(pl.Int64),
-            pl.col("state").cast(pl.String),
-            pl.col("vote").cast(pl.String),
-            pl.col("session_number").cast(pl.Int64),
-            (
-                pl.col("year").cast(pl.Int64)
-                if "year" in votes.columns
-                else pl.col("session_number").cast(pl.Int64) + 1945
-            ).alias("year"),
-        )
-        if roll_calls is None:
-            roll_calls = (
-                v.group_by("rollcall_id")
-                .agg(pl.col("session_number").first())
-                .with_columns(pl.lit(None, dtype=pl.String).alias("title"))
-            )
-        rc = roll_calls
-        if self.issue is not None:
-            col = f"issue_{self.issue}"
-            if col not in rc.columns:
-                raise InputFormatError(f"roll calls need a {col!r} column for issue {self.issue!r}", field=col)
-            rc = rc.filter(pl.col(col).fill_null(False))
-            v = v.join(rc.select(pl.col("rollcall_id").cast(pl.Int64)), on="rollcall_id", how="semi")
-        v = v.filter(pl.col("vote").is_in(list(_VOTE_TO_CODE)))  # X and nulls are missing data
-        if v.height == 0:
-            raise InsufficientDataError("no Yes/Abstain/No votes to fit")
-        # integer encodings (numpy from here: the record has ~10^6 votes)
-        code = v["vote"].replace_strict(_VOTE_TO_CODE, return_dtype=pl.Int8).to_numpy()
-        rollcall_ids, obs_rc = np.unique(v["rollcall_id"].to_numpy(), return_inverse=True)
-        n_rc = rollcall_ids.size
-        # roll calls with a single category carry no information on ideal points
-        counts = np.bincount(obs_rc * 3 + code, minlength=3 * n_rc).reshape(n_rc, 3)
-        informative = (counts > 0).sum(axis=1) > 1
-        dropped = pl.DataFrame(
-            {
-                "rollcall_id": rollcall_ids[~informative],
-                "reason": ["unanimous"] * int((~informative).sum()),
-                "n": counts[~informative].sum(axis=1).astype(np.uint32),
-            },
-            schema={"rollcall_id": pl.Int64, "reason": pl.String, "n": pl.UInt32},
-        )
-        if not informative.any():
-            raise InsufficientDataError("every roll call is unanimous: no information on ideal points")
-        keep = informative[obs_rc]
-        v = v.filter(pl.Series(keep))
-        code = code[keep]
-        rc_new = np.cumsum(informative) - 1
-        obs_rc = rc_new[obs_rc[keep]]
-        rollcall_ids = rollcall_ids[informative]
-        n_rc = rollcall_ids.size
-        session = v["session_number"].to_numpy()
-        rollcall_session = np.zeros(n_rc, dtype=np.int64)
-        rollcall_session[obs_rc] = session
-
-        # units: (state, session) sorted by state then session
-        states = v["state"].unique().sort().to_list()
-        state_of_obs = v["state"].replace_strict({st: i for i, st in enumerate(states)}, return_dtype=pl.Int64)
-        span = int(session.max()) + 1
-        unit_keys, obs_unit = np.unique(state_of_obs.to_numpy() * span + session, return_inverse=True)
-        n_units = unit_keys.size
-        # duplicate (roll call, state) rows would count twice
-        pair = np.sort(obs_unit.astype(np.int64) * n_rc + obs_rc)
-        dup = int(np.count_nonzero(pair[1:] == pair[:-1]))
-        if dup:
-            raise InputFormatError(f"{dup} duplicate (rollcall_id, state) vote rows", field="state")
-        # each session's year: the year most of its votes fall in (the earliest on ties)
-        session_year = (
-            v.group_by("session_number", "year")
-            .len()
-            .sort(["session_number", "len", "year"], descending=[False, True, False])
-            .unique("session_number", keep="first")
-        )
-        year_of = dict(zip(session_year["session_number"].to_list(), session_year["year"].to_list(), strict=True))
-        unit_session = unit_keys % span
-
-        # roll calls -> items (bridging)
-        rc_ids = pl.DataFrame({"rollcall_id": rollcall_ids, "session_number": rollcall_session})
-        if self.bridge and roll_calls is not None and any(c in rc.columns for c in ("title", "agenda")):
-            rc_in = rc.with_columns(pl.col("rollcall_id").cast(pl.Int64)).join(
-                rc_ids.select("rollcall_id"), on="rollcall_id", how="semi"
-            )
-            if "session_number" not in rc_in.columns:
-                rc_in = rc_in.join(rc_ids, on="rollcall_id")
-            br = find_bridges(rc_in)
-        else:
-            br = rc_ids.with_columns(pl.lit(None, dtype=pl.Int64).alias("bridge"))
-        rc_ids = rc_ids.join(br.select("rollcall_id", "bridge"), on="rollcall_id", how="left", maintain_order="left")
-        item_key = rc_ids["bridge"].fill_null(rc_ids["rollcall_id"]).to_numpy()
-        _, rc_item = np.unique(item_key, return_inverse=True)
-        n_items = int(rc_item.max()) + 1
-        item_size = np.bincount(rc_item, minlength=n_items)
-        bridges = (
-            rc_ids.with_columns(pl.Series("bridged", item_size[rc_item] > 1))
-            .group_by("session_number")
-            .agg(pl.len().alias("n_rollcalls"), pl.col("bridged").sum().alias("n_bridged"))
-            .sort("session_number")
-            .rename({"session_number": "session"})
-        )
-        item_groups = (
-            rc_ids.with_columns(pl.Series("item", rc_item, dtype=pl.Int32))
-            .group_by("item")
-            .agg(pl.col("rollcall_id").alias("rollcall_ids"), pl.col("session_number").alias("sessions"))
-            .sort("item")
-        )
-        item_first = np.full(n_items, np.iinfo(np.int64).max)
-        np.minimum.at(item_first, rc_item, rollcall_ids)
-        obs_item = rc_item[obs_rc]
-        return _Design(
-            states=states,
-            unit_state=(unit_keys // span).astype(np.intp),
-            unit_session=unit_session.astype(np.int64),
-            unit_year=np.array([year_of[int(t)] for t in unit_session], dtype=np.int64),
-            unit_votes=np.bincount(obs_unit, minlength=n_units).astype(np.int64),
-            item_groups=item_groups,
-            item_size=item_size.astype(np.float64),
-            item_first_rollcall=item_first,
-            rollcall_item=rc_item.astype(np.intp),
-            obs=core.Observations.from_codes(
-                obs_unit.astype(np.intp), obs_item.astype(np.intp), code, n_units, n_items
-            ),
-            obs_rollcall=obs_rc.astype(np.int64),
-            obs_unit=obs_unit.astype(np.intp),
-            obs_code=code,
-            rollcall_ids=rollcall_ids,
-            rollcall_session=rollcall_session,
-            dropped=dropped,
-            bridges=bridges,
-        )
-
-    def _prior_weights(self, des: _Design) -> NDArray[np.float64]:
+    def _prior_weights(self, des: Design) -> NDArray[np.float64]:
         """Prior precision of each item in units of one roll call's: ``sum over its roll calls of (J_bar / J_t)^p``.
 
         ``J_t`` is the number of fitted roll calls of the roll call's session,
@@ -468,71 +218,6 @@ class IdealPointModel:
         return np.bincount(des.rollcall_item, weights=weight[inverse], minlength=des.item_size.size).astype(np.float64)
 
     # ------------------------------------------------------------------ start
-
-    def _start_theta(self, des: _Design) -> NDArray[np.float64]:
-        """Leading singular vector of each session's centred vote matrix, oriented on the reference state."""
-        n_units = des.obs.n_units
-        n_rc = des.rollcall_ids.size
-        value = np.choose(des.obs_code, [-1.0, 0.0, 1.0])
-        col_mean = np.bincount(des.obs_rollcall, weights=value, minlength=n_rc) / np.maximum(
-            np.bincount(des.obs_rollcall, minlength=n_rc), 1
-        )
-        x = sp.csr_matrix((value - col_mean[des.obs_rollcall], (des.obs_unit, des.obs_rollcall)), shape=(n_units, n_rc))
-        session = des.unit_session
-        sess_values, sess_index = np.unique(session, return_inverse=True)
-        n_sess = sess_values.size
-        # reference row per roll call (0 where the reference did not vote)
-        ref = des.states.index(self.reference) if self.reference in des.states else -1
-        ref_units = np.flatnonzero(des.unit_state == ref) if ref >= 0 else np.array([], dtype=np.intp)
-        ref_row = np.asarray(x[ref_units].sum(axis=0)).ravel() if ref_units.size else np.zeros(n_rc)
-        theta0 = x @ ref_row
-        has_ref = np.bincount(sess_index, weights=np.abs(theta0), minlength=n_sess) > 0
-        theta0 = np.where(has_ref[sess_index], theta0, np.asarray(x.sum(axis=1)).ravel())
-
-        def standardise(t: NDArray[np.float64]) -> NDArray[np.float64]:
-            cnt = np.bincount(sess_index, minlength=n_sess)
-            mean = np.bincount(sess_index, weights=t, minlength=n_sess) / cnt
-            t = t - mean[sess_index]
-            sd = np.sqrt(np.bincount(sess_index, weights=t * t, minlength=n_sess) / cnt)
-            return t / np.where(sd > 0, sd, 1.0)[sess_index]
-
-        theta = standardise(theta0)
-        xt = x.T.tocsr()
-        for _ in range(25):
-            theta = standardise(x @ (xt @ theta))
-        # keep the reference orientation of the power iteration's start in every session
-        sign = np.sign(np.bincount(sess_index, weights=theta * standardise(theta0), minlength=n_sess))
-        sign[sign == 0] = 1.0
-        theta = theta * sign[sess_index]
-        start = np.zeros((n_units, self.dims))
-        start[:, 0] = theta
-        if self.dims == 2:
-            # second start axis: the next singular vector (deflated power iteration)
-            rng = np.random.default_rng(0)
-            t2 = standardise(rng.standard_normal(n_units))
-            for _ in range(25):
-                t2 = x @ (xt @ t2)
-                proj = np.bincount(sess_index, weights=t2 * theta, minlength=n_sess) / np.bincount(
-                    sess_index, minlength=n_sess
-                )
-                t2 = standardise(t2 - proj[sess_index] * theta)
-            start[:, 1] = 0.5 * t2
-        return start
-
-    def _start_items(self, des: _Design) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
-        n_items = des.obs.n_items
-        counts = np.stack([np.bincount(it, minlength=n_items) for it in des.obs.item], axis=1).astype(float)  # Y, N, A
-        total = counts.sum(axis=1)
-        p_no = np.clip(counts[:, 1] / total, 0.005, 0.995)
-        p_no_abs = np.clip((counts[:, 1] + counts[:, 2]) / total, 0.005, 0.995)
-        k1 = norm.ppf(p_no)
-        k2 = np.maximum(norm.ppf(p_no_abs), k1 + core.MIN_GAP)
-        tied = counts[:, 2] == 0
-        c = np.where(tied, k1, 0.5 * (k1 + k2))
-        g = np.where(tied, 0.0, k2 - k1)
-        return c, g, tied
-
-    # ------------------------------------------------------------------ fit
 
     def fit(
         self,
@@ -564,14 +249,14 @@ class IdealPointModel:
             ``self``, fitted.
         """
         t0 = time.perf_counter()
-        des = self._design(votes, roll_calls)
+        des = build_design(votes, roll_calls, issue=self.issue, bridge=self.bridge)
         t_design = time.perf_counter() - t0
         obs = des.obs
-        theta = self._start_theta(des)
-        c, g, tied = self._start_items(des)
+        theta = start_theta(des, self.reference, self.dims)
+        c, g, tied = start_items(des)
         beta = np.zeros((obs.n_items, self.dims))
         if init is not None:
-            theta, beta, c, g = self._warm_start(init, des, theta, beta, c, g, tied)
+            theta, beta, c, g = warm_start(init, des, theta, beta, c, g, tied, self.dims)
         if self.init_noise > 0:
             rng = np.random.default_rng(self.random_state)
             theta = theta + self.init_noise * rng.standard_normal(theta.shape)
@@ -583,10 +268,10 @@ class IdealPointModel:
         qdiag, qoff = chain.precision(rw, self.initial_sd)
         for _ in range(3 if init is None else 1):
             beta, c, g, _ = core.item_step(obs, core.terms(obs, theta, beta, c, g), theta, beta, c, g, tied, priors)
-        state = _Params(theta, beta, c, g)
+        state = Params(theta, beta, c, g)
         variational = self.variational
 
-        def sweep(x: _Params) -> _Params:
+        def sweep(x: Params) -> Params:
             ts = core.terms(obs, x.theta, x.beta, x.c, x.g)
             b, cc, gg, item_cov = core.item_step(
                 obs, ts, x.theta, x.beta, x.c, x.g, tied, priors, theta_var=x.theta_var if variational else None
@@ -595,12 +280,12 @@ class IdealPointModel:
             ts = core.terms(obs, x.theta, b, cc, gg)
             th, info = core.theta_step(obs, ts, x.theta, b, qdiag, qoff, beta_var=bvar if variational else None)
             scale = th.std(axis=0)
-            th, b, cc = _standardise(th, b, cc)
+            th, b, cc = standardise(th, b, cc)
             if not variational:
-                return _Params(th, b, cc, gg)
+                return Params(th, b, cc, gg)
             outer = np.outer(scale, scale)
             tvar = core.chain_covariances(chain, info, qdiag, qoff)[0] / outer
-            return _Params(th, b, cc, gg, tvar, bvar * outer)
+            return Params(th, b, cc, gg, tvar, bvar * outer)
 
         converged = False
         history: list[float] = []
@@ -616,7 +301,7 @@ class IdealPointModel:
             v = x2.flat() - x1.flat() - r
             alpha = -float(np.linalg.norm(r)) / max(float(np.linalg.norm(v)), 1e-300)
             alpha = min(alpha, -1.0)
-            candidate = _Params.unflat(state.flat() - 2.0 * alpha * r + alpha * alpha * v, state, tied)
+            candidate = Params.unflat(state.flat() - 2.0 * alpha * r + alpha * alpha * v, state, tied)
             x3 = sweep(candidate)
             n_sweeps += 1
             change = float(np.abs(x3.theta - candidate.theta).max())
@@ -628,7 +313,7 @@ class IdealPointModel:
             state = x3
             history.append(change)
             if self.random_walk_sd is None and n_iter % 2 == 0:
-                rw = self._update_random_walk(chain, obs, state.theta, state.beta, state.c, state.g, qdiag, qoff)
+                rw = update_random_walk(chain, obs, state.theta, state.beta, state.c, state.g, qdiag, qoff)
                 qdiag, qoff = chain.precision(rw, self.initial_sd)
             if change < self.tol:
                 converged = True
@@ -642,7 +327,17 @@ class IdealPointModel:
         sigma, lag = core.chain_covariances(chain, w, qdiag, qoff)
         self._lag_cov = lag[:, 0, 0].copy() if self.dims == 1 else None
         if self.item_draws > 0:
-            sigma = sigma + self._item_uncertainty(obs, state, tied, priors, qdiag, qoff)
+            sigma = sigma + item_uncertainty(
+                obs,
+                state,
+                tied,
+                priors,
+                qdiag,
+                qoff,
+                item_draws=self.item_draws,
+                variational=self.variational,
+                random_state=self.random_state,
+            )
         theta, beta, sigma = self._orient(des, theta, beta, sigma)
         self._des = des
         self.theta_ = theta
@@ -665,50 +360,6 @@ class IdealPointModel:
         self._build_frames()
         return self
 
-    def _item_uncertainty(
-        self,
-        obs: core.Observations,
-        state: _Params,
-        tied: NDArray[np.bool_],
-        priors: core.Priors,
-        qdiag: NDArray[np.float64],
-        qoff: NDArray[np.float64],
-    ) -> NDArray[np.float64]:
-        """The part of the ideal points' variance due to the items' estimation error, by simulation.
-
-        Draws ``item_draws`` sets of item parameters from their Laplace
-        posterior ``N(z_hat, (-H_z)^-1)`` (per item, given the ideal points),
-        moves the ideal points to their conditional mode given each draw (one
-        joint Newton step from the fit: the linearised map ``-H_tt^-1 H_tz``),
-        standardises as the fit does, and returns the covariance of those
-        ideal points over the draws (``(n, d, d)``). By the law of total
-        variance the interval's variance is the Laplace variance given the
-        items plus this term (items drawn independently of each other, as in
-        the block-diagonal item Hessian).
-        """
-        theta, beta, c, g = state.theta, state.beta, state.c, state.g
-        ts = core.terms(obs, theta, beta, c, g)
-        *_, cov = core.item_step(
-            obs, ts, theta, beta, c, g, tied, priors, theta_var=state.theta_var if self.variational else None
-        )
-        beta_var = cov[:, 2:, 2:] if self.variational else None
-        cov = cov.copy()
-        cov[tied, 1, :] = 0.0
-        cov[tied, :, 1] = 0.0
-        cov[tied, 1, 1] = 1.0  # frozen gap: its draw is discarded below
-        chol = np.linalg.cholesky(cov)
-        rng = np.random.default_rng(self.random_state)
-        draws = np.empty((self.item_draws, *theta.shape))
-        for k in range(self.item_draws):
-            z = np.einsum("nij,nj->ni", chol, rng.standard_normal(cov.shape[:2]))
-            cb = c + z[:, 0]
-            gb = np.where(tied, 0.0, np.maximum(g + z[:, 1], core.MIN_GAP))
-            bb = beta + z[:, 2:]
-            th, _ = core.theta_step(obs, core.terms(obs, theta, bb, cb, gb), theta, bb, qdiag, qoff, beta_var=beta_var)
-            draws[k] = _standardise(th, bb, cb)[0]
-        dev = draws - draws.mean(axis=0)
-        return np.einsum("bni,bnj->nij", dev, dev) / max(self.item_draws - 1, 1)
-
     def partial_fit(self, votes: pl.DataFrame, roll_calls: pl.DataFrame | None = None) -> IdealPointModel:
         """Refit on ``votes`` (the old record plus a new session) warm-started from the current fit."""
         if not hasattr(self, "theta_"):
@@ -717,65 +368,8 @@ class IdealPointModel:
         previous.__dict__.update(self.__dict__)
         return self.fit(votes, roll_calls, init=previous)
 
-    def _warm_start(
-        self,
-        init: IdealPointModel,
-        des: _Design,
-        theta: NDArray[np.float64],
-        beta: NDArray[np.float64],
-        c: NDArray[np.float64],
-        g: NDArray[np.float64],
-        tied: NDArray[np.bool_],
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        init._check_fitted()
-        if init.dims != self.dims:
-            raise ModelError("init must have the same number of dimensions")
-        old = init._des
-        old_units = {
-            (old.states[s], int(t)): k for k, (s, t) in enumerate(zip(old.unit_state, old.unit_session, strict=True))
-        }
-        theta = theta.copy()
-        last: dict[str, NDArray[np.float64]] = {}
-        for k, (s, t) in enumerate(zip(des.unit_state, des.unit_session, strict=True)):
-            state = des.states[s]
-            j = old_units.get((state, int(t)))
-            if j is not None:
-                theta[k] = init.theta_[j]
-                last[state] = init.theta_[j]
-            elif state in last:  # a new session of a known state: the random walk's mean
-                theta[k] = last[state]
-        beta, c, g = beta.copy(), c.copy(), g.copy()
-        for i, first in enumerate(des.item_first_rollcall):
-            j = old.item_of(int(first))
-            if j is not None:
-                beta[i] = init.beta_[j]
-                c[i] = init.cut_center_[j]
-                g[i] = 0.0 if tied[i] else max(float(init.cut_gap_[j]), core.MIN_GAP)
-        return theta, beta, c, g
-
-    def _update_random_walk(
-        self,
-        chain: core.Chain,
-        obs: core.Observations,
-        theta: NDArray[np.float64],
-        beta: NDArray[np.float64],
-        c: NDArray[np.float64],
-        g: NDArray[np.float64],
-        qdiag: NDArray[np.float64],
-        qoff: NDArray[np.float64],
-    ) -> float:
-        """EM update of omega^2: mean over steps of E[(theta_t - theta_t')^2] / (t - t') per dimension."""
-        w = core.information(obs, core.terms(obs, theta, beta, c, g), beta)
-        sigma, lag = core.chain_covariances(chain, w, qdiag, qoff)
-        steps = np.flatnonzero(chain.prev_gap > 0)
-        diff = theta[steps] - theta[steps - 1]
-        var = np.einsum("nkk->nk", sigma)
-        lagv = np.einsum("nkk->nk", lag)
-        e2 = diff**2 + var[steps] + var[steps - 1] - 2.0 * lagv[steps]
-        return float(np.sqrt(np.mean(e2 / chain.prev_gap[steps, None])))
-
     def _orient(
-        self, des: _Design, theta: NDArray[np.float64], beta: NDArray[np.float64], sigma: NDArray[np.float64]
+        self, des: Design, theta: NDArray[np.float64], beta: NDArray[np.float64], sigma: NDArray[np.float64]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         if self.dims == 2:
             # rotate to the principal axes of the pooled ideal points (beta . theta is unchanged)
@@ -927,28 +521,7 @@ class IdealPointModel:
         ``cutpoint_yes``, ``discrimination`` (and ``discrimination_2``) for
         :meth:`predict_proba`.
         """
-        self._check_fitted()
-        v = votes.filter(pl.col("vote").is_in(list(_VOTE_TO_CODE)))
-        if v.height == 0:
-            raise InsufficientDataError("no Yes/Abstain/No votes revealed for this roll call")
-        theta = self._theta_for(v["state"].to_list(), session)
-        code = np.array([_VOTE_TO_CODE[x] for x in v["vote"].to_list()], dtype=np.int8)
-        obs = core.Observations.from_codes(np.arange(v.height), np.zeros(v.height, dtype=np.intp), code, v.height, 1)
-        counts = np.array([u.size for u in obs.unit], dtype=float)  # Y, N, A
-        tied = np.array([counts[2] == 0])
-        p_no = np.clip(counts[1] / counts.sum(), 0.005, 0.995)
-        p_na = np.clip((counts[1] + counts[2]) / counts.sum(), 0.005, 0.995)
-        k1, k2 = float(norm.ppf(p_no)), float(norm.ppf(p_na))
-        c = np.array([k1 if tied[0] else 0.5 * (k1 + k2)])
-        g = np.array([0.0 if tied[0] else max(k2 - k1, core.MIN_GAP)])
-        beta = np.zeros((1, self.dims))
-        priors = core.Priors(cutpoint_sd=self.cutpoint_sd, discrimination_sd=self.discrimination_sd)
-        for _ in range(n_steps):
-            beta, c, g, _ = core.item_step(obs, core.terms(obs, theta, beta, c, g), theta, beta, c, g, tied, priors)
-        out = {"cutpoint_no": float(c[0] - 0.5 * g[0]), "cutpoint_yes": float(c[0] + 0.5 * g[0])}
-        for k in range(self.dims):
-            out[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] = float(beta[0, k])
-        return out
+        return _predict.fit_rollcall(self, votes, session, n_steps)
 
     def predict_proba(
         self,
@@ -968,48 +541,7 @@ class IdealPointModel:
         Returns columns ``rollcall_id`` (null for ``items``), ``state``, ``p_yes``,
         ``p_abstain``, ``p_no``.
         """
-        self._check_fitted()
-        des = self._des
-        frames = []
-        specs: list[tuple[int | None, int, dict[str, float]]]
-        if items is not None:
-            if session is None:
-                raise ModelError("predict_proba(items=...) needs the session")
-            specs = [(None, session, items)]
-        else:
-            if rollcall_ids is None:
-                raise ModelError("give rollcall_ids or items")
-            specs = []
-            for rid in rollcall_ids:
-                j = des.item_of(int(rid))
-                if j is None:
-                    raise ModelError(f"roll call {rid} was not fitted (unanimous, filtered or unknown)")
-                sess = int(des.rollcall_session[np.searchsorted(des.rollcall_ids, rid)])
-                spec = {
-                    "cutpoint_no": float(self.cut_center_[j] - 0.5 * self.cut_gap_[j]),
-                    "cutpoint_yes": float(self.cut_center_[j] + 0.5 * self.cut_gap_[j]),
-                }
-                for k in range(self.dims):
-                    spec[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] = float(self.beta_[j, k])
-                specs.append((int(rid), sess, spec))
-        for rid_out, sess_out, spec_out in specs:
-            at = self.ideal_points_at(sess_out, states)
-            th = at.select([f"ideal_point{'' if k == 0 else f'_{k + 1}'}" for k in range(self.dims)]).to_numpy()
-            b = np.array([spec_out[f"discrimination{'' if k == 0 else f'_{k + 1}'}"] for k in range(self.dims)])
-            k1, k2 = spec_out["cutpoint_no"], spec_out["cutpoint_yes"]
-            p = core.probabilities(th @ b, np.array(0.5 * (k1 + k2)), np.array(k2 - k1))
-            frames.append(
-                pl.DataFrame(
-                    {
-                        "rollcall_id": pl.Series([rid_out] * at.height, dtype=pl.Int64),
-                        "state": at["state"],
-                        "p_yes": p[:, 0],
-                        "p_abstain": p[:, 1],
-                        "p_no": p[:, 2],
-                    }
-                )
-            )
-        return pl.concat(frames)
+        return _predict.predict_proba(self, rollcall_ids, states, items, session)
 
     # ------------------------------------------------------------------ persistence
 

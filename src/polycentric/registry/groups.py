@@ -301,9 +301,9 @@ def builtin_sources() -> pl.DataFrame:
 
 def user_groups_dir(home: str | Path | None = None) -> Path:
     """The folder of user-defined groups: ``<home>/groups`` (not created here)."""
-    from polycentric.config import home_dir
+    from polycentric.config import Home
 
-    return home_dir(home) / "groups"
+    return Home.at(home).groups
 
 
 def _user_groups(home: str | Path | None = None) -> dict[str, Group]:

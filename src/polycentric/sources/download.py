@@ -82,7 +82,7 @@ from typing import Any
 import httpx
 import portalocker
 
-from polycentric.config import home_dir
+from polycentric.config import Home, home_dir
 from polycentric.errors import DownloadError, InputFormatError, OfflineError, SourceError, UnknownLayoutError
 from polycentric.sources import undl_authorities, undl_sc
 from polycentric.sources._http import Deadline, make_client
@@ -332,7 +332,7 @@ def resolve_base_url(base_url: str | None = None) -> str:
 
 def downloads_dir(home: str | Path | None = None) -> Path:
     """Where downloaded source files and their manifest live: ``HOME/downloads``."""
-    return home_dir(home) / "downloads"
+    return Home.at(home).downloads
 
 
 def _manifest_path(folder: Path) -> Path:
@@ -696,7 +696,6 @@ def downloads_lock(home: str | Path | None = None, wait: float = 10.0) -> Iterat
         yield
     finally:
         lock.release()
-
 
 
 def _is_pending(entry: dict[str, Any]) -> bool:

@@ -5,7 +5,8 @@ import { el, setParams } from "../view.js";
 
 export async function groupSections(g, params) {
   const compare = (params?.get("compare") || (g.id === "EU" ? "NAM,G77" : "EU,G77")).toUpperCase();
-  const index = params?.get("index") === "agreement" ? "agreement" : "rice";
+  // the Hix–Noury–Roland agreement index by default: it counts abstentions, the Assembly's main form of dissent
+  const index = params?.get("index") === "rice" ? "rice" : "agreement";
   const groups = [g.id, ...compare.split(",").filter((x) => x && x !== g.id)].join(",");
   const query = { groups, index, start: 1946, end: new Date().getFullYear() };
   const rows = (await getRows("/cohesion", query)).filter((r) => r.value !== null);
@@ -13,14 +14,17 @@ export async function groupSections(g, params) {
     id: `${g.id}-cohesion`,
     title: `Cohesion per year (${index === "rice" ? "Rice index" : "Hix–Noury–Roland agreement index"}), compared`,
     csvHref: csvUrl("/cohesion", query),
-    caption: "Members at the date of each vote; yearly mean over roll calls with at least two members present.",
+    caption:
+      index === "rice"
+        ? "Rice index |Y − N| / (Y + N) (Rice 1925): abstentions are not counted. Members at the date of each vote; yearly mean over roll calls with at least two members present."
+        : "Hix–Noury–Roland agreement index (max − ½(total − max)) / total over Yes, No and Abstain (2005): abstentions count as dissent. Members at the date of each vote; yearly mean over roll calls with at least two members present; years with fewer than 10 roll calls are marked thin.",
     body: Plot.plot({
       height: 280,
       marginLeft: 40,
       y: { domain: [0, 1], grid: true, label: index },
       x: { tickFormat: "d", label: null },
       color: { legend: true },
-      marks: [Plot.line(rows, { x: "year", y: "value", stroke: "group", title: (d) => `${d.group} ${d.year}: ${d.value.toFixed(2)} (${d.n_rollcalls} roll calls)` })],
+      marks: [Plot.line(rows, { x: "year", y: "value", stroke: "group", title: (d) => `${d.group} ${d.year}: ${d.value.toFixed(2)} (${d.n_rollcalls} roll calls${d.thin ? ", thin" : ""})` })],
     }),
   });
   fig.dataset.series = String(new Set(rows.map((r) => r.group)).size);
@@ -40,8 +44,8 @@ export async function groupSections(g, params) {
     el(
       "select",
       { name: "index" },
-      el("option", { value: "rice", selected: index === "rice" ? true : undefined }, "Rice"),
       el("option", { value: "agreement", selected: index === "agreement" ? true : undefined }, "Agreement (HNR)"),
+      el("option", { value: "rice", selected: index === "rice" ? true : undefined }, "Rice"),
     ),
     el("button", { type: "submit" }, "Apply"),
   );

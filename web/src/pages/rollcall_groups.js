@@ -16,7 +16,7 @@ export async function groupBreakdown(rc, slug) {
     id: `${slug}-groups`,
     title: "By group (members on the day of the vote)",
     csvHref: csvUrl(`/rollcalls/${rc.rollcall_id}/groups`),
-    caption: "Rice index |Y − N| / (Y + N) (Rice 1925); Not voting: members with no vote recorded on the roll call.",
+    caption: "Agreement: Hix–Noury–Roland index (max − ½(total − max)) / total over Yes, No and Abstain (2005), which counts abstentions; Rice index |Y − N| / (Y + N) (Rice 1925), which ignores them; Not voting: members with no vote recorded on the roll call.",
     body: Plot.plot({
       height: 40 + 26 * rows.length,
       marginLeft: 60,
@@ -32,7 +32,7 @@ export async function groupBreakdown(rc, slug) {
     el(
       "thead",
       {},
-      el("tr", {}, el("th", {}, "Group"), el("th", { class: "num" }, "Members"), ...ORDER.map((k) => el("th", { class: "num" }, VOTE_NAMES[k])), el("th", { class: "num" }, "Rice")),
+      el("tr", {}, el("th", {}, "Group"), el("th", { class: "num" }, "Members"), ...ORDER.map((k) => el("th", { class: "num" }, VOTE_NAMES[k])), el("th", { class: "num" }, "Agreement"), el("th", { class: "num" }, "Rice")),
     ),
     el(
       "tbody",
@@ -44,6 +44,7 @@ export async function groupBreakdown(rc, slug) {
           el("td", {}, el("a", { href: routeHref("group", { id: r.group, year: rc.date.slice(0, 4) }) }, r.group)),
           el("td", { class: "num" }, String(r.n_members)),
           ...ORDER.map((k) => el("td", { class: "num", "data-vote": k }, String(r[COLUMN[k]]))),
+          el("td", { class: "num" }, fmtNumber(r.agreement)),
           el("td", { class: "num" }, fmtNumber(r.rice)),
         ),
       ),

@@ -50,11 +50,27 @@ async function idealPointSection(st, { from, to }) {
   const own = rows.filter((r) => r.state === st.state);
   if (!own.length) return [];
   const refs = rows.filter((r) => r.state !== st.state);
+  // each move from the previous session, with its interval from joint posterior draws (absent on older fits)
+  let moves = [];
+  try {
+    moves = await getRows(`/states/${encodeURIComponent(st.state)}/idealpoints/changes`, {});
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+  }
+  const moveTo = new Map(moves.map((m) => [m.to_session, m]));
+  const moveText = (d) => {
+    const m = moveTo.get(d.session);
+    if (!m) return "";
+    const sign = m.change >= 0 ? "+" : "";
+    const verdict = m.exceeds_uncertainty ? "larger than its uncertainty" : "within its uncertainty";
+    return `; move from session ${m.from_session}: ${sign}${m.change.toFixed(2)} [${m.lower.toFixed(2)}, ${m.upper.toFixed(2)}], ${verdict}`;
+  };
+  const marked = own.filter((d) => moveTo.get(d.session)?.exceeds_uncertainty);
   const fig = figure({
     id: `${st.state}-idealpoints`,
     title: `Ideal point per session with its 90% interval (${st.state}; ${others.join(", ")} for comparison)`,
     csvHref: csvUrl("/idealpoints", params),
-    caption: "Dynamic ordinal ideal points (Bailey, Strezhnev & Voeten 2017): one dimension, higher is closer to the United States' positions; the band is the Laplace-approximation interval.",
+    caption: "Dynamic ordinal ideal points (Bailey, Strezhnev & Voeten 2017): one dimension, higher is closer to the United States' positions; the band is the Laplace-approximation interval. A ringed point marks a move from the previous session larger than its 90% interval (joint posterior draws of the two sessions); sessions resting on fewer than 10 roll calls are marked thin in the point's label.",
     body: Plot.plot({
       height: 300,
       marginLeft: 40,
@@ -65,11 +81,13 @@ async function idealPointSection(st, { from, to }) {
         Plot.areaY(own, { x: "year", y1: "lower", y2: "upper", fill: "#1f4e79", fillOpacity: 0.2 }),
         Plot.line(refs, { x: "year", y: "ideal_point", stroke: "state", strokeWidth: 1, strokeDasharray: "4,3" }),
         Plot.line(own, { x: "year", y: "ideal_point", stroke: "state", strokeWidth: 2 }),
-        Plot.dot(own, { x: "year", y: "ideal_point", r: 2, fill: "state", title: (d) => `${d.state} session ${d.session} (${d.year}): ${d.ideal_point.toFixed(2)} [${d.lower.toFixed(2)}, ${d.upper.toFixed(2)}], ${d.n_votes} votes` }),
+        Plot.dot(marked, { x: "year", y: "ideal_point", r: 5, stroke: "#b22222", strokeWidth: 1.5 }),
+        Plot.dot(own, { x: "year", y: "ideal_point", r: 2, fill: "state", title: (d) => `${d.state} session ${d.session} (${d.year}): ${d.ideal_point.toFixed(2)} [${d.lower.toFixed(2)}, ${d.upper.toFixed(2)}], ${d.n_votes} votes${d.thin ? " (thin session)" : ""}${moveText(d)}` }),
       ],
     }),
   });
   fig.dataset.points = String(own.length);
+  fig.dataset.moves = String(marked.length);
   return [fig];
 }
 

@@ -37,7 +37,8 @@ from polycentric.api.tables import (
     wanted_format,
 )
 from polycentric.config import home_dir
-from polycentric.models.saved import idealpoints_folder, load_ideal_points
+from polycentric.errors import NotFittedError
+from polycentric.models.saved import fit_command, idealpoints_folder, load_ideal_points
 from polycentric.record.schema import ISSUES
 from polycentric.registry.states import resolve_state
 
@@ -47,21 +48,31 @@ IdealPointRow = row_model(
     "IdealPoint",
     {
         "state": str, "session": int, "year": int, "ideal_point": float, "lower": float, "upper": float,
-        "se": float, "n_votes": int,
+        "se": float, "cov_prev": float, "n_votes": int, "n_rollcalls": int, "thin": bool,
+    },
+)  # fmt: skip
+ChangeRow = row_model(
+    "IdealPointChange",
+    {
+        "state": str, "from_session": int, "to_session": int, "from_ideal_point": float, "to_ideal_point": float,
+        "change": float, "se": float, "lower": float, "upper": float, "correlation": float, "p_increase": float,
+        "exceeds_uncertainty": bool, "observed_from": bool, "observed_to": bool, "interval": float,
+        "n_draws": int, "n_rollcalls_from": int, "n_rollcalls_to": int, "thin": bool,
     },
 )  # fmt: skip
 PolarityRow = row_model(
     "Polarity",
     {
-        "session": int, "year": int, "method": str, "n_states": int, "n_poles": int, "effective_poles": float,
-        "polarization": float, "modularity": float, "leading": str,
+        "session": int, "year": int, "method": str, "n_states": int, "n_poles": int, "n_poles_session": int,
+        "support": float, "changed": bool, "effective_poles": float, "polarization": float, "modularity": float,
+        "leading": str, "poles": str, "n_rollcalls": int, "thin": bool,
     },
 )  # fmt: skip
 PoleRow = row_model(
     "Pole",
     {
         "session": int, "year": int, "method": str, "pole": int, "size": int, "share": float,
-        "mean_ideal_point": float, "leading_members": str, "members": str,
+        "mean_ideal_point": float, "name": str, "leading_members": str, "members": str,
     },
 )  # fmt: skip
 PoleMemberRow = row_model(
@@ -173,6 +184,39 @@ def state_ideal_points(
     sid = resolve_state(state)
     df, _meta, _ = saved_fit(backend, dims.value, _issue(issue))
     return table_response(df.filter(pl.col("state") == sid).sort("session"), fmt, filename=f"idealpoints-{sid}")
+
+
+@router.get(
+    "/states/{state}/idealpoints/changes",
+    responses=table_responses(ChangeRow),
+    summary="A state's moves between sessions, each with its uncertainty",
+)
+def state_ideal_point_changes(
+    state: StateCode,
+    from_session: Optional[int] = Query(None, alias="from", ge=1, le=200, description="First session."),
+    to_session: Optional[int] = Query(None, alias="to", ge=1, le=200, description="Second session."),
+    fmt: Format = Depends(wanted_format),
+    backend: Backend = Depends(get_backend),
+) -> Response:
+    """``IdealPointModel.change`` over the saved 1-D fit: the change of the state's ideal point with an interval
+    from joint posterior draws (``exceeds_uncertainty``: the interval excludes 0). With ``from`` and ``to``, one
+    row; without, one row per pair of consecutive sessions in which the state voted (for the state page)."""
+    from polycentric.models._change import state_change, state_changes
+
+    sid = resolve_state(state)
+    df, meta, stamp = saved_fit(backend, 1, None)
+    if "cov_prev" not in df.columns:
+        raise NotFittedError(f"the saved fit predates joint intervals: run `{fit_command(backend.home)}` again")
+    rw = float(meta["random_walk_sd_"])
+    level = float(meta["params"]["interval"])
+    if from_session is not None and to_session is not None:
+        out = pl.DataFrame([state_change(df, sid, from_session, to_session, random_walk_sd=rw, interval=level)])
+    else:
+        out = backend.memo(
+            f"idealpoint-changes:{stamp}:{sid}",
+            lambda: state_changes(df, sid, random_walk_sd=rw, interval=level, n_draws=2000),
+        )
+    return table_response(out, fmt, filename=f"idealpoint-changes-{sid}")
 
 
 @router.get("/idealpoints/fit", responses=dict(ERROR_RESPONSES), summary="How the saved ideal points were fitted")

@@ -83,7 +83,9 @@ def cohesion_route(
     groups: str = Query(..., pattern=LIST, description="Comma-separated group ids, e.g. NAM,EU."),
     start: int = Query(1946, ge=1946, le=2100, description="First year."),
     end: int = Query(2100, ge=1946, le=2100, description="Last year."),
-    index: CohesionIndex = Query(CohesionIndex.rice),
+    index: CohesionIndex = Query(
+        CohesionIndex.agreement, description="agreement (Hix–Noury–Roland, counts abstentions; default) or rice."
+    ),
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
