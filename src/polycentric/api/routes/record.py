@@ -57,6 +57,13 @@ def rollcall_votes(backend: Backend, rollcall_id: int) -> pl.DataFrame:
     return votes.filter(pl.col("rollcall_id") == rollcall_id)
 
 
+def _named(backend: Backend, filters: RecordFilters, df: pl.DataFrame) -> pl.DataFrame:
+    """``df``, unless it is empty because the symbol or UN DL id names no roll call: then ``Record.find``'s 404."""
+    if df.height == 0 and (filters.resolution is not None or filters.undl_id is not None):
+        backend.record.find(resolution=filters.resolution, undl_id=filters.undl_id)  # raises UnknownResolutionError
+    return df
+
+
 class NotFound(RecordError, LookupError):
     """What was asked for (a roll call, a series) is not in the record (mapped to 404)."""
 
@@ -68,8 +75,9 @@ def roll_calls(
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
 ) -> Response:
-    """Roll calls (``Record.roll_calls``), oldest first."""
-    return table_response(backend.record.roll_calls(**filters.kwargs()), fmt, page, filename="rollcalls")
+    """Roll calls (``Record.roll_calls``), oldest first; 404 with the reason when the symbol or id names none."""
+    df = _named(backend, filters, backend.record.roll_calls(**filters.kwargs()))
+    return table_response(df, fmt, page, filename="rollcalls")
 
 
 @router.get("/rollcalls/{rollcall_id}", responses=table_responses(RollCall), summary="One roll call")
@@ -98,8 +106,9 @@ def votes(
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
 ) -> Response:
-    """Votes (``Record.votes``): one row per state and roll call."""
-    return table_response(backend.record.votes(**filters.kwargs()), fmt, page, filename="votes")
+    """Votes (``Record.votes``): one row per state and roll call; 404 when the symbol or id names no roll call."""
+    df = _named(backend, filters, backend.record.votes(**filters.kwargs()))
+    return table_response(df, fmt, page, filename="votes")
 
 
 @router.get("/states", responses=table_responses(State), summary="All states")
