@@ -1,4 +1,4 @@
-"""Benchmark: membership_mask (as-of interval join) vs a straightforward pandas merge-and-filter.
+"""Benchmark: membership_mask (interval join on state) vs a straightforward pandas merge-and-filter.
 
 For every vote of the Voeten 2024 record (916,025 state-votes, 1946-2023) decide whether the
 voting state was a NAM member on the vote's date. Both methods run in fresh subprocesses
@@ -35,7 +35,7 @@ from polycentric.registry.groups import get_group, membership_mask
 group = get_group("NAM")
 t0 = time.perf_counter()
 if method == "polycentric":
-    mask = membership_mask(group, frame).to_numpy()
+    mask = membership_mask(frame, group).to_numpy()
 else:  # baseline: pandas merge of every vote with every spell of its state, filter, any() per vote
     import pandas as pd
     v = frame.to_pandas().reset_index(names="row")

@@ -20,11 +20,11 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def record(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """A record built once from the shared data, as ``polycentric build --offline`` builds it.
+    """A record built once from the shared data: the General Assembly sources of ``polycentric build --offline``.
 
     The unvotes triple (1946-2023), the key-vote samples, the combined GA votes of
     sessions 78-80 and ES-10/ES-11 (``unga_unsc_votes_2023_2025_combined/ga_votes_long.csv.gz``)
-    and the SC vetoes.
+    and the SC vetoes of 1946-2022 (the other SC files of the build are tested in ``tests/record/test_sc.py``).
     """
     from polycentric.record.store import ingest, open_record
 

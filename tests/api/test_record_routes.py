@@ -154,3 +154,26 @@ def test_unknown_symbol_is_404_with_reason_not_an_empty_list(client: TestClient)
     r = client.get("/api/votes", params={"resolution": "A/RES/ES-11/1", "year": 1990})
     assert r.status_code == 200 and r.json()["total"] == 0
     assert client.get("/api/votes", params={"resolution": "A/RES/ES-11/1", "limit": 1}).json()["total"] == 193
+
+
+def test_coverage_route_and_meta(client: TestClient) -> None:
+    r = client.get("/api/coverage", params={"limit": 500})
+    assert r.status_code == 200, r.text
+    assert r.headers["X-Coverage"].startswith("General Assembly votes through 2025-12-18; Security Council")
+    rows = {(row["body"], row["session"]): row for row in r.json()["data"]}
+    s80 = rows[("GA", "80")]
+    assert (s80["first_date"], s80["last_date"], s80["rollcalls"]) == ("2025-09-12", "2025-12-18", 159)
+    assert s80["official_rollcalls"] == 159 and s80["complete"] == "yes" and s80["partial"] is True
+    assert rows[("GA", "ES-11")]["rollcalls"] == 9
+    meta = client.get("/api/meta").json()
+    assert meta["coverage"] == r.headers["X-Coverage"]
+
+
+def test_record_without_symbol_by_undl_id(client: TestClient) -> None:
+    r = client.get("/api/rollcalls", params={"undl_id": 4067944})
+    assert r.status_code == 200, r.text
+    (row,) = r.json()["data"]
+    assert row["resolution"] is None and row["session"] == "79" and row["title"].startswith("Measures to uphold")
+    votes = client.get(f"/api/rollcalls/{row['rollcall_id']}/votes", params={"limit": 500}).json()["data"]
+    tally = Counter(v["vote"] for v in votes)
+    assert (tally["Y"], tally["N"], tally["A"], tally["X"]) == (181, 0, 2, 10)

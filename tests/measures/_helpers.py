@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from polycentric.record.schema import VOTES_VIEW, conform
+from polycentric.schema import VOTES_VIEW, conform
 
 
 def make_votes(table: Mapping[int, Mapping[str, str]], dates: Mapping[int, str] | None = None) -> pl.DataFrame:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,19 +17,18 @@ class FakeGroup:
 
 @pytest.fixture
 def fake_groups(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, pl.DataFrame]]:
-    """Install a stand-in ``polycentric.registry.groups`` whose groups are this dict's frames."""
+    """Replace the registry's ``get_group`` by a stand-in whose groups are this dict's frames."""
     from polycentric.errors import UnknownGroupError
+    from polycentric.registry import groups as registry_groups
 
     registry: dict[str, pl.DataFrame] = {}
-    module = types.ModuleType("polycentric.registry.groups")
 
-    def get_group(gid: str) -> FakeGroup:
+    def get_group(gid: str, **_: Any) -> FakeGroup:
         if gid not in registry:
             raise UnknownGroupError(f"unknown group {gid!r}")
         return FakeGroup(gid, registry[gid])
 
-    module.get_group = get_group  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "polycentric.registry.groups", module)
+    monkeypatch.setattr(registry_groups, "get_group", get_group)
     yield registry
 
 

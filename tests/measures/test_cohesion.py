@@ -143,7 +143,7 @@ def test_record_registry_group_matches_registry_mask(real: tuple[pl.DataFrame, p
     for gid in ("NAM", "EU"):
         rc = cohesion_rollcalls(votes, gid)
         direct = (
-            votes.filter(registry_mask(gid, votes))
+            votes.filter(registry_mask(votes, gid))
             .group_by("rollcall_id")
             .agg(pl.len().alias("n"), pl.col("vote").is_in(["Y", "N", "A"]).sum().alias("present"))
         )

@@ -18,7 +18,7 @@ from polycentric.measures.series import (
     series_switchers,
     series_table,
 )
-from polycentric.record.schema import ROLL_CALLS, conform
+from polycentric.schema import ROLL_CALLS, conform
 
 from ._helpers import make_votes
 

@@ -264,10 +264,11 @@ def test_errors(simulated: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     votes, _ = simulated
     with pytest.raises(NotFittedError):
         _ = IdealPointModel().ideal_points_at(1)
-    with pytest.raises(ModelError):
-        IdealPointModel(dims=3)  # type: ignore[arg-type]
-    with pytest.raises(ModelError):
-        IdealPointModel(issue="xx")
+    # parameters are stored unchanged (scikit-learn convention) and checked when fitting
+    with pytest.raises(ModelError, match="dims must be 1 or 2"):
+        IdealPointModel(dims=3).fit(votes)  # type: ignore[arg-type]
+    with pytest.raises(ModelError, match="unknown issue"):
+        IdealPointModel(issue="xx").fit(votes)
     with pytest.raises(InsufficientDataError):
         IdealPointModel().fit(votes.with_columns(pl.lit("Y").alias("vote")))
 
@@ -341,8 +342,8 @@ def test_item_draws_add_the_items_estimation_error() -> None:
     _, r, cover = _aligned(drawn, truth)
     assert r >= 0.95
     assert 0.85 <= cover <= 0.97
-    with pytest.raises(ModelError):
-        IdealPointModel(item_draws=-1)
+    with pytest.raises(ModelError, match="item_draws"):
+        IdealPointModel(item_draws=-1).fit(votes)
 
 
 def test_vectorised_normalisation_matches_normalise_text() -> None:

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from polycentric.record.issues import classify_issues, explain_issues, issue_scores, voeten_reference
-from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, conform
+from polycentric.schema import ISSUE_COLUMNS, ROLL_CALLS, conform
 
 # Measured on sessions 70-77, which the rules were not tuned on (docs/issue_classifier.md):
 # precision / recall  me .97/1.00  nu .92/1.00  di .68/.94  hr .86/1.00  co .45/.32  ec .53/.51.

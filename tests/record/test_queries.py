@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from polycentric.record.merge import votes_view
-from polycentric.record.schema import ROLL_CALLS, VOTES_VIEW
 from polycentric.record.store import Record, ingest, open_record
 from polycentric.registry.states import resolve_state
+from polycentric.schema import ROLL_CALLS, VOTES_VIEW
 from polycentric.sources.common import normalise_symbol
 
 HEADER = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from polycentric.record.schema import ROLL_CALLS, VOTES_VIEW
+from polycentric.schema import ROLL_CALLS, VOTES_VIEW
 
 
 def _tally(df: pl.DataFrame) -> dict[str, int]:

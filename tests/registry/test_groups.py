@@ -354,15 +354,15 @@ def test_membership_mask_on_the_es11_1_vote(shared_data: Path) -> None:
         shared_data / "unga_undl_keyvotes_sample" / "ga_ukraine_keyvotes_2014_2022.csv", try_parse_dates=True
     ).rename({"ms_code": "state", "ms_vote": "vote"})
     es11 = votes.filter(pl.col("resolution") == "A/RES/ES-11/1")
-    eu = es11.filter(G.membership_mask("EU", es11))
+    eu = es11.filter(G.membership_mask(es11, "EU"))
     assert eu.height == 27 and set(eu["vote"]) == {"Y"}
     # 2014 Crimea vote: the EU then had 28 members (GBR included), all voting yes
     c14 = votes.filter(pl.col("resolution") == "A/RES/68/262")
-    eu14 = c14.filter(G.membership_mask("EU", c14))
+    eu14 = c14.filter(G.membership_mask(c14, "EU"))
     assert eu14.height == 28 and "GBR" in eu14["state"].to_list() and set(eu14["vote"]) == {"Y"}
-    nam = es11.filter(G.membership_mask("NAM", es11))
+    nam = es11.filter(G.membership_mask(es11, "NAM"))
     assert nam.height == 119  # 120 members less Palestine, which has no vote
-    assert G.membership_mask("NAM", es11).name == "in_NAM"
+    assert G.membership_mask(es11, "NAM").name == "in_NAM"
 
 
 def _naive(spells: pl.DataFrame, state: str, day: dt.date) -> bool:
@@ -381,10 +381,10 @@ _days = st.dates(min_value=D(1945, 1, 1), max_value=D(2026, 12, 31))
 def test_membership_mask_equals_a_naive_check_and_ignores_row_order(rows: list[tuple[str, dt.date]], gid: str) -> None:
     votes = pl.DataFrame(rows, schema={"state": pl.String, "date": pl.Date}, orient="row")
     spells = G.get_group(gid).membership.filter(pl.col("status") == "member")
-    mask = G.membership_mask(gid, votes)
+    mask = G.membership_mask(votes, gid)
     assert mask.to_list() == [_naive(spells, s, d) for s, d in rows]
     rev = votes.reverse()
-    assert G.membership_mask(gid, rev).to_list() == mask.to_list()[::-1]
+    assert G.membership_mask(rev, gid).to_list() == mask.to_list()[::-1]
 
 
 _spell = st.tuples(st.integers(1950, 2020), st.integers(0, 30), st.booleans())
@@ -406,7 +406,7 @@ def test_user_group_mask_matches_definition(spells: list[tuple[int, int, bool]],
         cursor = y0 + length
     g = G.define_group("PROP_TEST", recs, persist=False)
     votes = pl.DataFrame({"state": ["KEN"] * len(probes), "date": [D(y, 3, 1) for y in probes]})
-    mask = G.membership_mask(g, votes).to_list()
+    mask = G.membership_mask(votes, g).to_list()
     assert mask == [_naive(g.membership, "KEN", D(y, 3, 1)) for y in probes]
     for y, inside in zip(probes, mask, strict=True):
         assert g.is_member("KEN", D(y, 3, 1)) is inside

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from polycentric.errors import UnknownStateError
-from polycentric.record.schema import STATES
 from polycentric.registry.states import (
     is_member,
     member_states,
@@ -20,6 +19,7 @@ from polycentric.registry.states import (
     state_name,
     states_table,
 )
+from polycentric.schema import STATES
 
 TABLE = states_table()
 

@@ -68,8 +68,11 @@ def test_a_waiting_writer_builds_on_the_version_written_meanwhile(tmp_path: Path
     try:
         waiting = start_cli(home, "ingest", str(vote_file(tmp_path / "b.csv", "A/RES/69/2", "2014-10-02")))
         assert waiting.stderr is not None
-        note = waiting.stderr.readline()  # it has read its file and the store, and waits for the lock
-        assert "waiting up to" in note, note
+        note = ""
+        while "waiting up to" not in note:  # it has read its file and the store, and waits for the lock
+            line = waiting.stderr.readline()
+            assert line, f"the writer ended without waiting: {note}"
+            note += line
         # meanwhile this test, holding the lock, commits a version with A/RES/69/3 as a writer would
         current = _versions.current_version(home, locked=True)
         assert current is not None

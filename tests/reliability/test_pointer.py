@@ -20,10 +20,10 @@ DAMAGE = {
 }
 
 
-def _two_versions(tmp_path: Path) -> tuple[Path, list[str]]:
-    """A store with two versions: A/RES/69/1, then A/RES/69/1 + A/RES/69/2."""
+def _versions_home(tmp_path: Path, n: int = 2) -> tuple[Path, list[str]]:
+    """A store with ``n`` versions: A/RES/69/1, then A/RES/69/1 + A/RES/69/2, ..."""
     home = tmp_path / "home"
-    for i in (1, 2):
+    for i in range(1, n + 1):
         done = run_cli(home, "ingest", str(vote_file(tmp_path / f"{i}.csv", f"A/RES/69/{i}", f"2014-10-0{i}")))
         assert done.returncode == 0, done.stderr
     return home, sorted(p.name for p in home.glob("v-*"))
@@ -39,22 +39,22 @@ def _damage(home: Path, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", list(DAMAGE))
 def test_ingest_after_a_damaged_pointer_keeps_every_roll_call(kind: str, tmp_path: Path) -> None:
-    home, versions = _two_versions(tmp_path)
-    assert len(versions) == 2
+    home, versions = _versions_home(tmp_path, 3)
+    assert len(versions) == 3
     _damage(home, kind)
-    done = run_cli(home, "ingest", str(vote_file(tmp_path / "3.csv", "A/RES/69/3", "2014-10-03")))
+    done = run_cli(home, "ingest", str(vote_file(tmp_path / "9.csv", "A/RES/69/9", "2014-10-09")))
     assert done.returncode == 0, done.stderr
     assert "note: the CURRENT pointer" in done.stderr and "repaired" in done.stderr
-    assert resolutions(home) == {"A/RES/69/1", "A/RES/69/2", "A/RES/69/3"}
-    # no version was deleted: the two old ones are still there beside the new one (3 kept by default)
+    assert resolutions(home) == {"A/RES/69/1", "A/RES/69/2", "A/RES/69/3", "A/RES/69/9"}
+    # no version was deleted, although 3 are kept by default: the three old ones are there beside the new one
     after = sorted(p.name for p in home.glob("v-*"))
-    assert set(versions) < set(after) and len(after) == 3
+    assert set(versions) < set(after) and len(after) == 4
     assert run_cli(home, "check").returncode == 0
 
 
 @pytest.mark.parametrize("kind", ["empty", "missing", "binary"])
 def test_a_reader_repairs_the_pointer_with_a_message(kind: str, tmp_path: Path) -> None:
-    home, versions = _two_versions(tmp_path)
+    home, versions = _versions_home(tmp_path)
     _damage(home, kind)
     out = run_cli(home, "rollcalls", "--format", "csv")
     assert out.returncode == 0, out.stderr
@@ -67,7 +67,7 @@ def test_a_reader_repairs_the_pointer_with_a_message(kind: str, tmp_path: Path) 
 
 def test_repair_skips_a_corrupt_newest_version(tmp_path: Path) -> None:
     """When the newest version lost a file, the pointer is repaired to the newest *complete* one."""
-    home, versions = _two_versions(tmp_path)
+    home, versions = _versions_home(tmp_path)
     newest = home / (home / "CURRENT").read_text().strip()
     older = next(v for v in versions if v != newest.name)
     (newest / "votes.parquet").unlink()
@@ -81,7 +81,7 @@ def test_repair_skips_a_corrupt_newest_version(tmp_path: Path) -> None:
 
 
 def test_check_reports_a_corrupt_file_and_exits_1(tmp_path: Path) -> None:
-    home, _ = _two_versions(tmp_path)
+    home, _ = _versions_home(tmp_path)
     live = home / (home / "CURRENT").read_text().strip()
     data = bytearray((live / "roll_calls.parquet").read_bytes())
     data[len(data) // 2] ^= 0xFF  # one flipped byte, same size
@@ -89,6 +89,9 @@ def test_check_reports_a_corrupt_file_and_exits_1(tmp_path: Path) -> None:
     check = run_cli(home, "check")
     assert check.returncode == 1
     assert "roll_calls.parquet" in check.stdout and "SHA-256 differs" in check.stdout
+    reader = run_cli(home, "rollcalls")  # a query on the damaged table: a message, not a traceback
+    assert reader.returncode == 1 and "Traceback" not in reader.stderr
+    assert "polycentric check" in reader.stderr
     manifest = json.loads((live / "manifest.json").read_text())
     assert {"roll_calls.parquet", "votes.parquet", "ids.parquet"} <= set(manifest["files"])
 

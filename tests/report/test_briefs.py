@@ -67,6 +67,9 @@ def test_rollcall_brief_tally_and_self_contained(served_record: Any) -> None:
     tally = {row[0]: row[1] for row in parsed.tables["tally"][1:]}
     assert tally == {"Yes": "141", "No": "5", "Abstain": "35", "Not voting": "12"}
     assert "<svg" in html and "4060887" in html and "hdl:1902.1/12379" in html
+    assert (
+        "General Assembly votes through 2025-12-18; Security Council: vetoes only, to 2022-07-08" in html
+    )  # every brief
     no_line = re.search(r"<strong>No \(5\)</strong>: ([^<]*)", html)
     assert no_line is not None
     assert sorted(re.findall(r"\((\w{3})\)", no_line.group(1))) == ["BLR", "ERI", "PRK", "RUS", "SYR"]

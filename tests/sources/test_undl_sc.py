@@ -11,7 +11,7 @@ import pytest
 from undl_fixtures import SC_HEADER, sc_file
 
 from polycentric.errors import InputFormatError, UnknownLayoutError
-from polycentric.record.schema import ROLL_CALLS
+from polycentric.schema import ROLL_CALLS
 from polycentric.sources.undl_sc import check_header, ga_session_number, read_sc_votes
 
 

@@ -99,6 +99,7 @@ async function footer() {
   try {
     const meta = await getJson("/meta");
     document.getElementById("foot").replaceChildren(
+      el("span", { class: "coverage" }, meta.coverage ? `${meta.coverage} · ` : ""),
       el("span", {}, `polycentric ${meta.polycentric_version} · record ${meta.record_version} · `),
       el("span", { class: "citation" }, `Data: ${meta.citation}`),
       " · ",

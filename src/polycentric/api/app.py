@@ -159,8 +159,16 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
 
     @app.get("/api/meta", tags=["meta"], summary="Record version, package version, citation")
     def meta() -> dict[str, Any]:
-        """The record's version (used in ETags), polycentric's version and how to cite the data."""
-        return {"record_version": backend.version(), "polycentric_version": __version__, "citation": CITATION}
+        """The record's version (used in ETags), polycentric's version, how to cite the data, and its coverage.
+
+        ``coverage``: ``General Assembly votes through DATE; Security Council through DATE`` (the footer says it).
+        """
+        return {
+            "record_version": backend.version(),
+            "polycentric_version": __version__,
+            "citation": CITATION,
+            "coverage": backend.record.coverage_line(),
+        }
 
     from polycentric.api.routes import forecast as forecast_routes
     from polycentric.api.routes import groups as group_routes

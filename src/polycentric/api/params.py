@@ -1,6 +1,6 @@
 """Validated query parameters shared by the routes (so bad input is a clear 422, not a 500).
 
-Dependency rule: imports fastapi, pydantic and ``polycentric.record.schema`` only.
+Dependency rule: imports fastapi, pydantic and ``polycentric.schema`` only.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated, Any, Optional
 from fastapi import Path, Query
 from pydantic import BaseModel
 
-from polycentric.record.schema import BODIES, ISSUES, KINDS
+from polycentric.schema import BODIES, ISSUES, KINDS
 
 __all__ = [
     "Body",

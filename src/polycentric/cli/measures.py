@@ -54,6 +54,35 @@ def _roll_calls() -> pl.DataFrame:
     return frame
 
 
+def _flag(df: pl.DataFrame, by: str | None, body: str = "GA") -> pl.DataFrame:
+    """The measure with the record's ``partial`` flag per year or session (and ``n_rollcalls`` where absent).
+
+    The flag is the General Assembly's (official counts exist for it only): measures of SC votes have none.
+    """
+    if by not in ("year", "session") or by not in df.columns or body.upper() != "GA":
+        return df
+    from polycentric.measures._common import annotate_periods
+
+    return annotate_periods(df, _open_record().periods(by), by)
+
+
+def _note_partial_years(*periods: str) -> None:
+    """Say on stderr which years of year-range periods (``2014``, ``2010-2014``) are partial in the record."""
+    import re
+
+    years: set[int] = set()
+    for p in periods:
+        m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–]\s*(\d{4}))?\s*", p)
+        if m:
+            years.update(range(int(m.group(1)), int(m.group(2) or m.group(1)) + 1))
+    if not years:
+        return
+    status = _open_record().periods("year")
+    partial = status.filter(pl.col("year").is_in(sorted(years)) & pl.col("partial"))
+    for year, reason in partial.select("year", "partial_reason").iter_rows():
+        typer.echo(f"note: {year} is a partial period ({reason})", err=True)
+
+
 def _split(text: str | None) -> list[str] | None:
     if text is None:
         return None
@@ -94,6 +123,7 @@ def agreement_cmd(
     from polycentric.measures.agreement import agreement
 
     df = agreement(_votes(body), state_a.upper(), state_b.upper(), index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
+    df = _flag(df, _by(by), body)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -173,6 +203,7 @@ def cohesion_cmd(
         min_present=min_present,
         include_observers=observers,
     )
+    df = _flag(df, _by(by), body)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -195,6 +226,7 @@ def voice_cmd(
     from polycentric.measures.voice import voice
 
     df = voice(_votes(body), groups, years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
+    df = _flag(df, _by(by), body)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -242,6 +274,7 @@ def alignment_cmd(
         years=_years(years, year),
         states=[s.upper() for s in chosen] if chosen else None,
     )
+    df = _flag(df, "year", body)
     emit(df, fmt, out)
     if plot is not None:
         from polycentric.measures.plots import plot_heatmap, plot_time_series
@@ -283,6 +316,7 @@ def neutrality_cmd(
 
     chosen = _split(states)
     df = neutrality(_votes(body), by=_by(by), years=years, states=[s.upper() for s in chosen] if chosen else None)
+    df = _flag(df, _by(by), body)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -325,6 +359,7 @@ def shifts_cmd(
     if top > 0:
         df = df.head(top)
     emit(df, fmt, out)
+    _note_partial_years(start, end)
     if plot is not None:
         from polycentric.measures.plots import plot_bars
 

@@ -1,7 +1,7 @@
 """Agreement, cohesion, voice, alignment, neutrality, shifts and resolution series.
 
 Pure functions over DataFrames in the record's schema
-(:data:`polycentric.record.schema.VOTES_VIEW`) returning Polars DataFrames; every
+(:data:`polycentric.schema.VOTES_VIEW`) returning Polars DataFrames; every
 docstring gives the formula and its source paper (overview: ``docs/measures.md``).
 
 - :mod:`~polycentric.measures.agreement`: simple, Lijphart, Signorino–Ritter S; one-pass matrix.
@@ -14,7 +14,7 @@ docstring gives the formula and its source paper (overview: ``docs/measures.md``
 - :mod:`~polycentric.measures.series`: recurring resolutions, their tallies and switchers.
 - :mod:`~polycentric.measures.plots`: charts of the above (matplotlib, imported only there).
 
-Dependency rule: imports ``polycentric.errors``, ``polycentric.record.schema`` and
+Dependency rule: imports ``polycentric.errors``, ``polycentric.schema`` and
 ``polycentric.registry`` (groups, lazily, when a group is named by id); never the
 store, the models or the shells.
 """

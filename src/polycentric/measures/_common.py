@@ -14,24 +14,25 @@ counts for the group on the date of a vote when
 is ``member`` (observers count only with ``include_observers=True``). A state may
 have several rows (left and re-joined).
 
-Dependency rule: imports polars, ``polycentric.errors`` and ``polycentric.record.schema``;
+Dependency rule: imports polars, ``polycentric.errors`` and ``polycentric.schema``;
 the group registry is imported lazily, only when a group is named by its id.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
 import polars as pl
 
-from polycentric.errors import InsufficientDataError, MeasureError, UnknownGroupError
+from polycentric.errors import InsufficientDataError, MeasureError, RegistryError, UnknownGroupError
+from polycentric.registry import groups as registry_groups
 from polycentric.symbols import normalise_symbol, parse_years
 
 __all__ = [
     "CAST",
     "MIN_ROLLCALLS",
+    "annotate_periods",
     "GroupSpec",
     "Period",
     "YearSpec",
@@ -128,85 +129,35 @@ def select_period(votes: pl.DataFrame, period: Period) -> pl.DataFrame:
 
 # ----------------------------------------------------------------------------- groups
 
-_MEMBERSHIP_SCHEMA: dict[str, pl.DataType] = {
-    "state": pl.String(),
-    "status": pl.String(),
-    "joined": pl.Date(),
-    "left": pl.Date(),
-}
-
-
 def membership_frame(group: GroupSpec) -> tuple[str, pl.DataFrame]:
-    """``(name, membership)`` of a group given by id, Group object or membership DataFrame.
+    """``(name, spells)`` of a group: :func:`polycentric.registry.groups.membership_frame`.
 
-    The membership has columns ``state``, ``status``, ``joined``, ``left`` (Date; nulls
-    are open ends). A frame without ``status`` is taken as all members.
+    Errors of the group's form are a :class:`MeasureError` here, an unknown id an
+    :class:`~polycentric.errors.UnknownGroupError`.
     """
-    name: str
-    if isinstance(group, str):
-        name = group
-        try:
-            registry_groups = importlib.import_module("polycentric.registry.groups")
-        except ImportError as exc:  # the registry is not installed yet
-            raise UnknownGroupError(
-                f"unknown group {group!r}: the group registry is not available; pass a membership DataFrame"
-            ) from exc
-        frame = registry_groups.get_group(group).membership
-    elif isinstance(group, pl.DataFrame):
-        name = "group"
-        frame = group
-    elif hasattr(group, "membership"):
-        name = str(getattr(group, "id", None) or getattr(group, "name", "group"))
-        frame = group.membership
-    else:
-        raise MeasureError(f"cannot read a group from {type(group).__name__}: expected an id or a membership frame")
-    if "state" not in frame.columns:
-        raise MeasureError("a membership frame needs a 'state' column (and joined, left, status)")
-    cols = []
-    for col, dtype in _MEMBERSHIP_SCHEMA.items():
-        if col in frame.columns:
-            expr = pl.col(col)
-            if col in ("joined", "left") and frame.schema[col] == pl.String():
-                expr = expr.str.to_date(strict=False)
-            cols.append(expr.cast(dtype).alias(col))
-        else:
-            cols.append(pl.lit("member" if col == "status" else None, dtype=dtype).alias(col))
-    return name, frame.select(cols)
+    try:
+        return registry_groups.membership_frame(group)
+    except UnknownGroupError:
+        raise
+    except RegistryError as exc:
+        raise MeasureError(str(exc)) from exc
 
 
-def membership_mask(
-    votes: pl.DataFrame,
-    group: GroupSpec,
-    *,
-    include_observers: bool = False,
-) -> pl.Series:
-    """Boolean Series, one per row of ``votes``: was the row's state in ``group`` on the vote's date.
+def membership_mask(votes: pl.DataFrame, group: GroupSpec, *, include_observers: bool = False) -> pl.Series:
+    """Whether each row's state was in ``group`` on the vote's date (observers only when asked).
 
-    Evaluated at each vote's ``date`` with both ends inclusive (see the module docstring).
-    Observers count only when ``include_observers`` is true.
+    The registry's one test (:func:`polycentric.registry.groups.membership_mask`), with
+    statuses ``member`` (and ``observer`` when ``include_observers``).
     """
-    _, members = membership_frame(group)
-    statuses = ["member", "observer"] if include_observers else ["member"]
-    members = members.filter(pl.col("status").fill_null("member").is_in(statuses))
+    statuses = ("member", "observer") if include_observers else ("member",)
     if "date" not in votes.columns:
         raise MeasureError("votes frame lacks column 'date': a group's membership is evaluated at each vote's date")
-    rows = votes.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "state", "date")
-    hit = (
-        rows.join(members, on="state", how="inner")
-        .filter(
-            (pl.col("joined").is_null() | (pl.col("joined") <= pl.col("date")))
-            & (pl.col("left").is_null() | (pl.col("date") <= pl.col("left")))
-        )
-        .select("_row")
-        .unique()
-    )
-    mask = pl.Series("in_group", [False] * votes.height, dtype=pl.Boolean())
-    if hit.height:
-        idx = hit["_row"].to_numpy()
-        arr = mask.to_numpy().copy()
-        arr[idx] = True
-        mask = pl.Series("in_group", arr)
-    return mask
+    try:
+        return registry_groups.membership_mask(votes, group, statuses=statuses).alias("in_group")
+    except UnknownGroupError:
+        raise
+    except RegistryError as exc:
+        raise MeasureError(str(exc)) from exc
 
 
 def group_votes(votes: pl.DataFrame, group: GroupSpec, *, include_observers: bool = False) -> pl.DataFrame:
@@ -284,3 +235,30 @@ def time_keys(by: str | None) -> list[str]:
     if by not in ("year", "session", "session_number"):
         raise MeasureError(f"by={by!r}: expected 'year', 'session', 'session_number' or None")
     return [by]
+
+
+def annotate_periods(df: pl.DataFrame, periods: pl.DataFrame, by: str | None) -> pl.DataFrame:
+    """Add the record's ``partial`` flag (and ``n_rollcalls`` where the measure has none) to a measure by period.
+
+    Parameters
+    ----------
+    df
+        A measure's output with a ``year`` or ``session`` column (``by``).
+    periods
+        :meth:`polycentric.record.store.Record.periods` for the same ``by``: ``[by], n_rollcalls, partial``.
+        A period is partial when it is in progress or holds clearly fewer roll calls than
+        the official count (``docs/measures.md``).
+    by
+        ``"year"`` or ``"session"``; anything else returns ``df`` unchanged.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``df`` with ``partial`` (null for a period the record does not know) and, when
+        ``df`` had none, ``n_rollcalls`` (whole-resolution GA roll calls in the period).
+    """
+    if by not in ("year", "session") or by not in df.columns or by not in periods.columns:
+        return df
+    cols = [by, "partial"] + ([] if "n_rollcalls" in df.columns else ["n_rollcalls"])
+    right = periods.select(cols).with_columns(pl.col(by).cast(df.schema[by]))
+    return df.drop([c for c in ("partial",) if c in df.columns]).join(right, on=by, how="left", maintain_order="left")

@@ -23,7 +23,14 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["check_plot_path", "plot_bars", "plot_heatmap", "plot_series_history", "plot_time_series"]
+__all__ = [
+    "check_plot_path",
+    "draw_time_series",
+    "plot_bars",
+    "plot_heatmap",
+    "plot_series_history",
+    "plot_time_series",
+]
 
 _FORMATS = (".png", ".svg", ".pdf")
 
@@ -62,21 +69,55 @@ def plot_time_series(
     ylabel: str = "",
     ylim: tuple[float, float] | None = None,
 ) -> Path:
-    """One line per value of ``hue`` (a column or several, joined by " / "): ``y`` against ``x``."""
+    """One line per value of ``hue`` (a column or several, joined by " / "): ``y`` against ``x``.
+
+    When ``df`` has a ``partial`` column (see :func:`polycentric.measures._common.annotate_periods`),
+    partial periods are not drawn as ordinary points: their band is hatched grey and their
+    points are hollow grey markers, and the line does not run through them.
+    """
     hues = [hue] if isinstance(hue, str) else list(hue)
     fig, ax = _figure()
-    label = pl.concat_str([pl.col(h).cast(pl.String) for h in hues], separator=" / ").alias("_label")
-    data = df.with_columns(label).sort(x)
-    for (name,), part in data.group_by("_label", maintain_order=True):
-        ax.plot(part[x].to_numpy(), part[y].to_numpy(), marker="o", markersize=2.5, linewidth=1.4, label=str(name))
+    draw_time_series(ax, df, x=x, y=y, hues=hues)
     ax.set_xlabel(x)
     ax.set_ylabel(ylabel or y)
     if ylim is not None:
         ax.set_ylim(*ylim)
     ax.set_title(textwrap.fill(title, 70), fontsize="medium")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small", ncols=2 if data["_label"].n_unique() > 6 else 1)
+    n_lines = df.select(pl.struct(hues).n_unique()).item() if df.height else 0
+    ax.legend(fontsize="small", ncols=2 if n_lines > 6 else 1)
     return _save(fig, path)
+
+
+def draw_time_series(ax: Axes, df: pl.DataFrame, *, x: str, y: str, hues: Sequence[str]) -> int:
+    """Draw the lines of :func:`plot_time_series` on ``ax``; return the number of partial periods marked."""
+    label = pl.concat_str([pl.col(h).cast(pl.String) for h in hues], separator=" / ").alias("_label")
+    data = df.with_columns(label).sort(x)
+    partial = (
+        data["partial"].fill_null(False) if "partial" in data.columns else pl.repeat(False, data.height, eager=True)
+    )
+    data = data.with_columns(partial.alias("_partial"))
+    numeric = data.schema[x].is_numeric()
+    marked = data.filter(pl.col("_partial"))[x].unique().sort().to_list()
+    if numeric:
+        for i, v in enumerate(marked):
+            ax.axvspan(
+                float(v) - 0.5, float(v) + 0.5, facecolor="0.9", edgecolor="0.6", hatch="//", linewidth=0,
+                zorder=0, label="partial period" if i == 0 else None,
+            )  # fmt: skip
+    for (name,), part in data.group_by("_label", maintain_order=True):
+        whole = part.with_columns(pl.when(~pl.col("_partial")).then(pl.col(y)).alias("_y"))
+        ax.plot(
+            whole[x].to_numpy(), whole["_y"].cast(pl.Float64).to_numpy(),
+            marker="o", markersize=2.5, linewidth=1.4, label=str(name),
+        )  # fmt: skip
+        part_rows = part.filter(pl.col("_partial"))
+        if part_rows.height:
+            ax.plot(
+                part_rows[x].to_numpy(), part_rows[y].to_numpy(), linestyle="none", marker="o",
+                markersize=4, markerfacecolor="none", markeredgecolor="0.5",
+            )  # fmt: skip
+    return len(marked)
 
 
 def plot_heatmap(

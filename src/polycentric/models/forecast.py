@@ -107,7 +107,7 @@ Voeten, E. (2013). Data and analyses of voting in the United Nations General
 Assembly. In *Routledge Handbook of International Organization*.
 
 Dependency rule: imports numpy, scipy, scikit-learn, polars,
-``polycentric.errors`` and ``polycentric.record.schema`` (and, when present,
+``polycentric.errors`` and ``polycentric.schema`` (and, when present,
 ``polycentric.registry``); never the store or the shells.
 """
 
@@ -129,7 +129,7 @@ from scipy.stats import norm
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from polycentric.errors import InputFormatError, InsufficientDataError, ModelError, NotFittedError
-from polycentric.record.schema import ISSUES
+from polycentric.schema import ISSUES
 
 __all__ = [
     "REGIONAL_GROUPS",

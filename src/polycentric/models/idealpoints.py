@@ -17,7 +17,7 @@ SQUAREM's parameters, warm starts, the random-walk update, item draws), ``_predi
 (new roll calls, probabilities) and ``_change`` (changes with joint intervals).
 
 Dependency rule: imports numpy, scipy, polars, ``polycentric.errors``,
-``polycentric.record.schema``, ``polycentric.measures._common`` (the thin-session
+``polycentric.schema``, ``polycentric.measures._common`` (the thin-session
 minimum) and the private ``polycentric.models`` modules above.
 """
 
@@ -37,6 +37,7 @@ from polycentric.errors import ConvergenceError, InsufficientDataError, ModelErr
 from polycentric.measures._common import MIN_ROLLCALLS
 from polycentric.models import _ordinal as core
 from polycentric.models import _predict
+from polycentric.models._base import Estimator
 from polycentric.models._change import state_change
 from polycentric.models._design import (
     Design,
@@ -47,12 +48,12 @@ from polycentric.models._design import (
     start_theta,
 )
 from polycentric.models._fitting import Params, item_uncertainty, standardise, update_random_walk, warm_start
-from polycentric.record.schema import ISSUES
+from polycentric.schema import ISSUES
 
 __all__ = ["MIN_ROLLCALLS", "IdealPointModel", "find_bridges", "normalise_text"]
 
 
-class IdealPointModel:
+class IdealPointModel(Estimator):
     r"""Dynamic ordinal (Yes / Abstain / No) ideal points, after Bailey, Strezhnev & Voeten (2017).
 
     Model
@@ -173,17 +174,7 @@ class IdealPointModel:
         item_draws: int = 0,
         session_scaling: float = 0.5,
     ) -> None:
-        if item_draws < 0:
-            raise ModelError("item_draws must be 0 or more")
-        self.item_draws = item_draws
-        self.session_scaling = session_scaling
-        self.variational = variational
-        if dims not in (1, 2):
-            raise ModelError(f"dims must be 1 or 2, not {dims!r}")
-        if issue is not None and issue not in ISSUES:
-            raise ModelError(f"unknown issue {issue!r}: expected one of {', '.join(ISSUES)}")
-        if not 0.0 < interval < 1.0:
-            raise ModelError("interval must lie strictly between 0 and 1")
+        # scikit-learn convention: store the parameters unchanged; they are checked in fit()
         self.dims = dims
         self.issue = issue
         self.random_walk_sd = random_walk_sd
@@ -198,6 +189,20 @@ class IdealPointModel:
         self.discrimination_sd = discrimination_sd
         self.random_state = random_state
         self.init_noise = init_noise
+        self.variational = variational
+        self.item_draws = item_draws
+        self.session_scaling = session_scaling
+
+    def _check_params(self) -> None:
+        """Raise :class:`ModelError` for a parameter outside its domain (called by :meth:`fit`)."""
+        if self.item_draws < 0:
+            raise ModelError("item_draws must be 0 or more")
+        if self.dims not in (1, 2):
+            raise ModelError(f"dims must be 1 or 2, not {self.dims!r}")
+        if self.issue is not None and self.issue not in ISSUES:
+            raise ModelError(f"unknown issue {self.issue!r}: expected one of {', '.join(ISSUES)}")
+        if not 0.0 < self.interval < 1.0:
+            raise ModelError("interval must lie strictly between 0 and 1")
 
     # ------------------------------------------------------------------ data
 
@@ -248,6 +253,7 @@ class IdealPointModel:
         IdealPointModel
             ``self``, fitted.
         """
+        self._check_params()
         t0 = time.perf_counter()
         des = build_design(votes, roll_calls, issue=self.issue, bridge=self.bridge)
         t_design = time.perf_counter() - t0
@@ -544,16 +550,6 @@ class IdealPointModel:
         return _predict.predict_proba(self, rollcall_ids, states, items, session)
 
     # ------------------------------------------------------------------ persistence
-
-    _PARAMS = (
-        "dims", "issue", "random_walk_sd", "initial_sd", "bridge", "reference", "reference2", "interval",
-        "max_iter", "tol", "cutpoint_sd", "discrimination_sd", "random_state", "init_noise", "variational", "item_draws",
-        "session_scaling",
-    )  # fmt: skip
-
-    def get_params(self) -> dict[str, Any]:
-        """The constructor parameters."""
-        return {k: getattr(self, k) for k in self._PARAMS}
 
     def save(self, folder: str | Path) -> Path:
         """Write the fit to ``folder`` (``ideal_points.parquet``, ``items.parquet``, ``bridges.parquet``, ``model.json``)."""

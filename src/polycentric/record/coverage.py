@@ -128,6 +128,8 @@ def load_official(
 def _counted(rec: Record, body: str = "GA") -> pl.DataFrame:
     rc = rec.roll_calls(body=body)
     whole = (pl.col("kind") == "resolution") | (pl.lit(body) != "GA")
+    if body == "SC":  # a Security Council "session" is the year (sources without one: the vote's year)
+        rc = rc.with_columns(session=pl.coalesce("session", pl.col("year").cast(pl.String)))
     return rc.with_columns(_whole=whole)
 
 
@@ -216,6 +218,8 @@ def coverage(rec: Record, official: OfficialTotals | str | Path | bool | None = 
         .then(pl.lit("in progress; equal to the official count so far"))
         .when(pl.col("in_progress"))
         .then(pl.lit("in progress"))
+        .when(pl.col("rollcalls") == 0)
+        .then(pl.lit("not in the record"))
         .when(short.fill_null(False))
         .then(pl.format("clearly fewer roll calls than the official {}", "official_rollcalls"))
         .when(pl.col("complete") == "no")
@@ -257,7 +261,11 @@ def period_status(
     end = coverage_end(rec, off)
     rc = _counted(rec).filter(pl.col("_whole") & pl.col("year").is_not_null())
     years = rc.group_by("year").agg(pl.len().cast(pl.Int64).alias("n_rollcalls")).sort("year")
-    short = set(ga.filter(pl.col("rollcalls") < pl.col("official_rollcalls") * CLEARLY_FEWER)["session"].to_list())
+    short: set[str] = set()
+    if off is not None:  # sessions the record holds clearly fewer roll calls of (or none at all)
+        held = ga.select("session", "rollcalls")
+        counts = off.rollcalls().join(held, on="session", how="left").with_columns(pl.col("rollcalls").fill_null(0))
+        short = set(counts.filter(pl.col("rollcalls") < pl.col("official_rollcalls") * CLEARLY_FEWER)["session"])
     rows: list[dict[str, Any]] = []
     for year, n in years.iter_rows():
         reasons = []
@@ -275,11 +283,30 @@ def period_status(
 
 
 def coverage_line(rec: Record) -> str:
-    """One line for footers and reports: ``General Assembly votes through DATE; Security Council through DATE``."""
+    """One line for footers and reports: ``General Assembly votes through DATE; Security Council through DATE``.
+
+    A body's date is its last roll call with every member's vote; later roll calls known from a veto
+    list alone (only the vetoing members' votes) are named apart: ``... (vetoes only to DATE)``.
+    """
     parts = []
     for body, name in (("GA", "General Assembly votes"), ("SC", "Security Council")):
-        last = rec.roll_calls(body=body)["date"].max()
-        parts.append(f"{name} through {last!s}" if last is not None else f"{name}: none in the record")
+        rc = rec.roll_calls(body=body)
+        last = rc["date"].max()
+        if last is None:
+            parts.append(f"{name}: none in the record")
+            continue
+        known = (
+            rc.filter(pl.col("votes_complete").fill_null(True))["date"].max()
+            if "votes_complete" in rc.columns
+            else last
+        )
+        if known is None:
+            parts.append(f"{name}: vetoes only, to {last!s}")
+        elif known != last:
+            # roll calls after ``known`` hold only some members' votes (a veto list): say so, not "through"
+            parts.append(f"{name} through {known!s} (vetoes only to {last!s})")
+        else:
+            parts.append(f"{name} through {last!s}")
     return "; ".join(parts)
 
 
@@ -375,4 +402,6 @@ def check_official(
         "states_differing",
         "status",
     )
+    category = pl.col("category").replace_strict({"Y": 0, "N": 1, "A": 2, "X": 3}, return_dtype=pl.Int32)
+    diffs = diffs.sort(kind, order, "state", category)  # sessions in the order of the table above
     return sessions, diffs.select("session", "state", "category", "record", "official")

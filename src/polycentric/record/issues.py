@@ -26,7 +26,7 @@ out: ``benchmarks/issue_classifier.py`` reports precision and recall per issue
 on them (``docs/issue_classifier.md``). :func:`explain_issues` says which
 pattern fired for a text, so every code can be traced to a phrase.
 
-Dependency rule: imports polars and ``polycentric.record.schema`` only.
+Dependency rule: imports polars and ``polycentric.schema`` only.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from pathlib import Path
 
 import polars as pl
 
-from polycentric.record.schema import ISSUE_COLUMNS, ISSUES
+from polycentric.schema import ISSUE_COLUMNS, ISSUES
 
 __all__ = [
     "ISSUE_RULES",

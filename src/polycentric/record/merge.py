@@ -45,7 +45,7 @@ a non-member row of Voeten's raw file), ``rejected`` (a second row for the same
 state and roll call), and X rows the store adds for members a source omits are
 ``derived`` (they have no input row).
 
-Dependency rule: imports polars, ``polycentric.record.schema``,
+Dependency rule: imports polars, ``polycentric.schema``,
 ``polycentric.registry`` and ``polycentric.sources.common``.
 """
 
@@ -55,8 +55,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from polycentric.record.schema import ISSUE_COLUMNS, ROLL_CALLS, SC_OUTCOME, VOTES, VOTES_VIEW, conform
 from polycentric.registry.states import membership_periods, state_names_at
+from polycentric.schema import ISSUE_COLUMNS, ROLL_CALLS, SC_OUTCOME, VOTES, VOTES_VIEW, conform
 from polycentric.sources.common import LEDGER as LEDGER_SCHEMA
 from polycentric.sources.common import REJECTED as SOURCE_REJECTED
 from polycentric.sources.common import SOURCE_ROLL_CALLS
@@ -321,7 +321,11 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     by_rank = rc.sort("rank", "neg_seq")
     meta = by_rank.group_by("key", maintain_order=True).agg(
         *_first_non_null(meta_cols),
-        pl.col("symbol_official").filter(pl.col("resolution").is_not_null()).first(),
+        # whether the kept symbol is the UN's: said by any source giving that same symbol
+        pl.col("symbol_official")
+        .filter(pl.col("resolution") == pl.col("resolution").drop_nulls().first())
+        .drop_nulls()
+        .first(),
         # the ids other sources give (the first is the kept ``resolution``)
         pl.col("resolution").drop_nulls().unique(maintain_order=True).slice(1).str.join("|").alias("other_symbols"),
         pl.col("kind").first(),

@@ -4,7 +4,7 @@ A roll call of the veto list alone holds only the vetoing members' votes
 (``votes_complete`` False): its tally is unknown, not "0 Yes, 1 No". The CLI,
 the API and the reports say so with :func:`outcome_text`.
 
-Dependency rule: imports polars, ``polycentric.record.schema`` and ``polycentric.registry``.
+Dependency rule: imports polars, ``polycentric.schema`` and ``polycentric.registry``.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ import numpy as np
 import polars as pl
 
 from polycentric.config import home_dir
-from polycentric.errors import IngestError, PolycentricError, RecordNotBuiltError
+from polycentric.errors import IngestError, PolycentricError, RecordError, RecordNotBuiltError
 from polycentric.record import _versions
 from polycentric.record.merge import (
     CONFLICTS,
@@ -70,8 +70,8 @@ from polycentric.record.merge import (
     sort_votes,
     votes_view,
 )
-from polycentric.record.schema import ISSUES, ROLL_CALLS, SC_OUTCOME, STATES, VOTES, VOTES_VIEW, conform
 from polycentric.registry.states import member_states, resolve_state, state_names_at, states_table
+from polycentric.schema import ISSUES, ROLL_CALLS, SC_OUTCOME, STATES, VOTES, VOTES_VIEW, conform
 from polycentric.sources.common import (
     LEDGER,
     REJECTED,
@@ -320,7 +320,9 @@ def ingest(
 
     with _versions.writer_lock(root, wait):
         _versions.clean_leftovers(root)
+        repaired = _versions.read_pointer(root)[1] is not None
         current = _versions.current_version(root, repair=True, locked=True)
+        repaired = repaired and current is not None
         old_sources: list[StoredSource] = []
         old_meta: list[dict[str, Any]] = []
         if current is not None:
@@ -350,7 +352,8 @@ def ingest(
             shutil.rmtree(tmp, ignore_errors=True)
             raise IngestError(f"ingest failed, record unchanged: {exc}") from exc
         try:
-            _versions.prune_versions(root, n_keep, final)
+            if not repaired:  # after a repaired pointer every version is kept, for a person to look at
+                _versions.prune_versions(root, n_keep, final)
         except OSError:
             pass  # the new version is live; older ones are removed by a later ingest
         _versions.fault_point("pruned")
@@ -560,7 +563,7 @@ class Record:
     """A built record: query roll calls, votes and states; audit the ledger, conflicts and tallies.
 
     Obtain one with :func:`open_record` (``polycentric.open``). Every query
-    returns a Polars DataFrame in the schema of :mod:`polycentric.record.schema`
+    returns a Polars DataFrame in the schema of :mod:`polycentric.schema`
     (``.to_pandas()`` works). Filters combine with AND:
 
     ``session``
@@ -576,7 +579,9 @@ class Record:
     ``search``
         Case-insensitive text in the symbol, title, agenda or subjects.
     ``kind``
-        ``resolution``, ``amendment`` or ``paragraph``.
+        ``resolution``, ``amendment``, ``paragraph`` or ``procedural``.
+    ``undl_id``
+        The UN Digital Library record id (records without a symbol are found by it).
     ``body``
         ``"GA"`` (default), ``"SC"``, or None for both.
 
@@ -644,10 +649,13 @@ class Record:
                 if name not in tables:
                     try:
                         tables[name] = self._load(path, name)
-                    except (FileNotFoundError, pl.exceptions.ComputeError):
+                    except (FileNotFoundError, pl.exceptions.ComputeError) as exc:
                         # the version was replaced and deleted by another process while reading it
                         if attempt == 2 or _current_dir(self.home) == path:
-                            raise
+                            raise RecordError(
+                                f"cannot read the {name} table of {path} ({exc}); "
+                                "run `polycentric check` to see which files are damaged"
+                            ) from exc
                         self._pointer = None
                         continue
                 return tables[name]
@@ -889,13 +897,28 @@ class Record:
         """
         from polycentric.record.coverage import coverage
 
-        return coverage(self, official)
+        if official is not None:
+            return coverage(self, official)
+        path, tables = self._sync()  # the default (official file found in the data folder): once per version
+        cached: pl.DataFrame | None = tables.get("coverage")
+        if cached is None:
+            cached = coverage(self)
+            self._tables_put(path, "coverage", cached)
+        return cached.clone()
 
     def periods(self, by: str = "year", official: Any = None) -> pl.DataFrame:
         """Per year or session: ``n_rollcalls`` and the ``partial`` flag measures carry (see ``docs/measures.md``)."""
         from polycentric.record.coverage import period_status
 
-        return period_status(self, by, official)
+        if official is not None:
+            return period_status(self, by, official)
+        path, tables = self._sync()  # the default (official file found in the data folder): once per version
+        key = f"periods:{by}"
+        cached: pl.DataFrame | None = tables.get(key)
+        if cached is None:
+            cached = period_status(self, by)
+            self._tables_put(path, key, cached)
+        return cached.clone()
 
     def coverage_line(self) -> str:
         """``General Assembly votes through DATE; Security Council through DATE`` (footers and reports)."""

@@ -2,6 +2,6 @@
 
 Curated, sourced data files live in ``registry/data``.
 
-Dependency rule: imports ``polycentric.errors`` and ``polycentric.record.schema`` only
+Dependency rule: imports ``polycentric.errors`` and ``polycentric.schema`` only
 (``groups`` also reads ``polycentric.config`` for the home folder of user-defined groups).
 """

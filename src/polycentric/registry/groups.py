@@ -1,6 +1,6 @@
 """Groups of states with dated memberships: the built-in registry and user-defined groups.
 
-A *group* (see the glossary in :mod:`polycentric.record.schema`) is a set of
+A *group* (see the glossary in :mod:`polycentric.schema`) is a set of
 states with dated membership spells. The built-in groups (NAM, G77, EU, NATO,
 BRICS, SCO, CIS, EAEU, CSTO, AU, OIC, LAS, ASEAN, CARICOM, OECD, G7, G20, the
 five UN regional groups, RIC and three like-minded initiatives) ship as curated,
@@ -61,6 +61,7 @@ __all__ = [
     "list_groups",
     "load_groups_file",
     "members_on",
+    "membership_frame",
     "membership_mask",
     "remove_group",
     "user_groups_dir",
@@ -415,9 +416,46 @@ def _spells(group: str | Group, statuses: Sequence[str] | str | None, home: str 
     )
 
 
+GroupLike = str | Group | pl.DataFrame | Any
+"""A group: an id or alias, a :class:`Group`, a membership DataFrame, or an object with a ``membership`` frame."""
+
+_FRAME_SCHEMA: dict[str, pl.DataType] = {"state": pl.String(), "status": pl.String(), "joined": pl.Date(), "left": pl.Date()}
+
+
+def membership_frame(group: GroupLike, *, home: str | Path | None = None) -> tuple[str, pl.DataFrame]:
+    """``(id, spells)`` of a group given by id, :class:`Group`, membership frame or object with ``membership``.
+
+    The spells have columns ``state``, ``status``, ``joined``, ``left`` (Date; nulls are
+    open ends). A frame without ``status`` is taken as all members; ``YYYY-MM-DD`` text
+    dates are read as dates.
+    """
+    if isinstance(group, str):
+        g = get_group(group, home=home)
+        gid, frame = g.id, g.membership
+    elif isinstance(group, pl.DataFrame):
+        gid, frame = "group", group
+    elif hasattr(group, "membership"):
+        gid = str(getattr(group, "id", None) or getattr(group, "name", "group"))
+        frame = group.membership
+    else:
+        raise RegistryError(f"cannot read a group from {type(group).__name__}: expected an id or a membership frame")
+    if "state" not in frame.columns:
+        raise RegistryError("a membership frame needs a 'state' column (and joined, left, status)")
+    cols = []
+    for col, dtype in _FRAME_SCHEMA.items():
+        if col in frame.columns:
+            expr = pl.col(col)
+            if col in ("joined", "left") and frame.schema[col] == pl.String():
+                expr = expr.str.to_date(strict=False)
+            cols.append(expr.cast(dtype).alias(col))
+        else:
+            cols.append(pl.lit("member" if col == "status" else None, dtype=dtype).alias(col))
+    return gid, frame.select(cols)
+
+
 def membership_mask(
-    group: str | Group,
     votes: pl.DataFrame,
+    group: GroupLike,
     *,
     statuses: Sequence[str] | str | None = ("member",),
     state_col: str = "state",
@@ -426,19 +464,20 @@ def membership_mask(
 ) -> pl.Series:
     """For each row of ``votes``, whether its state was in ``group`` on that row's date.
 
-    An interval join: each (state, date) row is matched to the state's latest spell
-    starting on or before the date (an as-of join by state), and is in the group
-    when that spell has not ended before the date. Spells never overlap, so the
-    latest such spell is the only candidate. Runs in O(n log n) on the votes.
+    A row (state :math:`s`, date :math:`d`) is in the group when some spell of
+    :math:`s` with a counted status has ``joined <= d <= left`` (open ends
+    unbounded; both ends inclusive). Spells may overlap (a user's frame): the row
+    counts once. The one membership test of polycentric: measures, models and
+    shells all call it.
 
     Parameters
     ----------
-    group
-        A group id, alias or :class:`Group`.
     votes
         Any frame with a state column and a date column (VOTES_VIEW has both).
+    group
+        A group id or alias, a :class:`Group`, or a membership frame (see :func:`membership_frame`).
     statuses
-        Statuses that count (default full members).
+        Statuses that count (default full members; ``("member", "observer")`` adds observers).
     state_col, date_col
         Column names in ``votes``.
 
@@ -447,28 +486,28 @@ def membership_mask(
     pl.Series
         Boolean, named ``in_<group id>``, aligned with ``votes`` (same length and order).
     """
-    g = get_group(group, home=home)
+    gid, spells = membership_frame(group, home=home)
     missing = [c for c in (state_col, date_col) if c not in votes.columns]
     if missing:
-        raise RegistryError(f"votes frame has no column {missing[0]!r}")
-    spells = _spells(g, statuses, home).sort("joined")
-    frame = (
-        votes.select(
-            pl.col(state_col).cast(pl.String).alias("state"),
-            pl.col(date_col).cast(pl.Date).alias("date"),
+        raise RegistryError(
+            f"votes frame has no column {missing[0]!r}: a group's membership is evaluated at each vote's date"
         )
-        .with_row_index("_row")
-        .sort("date")
+    spells = spells.filter(pl.col("status").fill_null("member").is_in(_statuses(statuses)))
+    rows = votes.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
+        pl.col(state_col).cast(pl.String).alias("state"),
+        pl.col(date_col).cast(pl.Date).alias("date"),
     )
-    joined = frame.join_asof(
-        spells, left_on="date", right_on="joined", by="state", strategy="backward", check_sortedness=False
-    )  # both sides sorted by date above
-    mask = joined.with_columns(
-        (pl.col("joined").is_not_null() & (pl.col("left").is_null() | (pl.col("date") <= pl.col("left"))))
-        .fill_null(False)
-        .alias("_in")
-    ).sort("_row")["_in"]
-    return mask.alias(f"in_{g.id}")
+    hit = (
+        rows.join(spells, on="state", how="inner")
+        .filter(
+            (pl.col("joined").is_null() | (pl.col("joined") <= pl.col("date")))
+            & (pl.col("left").is_null() | (pl.col("date") <= pl.col("left")))
+        )
+        .select(pl.col("_row").unique())
+    )
+    flags = rows.select(pl.col("_row").is_in(hit["_row"].implode()).alias(f"in_{gid}"))
+    return flags.to_series()
 
 
 def members_on(

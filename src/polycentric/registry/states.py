@@ -1,7 +1,7 @@
 """The state registry: one canonical id per state across history.
 
 Every vote in the record names its state by a canonical id (see the glossary in
-:mod:`polycentric.record.schema`): the ISO 3166-1 alpha-3 code of the state as
+:mod:`polycentric.schema`): the ISO 3166-1 alpha-3 code of the state as
 it continues today, or a withdrawn ISO 3166-3 code for a state that ended
 without a continuator. Successions follow the practice of the United Nations:
 
@@ -32,7 +32,7 @@ derived by ``scripts/make_state_registry.py``), ``un_membership.csv``
 ``PSE``: states of the registry that were never members, so they have no votes;
 ``states_table()`` flags them ``un_status="observer"``).
 
-Dependency rule: imports ``polycentric.errors`` and ``polycentric.record.schema`` only.
+Dependency rule: imports ``polycentric.errors`` and ``polycentric.schema`` only.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from importlib import resources
 import polars as pl
 
 from polycentric.errors import UnknownStateError
-from polycentric.record.schema import STATES
+from polycentric.schema import STATES
 
 __all__ = [
     "is_member",

@@ -61,6 +61,14 @@ def _sources(record: Any) -> str:
     return "; ".join(f"{r['source']} ({r['files']})" for r in src.iter_rows(named=True)) or "none"
 
 
+def _coverage(record: Any) -> str:
+    """``General Assembly votes through DATE; Security Council through DATE`` (every brief says it)."""
+    try:
+        return str(record.coverage_line())
+    except (AttributeError, RecordError, OSError):
+        return "coverage unknown"
+
+
 def table_block(df: pl.DataFrame, *, id: str | None = None, note: str | None = None) -> dict[str, Any]:
     """A table block of a DataFrame (floats to 3 decimals)."""
     numeric = [c for c, t in df.schema.items() if t.is_numeric()]
@@ -92,6 +100,7 @@ def render_brief(
             version=__version__,
             record_version=_record_version(record),
             sources=_sources(record),
+            coverage=_coverage(record),
         )
     )
 
@@ -198,7 +207,7 @@ def _group_breakdown(votes: pl.DataFrame) -> Section | None:
 
 
 def _issue_names() -> dict[str, str]:
-    from polycentric.record.schema import ISSUES
+    from polycentric.schema import ISSUES
 
     return ISSUES
 

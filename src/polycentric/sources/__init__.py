@@ -1,6 +1,6 @@
 """Readers and the downloader: files -> Arrow/Polars tables in the canonical schema.
 
 Dependency rule: imports ``polycentric.errors``, ``polycentric.config``,
-``polycentric.record.schema`` and ``polycentric.registry`` (to map state codes);
+``polycentric.schema`` and ``polycentric.registry`` (to map state codes);
 computes no statistics and never touches the store.
 """

@@ -18,7 +18,7 @@ which line; when it refuses a file, :func:`locate_problem` rescans it with the
 standard ``csv`` module to name the physical line and the field, so the error
 a user sees reads ``FILE, line N, field 'F': what is wrong``.
 
-Dependency rule: imports ``polycentric.errors``, ``polycentric.record.schema``
+Dependency rule: imports ``polycentric.errors``, ``polycentric.schema``
 and ``polycentric.registry``; computes no statistics and never touches the store.
 """
 
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from polycentric.errors import InputFormatError
-from polycentric.record.schema import ISSUE_COLUMNS
+from polycentric.schema import ISSUE_COLUMNS
 from polycentric.symbols import (  # one parser for all layers, re-exported for the readers
     normalise_symbol,
     normalise_symbols,

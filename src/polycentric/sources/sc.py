@@ -33,7 +33,7 @@ from pathlib import Path
 import polars as pl
 
 from polycentric.errors import InputFormatError
-from polycentric.record.schema import SC_OUTCOME
+from polycentric.schema import SC_OUTCOME
 from polycentric.sources._checks import check_required, map_votes, parse_dates, parse_ints, resolve_states
 from polycentric.sources.common import (
     DUPLICATE_REASON,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
-from polycentric.record.schema import ISSUE_COLUMNS, conform
+from polycentric.schema import ISSUE_COLUMNS, conform
 from polycentric.sources._checks import check_required, map_votes, parse_dates, parse_ints, resolve_states
 from polycentric.sources.common import (
     DUPLICATE_REASON,

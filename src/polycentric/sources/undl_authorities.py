@@ -28,7 +28,7 @@ dissolution, a split, or a merger such as Egypt and Syria into the United Arab
 Republic, whose later name has two earlier names ending that day) keeps its own
 code. The registry's own succession rules
 take precedence over these suggestions (the glossary in
-:mod:`polycentric.record.schema`).
+:mod:`polycentric.schema`).
 
 Dependency rule: imports ``polycentric.errors`` only (plus polars).
 """

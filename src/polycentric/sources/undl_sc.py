@@ -42,7 +42,7 @@ session in progress on that date) plus the columns ``undl_id``, ``draft``,
 ``meeting``, ``adopted``; and ``votes`` with ``undl_id, state, ms_code,
 state_name, vote``.
 
-Dependency rule: imports ``polycentric.errors`` and ``polycentric.record.schema``
+Dependency rule: imports ``polycentric.errors`` and ``polycentric.schema``
 only (plus polars); the store maps ``state`` through the registry.
 """
 
@@ -58,7 +58,7 @@ from typing import NamedTuple
 import polars as pl
 
 from polycentric.errors import InputFormatError, UnknownLayoutError
-from polycentric.record.schema import ROLL_CALLS
+from polycentric.schema import ROLL_CALLS
 
 __all__ = [
     "SC_COLUMNS",
@@ -98,7 +98,7 @@ _TOTALS = ("total_yes", "total_no", "total_abstain", "total_non_voting")
 _VOTES = {"Y": "Y", "N": "N", "A": "A", "X": "X", "NV": "X", "": "X"}
 
 # Codes of the vote files for states the project files under another id (see the
-# glossary in polycentric.record.schema): the USSR continues as RUS, the FRG as DEU.
+# glossary in polycentric.schema): the USSR continues as RUS, the FRG as DEU.
 _CODE_ALIASES = {"SUN": "RUS", "GER": "DEU", "FRG": "DEU", "BUR": "MMR", "ZAR": "COD", "HVO": "BFA", "DHY": "BEN"}
 
 

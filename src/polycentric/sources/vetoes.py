@@ -25,7 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
-from polycentric.record.schema import SC_OUTCOME
+from polycentric.schema import SC_OUTCOME
 from polycentric.sources._checks import check_columns, check_required, parse_dates, resolve_states
 from polycentric.sources.common import (
     LEDGER,

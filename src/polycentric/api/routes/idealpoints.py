@@ -39,8 +39,8 @@ from polycentric.api.tables import (
 from polycentric.config import home_dir
 from polycentric.errors import NotFittedError
 from polycentric.models.saved import fit_command, idealpoints_folder, load_ideal_points
-from polycentric.record.schema import ISSUES
 from polycentric.registry.states import resolve_state
+from polycentric.schema import ISSUES
 
 router = APIRouter(prefix="/api", tags=["ideal points and polarity"])
 

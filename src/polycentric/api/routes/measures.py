@@ -29,6 +29,7 @@ from polycentric.measures import (
     shifts,
     voice,
 )
+from polycentric.measures._common import annotate_periods
 from polycentric.registry import groups as registry
 from polycentric.registry.states import resolve_state
 
@@ -36,12 +37,14 @@ router = APIRouter(prefix="/api", tags=["measures"])
 
 CohesionRow = row_model(
     "Cohesion",
-    {"group": str, "year": int, "index": str, "value": float, "n_rollcalls": int, "mean_size_present": float},
-)
+    {"group": str, "year": int, "index": str, "value": float, "n_rollcalls": int, "mean_size_present": float,
+     "partial": bool},
+)  # fmt: skip
 AlignmentRow = row_model(
     "Alignment",
-    {"state": str, "reference": str, "reference_kind": str, "year": int, "index": str, "value": float, "n_shared": int},
-)
+    {"state": str, "reference": str, "reference_kind": str, "year": int, "index": str, "value": float, "n_shared": int,
+     "partial": bool, "n_rollcalls": int},
+)  # fmt: skip
 
 
 class CohesionIndex(enum.StrEnum):
@@ -83,6 +86,16 @@ def _body_votes(backend: Backend, body: object = "GA") -> pl.DataFrame:
     return frame
 
 
+def _flag(backend: Backend, df: pl.DataFrame, by: str | None, body: object = "GA") -> pl.DataFrame:
+    """The record's ``partial`` flag (and ``n_rollcalls`` where absent) per year or session (docs/measures.md).
+
+    The flag is the General Assembly's (official counts exist for it only): measures of SC votes have none.
+    """
+    if by not in ("year", "session") or by not in df.columns or str(getattr(body, "value", body)) != "GA":
+        return df
+    return annotate_periods(df, backend.record.periods(by), by)
+
+
 def _votes(backend: Backend, start: int, end: int, body: object = "GA") -> pl.DataFrame:
     """The votes of ``body`` (General Assembly by default) in the years ``start``-``end``."""
     if end < start:
@@ -109,6 +122,7 @@ def cohesion_route(
 ) -> Response:
     """``measures.cohesion``: yearly Rice or agreement index of each group (members at each vote's date)."""
     df = cohesion(_votes(backend, start, end, body), _items(groups), years=(start, end), index=index.value)
+    df = _flag(backend, df, "year", body)
     return table_response(df, fmt, page, filename="cohesion")
 
 
@@ -134,6 +148,7 @@ def alignment_route(
         years=(start, end),
         states=[s.upper() for s in _items(states)],
     )
+    df = _flag(backend, df, "year", body)
     return table_response(df, fmt, page, filename="alignment")
 
 
@@ -141,8 +156,9 @@ def alignment_route(
 
 AgreementRow = row_model(
     "Agreement",
-    {"state_a": str, "state_b": str, "year": int, "session": str, "index": str, "value": float, "n_shared": int},
-)
+    {"state_a": str, "state_b": str, "year": int, "session": str, "index": str, "value": float, "n_shared": int,
+     "partial": bool, "n_rollcalls": int},
+)  # fmt: skip
 MatrixRow = row_model(
     "AgreementMatrixCell", {"state_a": str, "state_b": str, "index": str, "value": float, "n_shared": int}
 )
@@ -201,6 +217,7 @@ def agreement_route(
         by=None if by == Period.pooled else by.value,
         years=(start, end),
     )
+    df = _flag(backend, df, None if by == Period.pooled else by.value, body)
     return table_response(df, fmt, page, filename="agreement")
 
 
@@ -243,7 +260,7 @@ VoiceRow = row_model(
     "Voice",
     {
         "group": str, "year": int, "n_rollcalls": int, "n_positions": int, "match_rate": float,
-        "vote_share": float, "n_decisive": int, "decisive_share": float,
+        "vote_share": float, "n_decisive": int, "decisive_share": float, "partial": bool,
     },
 )  # fmt: skip
 
@@ -269,6 +286,7 @@ def voice_route(
     """``measures.voice``: how often the group's majority matched the outcome, its share of the votes cast,
     and the roll calls its members decided, per year."""
     df = voice(_votes(backend, start, end, body), _items(groups), years=(start, end), rule=rule.value)
+    df = _flag(backend, df, "year", body)
     return table_response(df, fmt, page, filename="voice")
 
 

@@ -24,8 +24,8 @@ from polycentric.api.tables import (
 )
 from polycentric.errors import RecordError, UnknownStateError
 from polycentric.record.coverage import COVERAGE
-from polycentric.record.schema import ROLL_CALLS, STATES, VOTES_VIEW
 from polycentric.registry.states import resolve_state
+from polycentric.schema import ROLL_CALLS, STATES, VOTES_VIEW
 
 router = APIRouter(prefix="/api", tags=["record"])
 
