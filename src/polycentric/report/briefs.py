@@ -169,7 +169,7 @@ def rollcall_brief(record: Any, symbol: str, *, rollcall_id: int | None = None) 
         Section("votes", "How each state voted", lists),
     ]
     if rc.get("votes_complete") is False:  # a veto known from a list alone: no tally, only the votes known
-        known = [x for x in lists if not x["label"].endswith("(0)")]
+        known = [x for x in lists if x["entries"]]
         sections = [Section("tally", "Outcome", blocks[:1]), Section("votes", "Votes known", known)]
     groups = _group_breakdown(votes) if rc.get("votes_complete") is not False else None
     if groups is not None:
