@@ -230,7 +230,16 @@ def coverage(rec: Record, official: OfficialTotals | str | Path | bool | None = 
         .then(pl.lit("more whole-resolution votes than the official file (Voeten also counts drafts not adopted)")),
     )
     return (
-        out.sort(pl.col("body") != "GA", "first_date", "session", nulls_last=True).select(list(COVERAGE)).cast(COVERAGE)  # type: ignore[arg-type]
+        out.sort(
+            pl.col("body") != "GA",
+            # a Security Council session is a year: in year order even when its roll calls have no date
+            pl.when(pl.col("body") == "SC").then(pl.col("session").cast(pl.Int64, strict=False)),
+            "first_date",
+            "session",
+            nulls_last=True,
+        )
+        .select(list(COVERAGE))
+        .cast(COVERAGE)  # type: ignore[arg-type]
     )
 
 
