@@ -54,11 +54,29 @@ def _roll_calls() -> pl.DataFrame:
     return frame
 
 
-def _flag(df: pl.DataFrame, by: str | None, body: str = "GA") -> pl.DataFrame:
+def note_years_after_record(years: str | int | None, body: str = "GA") -> None:
+    """Say on stderr which asked years lie after the record's last roll call (they have no row, not zeros)."""
+    if years is None:
+        return
+    from polycentric.record.coverage import years_after_record
+    from polycentric.symbols import parse_years
+
+    first, last = parse_years(years)
+    name = {"GA": "General Assembly", "SC": "Security Council"}.get(body.upper(), "")
+    rec = _open_record()
+    after = years_after_record(rec, first, last, body.upper()) if name else []
+    if after:
+        span = str(after[0]) if len(after) == 1 else f"{after[0]}-{after[-1]}"
+        typer.echo(f"note: the record holds no {name} votes for {span} ({rec.coverage_line()})", err=True)
+
+
+def _flag(df: pl.DataFrame, by: str | None, body: str = "GA", years: str | int | None = None) -> pl.DataFrame:
     """The measure with the record's ``partial`` flag per year or session (and ``n_rollcalls`` where absent).
 
     The flag is the General Assembly's (official counts exist for it only): measures of SC votes have none.
+    Asked ``years`` after the record's end are named on stderr (:func:`note_years_after_record`).
     """
+    note_years_after_record(years, body)
     if by not in ("year", "session") or by not in df.columns or body.upper() != "GA":
         return df
     from polycentric.measures._common import annotate_periods
@@ -123,7 +141,7 @@ def agreement_cmd(
     from polycentric.measures.agreement import agreement
 
     df = agreement(_votes(body), state_a.upper(), state_b.upper(), index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
-    df = _flag(df, _by(by), body)
+    df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -203,7 +221,7 @@ def cohesion_cmd(
         min_present=min_present,
         include_observers=observers,
     )
-    df = _flag(df, _by(by), body)
+    df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -226,7 +244,7 @@ def voice_cmd(
     from polycentric.measures.voice import voice
 
     df = voice(_votes(body), groups, years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
-    df = _flag(df, _by(by), body)
+    df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -274,7 +292,7 @@ def alignment_cmd(
         years=_years(years, year),
         states=[s.upper() for s in chosen] if chosen else None,
     )
-    df = _flag(df, "year", body)
+    df = _flag(df, "year", body, _years(years, year))
     emit(df, fmt, out)
     if plot is not None:
         from polycentric.measures.plots import plot_heatmap, plot_time_series
@@ -316,7 +334,7 @@ def neutrality_cmd(
 
     chosen = _split(states)
     df = neutrality(_votes(body), by=_by(by), years=years, states=[s.upper() for s in chosen] if chosen else None)
-    df = _flag(df, _by(by), body)
+    df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
