@@ -22,7 +22,8 @@ so ``except PolycentricError`` catches them all. The tree::
     │   └── InsufficientDataError   too few roll calls or states
     └── ModelError                  estimators
         ├── NotFittedError          a fitted attribute was asked before fit()
-        └── ConvergenceError        an estimator failed to converge
+        ├── ConvergenceError        an estimator failed to converge
+        └── ModelFitError           a model cannot be fitted on this record (says why)
 
 Dependency rule: this module imports nothing from polycentric.
 """
@@ -40,6 +41,7 @@ __all__ = [
     "InsufficientDataError",
     "MeasureError",
     "ModelError",
+    "ModelFitError",
     "NotFittedError",
     "OfflineError",
     "PolycentricError",
@@ -179,3 +181,10 @@ class NotFittedError(ModelError, AttributeError):
 
 class ConvergenceError(ModelError):
     """An estimator failed to converge."""
+
+
+class ModelFitError(ModelError):
+    """A model cannot be fitted on this record (too few roll calls, a degenerate session); the message says why.
+
+    The HTTP API answers it with 503 (the model is not available on this record), the CLI with exit 1.
+    """

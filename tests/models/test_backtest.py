@@ -17,6 +17,7 @@ from polycentric.cli.main import main
 from polycentric.cli.output import render
 from polycentric.errors import InputFormatError
 from polycentric.models.backtest import (
+    METHODS,
     accuracy,
     adoption_accuracy,
     backtest,
@@ -79,8 +80,16 @@ def test_simulated_backtest_reveals_help_and_model_beats_everyone_yes():
     )
     row = {(r["protocol"], r["method"]): r for r in out.iter_rows(named=True)}
     # P5 ids do not exist in the simulation: the p5 protocol equals none there
-    assert row[("p5", "model")]["log_loss"] == pytest.approx(row[("none", "model")]["log_loss"])
-    assert row[("none", "model")]["macro_f1"] > row[("none", "everyone_yes")]["macro_f1"]
+    assert row[("p5", "model")]["log_loss_all"] == pytest.approx(row[("none", "model")]["log_loss_all"])
+    assert row[("none", "model")]["macro_f1_all"] > row[("none", "everyone_yes")]["macro_f1_all"]
+    # four-class cells = cast votes + the X rows of sessions 7 and 8
+    ids = roll_calls.filter(pl.col("session_number").is_in([7, 8]))["rollcall_id"].implode()
+    n_x = votes.filter(pl.col("rollcall_id").is_in(ids) & (pl.col("vote") == "X")).height
+    assert row[("none", "model")]["n_votes"] == row[("none", "model")]["n_cast"] + n_x
+    # every family repeats each session: no new items; same_title predicts no change by construction
+    assert row[("none", "same_title")]["n_new_votes"] == 0
+    assert row[("none", "same_title")]["change_recall"] == 0.0
+    assert row[("none", "model")]["change_recall"] > 0.0
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +109,13 @@ def test_real_backtest_two_sessions(real_backtest, record):
         "n_roll_calls",
         "n_votes",
         "accuracy",
-        "macro_f1",
-        "log_loss",
-        "calibration_error",
+        "macro_f1_all",
+        "log_loss_all",
+        "ece_all",
     ]
-    assert {"tally_mae", "adoption_accuracy", "interval_coverage", "interval_width"} <= set(out.columns)
+    assert {"tally_mae", "adoption_accuracy", "interval_coverage", "interval_width", "change_recall"} <= set(
+        out.columns
+    )
     assert set(out["session"]) == {"76", "77", "pooled"}
     pooled = {(r["protocol"], r["method"]): r for r in out.filter(pl.col("session") == "pooled").iter_rows(named=True)}
     # every whole-resolution roll call of sessions 76 and 77 (emergency special sessions included) is forecast
@@ -116,9 +127,9 @@ def test_real_backtest_two_sessions(real_backtest, record):
     assert per_session["n_roll_calls"].sum() == whole.height
     for protocol in ("none", "p5"):
         model, yes = pooled[(protocol, "model")], pooled[(protocol, "everyone_yes")]
-        assert model["macro_f1"] > yes["macro_f1"] + 0.3
+        assert model["macro_f1_all"] > yes["macro_f1_all"] + 0.3
         assert model["accuracy"] > yes["accuracy"]
-        assert model["log_loss"] < yes["log_loss"]
+        assert model["log_loss_all"] < min(pooled[(protocol, m)]["log_loss_all"] for m in METHODS[1:])
     # revealing the P5 removes their votes from the scored cells
     assert pooled[("p5", "model")]["n_votes"] < pooled[("none", "model")]["n_votes"]
     # conformal 90 % intervals of the Y count: near nominal for every method, the model's the narrowest
@@ -143,7 +154,7 @@ def simulated_fit():
 def simulated_record(monkeypatch, simulated_fit):
     votes, roll_calls, truth, groups, model = simulated_fit
     monkeypatch.setattr("polycentric.cli.forecast.load_record_frames", lambda home=None: (votes, roll_calls, groups))
-    monkeypatch.setattr("polycentric.cli.forecast.fitted_forecaster", lambda home=None: model)
+    monkeypatch.setattr("polycentric.cli.forecast.fitted_forecaster", lambda home=None, before=None: model)
     return votes, roll_calls, truth, groups
 
 
@@ -158,7 +169,7 @@ def test_cli_forecast_csv_is_the_library_frame(simulated_record, capsys):
         .forecast(truth["titles"][2], known={"S01": "N", "S02": "Y"})
     )
     assert captured.out == render(expected.to_frame(), "csv")
-    assert captured.err.startswith("forecast for ") and "P(adopted)" in captured.err
+    assert captured.err.startswith("forecast from the record up to ") and "P(adopted)" in captured.err
     header = captured.out.splitlines()[0].split(",")
     assert header[:7] == ["state", "state_name", "p_yes", "p_abstain", "p_no", "p_absent", "predicted"]
 
@@ -173,8 +184,13 @@ def test_cli_forecast_json_and_table(simulated_record, capsys):
     assert sum(t["expected"] for t in payload["tally"]) == pytest.approx(len(truth["states"]))
     assert main(["forecast", "--title", truth["titles"][0], "--date", "2008-01-01"]) == 0
     text = capsys.readouterr().out
-    assert "Swing states (most uncertain)" in text and "Most pivotal" in text
-    assert text.splitlines()[0].startswith("forecast for 2008-01-01 (60 members, simple majority)")
+    assert "Swing states (moving the tally most" in text and "break with their group" in text
+    lines = text.splitlines()
+    assert lines[0].startswith("forecast from the record up to ")
+    assert lines[1].startswith("forecast for 2008-01-01 (60 members, simple majority)")
+    # the swing table ranks by how much a state moves the margin: not all zero
+    swing = text.split("Swing states")[1].split("break with their group")[0]
+    assert any(float(tok) > 0.1 for tok in swing.split() if tok.replace(".", "", 1).isdigit() and "." in tok)
 
 
 def test_cli_forecast_bad_input(simulated_record, capsys):
@@ -186,13 +202,17 @@ def test_cli_forecast_bad_input(simulated_record, capsys):
 def test_cli_backtest_rows(simulated_record, capsys):
     assert main(["backtest", "--sessions", "8", "--protocol", "none", "--pooled", "--format", "csv"]) == 0
     out = pl.read_csv(capsys.readouterr().out.encode())
-    assert out["method"].to_list() == ["model", "everyone_yes", "nearest", "group_majority"]
+    assert out["method"].to_list() == list(METHODS)
     assert set(out["protocol"]) == {"none"}
     assert {
         "accuracy",
-        "macro_f1",
-        "log_loss",
-        "calibration_error",
+        "macro_f1_all",
+        "log_loss_all",
+        "ece_all",
+        "macro_f1_cast",
+        "change_recall",
+        "change_precision",
+        "macro_f1_new",
         "tally_mae",
         "adoption_accuracy",
         "interval_coverage",
@@ -206,7 +226,7 @@ def test_cli_backtest_a_revealing_protocol_alone(simulated_record, capsys):
     # the baselines' confusion tables come from the cast votes, whichever protocols are run
     assert main(["backtest", "--sessions", "8", "--protocol", "p5", "--pooled", "--format", "csv"]) == 0
     out = pl.read_csv(capsys.readouterr().out.encode())
-    assert out.height == 4 and set(out["protocol"]) == {"p5"}
+    assert out.height == len(METHODS) and set(out["protocol"]) == {"p5"}
     assert out["interval_coverage"].is_between(0, 1).all() and (out["interval_width"] >= 0).all()
 
 
@@ -226,3 +246,21 @@ def test_cli_forecast_on_the_record_fits_once_then_uses_the_cache(record, capsys
     assert rows.height == 193
     russia = rows.filter(pl.col("state") == "RUS").row(0, named=True)
     assert russia["p_no"] == 1.0 and russia["predicted"] == "N"
+
+
+def test_cli_forecast_at_a_date_fits_before_it_and_says_so(simulated_record, monkeypatch, capsys):
+    votes, roll_calls, truth, groups = simulated_record
+    cutoffs: list[dt.date | None] = []
+
+    def fit_before(home=None, before=None):
+        cutoffs.append(before)
+        return VoteForecaster(calibration_sessions=1).fit(votes, roll_calls, groups=groups, before=before)
+
+    monkeypatch.setattr("polycentric.cli.forecast.fitted_forecaster", fit_before)
+    assert main(["forecast", "--title", truth["titles"][0], "--at", "2005-01-01"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert cutoffs == [dt.date(2005, 1, 1)]
+    before = roll_calls.filter(pl.col("date") < dt.date(2005, 1, 1)).height
+    assert first.startswith(f"forecast as of 2005-01-01 from the {before} roll calls before it (data up to 2004-")
+    assert main(["forecast", "--title", "x", "--at", "soon"]) == 2
+    assert "--at 'soon'" in capsys.readouterr().err

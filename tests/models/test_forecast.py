@@ -13,13 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from polycentric.errors import InputFormatError, ModelError, NotFittedError
+from polycentric.models._tally import _count_distribution
 from polycentric.models.backtest import log_loss
 from polycentric.models.forecast import (
     VOTE_ORDER,
     Forecast,
     IntervalCalibration,
     VoteForecaster,
-    _count_distribution,
     calibrated_interval,
     central_interval,
     conformal_quantile,
@@ -233,8 +233,8 @@ def test_dynamic_ideal_points_from_the_idealpoints_model_recover_simulated_votes
         majority += int((y == 0).sum())
         n += y.size
     assert hits / n > majority / n + 0.15
-    with pytest.raises(ModelError):
-        VoteForecaster(ideal_points="bsv")
+    with pytest.raises(ModelError, match="ideal_points"):
+        VoteForecaster(ideal_points="bsv").fit(votes, roll_calls)  # checked in fit (scikit-learn convention)
 
 
 # --------------------------------------------------------------------------- tally intervals

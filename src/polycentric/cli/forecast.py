@@ -44,23 +44,25 @@ def load_record_frames(home: str | Path | None = None) -> tuple[pl.DataFrame, pl
     return record.votes(), record.roll_calls(), regional_groups()
 
 
-def fitted_forecaster(home: str | Path | None = None) -> Any:
-    """A :class:`VoteForecaster` fitted on the record, cached under ``<home>/cache`` per record version.
+def fitted_forecaster(home: str | Path | None = None, before: dt.date | None = None) -> Any:
+    """A :class:`VoteForecaster` fitted on the record (on the roll calls dated strictly before ``before`` when
+    given), cached under ``<home>/cache`` per record version and cut-off.
 
-    The first call fits (seconds); later calls on the same record version load the fit.
+    The first call fits (seconds); later calls on the same record version and cut-off load the fit.
     """
     import polycentric
     from polycentric.models.forecast import VoteForecaster, regional_groups
 
     model = VoteForecaster()
     record = polycentric.open(home)
-    cache = Path(record.home) / "cache" / f"forecaster-{Path(record.path).name}-{model.cache_key()}.pkl"
+    suffix = f"-before-{before.isoformat()}" if before is not None else ""
+    cache = Path(record.home) / "cache" / f"forecaster-{Path(record.path).name}-{model.cache_key()}{suffix}.pkl"
     if cache.is_file():
         try:
             return VoteForecaster.load(cache)
         except Exception:  # a stale or unreadable cache is refitted
             pass
-    model.fit(record.votes(), record.roll_calls(), groups=regional_groups())
+    model.fit(record.votes(), record.roll_calls(), groups=regional_groups(), before=before)
     try:
         model.save(cache)
     except OSError:  # a read-only home: work without the cache
@@ -83,13 +85,13 @@ def _parse_known(text: str | None) -> dict[str, str]:
     return out
 
 
-def _parse_date(text: str | None) -> dt.date | None:
+def _parse_date(text: str | None, option: str = "--date") -> dt.date | None:
     if not text:
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputFormatError(f"--date {text!r}: expected YYYY-MM-DD", field="date") from None
+        raise InputFormatError(f"{option} {text!r}: expected YYYY-MM-DD", field=option.lstrip("-")) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -106,29 +108,39 @@ def register(app: typer.Typer) -> None:
         sponsors: Annotated[Optional[str], typer.Option("--sponsors", help="Sponsoring states: ISO3,ISO3,...")] = None,
         agenda: Annotated[Optional[str], typer.Option("--agenda", help="Agenda item.")] = None,
         date: Annotated[Optional[str], typer.Option("--date", help="Forecast date YYYY-MM-DD (membership).")] = None,
+        at: Annotated[
+            Optional[str], typer.Option("--at", help="Forecast as of YYYY-MM-DD: learn only from votes before it.")
+        ] = None,
         majority: Annotated[Majority, typer.Option("--majority", help="Adoption rule.")] = Majority.simple,
         fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
         out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file.")] = None,
     ) -> None:
         """Forecast every member's vote on a new draft: probabilities, tally, adoption, swing states.
 
-        The model is fitted on the first call and cached under the record's home for later calls.
+        The model is fitted on the first call and cached under the record's home for later calls. With
+        --like SYMBOL alone, a resolution of the record is retro-forecast from the votes strictly before it
+        (and compared with its recorded votes); --at DATE forecasts as of that day.
         """
         text = text_file.read_text(encoding="utf-8") if text_file is not None else None
         known_votes, day = _parse_known(known), _parse_date(date)  # bad input fails before the fit
+        at_day = _parse_date(at, "--at")
         if not (title or text or agenda or like):
             raise InputFormatError("give --title, --text-file, --agenda or --like SYMBOL", field="title")
-        model = fitted_forecaster()
-        result = model.forecast(
-            title,
-            text=text,
-            agenda=agenda,
-            like=like,
-            known=known_votes,
-            sponsors=[s.strip().upper() for s in sponsors.split(",") if s.strip()] if sponsors else None,
-            date=day,
-            majority=majority.value,
-        )
+        kwargs: dict[str, Any] = {
+            "known": known_votes,
+            "sponsors": [s.strip().upper() for s in sponsors.split(",") if s.strip()] if sponsors else None,
+            "majority": majority.value,
+        }
+        if like and not (title or text or agenda):
+            result = _retro(like, at_day, day, kwargs)
+        else:
+            model = fitted_forecaster(before=at_day)
+            result = model.forecast(title, text=text, agenda=agenda, like=like, date=day or at_day, **kwargs)
+            if at_day is not None:
+                result.label = (
+                    f"forecast as of {at_day} from the {model.n_roll_calls_} roll calls before it "
+                    f"(data up to {result.data_date})"
+                )
         _emit_forecast(result, fmt.value, out)
 
     @app.command("backtest")
@@ -152,6 +164,20 @@ def register(app: typer.Typer) -> None:
         emit(table, fmt.value, out)
 
 
+def _retro(like: str, at_day: dt.date | None, day: dt.date | None, kwargs: dict[str, Any]) -> Any:
+    """A retro-forecast of the record's roll call on ``like`` (fitted strictly before it), or a forecast of a
+    draft like it when the symbol is not in the record."""
+    import polycentric
+    from polycentric.models.forecast import find_roll_call, retro_forecast
+
+    record = polycentric.open()
+    row = find_roll_call(record.roll_calls(), like)
+    if row is None:
+        return fitted_forecaster(before=at_day).forecast(like=like, date=day or at_day, **kwargs)
+    model = fitted_forecaster(before=row["date"])
+    return retro_forecast(record.votes(), record.roll_calls(), like, model=model, **kwargs)
+
+
 def _emit_forecast(result: Any, fmt: str, out: Path | None) -> None:
     states = result.to_frame()
     summary = result.summary()
@@ -167,14 +193,16 @@ def _emit_forecast(result: Any, fmt: str, out: Path | None) -> None:
             _summary_line(summary)
             + "\n\n"
             + render(tally, "table")
-            + "\nSwing states (most uncertain)\n"
+            + "\nSwing states (moving the tally most: standard deviation of their margin contribution)\n"
             + render(
-                result.swing_states(5, by="entropy").select("state", "state_name", "entropy", "predicted"), "table"
-            )
-            + "\nMost pivotal\n"
-            + render(
-                result.swing_states(5, by="pivotality").select("state", "state_name", "pivotality", "predicted"),
+                result.swing_states(5).select(
+                    "state", "state_name", "swing", "p_yes", "p_abstain", "p_no", "predicted"
+                ),
                 "table",
+            )
+            + "\nMost likely to break with their group\n"
+            + render(
+                result.group_breakers(5).select("state", "state_name", "group", "p_break_group", "predicted"), "table"
             )
             + "\n"
             + render(states, "table")
@@ -188,6 +216,7 @@ def _emit_forecast(result: Any, fmt: str, out: Path | None) -> None:
 def _summary_line(summary: dict[str, Any]) -> str:
     ty, ta, tn = (summary[f"interval_{v}"] for v in ("Y", "A", "N"))
     return (
+        f"{summary['label']}\n"
         f"forecast for {summary['date']} ({summary['n_members']} members, {summary['majority']} majority): "
         f"Y {summary['expected_Y']:.1f} [{ty[0]}-{ty[1]}], A {summary['expected_A']:.1f} [{ta[0]}-{ta[1]}], "
         f"N {summary['expected_N']:.1f} [{tn[0]}-{tn[1]}], X {summary['expected_X']:.1f}; "

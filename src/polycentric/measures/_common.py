@@ -222,7 +222,7 @@ def resolve_groups(groups: GroupSpec | Sequence[GroupSpec] | Mapping[str, GroupS
     if isinstance(groups, (str, pl.DataFrame)) or hasattr(groups, "membership"):
         groups = [groups]
     out: list[tuple[str, GroupSpec]] = []
-    for g in groups:  # type: ignore[union-attr]
+    for g in groups:
         name, _ = membership_frame(g) if not isinstance(g, str) else (g, None)
         out.append((name, g))
     return out

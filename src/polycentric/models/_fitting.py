@@ -106,7 +106,7 @@ def item_uncertainty(
         th, _ = core.theta_step(obs, core.terms(obs, theta, bb, cb, gb), theta, bb, qdiag, qoff, beta_var=beta_var)
         draws[k] = standardise(th, bb, cb)[0]
     dev = draws - draws.mean(axis=0)
-    return np.einsum("bni,bnj->nij", dev, dev) / max(item_draws - 1, 1)
+    return np.asarray(np.einsum("bni,bnj->nij", dev, dev) / max(item_draws - 1, 1), dtype=np.float64)
 
 
 def warm_start(

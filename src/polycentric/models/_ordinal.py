@@ -20,6 +20,7 @@ Dependency rule: imports numpy and scipy only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -58,7 +59,7 @@ _ERFCX_COEFS = np.array(
 
 def mills_exact(u: FloatArray) -> FloatArray:
     """``phi(u) / Phi(u)``, stable for all ``u`` (via the scaled complementary error function)."""
-    return _SQRT_2_OVER_PI / erfcx(-u * _INV_SQRT2)
+    return np.asarray(_SQRT_2_OVER_PI / erfcx(-u * _INV_SQRT2), dtype=np.float64)
 
 
 def mills(u: NDArray[np.floating]) -> NDArray[np.float32]:
@@ -100,7 +101,7 @@ def _erfcx_poly(a: NDArray[np.floating]) -> NDArray[np.floating]:
     p += coefs[-1]
     np.exp(p, out=p)
     p *= t
-    return p
+    return cast("NDArray[np.floating]", p)
 
 
 def _erfcx_nr(x: NDArray[np.floating]) -> NDArray[np.floating]:
@@ -209,8 +210,8 @@ def _abstain_terms(
 
 def _eta(theta: AnyFloatArray, beta: AnyFloatArray, unit: IntArray, item: IntArray) -> AnyFloatArray:
     if theta.shape[1] == 1:
-        return beta[item, 0] * theta[unit, 0]
-    return np.einsum("ij,ij->i", beta[item], theta[unit])
+        return cast("AnyFloatArray", beta[item, 0] * theta[unit, 0])
+    return cast("AnyFloatArray", np.einsum("ij,ij->i", beta[item], theta[unit]))
 
 
 def terms(
@@ -556,4 +557,4 @@ def chain_covariances(
 def solve_chain(chain: Chain, h: FloatArray, qdiag: FloatArray, qoff: FloatArray, rhs: FloatArray) -> FloatArray:
     """Solve ``(W + Q) x = rhs`` with the banded solver (used by tests to check the selected inverse)."""
     n, d = rhs.shape
-    return solveh_banded(_banded(h, qdiag, qoff), rhs.reshape(-1), lower=True).reshape(n, d)
+    return np.asarray(solveh_banded(_banded(h, qdiag, qoff), rhs.reshape(-1), lower=True).reshape(n, d), dtype=np.float64)

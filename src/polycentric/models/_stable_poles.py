@@ -55,7 +55,7 @@ def _mixture_icl_1d(x: NDArray[np.float64], k: int, n_iter: int = 40, reg: float
     if k == 1:  # closed form: one Gaussian, memberships certain
         var1 = x.var(axis=1) + reg
         loglik1 = -0.5 * n * (np.log(var1) + _LOG_2PI + 1.0)
-        return -2.0 * loglik1 + 2.0 * np.log(n)
+        return np.asarray(-2.0 * loglik1 + 2.0 * np.log(n), dtype=np.float64)
     xs = np.sort(x, axis=1)
     # start: means of k equal-count slices of the sorted points
     edges = np.linspace(0, n, k + 1).astype(int)
@@ -83,7 +83,7 @@ def _mixture_icl_1d(x: NDArray[np.float64], k: int, n_iter: int = 40, reg: float
         loglik = new_loglik
     n_params = 2 * k  # k means, k - 1 weights, one variance
     entropy = -(r * np.log(np.maximum(r, 1e-300))).sum(axis=(1, 2))
-    return -2.0 * loglik + n_params * np.log(n) + 2.0 * entropy
+    return np.asarray(-2.0 * loglik + n_params * np.log(n) + 2.0 * entropy, dtype=np.float64)
 
 
 def icl_counts_1d(x: NDArray[np.float64], max_poles: int = 6) -> NDArray[np.intp]:
@@ -91,7 +91,7 @@ def icl_counts_1d(x: NDArray[np.float64], max_poles: int = 6) -> NDArray[np.intp
     n = x.shape[1]
     top = min(max_poles, n // 3 if n >= 6 else 1)
     bics = np.stack([_mixture_icl_1d(x, k) for k in range(1, top + 1)], axis=1)
-    return (np.argmin(bics, axis=1) + 1).astype(np.intp)
+    return np.asarray(np.argmin(bics, axis=1) + 1, dtype=np.intp)
 
 
 def stable_pole_counts(

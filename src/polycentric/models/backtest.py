@@ -1,98 +1,65 @@
-"""Backtest of the vote forecaster: fit on the past, predict each session, score.
+"""Backtest of the vote forecaster: fit on the past, predict each session, score against strong naive rules.
 
 Protocol
 --------
-For each session ``s`` (regular session number), the model is fitted **only on
-roll calls dated before the first roll call of session ``s``** and predicts
-every whole-resolution roll call (``kind == "resolution"``) of ``s``. It may
-learn from all roll calls before (amendments and paragraph votes included).
-Three protocols reveal some states' recorded votes before the forecast:
+For each session ``s`` (regular session number), the model is fitted **only on roll calls dated before the
+first roll call of session ``s``** and predicts every whole-resolution roll call (``kind == "resolution"``)
+of ``s``. It may learn from all roll calls before (amendments and paragraph votes included). Protocols of
+revealed votes: ``none`` (nothing revealed: the headline), ``p5`` (USA, GBR, FRA, RUS, CHN revealed) and
+``k10`` (the P5 plus BRA, IND, ZAF, EGY and JPN, a fixed list). A revealed state that was not a member on
+that date is skipped; revealed states are not scored.
 
-``none``
-    nothing revealed;
-``p5``
-    the five permanent members (USA, GBR, FRA, RUS, CHN) revealed;
-``k10``
-    a fixed list of ten: the P5 plus BRA, IND, ZAF, EGY and JPN (one large state
-    of each regional group outside WEOG, plus Japan) — fixed so every run is
-    the same and no choice is tuned on the outcome.
+Every choice of the model (features, priors, calibration, windows, thresholds) was tuned on sessions 50–59
+only; 60–77 is the test and 78–80 a later out-of-sample check (docs/forecast.md).
 
-A revealed state that was not a member on that date is skipped. Scores are
-computed on the **unrevealed** states' cast votes (Y / A / N); see below for
-``X``.
-
-Methods scored
---------------
+Methods scored, on the same cells
+---------------------------------
 ``model``
-    :class:`~polycentric.models.forecast.VoteForecaster`, calibrated per
-    protocol (multi-class beta calibration) on its own out-of-sample forecasts of the
-    ``calibration_sessions`` preceding sessions (warm-up sessions before the
-    first scored one are forecast for this purpose only).
+    :class:`~polycentric.models.forecast.VoteForecaster`, its four-class calibration
+    (:mod:`polycentric.models._stacker`) fitted on its own out-of-sample forecasts of the
+    ``calibration_sessions`` preceding sessions (warm-up sessions before the first scored one are forecast
+    for this purpose only).
 ``everyone_yes``
-    every state votes Y; probabilities = the class frequencies of the
-    training period (so log loss and calibration are defined).
+    every state votes Y; probabilities = the class frequencies of the training period.
 ``nearest``
-    the state's vote on the most similar past whole-resolution roll call on
-    which it cast a vote (TF-IDF cosine; among equal similarities the most
-    recent).
+    the state's vote on the most similar past whole resolution on which it was a member (TF-IDF cosine;
+    among equal similarities the most recent).
+``recency_nearest``
+    the state's vote on the single most similar earlier roll call under the model's recency-weighted
+    similarity ``s^α e^{−Δt/τ}``; its modal vote of the last session if it was not a member then.
+``same_title``
+    the state's vote on the most recent earlier whole resolution with the same normalised title
+    (:func:`polycentric.models._titles.title_key`), falling back to its modal vote of the last session.
+``last_x``
+    ``same_title``, but X for a state whose last ten roll calls as a member were all X (an X streak).
 ``group_majority``
-    the majority vote of the state's group (UN regional group) on that same
-    most similar past roll call; states without a group take the majority of
-    all states.
+    the modal vote of the state's group (UN regional group) on the most similar past whole resolution;
+    states without a group take the modal vote of all states.
 
-Point baselines get probabilities from their confusion matrix on the
-preceding scored and warm-up sessions: ``P(true = v | predicted = u)``
-(Laplace-smoothed), so their log loss and calibration are those of the best
-probability a user could attach to them from past performance. All methods
-share the same absence probability (the state's recent absence rate) for the
-tally.
+Point rules get probabilities from their confusion matrix on the preceding sessions,
+``P(true = v | predicted = u)`` over the four classes (Laplace-smoothed), so their log loss and calibration
+are those of the best probability a user could attach to them from past performance.
 
-Metrics
--------
-accuracy
-    share of unrevealed cast votes whose arg-max Y / A / N forecast is right.
-macro_f1
-    unweighted mean of the F1 scores of Y, A and N (a class never predicted
-    and never present is skipped).
-log_loss
-    mean ``−log p(v)`` of the cast vote, probabilities conditional on voting
-    and clipped at 1e-9.
-calibration_error
-    expected calibration error of the top label (Guo et al. 2017): forecasts
-    binned by their top probability into 15 equal-width bins on [0, 1];
-    ``ECE = Σ_b (n_b / n) |acc_b − conf_b|``.
-tally_mae
-    mean over roll calls and over Y, A, N of ``|E[count] − actual count|``,
-    the expected counts including the revealed states' known votes.
-adoption_accuracy
-    share of roll calls where ``P(adopt) > 0.5`` matches the recorded outcome
-    (simple majority, ``Y > N``).
-interval_coverage
-    share of roll calls whose recorded Y count lies in the forecast's 90 %
-    interval. For every method the interval is the central 90 % range of its
-    forecast Y-count distribution (for the model, the mixture over templates;
-    for the baselines, independent states) widened by split conformal
-    prediction (:class:`~polycentric.models.forecast.IntervalCalibration`):
-    the widening for session ``s`` is the conformal quantile of the scores
-    ``max(lo − y, y − hi)`` of the same method's out-of-sample forecasts of the
-    ``calibration_sessions`` sessions before ``s``, each made when that session
-    was forecast (Romano, Patterson & Candès 2019).
-interval_width
-    mean width ``upper − lower`` of those intervals (sharpness: at equal
-    coverage, narrower is better).
-raw_interval_coverage, raw_interval_width
-    the same for the central 90 % range before the conformal widening (what
-    the forecast distribution alone claims).
+Metrics (:mod:`polycentric.models._metrics`)
+------------------------------------------
+Headline, four-class (Y / A / N / X) over every member cell of the unrevealed states: ``accuracy``,
+``macro_f1_all``, ``log_loss_all``, ``ece_all``, per-class ``f1_*``. Cast-only (secondary; Y / A / N,
+probabilities conditional on voting): ``accuracy_cast``, ``macro_f1_cast``, ``log_loss_cast``,
+``ece_cast``. Change: ``change_recall``, ``change_precision``, ``n_changes`` (a change = a vote that differs
+from the state's vote on the resolution's previous instance). New items (drafts with no earlier instance):
+``n_new_votes``, ``accuracy_new``, ``macro_f1_new``. Tally: ``tally_mae`` (mean over roll calls and over
+Y, A, N, X of ``|E[count] − count|``), ``adoption_accuracy`` (simple majority, ``Y > N``),
+``interval_coverage`` / ``interval_width`` (the Y count's 90 % interval) and ``interval_coverage_all`` /
+``interval_width_all`` (the mean over Y, A, N and X). For every method the interval is the central 90 %
+range of its forecast count distribution (the model: the mixture over templates; the rules: independent
+states) widened by split conformal prediction fitted on the same method's out-of-sample forecasts of the
+``calibration_sessions`` sessions before (Romano, Patterson & Candès 2019).
 
 References
 ----------
-Guo, C., Pleiss, G., Sun, Y., & Weinberger, K. Q. (2017). On calibration of
-modern neural networks. *ICML*.
-Romano, Y., Patterson, E., & Candès, E. (2019). Conformalized quantile
-regression. *NeurIPS* 32.
+Romano, Y., Patterson, E., & Candès, E. (2019). Conformalized quantile regression. *NeurIPS* 32.
 
-Dependency rule: imports numpy, polars, scikit-learn, ``polycentric.errors``
-and ``polycentric.models.forecast``.
+Dependency rule: imports numpy, polars, ``polycentric.errors`` and ``polycentric.models``.
 """
 
 from __future__ import annotations
@@ -104,20 +71,29 @@ import numpy as np
 import polars as pl
 
 from polycentric.errors import InputFormatError, InsufficientDataError
-from polycentric.models.forecast import (
-    N_CALIBRATION_PARAMS,
-    VoteForecaster,
-    _beta_calibrate,
-    _calibrated_components,
-    _Corpus,
+from polycentric.models._corpus import _Corpus
+from polycentric.models._features import absence_features, modal_votes, previous_instances, streak_mask
+from polycentric.models._metrics import (
+    accuracy,
+    adoption_accuracy,
+    change_scores,
+    expected_calibration_error,
+    log_loss,
+    macro_f1,
+    p_adopt_simple,
+    tally_mae,
+)
+from polycentric.models._stacker import Stacker, stack_features
+from polycentric.models._tally import (
     _count_distribution,
-    _fit_calibration,
     _mixture_counts,
     _recorded_counts,
+    _stacked_components,
     calibrated_interval,
     central_interval,
     conformal_quantile,
 )
+from polycentric.models.forecast import VoteForecaster, _State
 from polycentric.symbols import parse_sessions
 
 __all__ = [
@@ -128,6 +104,7 @@ __all__ = [
     "accuracy",
     "adoption_accuracy",
     "backtest",
+    "change_scores",
     "expected_calibration_error",
     "log_loss",
     "macro_f1",
@@ -138,149 +115,77 @@ __all__ = [
 P5: tuple[str, ...] = ("USA", "GBR", "FRA", "RUS", "CHN")
 K10: tuple[str, ...] = (*P5, "BRA", "IND", "ZAF", "EGY", "JPN")
 PROTOCOLS: dict[str, tuple[str, ...]] = {"none": (), "p5": P5, "k10": K10}
-METHODS: tuple[str, ...] = ("model", "everyone_yes", "nearest", "group_majority")
+RULES: tuple[str, ...] = ("everyone_yes", "nearest", "recency_nearest", "same_title", "last_x", "group_majority")
+METHODS: tuple[str, ...] = ("model", *RULES)
 INTERVAL_LEVEL = 0.90
 """Nominal level of the tally intervals scored by the backtest."""
-
-# --------------------------------------------------------------------------- metrics
-
-
-def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Share of ``y_pred == y_true``."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    return float((y_true == y_pred).mean()) if y_true.size else float("nan")
-
-
-def macro_f1(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[int] = (0, 1, 2)) -> float:
-    """Unweighted mean over ``labels`` of ``F1 = 2·TP / (2·TP + FP + FN)``.
-
-    A label neither present nor predicted is skipped (its F1 is undefined).
-    """
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    scores = []
-    for c in labels:
-        tp = int(((y_true == c) & (y_pred == c)).sum())
-        fp = int(((y_true != c) & (y_pred == c)).sum())
-        fn = int(((y_true == c) & (y_pred != c)).sum())
-        if tp + fp + fn == 0:
-            continue
-        scores.append(2 * tp / (2 * tp + fp + fn))
-    return float(np.mean(scores)) if scores else float("nan")
-
-
-def log_loss(y_true: np.ndarray, proba: np.ndarray, eps: float = 1e-9) -> float:
-    """Mean ``−log proba[i, y_true[i]]`` (probabilities clipped at ``eps``)."""
-    y_true = np.asarray(y_true, dtype=np.int64)
-    if not y_true.size:
-        return float("nan")
-    return float(-np.log(np.clip(proba[np.arange(y_true.size), y_true], eps, None)).mean())
-
-
-def expected_calibration_error(y_true: np.ndarray, proba: np.ndarray, n_bins: int = 15) -> float:
-    """Top-label ECE: ``Σ_b (n_b/n) |acc_b − conf_b|`` over ``n_bins`` equal-width bins of the top probability."""
-    y_true = np.asarray(y_true, dtype=np.int64)
-    if not y_true.size:
-        return float("nan")
-    conf = proba.max(1)
-    pred = proba.argmax(1)
-    hit = (pred == y_true).astype(float)
-    bins = np.minimum((conf * n_bins).astype(np.int64), n_bins - 1)
-    total = 0.0
-    for b in range(n_bins):
-        m = bins == b
-        if m.any():
-            total += m.sum() / y_true.size * abs(hit[m].mean() - conf[m].mean())
-    return float(total)
-
-
-def tally_mae(expected: np.ndarray, actual: np.ndarray) -> float:
-    """Mean absolute error over all cells of expected vs actual counts (roll calls × categories)."""
-    expected, actual = np.asarray(expected, dtype=float), np.asarray(actual, dtype=float)
-    return float(np.abs(expected - actual).mean()) if expected.size else float("nan")
-
-
-def adoption_accuracy(p_adopt: np.ndarray, adopted: np.ndarray) -> float:
-    """Share of roll calls where ``p_adopt > 0.5`` matches ``adopted``."""
-    p_adopt, adopted = np.asarray(p_adopt), np.asarray(adopted, dtype=bool)
-    return float(((p_adopt > 0.5) == adopted).mean()) if adopted.size else float("nan")
-
-
-def _p_adopt_simple(p4: np.ndarray, chunk: int = 256) -> np.ndarray:
-    """P(Y > N) per row for independent states; ``p4`` is (m, n, 4), non-members all zero.
-
-    Dynamic programme over the margin ``Y − N``, on blocks of ``chunk`` rows laid out
-    margin-major, touching only the support ``−i..i`` after ``i`` states.
-    """
-    m, n, _ = p4.shape
-    out = np.empty(m)
-    for start in range(0, m, chunk):
-        y = np.ascontiguousarray(p4[start : start + chunk, :, 0].T)
-        no = np.ascontiguousarray(p4[start : start + chunk, :, 2].T)
-        dist = np.zeros((2 * n + 1, y.shape[1]))
-        dist[n] = 1.0
-        for i in range(n):
-            lo, hi = n - i, n + i + 1
-            old = dist[lo:hi].copy()
-            dist[lo:hi] *= 1.0 - y[i] - no[i]
-            dist[lo + 1 : hi + 1] += old * y[i]
-            dist[lo - 1 : hi - 1] += old * no[i]
-        out[start : start + chunk] = dist[n + 1 :].sum(0)
-    return out
 
 
 # --------------------------------------------------------------------------- the harness
 
 
 @dataclass
-class _SessionForecasts:
+class _Session:
+    """One forecast session: what every method predicted, kept to calibrate the later sessions."""
+
     session: int
     items: np.ndarray  # corpus item indices
-    codes: np.ndarray  # (m, n_states) recorded codes
-    eval_mask: dict[str, np.ndarray]  # protocol -> (m, n) cast votes of unrevealed states
+    codes: np.ndarray  # (m, n) recorded codes (−1: not a member)
+    previous: np.ndarray  # (m, n) the state's code on the previous instance (−1: none / not a member)
+    new_item: np.ndarray  # (m,) no previous instance
+    absence: np.ndarray  # (n, 3) absence features at the cut-off
     known: dict[str, list[np.ndarray]]
+    masks: dict[str, np.ndarray]  # protocol -> (m, n) member cells of unrevealed states
     raw: dict[str, np.ndarray]  # protocol -> (m, n, 4) uncalibrated model forecast
     components: dict[str, list[tuple[np.ndarray, np.ndarray]]]  # protocol -> per item (weights, (k, n, 4))
-    base: np.ndarray  # (n, 4) base rates
     prior: np.ndarray  # (4,) training class frequencies
-    nearest: np.ndarray  # (m, n) predicted code 0..2
-    group: np.ndarray  # (m, n) predicted code 0..2
+    rules: dict[str, np.ndarray]  # rule -> (m, n) predicted code 0..3
     actual: np.ndarray  # (m, 4) recorded Y, A, N, X counts
-    y_dist: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (protocol, method) -> (m, n+1)
+    dists: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (protocol, method) -> (m, 4, n+1)
 
 
-def _nearest_templates(corpus: _Corpus, cutoff: int, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Past whole-resolution roll calls ranked by similarity (ties: most recent first), per item."""
-    pool = np.flatnonzero(corpus.item_is_resolution[:cutoff])
-    vec, mat = corpus.tfidf(pool)
-    q = vec.transform([corpus.item_text[i] for i in items])
-    sims = np.asarray((q @ mat.T).todense(), dtype=float)
-    score = sims + 1e-4 * (corpus.item_time[pool] - corpus.item_time[pool].max())[None, :] / 100
-    order = np.argsort(-score, axis=1)[:, :60]
-    return pool, order
-
-
-def _baseline_votes(
-    corpus: _Corpus, cutoff: int, items: np.ndarray, group_index: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """(m, n) codes predicted by the nearest and group-majority baselines."""
-    pool, order = _nearest_templates(corpus, cutoff, items)
+def _rule_votes(
+    model: VoteForecaster, state: _State, corpus: _Corpus, cutoff: int, items: np.ndarray, group_index: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+    """The naive rules' (m, n) codes, the previous-instance codes, the new-item flags and the absence features."""
     n = corpus.states.size
-    nearest = np.zeros((items.size, n), dtype=np.int64)
-    group = np.zeros((items.size, n), dtype=np.int64)
+    before, sess = corpus.codes[:cutoff], corpus.item_session[:cutoff]
+    absence = absence_features(before, sess)
+    modal = modal_votes(before, sess)
+    pool = np.flatnonzero(corpus.item_is_resolution[:cutoff])
+    prev_idx = previous_instances(corpus.item_key, pool, [corpus.item_key[i] for i in items])
+    previous = np.where(prev_idx[:, None] >= 0, corpus.codes[np.maximum(prev_idx, 0)], -1).astype(np.int64)
+    same = np.where(previous >= 0, previous, modal[None, :])
+    last_x = np.where(streak_mask(absence)[None, :], 3, same)
+    # nearest whole resolution (ties: the most recent) on which the state was a member
+    vec, mat = corpus.tfidf(pool)
+    sims = np.asarray((vec.transform([corpus.item_text[i] for i in items]) @ mat.T).todense(), dtype=float)
+    order = np.argsort(-(sims + 1e-6 * (corpus.item_time[pool] - corpus.item_time[pool].max())), axis=1)[:, :60]
+    nearest = np.empty((items.size, n), dtype=np.int64)
+    group = np.empty((items.size, n), dtype=np.int64)
     for r in range(items.size):
-        cand = corpus.codes[pool[order[r]]]  # (60, n)
-        cast = (cand >= 0) & (cand <= 2)
-        first = np.where(cast.any(0), cast.argmax(0), -1)
-        nearest[r] = np.where(first >= 0, cand[np.maximum(first, 0), np.arange(n)], 0)
+        cand = corpus.codes[pool[order[r]]]
+        member = cand >= 0
+        first = member.argmax(0)
+        nearest[r] = np.where(member.any(0), cand[first, np.arange(n)], modal)
         top = cand[0]
-        counts = np.zeros((group_index.max() + 2, 3))
-        ok = (top >= 0) & (top <= 2)
-        np.add.at(counts, (group_index[ok], top[ok]), 1)
-        overall = counts.sum(0)
-        maj = np.where(counts.sum(1) > 0, counts.argmax(1), overall.argmax())
-        grp = np.where(group_index >= 0, maj[np.maximum(group_index, 0)], overall.argmax())
-        group[r] = grp
-    return nearest, group
+        counts = np.zeros((group_index.max() + 2, 4))
+        np.add.at(counts, (group_index[top >= 0], top[top >= 0]), 1)
+        overall = int(counts.sum(0).argmax())
+        maj = np.where(counts.sum(1) > 0, counts.argmax(1), overall)
+        group[r] = np.where(group_index >= 0, maj[np.maximum(group_index, 0)], overall)
+    idx, _, _ = model._neighbours(state, [corpus.item_text[i] for i in items], corpus.item_time[items])
+    top_codes = corpus.codes[idx[:, 0]]
+    recency = np.where(top_codes >= 0, top_codes, modal[None, :]).astype(np.int64)
+    rules = {
+        "everyone_yes": np.zeros((items.size, n), dtype=np.int64),
+        "nearest": nearest,
+        "recency_nearest": recency,
+        "same_title": same.astype(np.int64),
+        "last_x": last_x.astype(np.int64),
+        "group_majority": group,
+    }
+    return rules, previous, prev_idx < 0, absence
 
 
 def backtest(
@@ -293,15 +198,12 @@ def backtest(
     per_session: bool = True,
     methods: Sequence[str] = METHODS,
     forecaster: VoteForecaster | None = None,
+    _collect: list[_Session] | None = None,
 ) -> pl.DataFrame:
-    """Score the forecaster and the baselines session by session (see the module docstring).
+    """Score the forecaster and the naive rules session by session (see the module docstring).
 
-    Returns one row per (session, protocol, method) plus pooled rows
-    (``session == "pooled"``), with columns ``session, protocol, method,
-    n_roll_calls, n_votes, accuracy, macro_f1, log_loss, calibration_error,
-    tally_mae, adoption_accuracy, interval_coverage, interval_width,
-    raw_interval_coverage, raw_interval_width, f1_yes, f1_abstain, f1_no``. With
-    ``per_session=False`` only the pooled rows are returned.
+    Returns one row per (session, protocol, method) plus pooled rows (``session == "pooled"``); with
+    ``per_session=False`` only the pooled rows (without the ``session`` column).
     """
     if isinstance(sessions, str):
         sessions = parse_sessions(sessions)
@@ -321,154 +223,106 @@ def backtest(
 
     n_warm = max(model.calibration_sessions, 1)
     available = sorted(set(corpus.item_session[corpus.item_is_resolution].tolist()))
-    first = sessions[0]
-    warm = [s for s in available if s < first][-n_warm:]
+    warm = [s for s in available if s < sessions[0]][-n_warm:]
     run = warm + [s for s in sessions if s in available]
     if not [s for s in sessions if s in available]:
         raise InsufficientDataError(f"no whole-resolution roll calls in sessions {sessions}")
 
-    done: list[_SessionForecasts] = []
+    done: list[_Session] = []
     rows: list[dict[str, object]] = []
     pooled: dict[tuple[str, str], list[dict[str, np.ndarray]]] = {}
-    previous = None
+    previous_state = None
     for s in run:
         items = np.flatnonzero((corpus.item_session == s) & corpus.item_is_resolution)
         cutoff = corpus.cutoff_before(float(corpus.item_time[items].min()))
         if cutoff < 50:
             continue
-        state = model._fit_state(corpus, cutoff, previous)
-        previous = state
+        state = model._fit_state(corpus, cutoff, previous_state)
+        previous_state = state
         model.corpus_ = corpus
         codes = corpus.codes[items]
-        known: dict[str, list[np.ndarray]] = {}
-        raw: dict[str, np.ndarray] = {}
-        comps: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
-        masks: dict[str, np.ndarray] = {}
-        for p in protocols:
-            rev = np.array([index[x] for x in PROTOCOLS[p] if x in index], dtype=np.int64)
-            kn = [rev[codes[r, rev] >= 0] for r in range(items.size)]
-            known[p] = kn
-            comps[p] = []
-            raw[p] = model._raw_predict(state, corpus, items, kn if rev.size else None, components=comps[p])
-            mask = (codes >= 0) & (codes <= 2)
-            for r, k in enumerate(kn):
-                mask[r, k] = False
-            masks[p] = mask
-        train = corpus.codes[:cutoff]
-        prior = np.array([(train == k).sum() for k in range(4)], dtype=float)
-        nearest, group = _baseline_votes(corpus, cutoff, items, group_index)
-        current = _SessionForecasts(
+        cur = _Session(
             session=s,
             items=items,
             codes=codes,
-            eval_mask=masks,
-            known=known,
-            raw=raw,
-            components=comps,
-            base=state.base,
-            prior=prior / prior.sum(),
-            nearest=nearest,
-            group=group,
+            previous=np.empty(0),
+            new_item=np.empty(0),
+            absence=np.empty(0),
+            known={},
+            masks={},
+            raw={},
+            components={},
+            prior=np.bincount(corpus.codes[:cutoff][corpus.codes[:cutoff] >= 0], minlength=4) + 1.0,
+            rules={},
             actual=_recorded_counts(codes),
         )
+        cur.prior /= cur.prior.sum()
+        cur.rules, cur.previous, cur.new_item, cur.absence = _rule_votes(
+            model, state, corpus, cutoff, items, group_index
+        )
+        for p in protocols:
+            rev = np.array([index[x] for x in PROTOCOLS[p] if x in index], dtype=np.int64)
+            kn = [rev[codes[r, rev] >= 0] for r in range(items.size)]
+            cur.known[p] = kn
+            cur.components[p] = []
+            cur.raw[p] = model._raw_predict(
+                state, corpus, items, kn if rev.size else None, components=cur.components[p]
+            )
+            mask = codes >= 0
+            for r, k in enumerate(kn):
+                mask[r, k] = False
+            cur.masks[p] = mask
         history = done[-model.calibration_sessions :] if model.calibration_sessions > 0 else []
+        scored = s in sessions  # a warm-up session is kept only to calibrate the next ones
         for p in protocols:
             for method in methods:
-                p4, params = _method_probs(method, p, current, history, done)
-                scored = s in sessions  # a warm-up session is kept only to calibrate the next ones
-                p_adopt, y_dist = _outcome_distributions(method, p, current, p4, params, adoption=scored)
-                current.y_dist[(p, method)] = y_dist
+                p4, pred, stacker = _method_forecast(method, p, cur, history, done)
+                p_adopt, dist = _outcome_distributions(method, p, cur, p4, stacker, adoption=scored)
+                cur.dists[(p, method)] = dist
                 if not scored:
                     continue
-                widening = _interval_widening([(h.y_dist[(p, method)], h.actual[:, 0]) for h in history])
-                cells = _score_cells(p4, current, p, p_adopt, y_dist, widening)
+                widening = _interval_widening([(h.dists[(p, method)], h.actual) for h in history])
+                cells = _score_cells(p4, pred, cur, p, p_adopt, dist, widening)
                 pooled.setdefault((p, method), []).append(cells)
                 if per_session:
                     rows.append({"session": str(s), "protocol": p, "method": method, **_summarise([cells])})
-        done.append(current)
+        done.append(cur)
+        if _collect is not None:
+            _collect.append(cur)
     for (p, method), parts in pooled.items():
         rows.append({"session": "pooled", "protocol": p, "method": method, **_summarise(parts)})
     out = pl.DataFrame(rows)
-    if not per_session:
-        out = out.drop("session")
-    return out
+    return out if per_session else out.drop("session")
 
 
-def _method_probs(
-    method: str,
-    protocol: str,
-    cur: _SessionForecasts,
-    history: Sequence[_SessionForecasts],
-    done: Sequence[_SessionForecasts],
-) -> tuple[np.ndarray, np.ndarray]:
-    """(m, n, 4) probabilities of a method, calibrated only from earlier sessions, and the model's calibration."""
-    p_x = np.broadcast_to(cur.base[None, :, 3:4], (*cur.codes.shape, 1))
-    if method == "model":
-        if history:
-            p3 = np.concatenate([_cond(h.raw[protocol])[h.eval_mask[protocol]] for h in history])
-            y = np.concatenate([h.codes[h.eval_mask[protocol]] for h in history]).astype(np.int64)
-            params = _fit_calibration(p3, y)
-        else:
-            params = np.zeros(N_CALIBRATION_PARAMS)
-        p3 = _beta_calibrate(_cond(cur.raw[protocol]), params)
-        return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), params
-    if method == "everyone_yes":
-        p3 = np.broadcast_to(cur.prior[:3] / cur.prior[:3].sum(), (*cur.codes.shape, 3))
-        return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), np.zeros(N_CALIBRATION_PARAMS)
-    attr = "nearest" if method == "nearest" else "group"
-    pred = getattr(cur, attr)
-    confusion = np.ones((3, 3))
-    for h in done:
-        mask = (h.codes >= 0) & (h.codes <= 2)
-        np.add.at(confusion, (getattr(h, attr)[mask], h.codes[mask].astype(np.int64)), 1)
-    table = confusion / confusion.sum(1, keepdims=True)
-    p3 = table[pred]
-    return np.concatenate([p3 * (1 - p_x), p_x], axis=-1), np.zeros(N_CALIBRATION_PARAMS)
-
-
-def _outcome_distributions(
-    method: str,
-    protocol: str,
-    cur: _SessionForecasts,
-    p4: np.ndarray,
-    params: np.ndarray,
-    adoption: bool = True,
-) -> tuple[np.ndarray, np.ndarray]:
-    """P(adopt) (m,) and the Y-count distribution (m, n+1) of each roll call.
-
-    For the model both are mixtures over each roll call's templates (calibrated by
-    ``params``); for the baselines, states are independent given ``p4``. Revealed
-    states count with their recorded vote, non-members not at all. With
-    ``adoption=False`` the adoption probabilities are not computed (NaN).
-    """
-    m = cur.codes.shape[0]
-    p_adopt = np.full(m, np.nan)
-    if method == "model":
-        comp, weights, owner = _calibrated_components(cur.components[protocol], params, cur.codes, cur.known[protocol])
-        if adoption:
-            p_adopt = np.bincount(owner, weights=weights * _p_adopt_simple(comp), minlength=m)
-        return p_adopt, _mixture_counts(comp, weights, owner, m, (0,))[:, 0]
-    p4 = _with_known(p4, cur, protocol)
-    if adoption:
-        p_adopt = _p_adopt_simple(p4)
-    return p_adopt, _count_distribution(p4[..., 0])
-
-
-def _interval_widening(history: Sequence[tuple[np.ndarray, np.ndarray]], level: float = INTERVAL_LEVEL) -> float:
-    """Split-conformal widening of the central ``level`` Y-count interval from earlier sessions' forecasts.
-
-    ``history`` holds, per earlier session, the out-of-sample Y-count distributions (m, n+1)
-    and the recorded Y counts (m,); 0 (no widening) without history.
-    """
+def _fit_stacker(protocol: str, history: Sequence[_Session]) -> Stacker:
+    """The model's four-class calibration fitted on earlier sessions' out-of-sample forecasts."""
     if not history:
-        return 0.0
-    dist = np.concatenate([d for d, _ in history])
-    actual = np.concatenate([y for _, y in history])
-    lo, hi = central_interval(dist, level)
-    return conformal_quantile(np.maximum(lo - actual, actual - hi), level)
+        return Stacker()
+    feats = [stack_features(h.raw[protocol], h.previous, h.absence)[h.masks[protocol]] for h in history]
+    ys = [h.codes[h.masks[protocol]] for h in history]
+    return Stacker().fit(np.concatenate(feats), np.concatenate(ys))
 
 
-def _with_known(p4: np.ndarray, cur: _SessionForecasts, protocol: str) -> np.ndarray:
+def _method_forecast(
+    method: str, protocol: str, cur: _Session, history: Sequence[_Session], done: Sequence[_Session]
+) -> tuple[np.ndarray, np.ndarray, Stacker | None]:
+    """(m, n, 4) probabilities and (m, n) point forecasts of a method, calibrated only on earlier sessions."""
+    if method == "model":
+        stacker = _fit_stacker(protocol, history)
+        p4 = stacker.predict_proba(stack_features(cur.raw[protocol], cur.previous, cur.absence))
+        return p4, stacker.decide(p4), stacker
+    pred = cur.rules[method]
+    if method == "everyone_yes":
+        return np.broadcast_to(cur.prior, (*pred.shape, 4)).copy(), pred, None
+    confusion = np.ones((4, 4))
+    for h in done:
+        mask = h.codes >= 0
+        np.add.at(confusion, (h.rules[method][mask], h.codes[mask]), 1)
+    return (confusion / confusion.sum(1, keepdims=True))[pred], pred, None
+
+
+def _with_known(p4: np.ndarray, cur: _Session, protocol: str) -> np.ndarray:
     """``p4`` with revealed states certain of their recorded vote and non-members all zero."""
     p4 = p4.copy()
     for r, kn in enumerate(cur.known[protocol]):
@@ -477,62 +331,122 @@ def _with_known(p4: np.ndarray, cur: _SessionForecasts, protocol: str) -> np.nda
     return np.where((cur.codes >= 0)[..., None], p4, 0.0)
 
 
-def _cond(p4: np.ndarray) -> np.ndarray:
-    p3 = p4[..., :3]
-    return p3 / np.clip(p3.sum(-1, keepdims=True), 1e-12, None)
+def _outcome_distributions(
+    method: str, protocol: str, cur: _Session, p4: np.ndarray, stacker: Stacker | None, adoption: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(adopt) (m,) and the Y, A, N, X count distributions (m, 4, n+1) of each roll call.
+
+    For the model both are mixtures over each roll call's templates (each calibrated by ``stacker``); for
+    the rules, states are independent given ``p4``. Revealed states count with their recorded vote,
+    non-members not at all. With ``adoption=False`` the adoption probabilities are not computed (NaN).
+    """
+    m = cur.codes.shape[0]
+    p_adopt = np.full(m, np.nan)
+    if method == "model" and stacker is not None:
+        comp, weights, owner = _stacked_components(
+            cur.components[protocol], stacker, cur.previous, cur.absence, cur.codes, cur.known[protocol]
+        )
+        if adoption:
+            p_adopt = np.bincount(owner, weights=weights * p_adopt_simple(comp), minlength=m)
+        return p_adopt, _mixture_counts(comp, weights, owner, m).astype(np.float32)
+    p4 = _with_known(p4, cur, protocol)
+    if adoption:
+        p_adopt = p_adopt_simple(p4)
+    dist = np.stack([_count_distribution(p4[..., c]) for c in range(4)], axis=1)
+    return p_adopt, dist.astype(np.float32)
+
+
+def _interval_widening(history: Sequence[tuple[np.ndarray, np.ndarray]], level: float = INTERVAL_LEVEL) -> np.ndarray:
+    """(4,) split-conformal widening of the central ``level`` count intervals from earlier sessions' forecasts.
+
+    ``history`` holds, per earlier session, the out-of-sample count distributions (m, 4, n+1) and the
+    recorded counts (m, 4); zeros (no widening) without history.
+    """
+    if not history:
+        return np.zeros(4)
+    dist = np.concatenate([d for d, _ in history]).astype(float)
+    actual = np.concatenate([y for _, y in history])
+    lo, hi = central_interval(dist, level)
+    scores = np.maximum(lo - actual, actual - hi)
+    return np.array([conformal_quantile(scores[:, c], level) for c in range(4)])
 
 
 def _score_cells(
     p4: np.ndarray,
-    cur: _SessionForecasts,
+    pred: np.ndarray,
+    cur: _Session,
     protocol: str,
     p_adopt: np.ndarray,
-    y_dist: np.ndarray,
-    widening: float,
+    dist: np.ndarray,
+    widening: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """The per-cell and per-roll-call quantities the metrics need."""
-    mask = cur.eval_mask[protocol]
-    p4 = _with_known(p4, cur, protocol)
-    actual = cur.actual[:, :3]
-    lo, hi = calibrated_interval(y_dist, INTERVAL_LEVEL, widening)
-    raw_lo, raw_hi = central_interval(y_dist, INTERVAL_LEVEL)
+    mask = cur.masks[protocol]
+    y = cur.codes[mask].astype(np.int64)
+    p_all = p4[mask]
+    cast = y <= 2
+    p3 = p_all[cast, :3] / np.clip(p_all[cast, :3].sum(1, keepdims=True), 1e-12, None)
+    full = _with_known(p4, cur, protocol)
+    lo, hi = calibrated_interval(dist.astype(float), INTERVAL_LEVEL, widening)
+    raw_lo, raw_hi = central_interval(dist.astype(float), INTERVAL_LEVEL)
+    actual = cur.actual
     return {
-        "y": cur.codes[mask].astype(np.int64),
-        "p3": _cond(p4)[mask],
-        "expected": p4[..., :3].sum(1),
+        "y": y,
+        "pred": pred[mask],
+        "p4": p_all,
+        "y_cast": y[cast],
+        "p3": p3,
+        "previous": cur.previous[mask],
+        "new": np.broadcast_to(cur.new_item[:, None], mask.shape)[mask],
+        "expected": full.sum(1),
         "actual": actual,
         "p_adopt": p_adopt,
         "adopted": actual[:, 0] > actual[:, 2],
-        "in_interval": (lo <= actual[:, 0]) & (actual[:, 0] <= hi),
+        "in_interval": (lo <= actual) & (actual <= hi),
         "interval_width": (hi - lo).astype(float),
-        "raw_in_interval": (raw_lo <= actual[:, 0]) & (actual[:, 0] <= raw_hi),
-        "raw_interval_width": (raw_hi - raw_lo).astype(float),
+        "raw_in_interval": (raw_lo[:, 0] <= actual[:, 0]) & (actual[:, 0] <= raw_hi[:, 0]),
+        "raw_interval_width": (raw_hi[:, 0] - raw_lo[:, 0]).astype(float),
     }
 
 
 def _summarise(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, object]:
-    y = np.concatenate([c["y"] for c in parts])
-    p3 = np.concatenate([c["p3"] for c in parts])
-    pred = p3.argmax(1)
-    f1 = [macro_f1(y, pred, labels=(k,)) for k in range(3)]
+    def cat(key: str) -> np.ndarray:
+        return np.concatenate([c[key] for c in parts])
+
+    y, pred, p4 = cat("y"), cat("pred"), cat("p4")
+    y_cast, p3 = cat("y_cast"), cat("p3")
+    new = cat("new")
+    recall, precision, n_changes = change_scores(y, pred, cat("previous"))
+    f1 = [macro_f1(y, pred, labels=(k,)) for k in range(4)]
+    inside, width = cat("in_interval"), cat("interval_width")
     return {
         "n_roll_calls": int(sum(c["expected"].shape[0] for c in parts)),
         "n_votes": int(y.size),
         "accuracy": accuracy(y, pred),
-        "macro_f1": macro_f1(y, pred),
-        "log_loss": log_loss(y, p3),
-        "calibration_error": expected_calibration_error(y, p3),
-        "tally_mae": tally_mae(
-            np.concatenate([c["expected"] for c in parts]), np.concatenate([c["actual"] for c in parts])
-        ),
-        "adoption_accuracy": adoption_accuracy(
-            np.concatenate([c["p_adopt"] for c in parts]), np.concatenate([c["adopted"] for c in parts])
-        ),
-        "interval_coverage": float(np.concatenate([c["in_interval"] for c in parts]).mean()),
-        "interval_width": float(np.concatenate([c["interval_width"] for c in parts]).mean()),
-        "raw_interval_coverage": float(np.concatenate([c["raw_in_interval"] for c in parts]).mean()),
-        "raw_interval_width": float(np.concatenate([c["raw_interval_width"] for c in parts]).mean()),
+        "macro_f1_all": macro_f1(y, pred, labels=(0, 1, 2, 3)),
+        "log_loss_all": log_loss(y, p4),
+        "ece_all": expected_calibration_error(y, p4),
+        "change_recall": recall,
+        "change_precision": precision,
+        "n_changes": n_changes,
+        "n_new_votes": int(new.sum()),
+        "accuracy_new": accuracy(y[new], pred[new]),
+        "macro_f1_new": macro_f1(y[new], pred[new], labels=(0, 1, 2, 3)),
+        "n_cast": int(y_cast.size),
+        "accuracy_cast": accuracy(y_cast, p3.argmax(1)),
+        "macro_f1_cast": macro_f1(y_cast, p3.argmax(1)),
+        "log_loss_cast": log_loss(y_cast, p3),
+        "ece_cast": expected_calibration_error(y_cast, p3),
+        "tally_mae": tally_mae(cat("expected"), cat("actual")),
+        "adoption_accuracy": adoption_accuracy(cat("p_adopt"), cat("adopted")),
+        "interval_coverage": float(inside[:, 0].mean()),
+        "interval_width": float(width[:, 0].mean()),
+        "interval_coverage_all": float(inside.mean()),
+        "interval_width_all": float(width.mean()),
+        "raw_interval_coverage": float(cat("raw_in_interval").mean()),
+        "raw_interval_width": float(cat("raw_interval_width").mean()),
         "f1_yes": f1[0],
         "f1_abstain": f1[1],
         "f1_no": f1[2],
+        "f1_absent": f1[3],
     }

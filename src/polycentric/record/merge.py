@@ -399,7 +399,7 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
                     )
             elif t == "issues":
                 ledger_rows.append((s.source, f, t, "stored", "issue codes attached to their roll call", n))
-        ledger_rows.extend(tuple(r) for r in s.ledger.iter_rows())  # type: ignore[misc]
+        ledger_rows.extend(tuple(r) for r in s.ledger.iter_rows())
         if not s.complete_members and mine.height:
             dates = mine.filter(pl.col("date").is_not_null()).select("rollcall_id", "date")
             expected = (

@@ -53,7 +53,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -205,7 +205,7 @@ def _load_sources(version: Path) -> tuple[list[StoredSource], list[dict[str, Any
 def _issue_hook(roll_calls: pl.DataFrame) -> pl.DataFrame:
     """Fill issue codes of roll calls Voeten never coded, when the classifier is installed."""
     try:
-        from polycentric.record.issues import classify_issues  # type: ignore[attr-defined]
+        from polycentric.record.issues import classify_issues
     except ImportError:
         return roll_calls
     missing = roll_calls.filter(pl.col("issues_source").is_null() & (pl.col("body") == "GA"))
@@ -764,7 +764,7 @@ class Record:
         lengths = np.searchsorted(col, ids, side="right") - starts
         total = int(lengths.sum())
         offsets = np.cumsum(lengths) - lengths
-        return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
+        return np.asarray(np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths), dtype=np.int64)
 
     def roll_calls(
         self,
@@ -1030,7 +1030,7 @@ class Record:
             )
             .otherwise(pl.lit(None, dtype=pl.String))
         )
-        return out.select(list(TALLY_MISMATCHES)).cast(TALLY_MISMATCHES).sort("rollcall_id")  # type: ignore[arg-type]
+        return cast("pl.DataFrame", out.select(list(TALLY_MISMATCHES)).cast(TALLY_MISMATCHES).sort("rollcall_id"))
 
     def non_member_votes(self) -> pl.DataFrame:
         """Stored votes by states that were not UN members on the vote's date per the registry (a data check)."""
@@ -1045,7 +1045,7 @@ class Record:
             .select("_i")
             .unique()
         )
-        return v.with_row_index("_i").join(inside, on="_i", how="anti").drop("_i").filter(pl.col("date").is_not_null())
+        return cast("pl.DataFrame", v.with_row_index("_i").join(inside, on="_i", how="anti").drop("_i").filter(pl.col("date").is_not_null()))
 
 
 def _symbol_filter(resolution: str, body: str | None) -> tuple[str | None, pl.Expr]:

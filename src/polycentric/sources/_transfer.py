@@ -247,7 +247,7 @@ def download_part(
             etag=saved.get("etag"),
             last_modified=saved.get("last_modified"),
             total=saved.get("total"),
-            digest=tuple(saved["digest"]) if saved.get("digest") else None,  # type: ignore[arg-type]
+            digest=tuple(saved["digest"]) if saved.get("digest") else None,
         )
     elif part.exists():
         part.unlink()  # no validators to resume it safely

@@ -217,7 +217,7 @@ def is_gzip(path: Path) -> bool:
 def open_binary(path: Path) -> io.BufferedIOBase:
     """The file's bytes, decompressed when it is gzip (detected by its magic bytes, not its name)."""
     if is_gzip(path):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return gzip.open(path, "rb")
     return path.open("rb")
 
 

@@ -161,11 +161,11 @@ class MarcVotes:
         return self.roll_calls.height + self.without_votes.height + self.other_body.height
 
 
-class _LocatedHandler(XmlHandler):  # type: ignore[misc]
+class _LocatedHandler(XmlHandler):
     """pymarc's SAX handler, remembering the line each record starts on."""
 
     def __init__(self) -> None:
-        super().__init__(strict=False)
+        super().__init__(strict=False)  # type: ignore[no-untyped-call]  # pymarc has no type hints
         self._locator: Any = None
         self._line = 0
         self.lines: list[int] = []
@@ -176,7 +176,7 @@ class _LocatedHandler(XmlHandler):  # type: ignore[misc]
     def startElementNS(self, name: Any, qname: Any, attrs: Any) -> None:
         if name[1] == "record" and self._locator is not None:
             self._line = int(self._locator.getLineNumber())
-        super().startElementNS(name, qname, attrs)
+        super().startElementNS(name, qname, attrs)  # type: ignore[no-untyped-call]
 
     def process_record(self, record: pymarc.Record) -> None:
         self.records.append(record)
@@ -191,7 +191,7 @@ def _parse(data: bytes, origin: str) -> tuple[list[pymarc.Record], list[int]]:
         raise InputFormatError("an HTML page, not MARC-XML (an error page of the library?)", path=origin, line=1)
     handler = _LocatedHandler()
     try:
-        pymarc.parse_xml(io.BytesIO(data), handler)
+        pymarc.parse_xml(io.BytesIO(data), handler)  # type: ignore[no-untyped-call]
     except xml.sax.SAXParseException as exc:
         raise InputFormatError(
             f"not well-formed XML: {exc.getMessage()} (column {exc.getColumnNumber()})",

@@ -31,7 +31,7 @@ from polycentric.api.tables import (
     wanted_format,
 )
 from polycentric.config import home_dir
-from polycentric.errors import InputFormatError
+from polycentric.errors import InputFormatError, ModelFitError
 from polycentric.registry.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["forecast"])
@@ -40,8 +40,8 @@ StateForecast = row_model(
     "StateForecast",
     {
         "state": str, "state_name": str, "p_yes": float, "p_abstain": float, "p_no": float, "p_absent": float,
-        "predicted": str, "known": bool, "group": str, "entropy": float, "pivotality": float,
-        "p_break_group": float,
+        "predicted": str, "known": bool, "group": str, "entropy": float, "swing": float, "pivotality": float,
+        "p_break_group": float, "previous": str,
     },
 )  # fmt: skip
 TallyRow = row_model("ForecastTally", {"vote": str, "expected": float, "lower": int, "upper": int})
@@ -110,14 +110,20 @@ def forecaster(backend: Backend) -> Any:
                 return VoteForecaster.load(path)
             except Exception:  # an unreadable or stale cache file is refitted
                 pass
-        model = VoteForecaster().fit(record.votes(), record.roll_calls(), groups=regional_groups())
+        try:
+            model = VoteForecaster().fit(record.votes(), record.roll_calls(), groups=regional_groups())
+        except ModelFitError as exc:  # remembered: every request answers 503 without refitting
+            return exc
         try:
             model.save(path)
         except OSError:  # a read-only home: keep the fit in memory only
             pass
         return model
 
-    return backend.memo(f"forecaster:{path.name}", make)
+    result = backend.memo(f"forecaster:{path.name}", make)
+    if isinstance(result, ModelFitError):
+        raise result
+    return result
 
 
 def _state_id(code: str) -> str:
