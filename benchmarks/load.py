@@ -10,10 +10,14 @@ then drives it with N concurrent keep-alive connections (asyncio) for a fixed ti
    following shared links would repeat them (served through the ETag/LRU cache after the
    first request);
 3. ``uncached``: the same mix, each URL made unique with a nonce so every request is
-   computed by the library (the cold path).
+   computed by the library (the cold path);
+4. ``mixed``: cheap cached routes, the uncached mix and the expensive routes together (whole-record
+   measures, the three polarity readings, ``/api/votes?limit=100`` over the whole record, a forecast of a
+   new draft each time), each client looping over all of them: what a busy public server meets.
 
 It reports p50/p95/p99 latency, requests per second and errors per phase, the p95 ratio
-against the baseline, and the server's peak memory (VmHWM).
+against the baseline, and the server's peak memory (VmHWM). ``--src DIR`` serves another version's code
+(``PYTHONPATH=DIR``: e.g. the previous version's ``src`` from ``git worktree add``) for a comparison.
 
 Run::
 
@@ -55,7 +59,7 @@ def serve(port: int, home: str | None) -> None:
 
     from polycentric.api import create_app
 
-    uvicorn.run(create_app(home=home), host="127.0.0.1", port=port, log_level="error", access_log=False)
+    uvicorn.run(create_app(home=home, warm=True), host="127.0.0.1", port=port, log_level="error", access_log=False)
 
 
 def typical_paths(client: httpx.Client) -> list[str]:
@@ -76,6 +80,7 @@ def typical_paths(client: httpx.Client) -> list[str]:
     ]
     if rid is not None:
         paths += [f"/api/rollcalls/{rid}", f"/api/rollcalls/{rid}/votes?limit=500"]
+    paths += ["/api/votes?limit=100"]
     schema = client.get("/api/openapi.json").json()["paths"]
     optional = {
         "/api/groups": "/api/groups",
@@ -92,6 +97,34 @@ def typical_paths(client: httpx.Client) -> list[str]:
         "/api/forecast": "/api/forecast?title=Nuclear%20disarmament&known=USA:N",
     }
     paths += [p for key, p in optional.items() if key in schema]
+    return _check(client, paths)
+
+
+EXPENSIVE = [
+    "!/api/votes?limit=100",
+    "!/api/votes?limit=100&body=SC",
+    "!/api/cohesion?groups=NAM,EU,G77&start=1946&end=2025",
+    "!/api/voice?groups=NAM,EU&start=1946&end=2025",
+    "!/api/alignment?states=FRA&start=1946&end=2025",
+    "!/api/polarity?method=both",
+    "!/api/polarity?method=network",
+    "!/api/series/history?q=cuba-embargo",
+    "!/api/forecast?title=Draft%20on%20nuclear%20disarmament%20verification&known=USA:N",
+    "!/api/agreement/matrix?states=group:EU&start=1990&end=2023",
+]
+"""Routes that work over the whole record or a model, each request made unique (``!``: add a nonce)."""
+
+
+def mixed_paths(client: httpx.Client, typical: list[str]) -> list[str]:
+    """Cheap cached routes, the same made uncached (``!``), and the expensive routes, interleaved."""
+    _check(client, [p.removeprefix("!") for p in EXPENSIVE])
+    out: list[str] = []
+    for i, p in enumerate(typical):
+        out += [p, "!" + p, EXPENSIVE[i % len(EXPENSIVE)]]
+    return out
+
+
+def _check(client: httpx.Client, paths: list[str]) -> list[str]:
     for p in paths:  # every path must answer 200 before we time it
         r = client.get(p)
         if r.status_code != 200:
@@ -174,7 +207,8 @@ async def drive(base: str, paths: list[str], clients: int, duration: float, nonc
         while time.perf_counter() < deadline:
             path = paths[i % len(paths)]
             i += 1
-            if nonce:
+            if nonce or path.startswith("!"):
+                path = path.removeprefix("!")
                 path += ("&" if "?" in path else "?") + f"_n={next(counter)}"
             t0 = time.perf_counter()
             try:
@@ -207,12 +241,21 @@ def _peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def _reset_peak(pid: int) -> None:
+    """Reset the process's peak RSS (VmHWM) so the next phase's peak is its own (Linux)."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--duration", type=float, default=30.0, help="seconds per phase (typical/uncached)")
     ap.add_argument("--baseline-duration", type=float, default=10.0, help="seconds of the /api/health phase")
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--home", default=None)
+    ap.add_argument("--src", default=None, help="serve the code in this src folder (a previous version)")
     ap.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     args = ap.parse_args()
@@ -228,7 +271,10 @@ def main() -> None:
 
     port = _free_port()
     cmd = [sys.executable, __file__, "--serve", str(port), "--home", home]
-    proc = subprocess.Popen(cmd, env=os.environ.copy())
+    env = os.environ.copy()
+    if args.src:
+        env["PYTHONPATH"] = args.src
+    proc = subprocess.Popen(cmd, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=60.0) as client:
@@ -242,12 +288,21 @@ def main() -> None:
                     raise SystemExit("server exited")
                 time.sleep(0.1)
             paths = typical_paths(client)
-        results = {
-            "baseline": asyncio.run(drive(base, ["/api/health"], args.clients, args.baseline_duration, False)),
-            "typical": asyncio.run(drive(base, paths, args.clients, args.duration, False)),
-            "uncached": asyncio.run(drive(base, paths, args.clients, args.duration, True)),
+            mixed = mixed_paths(client, paths)
+        startup_peak = _peak_rss_mb(proc.pid)
+        phases = {
+            "baseline": (["/api/health"], args.baseline_duration, False),
+            "typical": (paths, args.duration, False),
+            "uncached": (paths, args.duration, True),
+            "mixed": (mixed, args.duration, False),
         }
-        peak = _peak_rss_mb(proc.pid)
+        results = {}
+        peaks = {"start-up and checks": startup_peak}
+        for name, (phase_paths, seconds, nonce) in phases.items():
+            _reset_peak(proc.pid)
+            results[name] = asyncio.run(drive(base, phase_paths, args.clients, seconds, nonce))
+            peaks[name] = _peak_rss_mb(proc.pid)
+        peak = max(peaks.values())
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -259,6 +314,7 @@ def main() -> None:
         "p95_ratio_typical_vs_baseline": results["typical"]["p95_ms"] / results["baseline"]["p95_ms"],
         "p95_ratio_uncached_vs_baseline": results["uncached"]["p95_ms"] / results["baseline"]["p95_ms"],
         "server_peak_rss_mb": peak,
+        "server_peak_rss_mb_by_phase": peaks,
     }
     if args.json:
         print(json.dumps(out, indent=1))
@@ -270,6 +326,7 @@ def main() -> None:
             f"{name:<10}{r['requests']:>10}{r['errors']:>8}{r['rps']:>9.0f}"
             f"{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}"
         )
+    print("server peak RSS by phase (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in peaks.items()))
     print(
         f"p95 ratio typical/baseline {out['p95_ratio_typical_vs_baseline']:.2f}, "
         f"uncached/baseline {out['p95_ratio_uncached_vs_baseline']:.2f}"

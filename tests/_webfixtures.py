@@ -2,7 +2,8 @@
 
 ``served_record`` is the suite's ``record`` fixture (the record built once from
 ../shared/data); ``models_home`` is a home holding an ideal-point fit saved where
-``polycentric idealpoints fit`` saves it (fitted on the sessions since 2018, to be quick);
+``polycentric idealpoints fit`` saves it (fitted on the sessions since 2018, to be quick), with
+the forecaster and the polarity stored as ``polycentric build`` stores them;
 ``app``/``client`` wrap both in the HTTP API; ``live_server`` runs that app with uvicorn on
 127.0.0.1 at a free port, in a thread of the test process.
 """
@@ -44,7 +45,16 @@ def models_home(served_record: Any, tmp_path_factory: pytest.TempPathFactory) ->
     roll_calls = served_record.roll_calls(start=FIT_SINCE, body="GA")
     IdealPointModel().fit(votes, roll_calls).save(fit_folder(home))
     _cache_forecaster(served_record, home)
+    _store_polarity(served_record, home)
     return home
+
+
+def _store_polarity(record: Any, home: Path) -> None:
+    """Store the polarity of the three readings, as ``polycentric build`` does (the routes read them)."""
+    from polycentric.models.saved import POLARITY_METHODS, load_polarity
+
+    for methods in POLARITY_METHODS:
+        load_polarity(home, methods, lambda: record.votes(body="GA"))
 
 
 def _cache_forecaster(record: Any, home: Path) -> None:
@@ -56,11 +66,12 @@ def _cache_forecaster(record: Any, home: Path) -> None:
     from polycentric.api.backend import Backend
     from polycentric.api.routes.forecast import cache_path
     from polycentric.models.forecast import VoteForecaster, regional_groups
+    from polycentric.models.saved import save_forecaster
 
     since = dt.date(2014, 1, 1)
     model = VoteForecaster(calibration_sessions=0)
     model.fit(record.votes(start=since), record.roll_calls(start=since), groups=regional_groups())
-    model.save(cache_path(Backend(home, record), VoteForecaster()))
+    save_forecaster(model, cache_path(Backend(home, record), VoteForecaster()))
 
 
 @pytest.fixture(scope="session")

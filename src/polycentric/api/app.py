@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from polycentric import __version__
 from polycentric.api.backend import Backend
 from polycentric.api.caching import ResponseCache
+from polycentric.api.limits import MAX_BODY, READ_TIMEOUT, REQUEST_TIMEOUT, RequestLimits
 from polycentric.errors import (
     ConfigurationError,
     InputFormatError,
@@ -84,7 +85,22 @@ def _static_dir() -> Path:
     return static_dir()
 
 
-def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool = False) -> FastAPI:
+WORKER_THREADS = 4
+"""Requests computed at once (the thread pool of the synchronous routes). The machine has few cores, so
+more threads add no speed, only memory: each whole-record measure holds its working frames while it runs."""
+
+
+def create_app(
+    home: str | Path | None = None,
+    *,
+    record: Any = None,
+    warm: bool = False,
+    max_body: int = MAX_BODY,
+    request_timeout: float | None = REQUEST_TIMEOUT,
+    read_timeout: float = READ_TIMEOUT,
+    threads: int = WORKER_THREADS,
+    persist_answers: bool = False,
+) -> FastAPI:
     """Build the HTTP API and dashboard app.
 
     Parameters
@@ -95,9 +111,20 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
     record
         An opened record to serve instead (tests).
     warm
-        Load the saved models, compute what is derived from them (polarity) and load or fit the
-        forecaster in a background thread at start-up, so the first visitor does not wait
-        (``polycentric serve`` does).
+        Open the record and load what ``polycentric build`` stored (ideal points, polarity, the
+        forecaster) before accepting requests, so the first visitor does not wait; anything not
+        stored is then loaded or fitted in a background thread (``polycentric serve`` does this).
+    max_body
+        Largest request body in bytes (413 beyond; :mod:`polycentric.api.limits`).
+    request_timeout
+        Seconds within which a request is answered (503 with ``Retry-After`` beyond).
+    read_timeout
+        Seconds a client may take to send each chunk of its body (408 beyond).
+    threads
+        Requests computed at once (bounds the server's memory under load).
+    persist_answers
+        Write every 200 answer to the home's answer store (``polycentric build`` computes the
+        dashboard's default pages this way; :mod:`polycentric.api.precompute`).
 
     Returns
     -------
@@ -109,8 +136,21 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         if warm:
             from polycentric.api.routes import forecast, idealpoints
+
+            def load_stored() -> None:
+                try:
+                    backend.preload()
+                except Exception:  # no record yet: the requests say so
+                    return
+                idealpoints.warm(backend, stored_only=True)
+                forecast.warm(backend, stored_only=True)
+
+            await anyio.to_thread.run_sync(load_stored)
 
             def warm_models() -> None:
                 idealpoints.warm(backend)
@@ -208,5 +248,8 @@ def create_app(home: str | Path | None = None, *, record: Any = None, warm: bool
                 "<code>bash scripts/build-web.sh</code>. The API is at <a href='/api/docs'>/api/docs</a>.</p>"
             )
 
-    app.add_middleware(ResponseCache, version=backend.version)
+    app.add_middleware(ResponseCache, version=backend.version, store=backend.response_store, persist=persist_answers)
+    app.add_middleware(
+        RequestLimits, max_body=max_body, request_timeout=request_timeout, read_timeout=read_timeout
+    )
     return app

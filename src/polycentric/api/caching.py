@@ -5,7 +5,10 @@ record's version and the request (path, query string, negotiated format). The ET
 hash of exactly that; a request whose ``If-None-Match`` matches gets ``304 Not Modified``
 without touching the library, and recent successful responses are kept in a bounded
 in-memory LRU so repeated queries (the common case for shared dashboard links) are served
-without recomputation. Error responses are never cached (``Cache-Control: no-store``).
+without recomputation. Error responses are never cached (``Cache-Control: no-store``). The order of
+the query parameters does not matter. Answers ``polycentric build`` computed ahead (the dashboard's
+default pages, one file per ETag under ``HOME/cache/responses/<version>/``) are served from disk on
+a miss, so a freshly started server answers them at once.
 
 Dependency rule: pure ASGI; imports only the standard library.
 """
@@ -13,8 +16,12 @@ Dependency rule: pure ASGI; imports only the standard library.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import urllib.parse
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -44,6 +51,13 @@ class ResponseCache:
         Paths never cached (live probes such as ``/api/health``).
     max_entries, max_bytes
         Bounds of the in-memory LRU (entries, and total body bytes).
+    store
+        A callable returning the folder of answers computed ahead for this version (``None``: none). On a miss
+        of the LRU the answer is looked up there (one file per ETag: a JSON line of status and headers, then
+        the body) before the app is asked.
+    persist
+        Also write each new 200 answer to ``store()`` (``polycentric build`` does, to compute the
+        dashboard's default pages ahead).
     """
 
     def __init__(
@@ -54,7 +68,9 @@ class ResponseCache:
         prefix: str = "/api/",
         exclude: tuple[str, ...] = ("/api/health",),
         max_entries: int = 1024,
-        max_bytes: int = 128 * 2**20,
+        max_bytes: int = 48 * 2**20,
+        store: Callable[[], Path | None] | None = None,
+        persist: bool = False,
     ) -> None:
         self.app = app
         self.version = version
@@ -66,15 +82,56 @@ class ResponseCache:
         self._bytes = 0
         self.hits = 0
         self.misses = 0
+        self.store = store
+        self.persist = persist
 
     def _etag(self, scope: Scope) -> str:
         headers = dict(scope.get("headers") or [])
         accept = headers.get(b"accept", b"").decode("latin-1")
         fmt = "csv" if ("text/csv" in accept and "application/json" not in accept) else "json"
-        key = "\x1f".join([self.version(), scope["path"], scope.get("query_string", b"").decode("latin-1"), fmt])
+        query = urllib.parse.parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        canonical = urllib.parse.urlencode(sorted(query))  # the order of the parameters does not matter
+        key = "\x1f".join([self.version(), scope["path"], canonical, fmt])
         return '"' + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32] + '"'
 
+    def _folder(self) -> Path | None:
+        if self.store is None:
+            return None
+        try:
+            return self.store()
+        except Exception:  # no record: nothing stored
+            return None
+
+    def _read_stored(self, etag: str) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        folder = self._folder()
+        if folder is None:
+            return None
+        try:
+            raw = (folder / f"{etag.strip(chr(34))}.http").read_bytes()
+            head, body = raw.split(b"\n", 1)
+            meta = json.loads(head)
+            headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in meta["headers"]]
+            return int(meta["status"]), headers, body
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _write_stored(self, etag: str, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        folder = self._folder()
+        if folder is None:
+            return
+        head = json.dumps({"status": 200, "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in headers]})
+        path = folder / f"{etag.strip(chr(34))}.http"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(head.encode() + b"\n" + body)
+            tmp.replace(path)
+        except OSError:
+            pass
+
     def _store(self, etag: str, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        if self.persist:
+            self._write_stored(etag, headers, body)
         if len(body) > self.max_bytes // 8:
             return
         self._lru[etag] = (status, headers, body)
@@ -110,6 +167,10 @@ class ResponseCache:
             await send({"type": "http.response.body", "body": b""})
             return
         cached = self._lru.get(etag)
+        if cached is None and not self.persist:
+            cached = self._read_stored(etag)
+            if cached is not None:
+                self._store(etag, *cached)
         if cached is not None:
             self._lru.move_to_end(etag)
             self.hits += 1

@@ -7,21 +7,33 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from typing import Annotated, Any, Optional
 
 from fastapi import Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from polycentric.schema import BODIES, ISSUES, KINDS
 
 __all__ = [
     "Body",
+    "IsoDate",
     "Issue",
     "Kind",
     "RecordFilters",
     "StateCode",
     "record_filters",
 ]
+
+def _iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD`` is a date here (pydantic alone would read ``0.0`` as a Unix time)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+        raise ValueError("expected a date YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+"""A date query parameter: ``YYYY-MM-DD`` only."""
 
 Issue = enum.Enum("Issue", {k: k for k in ISSUES}, type=str)  # type: ignore[misc]
 Issue.__doc__ = "Voeten's six issue codes: " + ", ".join(f"{k} ({v})" for k, v in ISSUES.items())
@@ -72,8 +84,8 @@ def record_filters(
         description='Session: "77", "S-10", "ES-11"; for the Security Council the year ("2023").',
     ),
     year: Optional[int] = Query(None, ge=1945, le=2100, description="Calendar year of the vote."),
-    start: Optional[dt.date] = Query(None, description="First date (inclusive), YYYY-MM-DD."),
-    end: Optional[dt.date] = Query(None, description="Last date (inclusive), YYYY-MM-DD."),
+    start: Optional[IsoDate] = Query(None, description="First date (inclusive), YYYY-MM-DD."),
+    end: Optional[IsoDate] = Query(None, description="Last date (inclusive), YYYY-MM-DD."),
     issue: Optional[Issue] = Query(None, description="Issue code."),  # type: ignore[valid-type]
     resolution: Optional[str] = Query(
         None,

@@ -208,14 +208,19 @@ def _json_ready(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(exprs) if exprs else df
 
 
-def table_response(df: pl.DataFrame, fmt: Format, page: Paging | None = None, *, filename: str = "data") -> Response:
+def table_response(
+    df: pl.DataFrame, fmt: Format, page: Paging | None = None, *, filename: str = "data", total: int | None = None
+) -> Response:
     """One page of ``df`` as JSON (envelope) or CSV.
 
-    With ``page=None`` the whole table is returned (used for small fixed tables).
+    With ``page=None`` the whole table is returned (used for small fixed tables). With ``total``, ``df``
+    is already the page (built by the library for just those rows) and ``total`` the rows matching.
     """
-    total = df.height
+    if total is None:
+        total = df.height
+        if page is not None:
+            df = df.slice(page.offset, page.limit)
     if page is not None:
-        df = df.slice(page.offset, page.limit)
         limit, offset = page.limit, page.offset
     else:
         limit, offset = max(total, 1), 0

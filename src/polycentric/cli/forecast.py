@@ -46,11 +46,17 @@ def load_record_frames(home: str | Path | None = None) -> tuple[pl.DataFrame, pl
 
 def fitted_forecaster(home: str | Path | None = None, before: dt.date | None = None) -> Any:
     """A :class:`VoteForecaster` fitted on the record (on the roll calls dated strictly before ``before`` when
-    given), cached under ``<home>/cache`` per record version and cut-off.
+    given), cached under ``<home>/cache`` per record version and cut-off. Without a cut-off this is the
+    load-or-fit cache shared with the HTTP API (:func:`polycentric.models.saved.load_forecaster`; ``polycentric
+    build`` fills it).
 
     The first call fits (seconds); later calls on the same record version and cut-off load the fit.
     """
     import polycentric
+    from polycentric.models.saved import load_forecaster
+
+    if before is None:
+        return load_forecaster(polycentric.open(home))
     from polycentric.models.forecast import VoteForecaster, regional_groups
 
     model = VoteForecaster()

@@ -206,20 +206,25 @@ def polarity_command(
     if any(m not in ("ideal_points", "network") for m in methods):
         raise ConfigurationError(f"--method must be ideal_points, network or both, not {method!r}")
     ideal_points = _load_or_fit(1, None)
-    votes = None
-    if "network" in methods:
-        votes, _ = _record_frames()
     span = _parse_years(years)
     sessions = None
     if span is not None:
         sessions = ideal_points.filter(pl.col("year").is_between(*span))["session"].unique().to_list()
-    result = polarity(ideal_points, votes, methods=methods, sessions=sessions, alpha=alpha)
-    if poles:
-        emit(result.poles.drop("members"), fmt, out)
+    every = sessions is None or set(sessions) >= set(ideal_points["session"].unique().to_list())
+    if every and alpha == 1.6:  # the default reading over every session: the load-or-fit cache (`build` fills it)
+        from polycentric.models.saved import load_polarity
+
+        series, pole_table, _ = load_polarity(None, methods, lambda: _record_frames()[0])
     else:
-        emit(result.series, fmt, out)
+        votes = _record_frames()[0] if "network" in methods else None
+        result = polarity(ideal_points, votes, methods=methods, sessions=sessions, alpha=alpha)
+        series, pole_table = result.series, result.poles
+    if poles:
+        emit(pole_table.drop("members"), fmt, out)
+    else:
+        emit(series, fmt, out)
     if plot is not None:
-        plot_polarity(result.series, plot)
+        plot_polarity(series, plot)
         print(f"chart written to {plot}", file=sys.stderr)
 
 

@@ -77,14 +77,53 @@ def _run_with_progress(steps: int, work):  # type: ignore[no-untyped-def]
 
 def build(
     offline: Annotated[bool, typer.Option("--offline", help="Do not try to download; ingest local files.")] = False,
+    models: Annotated[
+        bool,
+        typer.Option(
+            "--models/--no-models",
+            help="Then fit and store the default models and the dashboard's default answers (refits only what "
+            "changed).",
+        ),
+    ] = True,
+    state_pages: Annotated[
+        bool, typer.Option("--state-pages", help="Also compute every member state's page ahead (about 2 minutes).")
+    ] = False,
 ) -> None:
-    """Build the record: from the UN Digital Library when online, from local files when offline."""
+    """Build the record: from the UN Digital Library when online, from local files when offline.
+
+    Then the models the dashboard and the CLI use by default (ideal points, polarity in both readings, the
+    forecaster) are fitted and stored, keyed to the record, and the dashboard's default pages are answered
+    ahead, so nothing is cold afterwards.
+    """
+    import time
+
     from polycentric.record.build import LOCAL_SOURCES, build_record
 
+    t0 = time.perf_counter()
     report = _run_with_progress(len(LOCAL_SOURCES) + 4, lambda say: build_record(offline=offline, progress=say))
     typer.echo(report.message)
     if report.ingest is not None:
         typer.echo(report.ingest.summary())
+    typer.echo(f"record: {time.perf_counter() - t0:.1f} s", err=True)
+    if models:
+        precompute(state_pages=state_pages)
+
+
+def precompute(*, state_pages: bool = False) -> None:
+    """Fit and store the default models, then the dashboard's default answers, with a progress display."""
+    from polycentric.api.precompute import precompute_answers
+    from polycentric.models.precompute import STAGES, precompute_models
+
+    done = _run_with_progress(len(STAGES) + 1, lambda say: precompute_models(progress=say))
+    for name, what, seconds in done.stages:
+        typer.echo(f"{name}: {what} ({seconds:.1f} s)", err=True)
+    stored, failed, seconds = _run_with_progress(2, lambda say: precompute_answers(states=state_pages, progress=say))
+    typer.echo(
+        f"answers: {stored} dashboard answers stored"
+        + (f", {failed} not (computed on demand)" if failed else "")
+        + f" ({seconds:.1f} s)",
+        err=True,
+    )
 
 
 def ingest(

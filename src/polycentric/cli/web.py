@@ -23,13 +23,25 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
 ) -> None:
-    """Serve the HTTP API and the dashboard from the embedded record (open http://HOST:PORT/)."""
+    """Serve the HTTP API and the dashboard from the embedded record (open http://HOST:PORT/).
+
+    What ``polycentric build`` stored (models, the dashboard's default answers) is loaded before the first
+    request is accepted. Bodies over 1 MiB get 413, stalled bodies 408, answers slower than 60 s 503.
+    """
     import uvicorn
 
     from polycentric.api import create_app
 
     typer.echo(f"polycentric: dashboard at http://{host}:{port}/  API docs at http://{host}:{port}/api/docs", err=True)
-    uvicorn.run(create_app(warm=True), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(warm=True),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_keep_alive=5,  # idle keep-alive connections close after 5 s
+        limit_concurrency=256,  # connections beyond get 503 at once instead of queueing without bound
+        h11_max_incomplete_event_size=64 * 1024,  # request line and headers: 64 KiB at most
+    )
 
 
 def _years(spec: str | None) -> tuple[int, int] | None:

@@ -1,4 +1,4 @@
-"""Where fitted models live in a home, and reading them back (no fitting here).
+"""Where fitted models live in a home: reading them back, and the load-or-fit cache the CLI and the API share.
 
 ``polycentric idealpoints fit [--dims D] [--issue I]`` saves its fit with
 :meth:`IdealPointModel.save` in ``HOME/models/idealpoints/<issue or all>_<D>d/``;
@@ -6,21 +6,43 @@
 raising :class:`NotFittedError` with the command to run when nothing is there. The HTTP API
 and the reports serve these saved fits and never fit a model themselves.
 
-Dependency rule: imports ``polycentric.config``, ``polycentric.errors`` and
-``polycentric.models.idealpoints`` (lazily) only.
+The load-or-fit cache (:func:`load_forecaster`, :func:`load_polarity`) keeps what is derived from the
+record and the saved fit under ``HOME/cache``, keyed to the record version (the forecaster) or to the
+saved fit's files (polarity), in safe formats (Parquet; the forecaster's pickle is loaded only when its
+digest matches the one written beside it and nobody else can write it). ``polycentric build`` fills it
+(:mod:`polycentric.models.precompute`), so the CLI and the API start warm.
+
+Dependency rule: imports ``polycentric.config``, ``polycentric.errors`` and, lazily, the models
+(``idealpoints``, ``forecast``, ``polarity``) only; records are passed in.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from polycentric.config import home_dir
-from polycentric.errors import NotFittedError
+from polycentric.errors import ModelError, NotFittedError
 
-__all__ = ["fit_command", "idealpoints_folder", "load_ideal_points"]
+__all__ = [
+    "POLARITY_METHODS",
+    "cache_dir",
+    "fit_command",
+    "forecaster_path",
+    "idealpoints_folder",
+    "idealpoints_stamp",
+    "load_forecaster",
+    "load_ideal_points",
+    "load_polarity",
+    "save_forecaster",
+]
 
 
 def idealpoints_folder(home: str | Path | None = None, dims: int = 1, issue: str | None = None) -> Path:
@@ -55,3 +77,189 @@ def load_ideal_points(
         )
     ideal_points, _items, meta = IdealPointModel.load_results(folder)
     return ideal_points, meta
+
+
+# --- the load-or-fit cache: fitted models and derived results, keyed to the record version -------------------
+
+
+def cache_dir(home: str | Path | None = None) -> Path:
+    """``HOME/cache``: fitted forecasters and computed polarity (safe to delete; refitted on demand)."""
+    return home_dir(home) / "cache"
+
+
+def idealpoints_stamp(home: str | Path | None = None, dims: int = 1, issue: str | None = None) -> str:
+    """A short hash that changes whenever the saved fit's files are rewritten (sizes and modification times).
+
+    Raises
+    ------
+    NotFittedError
+        When no such fit is saved (the message names the command that makes it).
+    """
+    folder = idealpoints_folder(home, dims, issue)
+    parts = []
+    for name in ("ideal_points.parquet", "model.json"):
+        try:
+            st = (folder / name).stat()
+        except OSError:
+            load_ideal_points(home, dims, issue)  # raises NotFittedError naming the command
+            raise
+        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256(f"{folder}|{'|'.join(parts)}".encode()).hexdigest()[:16]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _private(path: Path) -> bool:
+    """The file belongs to this user and nobody else may write it (nor its folder)."""
+    if not hasattr(os, "getuid"):  # pragma: no cover - Windows: no owner bits to check
+        return True
+    for p in (path, path.parent):
+        st = p.stat()
+        if st.st_uid != os.getuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return False
+    return True
+
+
+def forecaster_path(record: Any, model: Any | None = None, home: str | Path | None = None) -> Path:
+    """``HOME/cache/forecaster-<record version>-<hyper-parameters>.pkl``: where the default forecaster is kept.
+
+    ``home`` defaults to the record's own home.
+    """
+    if model is None:
+        from polycentric.models.forecast import VoteForecaster
+
+        model = VoteForecaster()
+    version = getattr(record, "version", None) or Path(record.path).name
+    return cache_dir(home if home is not None else record.home) / f"forecaster-{version}-{model.cache_key()}.pkl"
+
+
+def save_forecaster(model: Any, path: Path, record_version: str | None = None) -> Path:
+    """Write a fitted forecaster to ``path`` with its SHA-256 beside it (``<path>.sha256.json``), so that
+    :func:`load_forecaster` trusts it."""
+    model.save(path)
+    sidecar = path.with_name(path.name + ".sha256.json")
+    tmp = sidecar.with_name(f"{sidecar.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"sha256": _sha256(path), "record_version": record_version}), encoding="utf-8")
+    tmp.replace(sidecar)
+    return path
+
+
+def load_forecaster(record: Any, *, fit: bool = True, home: str | Path | None = None) -> Any:
+    """The default :class:`~polycentric.models.forecast.VoteForecaster` of ``record``'s version: loaded, else fitted.
+
+    The forecaster is written with :meth:`VoteForecaster.save` (a pickle), so it is loaded only when it can
+    be trusted: it must belong to this user with no group or world write permission (file and folder), and
+    its SHA-256 must match the digest written beside it (``.sha256.json``) by :func:`save_forecaster`.
+    Anything else (a file dropped in a shared folder, a damaged or stale file) is ignored and refitted.
+
+    Parameters
+    ----------
+    record
+        An opened record (``polycentric.open``).
+    fit
+        Fit and save when no trusted fit is stored (``False``: raise :class:`NotFittedError`).
+    home
+        The home whose cache is used (default the record's).
+
+    Raises
+    ------
+    NotFittedError
+        With ``fit=False`` when nothing trusted is stored.
+    """
+    from polycentric.models.forecast import VoteForecaster, regional_groups
+
+    path = forecaster_path(record, home=home)
+    sidecar = path.with_name(path.name + ".sha256.json")
+    if path.is_file() and sidecar.is_file():
+        try:
+            expected = json.loads(sidecar.read_text(encoding="utf-8")).get("sha256")
+            if _private(path) and _private(sidecar) and expected == _sha256(path):
+                return VoteForecaster.load(path)
+        except (OSError, ValueError, ModelError, EOFError, AttributeError, ImportError):
+            pass  # unreadable or stale: refitted below
+    if not fit:
+        raise NotFittedError(f"no forecaster fitted for record version {record.version}: run `polycentric build`")
+    model = VoteForecaster().fit(record.votes(), record.roll_calls(), groups=regional_groups())
+    try:
+        save_forecaster(model, path, record.version)
+    except OSError:  # a read-only home: the fit lives in memory only
+        pass
+    return model
+
+
+POLARITY_METHODS: tuple[tuple[str, ...], ...] = (("ideal_points",), ("network",), ("ideal_points", "network"))
+"""The readings the API and the dashboard show: each alone and both together."""
+
+
+def _code_stamp(module_file: str) -> str:
+    """A short hash of a module's source: a stored result is recomputed when the code that made it changes."""
+    try:
+        return hashlib.sha256(Path(module_file).read_bytes()).hexdigest()[:8]
+    except OSError:
+        return "unknown"
+
+
+def _polarity_paths(home: str | Path | None, stamp: str, methods: tuple[str, ...]) -> tuple[Path, Path]:
+    from polycentric.models import polarity
+
+    key = f"polarity-{stamp}-{_code_stamp(polarity.__file__)}-{'-'.join(methods)}"
+    folder = cache_dir(home) / "api"
+    return folder / f"{key}-series.parquet", folder / f"{key}-poles.parquet"
+
+
+def load_polarity(
+    home: str | Path | None,
+    methods: tuple[str, ...],
+    votes: Callable[[], pl.DataFrame] | None = None,
+    *,
+    compute: bool = True,
+) -> tuple[pl.DataFrame, pl.DataFrame, str]:
+    """``(series, poles, stamp)`` of :func:`polycentric.models.polarity.polarity` over the saved 1-D ideal points.
+
+    Read from ``HOME/cache/api/polarity-<fit stamp>-<code>-<methods>-{series,poles}.parquet`` when present
+    (the stamp changes with every refit, the code hash with :mod:`polycentric.models.polarity`), else computed over every session of the fit (``votes()`` gives the
+    General Assembly votes, needed by the network reading) and written there.
+
+    Raises
+    ------
+    NotFittedError
+        When no 1-D fit is saved, or with ``compute=False`` when the result is not stored.
+    """
+    ideal_points, _meta = load_ideal_points(home, 1, None)
+    stamp = idealpoints_stamp(home, 1, None)
+    series_path, poles_path = _polarity_paths(home, stamp, methods)
+    if series_path.is_file() and poles_path.is_file():
+        try:
+            return pl.read_parquet(series_path), pl.read_parquet(poles_path), stamp
+        except (OSError, pl.exceptions.PolarsError):
+            pass  # a damaged file is recomputed
+    if not compute:
+        raise NotFittedError(f"polarity ({', '.join(methods)}) is not computed: run `polycentric build`")
+    if len(methods) > 1:
+        # the readings are computed session by session, each independently of the other: both together are
+        # the rows of each alone (each read from the cache when stored), in polarity()'s order
+        parts = [load_polarity(home, (m,), votes) for m in methods]
+        series = pl.concat([p[0] for p in parts], how="vertical_relaxed").sort("method", "session")
+        poles = pl.concat([p[1] for p in parts], how="vertical_relaxed").sort("method", "session", "pole")
+    else:
+        from polycentric.models.polarity import polarity
+
+        frame = votes() if votes is not None and "network" in methods else None
+        sessions = ideal_points["session"].unique().sort().to_list()
+        result = polarity(ideal_points, frame, methods=methods, sessions=sessions)
+        series, poles = result.series, result.poles
+    try:
+        series_path.parent.mkdir(parents=True, exist_ok=True)
+        for df, path in ((series, series_path), (poles, poles_path)):
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            df.write_parquet(tmp)
+            tmp.replace(path)
+    except OSError:  # a read-only home: computed, not kept
+        pass
+    return series, poles, stamp

@@ -820,6 +820,39 @@ class Record:
         # a few votes of a record just opened: their view only (names at the time, roll-call columns)
         return votes_view(self._get("votes")[rows], self._get("roll_calls"))
 
+    def votes_page(
+        self,
+        offset: int = 0,
+        limit: int | None = None,
+        *,
+        session: str | int | None = None,
+        year: int | Sequence[int] | None = None,
+        start: DateLike = None,
+        end: DateLike = None,
+        issue: str | None = None,
+        state: str | None = None,
+        resolution: str | None = None,
+        search: str | None = None,
+        kind: str | None = None,
+        body: str | None = "GA",
+        undl_id: int | str | None = None,
+    ) -> tuple[int, pl.DataFrame]:
+        """``(total, page)``: how many votes match the filters, and rows ``offset`` to ``offset + limit`` of them.
+
+        The same rows, in the same order, as ``votes(...).slice(offset, limit)``, but only the page is
+        built: the memory of a query grows with the page asked for, not with the record (the HTTP API
+        pages every vote query through this).
+        """
+        rc = self._roll_call_filter(session, year, start, end, issue, None, resolution, search, kind, body, undl_id)
+        rows = self._rollcall_rows(rc["rollcall_id"].to_numpy())
+        if state is not None:
+            rows = np.intersect1d(rows, self._state_rows(resolve_state(state)), assume_unique=True)
+        total = len(rows)
+        rows = rows[offset : None if limit is None else offset + limit]
+        if "votes_view" in self._sync()[1]:
+            return total, self._get("votes_view")[rows]
+        return total, votes_view(self._get("votes")[rows], self._get("roll_calls"))
+
     def states(self, date: DateLike = None, year: int | None = None) -> pl.DataFrame:
         """The states of the registry (STATES schema).
 

@@ -201,7 +201,7 @@ def _as_date(date: dt.date | dt.datetime | str | None) -> dt.date | None:
 
 def _guess_schemes(value: str) -> tuple[Scheme, ...]:
     v = value.strip()
-    if v.isdigit():
+    if v.isdecimal():
         return ("m49",)
     if len(v) in (2, 3) and v.isalpha() and v.isupper():
         return ("code", "name")
@@ -310,7 +310,7 @@ def resolve_codes(
     unknown: list[tuple[int, str]] = []  # (first row, message): the earliest is raised
     for value in code.unique().to_list():
         schemes = (scheme,) if scheme else _guess_schemes(value)
-        if any(_key(s, value) in reg.dated for s in schemes if s in ("code", "name") or value.strip().isdigit()):
+        if any(_key(s, value) in reg.dated for s in schemes if s in ("code", "name") or value.strip().isdecimal()):
             dated_codes.append(value)
             continue
         try:

@@ -1,9 +1,10 @@
 """Route over the vote forecaster: a draft's title/text and known positions in, every member's forecast out.
 
 The :class:`~polycentric.models.forecast.VoteForecaster` is fitted on the record once per record
-version and shared by all requests: it is read from ``HOME/cache/forecaster-<record version>-<hyper-
-parameters>.pkl`` (the file ``polycentric forecast`` writes and reads), or fitted on the first request
-(seconds) and written there. A forecast itself takes milliseconds.
+version and shared by all requests: ``polycentric build`` fits and stores it, and the route reads it with
+:func:`polycentric.models.saved.load_forecaster` (the cache ``polycentric forecast`` uses too), fitting it
+on the first request only when nothing is stored (single-flight; a failed fit is a 503 with the reason).
+A forecast itself takes milliseconds.
 
 Dependency rule: calls ``polycentric.models.forecast``, ``Record`` and the state registry only.
 """
@@ -21,6 +22,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from polycentric.api.backend import Backend, get_backend
+from polycentric.api.params import IsoDate
 from polycentric.api.tables import (
     ERROR_RESPONSES,
     ErrorBody,
@@ -30,8 +32,7 @@ from polycentric.api.tables import (
     table_response,
     wanted_format,
 )
-from polycentric.config import home_dir
-from polycentric.errors import InputFormatError, ModelFitError
+from polycentric.errors import InputFormatError, ModelError, PolycentricError
 from polycentric.registry.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["forecast"])
@@ -89,41 +90,26 @@ class Draft(BaseModel):
     majority: Majority = Majority.simple
 
 
-def cache_path(backend: Backend, model: Any) -> Path:
-    """``HOME/cache/forecaster-<record version>-<model.cache_key()>.pkl`` (as ``polycentric forecast``)."""
+def cache_path(backend: Backend, model: Any = None) -> Path:
+    """Where the default forecaster of the record's version is kept (``models.saved.forecaster_path``)."""
+    from polycentric.models.saved import forecaster_path
+
+    return forecaster_path(backend.record, model, home=backend.home)
+
+
+def forecaster(backend: Backend, *, fit: bool = True) -> Any:
+    """The app's fitted :class:`VoteForecaster` for the record's current version (``models.saved.load_forecaster``:
+    loaded from ``polycentric build``'s cache, else fitted once: concurrent requests wait for the one fit, and a
+    fit that fails is a 503 naming the reason, remembered for a while instead of re-run by every request)."""
+    from polycentric.models.saved import load_forecaster
+
     record = backend.record
-    home = home_dir(backend.home) if backend.home is not None else Path(record.home)
-    version = getattr(record, "version", None) or Path(record.path).name
-    return home / "cache" / f"forecaster-{version}-{model.cache_key()}.pkl"
-
-
-def forecaster(backend: Backend) -> Any:
-    """The app's fitted :class:`VoteForecaster` for the record's current version (loaded or fitted once)."""
-    from polycentric.models.forecast import VoteForecaster, regional_groups
-
-    record = backend.record
-    path = cache_path(backend, VoteForecaster())
-
-    def make() -> Any:
-        if path.is_file():
-            try:
-                return VoteForecaster.load(path)
-            except Exception:  # an unreadable or stale cache file is refitted
-                pass
-        try:
-            model = VoteForecaster().fit(record.votes(), record.roll_calls(), groups=regional_groups())
-        except ModelFitError as exc:  # remembered: every request answers 503 without refitting
-            return exc
-        try:
-            model.save(path)
-        except OSError:  # a read-only home: keep the fit in memory only
-            pass
-        return model
-
-    result = backend.memo(f"forecaster:{path.name}", make)
-    if isinstance(result, ModelFitError):
-        raise result
-    return result
+    path = cache_path(backend)
+    if not fit:  # only what is stored: a miss is not remembered
+        return backend.memo(f"forecaster:{path.name}", lambda: load_forecaster(record, fit=False, home=backend.home))
+    return backend.memo(
+        f"forecaster:{path.name}", lambda: load_forecaster(record, home=backend.home), model="vote forecaster"
+    )
 
 
 def _state_id(code: str) -> str:
@@ -144,18 +130,44 @@ def parse_known(text: str | None) -> dict[str, str]:
     return out
 
 
+FIRST_DAY = dt.date(1945, 10, 24)
+"""The UN Charter's entry into force: no forecast date before it."""
+
+HORIZON_YEARS = 10
+"""A forecast date may lie at most this many years ahead (membership is today's)."""
+
+
+def _check_date(day: dt.date | None) -> None:
+    """422 for a forecast date before the UN or too far ahead to name a membership."""
+    if day is None:
+        return
+    last = dt.date.today().replace(year=dt.date.today().year + HORIZON_YEARS, day=1)
+    if not FIRST_DAY <= day <= last:
+        raise InputFormatError(
+            f"{day.isoformat()} is outside {FIRST_DAY.isoformat()} ... {last.isoformat()}", field="date"
+        )
+
+
 def _answer(backend: Backend, draft: Draft, fmt: Format) -> Response:
+    _check_date(draft.date)
+    known = {_state_id(s): v.strip().upper() for s, v in draft.known.items()}
+    sponsors = [_state_id(s) for s in draft.sponsors]
     model = forecaster(backend)
-    result = model.forecast(
-        draft.title or None,
-        text=draft.text or None,
-        agenda=draft.agenda or None,
-        like=draft.like or None,
-        known={_state_id(s): v.strip().upper() for s, v in draft.known.items()},
-        sponsors=[_state_id(s) for s in draft.sponsors],
-        date=draft.date,
-        majority=draft.majority.value,
-    )
+    try:
+        result = model.forecast(
+            draft.title or None,
+            text=draft.text or None,
+            agenda=draft.agenda or None,
+            like=draft.like or None,
+            known=known,
+            sponsors=sponsors,
+            date=draft.date,
+            majority=draft.majority.value,
+        )
+    except PolycentricError:
+        raise
+    except (ValueError, ArithmeticError, IndexError, KeyError) as exc:  # a model defect: say so, never a bare 500
+        raise ModelError(f"the forecaster could not answer this draft: {type(exc).__name__}: {exc}") from exc
     states = result.to_frame()
     if fmt.is_csv:
         return table_response(states, fmt, filename="forecast")
@@ -205,7 +217,7 @@ def forecast_get(
     sponsors: Optional[str] = Query(
         None, pattern=r"^[A-Za-z0-9 .'()\-]{1,60}(,[A-Za-z0-9 .'()\-]{1,60}){0,199}$", description="Sponsors: CUB,MEX."
     ),
-    date: Optional[dt.date] = Query(None, description="Forecast date (membership on that day)."),
+    date: Optional[IsoDate] = Query(None, description="Forecast date (membership on that day)."),
     majority: Majority = Query(Majority.simple, description="simple or two-thirds."),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
@@ -236,9 +248,9 @@ def forecast_post(
     return _answer(backend, draft, fmt)
 
 
-def warm(backend: Backend) -> None:
-    """Load or fit the forecaster (``polycentric serve`` runs this in the background at start-up)."""
+def warm(backend: Backend, *, stored_only: bool = False) -> None:
+    """Load the stored forecaster, or (``stored_only=False``) fit it (``polycentric serve`` runs this at start-up)."""
     try:
-        forecaster(backend)
+        forecaster(backend, fit=not stored_only)
     except Exception:  # warming is best effort: the requests report their own errors
         pass

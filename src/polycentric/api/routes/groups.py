@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from polycentric.api.backend import Backend, get_backend
-from polycentric.api.params import StateCode
+from polycentric.api.params import IsoDate, StateCode
 from polycentric.api.tables import Format, Paging, paging, row_model, table_response, table_responses, wanted_format
 from polycentric.registry import groups as registry
 from polycentric.registry.states import resolve_state
@@ -41,7 +41,7 @@ Status = enum.Enum("Status", {k: k for k in registry.STATUSES}, type=str)  # typ
 GroupId = Annotated[
     str,
     Path(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9 +&.'()\-]{0,79}$",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9 +&.'()_\-]{0,79}$",
         description="Group id, alias or name (NAM, G77, EU, 'European Union').",
     ),
 ]
@@ -50,7 +50,7 @@ GroupId = Annotated[
 @router.get("/groups", responses=table_responses(GroupRow), summary="Every group with its size on a date")
 def groups(
     kind: Optional[GroupKind] = Query(None, description="Only groups of this kind."),  # type: ignore[valid-type]
-    date: Optional[dt.date] = Query(None, description="Day the sizes are counted on (default today)."),
+    date: Optional[IsoDate] = Query(None, description="Day the sizes are counted on (default today)."),
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
@@ -63,7 +63,7 @@ def groups(
 @router.get("/groups/{group}", responses=table_responses(GroupRow), summary="One group")
 def group(
     group: GroupId,
-    date: Optional[dt.date] = Query(None, description="Day the sizes are counted on (default today)."),
+    date: Optional[IsoDate] = Query(None, description="Day the sizes are counted on (default today)."),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
 ) -> Response:
@@ -76,7 +76,7 @@ def group(
 @router.get("/groups/{group}/members", responses=table_responses(Member), summary="A group's states on a date")
 def group_members(
     group: GroupId,
-    date: Optional[dt.date] = Query(None, description="Day membership is evaluated on (default today)."),
+    date: Optional[IsoDate] = Query(None, description="Day membership is evaluated on (default today)."),
     status: Optional[list[Status]] = Query(  # type: ignore[valid-type]
         None, description="Statuses to list (repeatable); default member and observer."
     ),

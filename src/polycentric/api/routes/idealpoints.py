@@ -4,8 +4,9 @@ Nothing is fitted here: the routes serve the fit that ``polycentric idealpoints 
 the home (``HOME/models/idealpoints/<issue or all>_<dims>d/``, read with
 ``IdealPointModel.load_results``), loaded once per app and reloaded when the saved files change.
 Without a saved fit they answer 503 with the command to run. The polarity of each session
-(``models.polarity.polarity``) is computed from that fit once per app and kept on disk in
-``HOME/cache/api/`` (keyed by the fit's files), so a restart does not recompute it.
+(``models.polarity.polarity``) is read from the load-or-fit cache ``models.saved.load_polarity``
+(``HOME/cache/api/``, keyed by the fit's files; ``polycentric build`` fills it), so a fresh server
+does not recompute it.
 
 Dependency rule: calls ``polycentric.models.idealpoints``, ``polycentric.models.polarity``,
 ``Record.votes`` and the state registry only.
@@ -14,16 +15,13 @@ Dependency rule: calls ``polycentric.models.idealpoints``, ``polycentric.models.
 from __future__ import annotations
 
 import enum
-import hashlib
-import threading
-from pathlib import Path
 from typing import Any, Optional
 
 import polars as pl
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from polycentric.api.backend import Backend, get_backend
+from polycentric.api.backend import Backend, get_backend, heavy
 from polycentric.api.params import StateCode
 from polycentric.api.tables import (
     ERROR_RESPONSES,
@@ -36,9 +34,14 @@ from polycentric.api.tables import (
     table_responses,
     wanted_format,
 )
-from polycentric.config import home_dir
 from polycentric.errors import NotFittedError
-from polycentric.models.saved import fit_command, idealpoints_folder, load_ideal_points
+from polycentric.models.saved import (
+    fit_command,
+    idealpoints_folder,
+    idealpoints_stamp,
+    load_ideal_points,
+    load_polarity,
+)
 from polycentric.registry.states import resolve_state
 from polycentric.schema import ISSUES
 
@@ -98,33 +101,19 @@ class PolarityMethod(enum.StrEnum):
     both = "both"
 
 
-def _stamp(folder: Path) -> str:
-    """Changes whenever the saved fit is rewritten (file sizes and modification times)."""
-    parts = []
-    for name in ("ideal_points.parquet", "model.json"):
-        st = (folder / name).stat()
-        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-    return hashlib.sha256(f"{folder}|{'|'.join(parts)}".encode()).hexdigest()[:16]
-
-
 def saved_fit(backend: Backend, dims: int = 1, issue: str | None = None) -> tuple[pl.DataFrame, dict[str, Any], str]:
     """``(ideal_points, meta, stamp)`` of the saved fit (``models.saved.load_ideal_points``), loaded once per
     version of its files.
 
     Raises :class:`NotFittedError` (503) naming the command that makes the fit.
     """
+    stamp = idealpoints_stamp(backend.home, dims, issue)  # raises NotFittedError; never remembered
     folder = idealpoints_folder(backend.home, dims, issue)
-    try:
-        stamp = _stamp(folder)
-    except OSError:
-        stamp = "missing"
 
     def load() -> tuple[pl.DataFrame, dict[str, Any], str]:
         ideal_points, meta = load_ideal_points(backend.home, dims, issue)
         return ideal_points, meta, stamp
 
-    if stamp == "missing":
-        load()  # raises NotFittedError with the command to run; never remembered
     result: tuple[pl.DataFrame, dict[str, Any], str] = backend.memo(f"idealpoints:{folder}:{stamp}", load)
     return result
 
@@ -243,40 +232,20 @@ def ideal_points_fit(
 
 # --- polarity ------------------------------------------------------------------------------
 
-_DISK_LOCK = threading.Lock()
 
-
-def _polarity(backend: Backend, method: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``(series, poles)`` of ``models.polarity.polarity`` over the saved 1-D fit, once per fit and method."""
-    ideal_points, _meta, stamp = saved_fit(backend, 1, None)
+def _polarity(backend: Backend, method: str, *, compute: bool = True) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``(series, poles)`` of ``models.polarity.polarity`` over the saved 1-D fit (``models.saved.load_polarity``:
+    stored by ``polycentric build``, else computed once per fit and method, single-flight)."""
+    _ideal_points, _meta, stamp = saved_fit(backend, 1, None)
     methods = ("ideal_points", "network") if method == "both" else (method,)
-    cache = home_dir(backend.home) / "cache" / "api"
-    key = f"polarity-{stamp}-{'-'.join(methods)}"
 
-    def compute() -> tuple[pl.DataFrame, pl.DataFrame]:
-        series_path, poles_path = cache / f"{key}-series.parquet", cache / f"{key}-poles.parquet"
-        if series_path.is_file() and poles_path.is_file():
-            try:
-                return pl.read_parquet(series_path), pl.read_parquet(poles_path)
-            except (OSError, pl.exceptions.PolarsError):
-                pass  # a damaged cache file is recomputed
-        from polycentric.models.polarity import polarity
+    def make() -> tuple[pl.DataFrame, pl.DataFrame]:
+        series, poles, _ = load_polarity(backend.home, methods, backend.ga_votes, compute=compute)
+        return series, poles
 
-        votes = backend.ga_votes() if "network" in methods else None
-        sessions = ideal_points["session"].unique().sort().to_list()  # the fit's sessions, for both readings
-        result = polarity(ideal_points, votes, methods=methods, sessions=sessions)
-        with _DISK_LOCK:
-            try:
-                cache.mkdir(parents=True, exist_ok=True)
-                for df, path in ((result.series, series_path), (result.poles, poles_path)):
-                    tmp = path.with_suffix(".tmp")
-                    df.write_parquet(tmp)
-                    tmp.replace(path)
-            except OSError:
-                pass  # a read-only home: serve from memory only
-        return result.series, result.poles
-
-    result: tuple[pl.DataFrame, pl.DataFrame] = backend.memo(key, compute)
+    result: tuple[pl.DataFrame, pl.DataFrame] = backend.memo(
+        f"polarity-{stamp}-{'-'.join(methods)}", make, model=f"polarity ({method})" if compute else None
+    )
     return result
 
 
@@ -288,6 +257,7 @@ METHOD = Query(
 
 
 @router.get("/polarity", responses=table_responses(PolarityRow), summary="Polarity and polarization per session")
+@heavy
 def polarity_route(
     method: PolarityMethod = METHOD,
     start: Optional[int] = Query(None, ge=1946, le=2100, description="First year."),
@@ -311,6 +281,7 @@ def _poles_of(backend: Backend, method: str, session: int | None, start: int | N
 
 
 @router.get("/polarity/poles", responses=table_responses(PoleRow), summary="The poles of each session")
+@heavy
 def poles_route(
     method: PolarityMethod = METHOD,
     session: Optional[int] = Query(None, ge=1, le=200, description="Only this session (number)."),
@@ -328,6 +299,7 @@ def poles_route(
 
 
 @router.get("/polarity/members", responses=table_responses(PoleMemberRow), summary="Each state's pole in a session")
+@heavy
 def pole_members_route(
     session: int = Query(..., ge=1, le=200, description="The session (number)."),
     method: PolarityMethod = METHOD,
@@ -347,12 +319,16 @@ def pole_members_route(
     return table_response(df, fmt, page, filename=f"poles-{session}")
 
 
-def warm(backend: Backend) -> None:
-    """Load the saved fit and compute the default polarity (``polycentric serve`` runs this in the background)."""
-    try:
-        _polarity(backend, PolarityMethod.ideal_points.value)
-    except Exception:  # warming is best effort: the requests report their own errors
-        pass
+def warm(backend: Backend, *, stored_only: bool = False) -> None:
+    """Load the saved fit and the polarity of every reading: the stored ones only, or (``stored_only=False``)
+    computing the default reading when it is not stored (``polycentric serve`` runs this at start-up)."""
+    for method in PolarityMethod:
+        if not stored_only and method != PolarityMethod.ideal_points:
+            continue
+        try:
+            _polarity(backend, method.value, compute=not stored_only)
+        except Exception:  # warming is best effort: the requests report their own errors
+            pass
 
 
 __all__ = ["router", "saved_fit", "warm"]

@@ -13,7 +13,7 @@ import polars as pl
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from polycentric.api.backend import Backend, get_backend
+from polycentric.api.backend import Backend, get_backend, heavy
 from polycentric.api.params import STATE_PATTERN, Body, StateCode
 from polycentric.api.routes.record import RollCallId, rollcall_votes
 from polycentric.api.tables import Format, Paging, paging, row_model, table_response, table_responses, wanted_format
@@ -63,11 +63,15 @@ class AgreementIndex(enum.StrEnum):
     s_squared = "s_squared"
 
 
-LIST = r"^[A-Za-z0-9:+\- ]{1,40}(,[A-Za-z0-9:+\- ]{1,40}){0,19}$"
+LIST = r"^[A-Za-z0-9:+_\- ]{1,40}(,[A-Za-z0-9:+_\- ]{1,40}){0,19}$"
 
 
-def _items(text: str) -> list[str]:
-    return [t.strip() for t in text.split(",") if t.strip()]
+def _items(text: str, field: str = "list") -> list[str]:
+    """The comma-separated items of a required list parameter (422 when it names none)."""
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    if not items:
+        raise ConfigurationError(f"{field}: {text!r} names no item; give comma-separated ids")
+    return items
 
 
 BODY_QUERY = Query("GA", description="GA (default), SC or all: the roll calls of which body to measure.")
@@ -108,6 +112,7 @@ def _votes(backend: Backend, start: int, end: int, body: object = "GA") -> pl.Da
 
 
 @router.get("/cohesion", responses=table_responses(CohesionRow), summary="Groups' cohesion per year")
+@heavy
 def cohesion_route(
     groups: str = Query(..., pattern=LIST, description="Comma-separated group ids, e.g. NAM,EU."),
     start: int = Query(1946, ge=1946, le=2100, description="First year."),
@@ -121,12 +126,13 @@ def cohesion_route(
     body: Body = BODY_QUERY,  # type: ignore[valid-type]
 ) -> Response:
     """``measures.cohesion``: yearly Rice or agreement index of each group (members at each vote's date)."""
-    df = cohesion(_votes(backend, start, end, body), _items(groups), years=(start, end), index=index.value)
+    df = cohesion(_votes(backend, start, end, body), _items(groups, "groups"), years=(start, end), index=index.value)
     df = _flag(backend, df, "year", body)
     return table_response(df, fmt, page, filename="cohesion")
 
 
 @router.get("/alignment", responses=table_responses(AlignmentRow), summary="States' alignment per year")
+@heavy
 def alignment_route(
     states: str = Query(..., pattern=LIST, description="Comma-separated state ids, e.g. IND,BRA."),
     references: str = Query(
@@ -143,10 +149,10 @@ def alignment_route(
     """``measures.alignment``: each state's agreement with each reference per year."""
     df = alignment(
         _votes(backend, start, end, body),
-        _items(references),
+        _items(references, "references"),
         index=index.value,
         years=(start, end),
-        states=[s.upper() for s in _items(states)],
+        states=[s.upper() for s in _items(states, "states")],
     )
     df = _flag(backend, df, "year", body)
     return table_response(df, fmt, page, filename="alignment")
@@ -172,7 +178,7 @@ class Period(enum.StrEnum):
     pooled = "pooled"
 
 
-STATES_LIST = r"^[A-Za-z0-9:+\- ]{1,40}(,[A-Za-z0-9:+\- ]{1,40}){0,59}$"
+STATES_LIST = r"^[A-Za-z0-9:+_\- ]{1,40}(,[A-Za-z0-9:+_\- ]{1,40}){0,59}$"
 """Up to 60 comma-separated state ids, names, or ``group:ID`` (the group's members)."""
 
 
@@ -196,6 +202,7 @@ def _last_day(end: int) -> dt.date:
 
 
 @router.get("/agreement", responses=table_responses(AgreementRow), summary="Agreement of two states over time")
+@heavy
 def agreement_route(
     a: str = Query(..., pattern=STATE_PATTERN, description="First state (id, code or name), e.g. USA."),
     b: str = Query(..., pattern=STATE_PATTERN, description="Second state, e.g. RUS."),
@@ -224,6 +231,7 @@ def agreement_route(
 @router.get(
     "/agreement/matrix", responses=table_responses(MatrixRow), summary="Agreement of every pair of a set of states"
 )
+@heavy
 def agreement_matrix_route(
     states: str = Query(
         ...,
@@ -273,6 +281,7 @@ class MajorityRule(enum.StrEnum):
 
 
 @router.get("/voice", responses=table_responses(VoiceRow), summary="Groups' voice per year")
+@heavy
 def voice_route(
     groups: str = Query(..., pattern=LIST, description="Comma-separated group ids, e.g. NAM,EU."),
     start: int = Query(1946, ge=1946, le=2100, description="First year."),
@@ -285,7 +294,7 @@ def voice_route(
 ) -> Response:
     """``measures.voice``: how often the group's majority matched the outcome, its share of the votes cast,
     and the roll calls its members decided, per year."""
-    df = voice(_votes(backend, start, end, body), _items(groups), years=(start, end), rule=rule.value)
+    df = voice(_votes(backend, start, end, body), _items(groups, "groups"), years=(start, end), rule=rule.value)
     df = _flag(backend, df, "year", body)
     return table_response(df, fmt, page, filename="voice")
 
@@ -309,7 +318,7 @@ DriverRow = row_model(
 
 PERIOD = r"^([0-9]{4}(-[0-9]{4})?|[A-Za-z0-9/.\-]{3,40}(,[A-Za-z0-9/.\-]{3,40}){0,19})$"
 PERIOD_HELP = "A year (2014), a year range (2010-2014) or resolution symbols (A/RES/68/262,A/RES/ES-11/1)."
-REFERENCE = r"^(group:)?[A-Za-z0-9+\- ]{1,40}$"
+REFERENCE = r"^(group:)?[A-Za-z0-9+_\- ]{1,40}$"
 
 
 def _reference(text: str) -> str:
@@ -317,6 +326,7 @@ def _reference(text: str) -> str:
 
 
 @router.get("/shifts", responses=table_responses(ShiftRow), summary="Largest changes in alignment between periods")
+@heavy
 def shifts_route(
     from_: str = Query("2014", alias="from", pattern=PERIOD, description="Earlier period. " + PERIOD_HELP),
     to: str = Query("2022", pattern=PERIOD, description="Later period. " + PERIOD_HELP),
@@ -338,6 +348,7 @@ def shifts_route(
 @router.get(
     "/shifts/{state}/drivers", responses=table_responses(DriverRow), summary="The roll calls behind a state's shift"
 )
+@heavy
 def shift_drivers_route(
     state: StateCode,
     from_: str = Query("2014", alias="from", pattern=PERIOD, description="Earlier period. " + PERIOD_HELP),
@@ -384,6 +395,6 @@ def roll_call_groups(
     """``measures.cohesion_rollcalls`` on this roll call, per group: members on the vote's date (with a vote
     row), their Y/N/A/X counts, the Rice and agreement indices. Groups with no member in the vote are left out."""
     votes = rollcall_votes(backend, rollcall_id)
-    frames = [cohesion_rollcalls(votes, gid) for gid in _items(groups)]
+    frames = [cohesion_rollcalls(votes, gid) for gid in _items(groups, "groups")]
     df = pl.concat([f for f in frames if f.height] or frames[:1])
     return table_response(df, fmt, filename=f"rollcall-{rollcall_id}-groups")

@@ -106,9 +106,13 @@ def votes(
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
 ) -> Response:
-    """Votes (``Record.votes``): one row per state and roll call; 404 when the symbol or id names no roll call."""
-    df = _named(backend, filters, backend.record.votes(**filters.kwargs()))
-    return table_response(df, fmt, page, filename="votes")
+    """Votes (``Record.votes``): one row per state and roll call. Only the page asked for is built
+    (``Record.votes_page``), so a request's memory follows its ``limit``, not the record.
+    404 with ``Record.find``'s reason when the symbol or UN DL id names no roll call."""
+    total, df = backend.record.votes_page(page.offset, page.limit, **filters.kwargs())
+    if total == 0:
+        _named(backend, filters, df)
+    return table_response(df, fmt, page, filename="votes", total=total)
 
 
 @router.get("/states", responses=table_responses(State), summary="All states")
@@ -156,8 +160,8 @@ def state_votes(
 ) -> Response:
     """A state's votes (``Record.votes(state=...)``), with the record filters."""
     sid = _state(backend, state)["state"][0]
-    df = backend.record.votes(state=sid, **filters.kwargs())
-    return table_response(df, fmt, page, filename=f"votes-{sid}")
+    total, df = backend.record.votes_page(page.offset, page.limit, state=sid, **filters.kwargs())
+    return table_response(df, fmt, page, filename=f"votes-{sid}", total=total)
 
 
 Coverage = row_model("Coverage", COVERAGE)

@@ -11,7 +11,7 @@ import polars as pl
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from polycentric.api.backend import Backend, get_backend
+from polycentric.api.backend import Backend, get_backend, heavy
 from polycentric.api.routes.record import NotFound
 from polycentric.api.tables import Format, Paging, paging, row_model, table_response, table_responses, wanted_format
 from polycentric.errors import InsufficientDataError
@@ -67,6 +67,7 @@ def _family(df: pl.DataFrame, family: int | None) -> pl.DataFrame:
 
 
 @router.get("/series/history", responses=table_responses(HistoryRow), summary="A series' vote history")
+@heavy
 def series_history_route(
     q: str = SEARCH,
     family: int | None = Query(None, ge=1, le=1000, description="Only this family (1 = the largest)."),
@@ -84,6 +85,7 @@ def series_history_route(
 
 
 @router.get("/series/switchers", responses=table_responses(SwitcherRow), summary="States that changed their vote")
+@heavy
 def series_switchers_route(
     q: str = SEARCH,
     family: int | None = Query(None, ge=1, le=1000, description="Only this family (1 = the largest)."),

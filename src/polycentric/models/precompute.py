@@ -1,0 +1,205 @@
+"""Fit and store, after a build, every model the dashboard and the CLI use by default: nothing is left cold.
+
+:func:`precompute_models` is what ``polycentric build`` (and ``polycentric sync``) runs once the record is
+written. Each stage is keyed to what it is computed from, so a rebuild refits only what changed:
+
+=========================  ==========================================  =====================================
+stage                      stored in                                   refitted when
+=========================  ==========================================  =====================================
+ideal points (1-D, all)    ``HOME/models/idealpoints/all_1d/``         the General Assembly's votes or roll
+                                                                       calls changed (their digest, kept in
+                                                                       ``record.json`` beside the fit)
+polarity, three readings   ``HOME/cache/api/polarity-<fit>-*.parquet`` the ideal points were refitted
+forecaster                 ``HOME/cache/forecaster-<version>-*.pkl``   the General Assembly's votes or roll
+                                                                       calls changed (otherwise the stored fit
+                                                                       is carried over to the new version)
+=========================  ==========================================  =====================================
+
+The ideal points are fitted as ``polycentric idealpoints fit`` fits them (``random_walk_sd=0.35``,
+``random_state=0``). Everything goes through :mod:`polycentric.models.saved`, the load-or-fit cache the
+CLI and the HTTP API read.
+
+Dependency rule: imports ``polycentric.models.saved``, the models (lazily), ``polycentric.config`` and
+``polycentric.errors``; records are passed in or opened with ``polycentric.record.store.open_record``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from polycentric.models.saved import (
+    POLARITY_METHODS,
+    forecaster_path,
+    idealpoints_folder,
+    load_forecaster,
+    load_polarity,
+)
+
+__all__ = ["STAGES", "PrecomputeReport", "ga_digest", "precompute_models"]
+
+STAGES: tuple[str, ...] = (
+    "ideal points",
+    "polarity (ideal points)",
+    "polarity (network)",
+    "polarity (both)",
+    "forecaster",
+)
+"""The stages of :func:`precompute_models`, in order (for progress bars: one step each)."""
+
+IDEALPOINT_PARAMS: dict[str, Any] = {"random_walk_sd": 0.35, "random_state": 0}
+"""The default fit's parameters (those of ``polycentric idealpoints fit``)."""
+
+
+@dataclass
+class PrecomputeReport:
+    """What :func:`precompute_models` did: per stage, ``"fitted"`` or ``"kept"`` (or the error), and seconds."""
+
+    stages: list[tuple[str, str, float]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line per stage."""
+        return "\n".join(f"{name}: {what} ({seconds:.1f} s)" for name, what, seconds in self.stages)
+
+
+def ga_digest(votes: pl.DataFrame, roll_calls: pl.DataFrame) -> str:
+    """A digest of the General Assembly's votes and roll calls: the models' input (changes when they do)."""
+    h = hashlib.sha256()
+    for df in (votes, roll_calls):
+        h.update(str(df.shape).encode())
+        h.update(df.hash_rows(seed=0).to_numpy().tobytes())
+    return h.hexdigest()[:24]
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+def precompute_models(
+    home: str | Path | None = None,
+    *,
+    record: Any = None,
+    progress: Callable[[str], None] | None = None,
+) -> PrecomputeReport:
+    """Fit and store the default models of the record at ``home``, refitting only what changed.
+
+    Parameters
+    ----------
+    home
+        The record's home (default ``$POLYCENTRIC_HOME`` or the user data dir).
+    record
+        The opened record (default ``open_record(home)``).
+    progress
+        Called with each stage's name as it starts.
+
+    Returns
+    -------
+    PrecomputeReport
+        Per stage: fitted or kept, and the seconds it took. A stage that fails is reported with its
+        error and does not stop the others (the server then answers that route with a 503 and the reason).
+    """
+    from polycentric.errors import PolycentricError
+
+    if record is None:
+        from polycentric.record.store import open_record
+
+        record = open_record(home)
+    home = record.home if home is None else home
+    say = progress or (lambda _msg: None)
+    report = PrecomputeReport()
+    votes = record.votes(body="GA")
+    roll_calls = record.roll_calls(body="GA")
+    digest = ga_digest(votes, roll_calls)
+
+    def stage(name: str, work: Callable[[], str]) -> None:
+        say(name)
+        t0 = time.perf_counter()
+        try:
+            what = work()
+        except (PolycentricError, ValueError, ArithmeticError, MemoryError) as exc:
+            what = f"failed: {type(exc).__name__}: {exc}"
+        report.stages.append((name, what, time.perf_counter() - t0))
+
+    def ideal_points() -> str:
+        folder = idealpoints_folder(home, 1, None)
+        stamp = folder / "record.json"
+        if (folder / "ideal_points.parquet").is_file() and _read_json(stamp).get("ga_digest") == digest:
+            return "kept"
+        from polycentric.models.idealpoints import IdealPointModel
+
+        IdealPointModel(**IDEALPOINT_PARAMS).fit(votes, roll_calls).save(folder)
+        _write_json(stamp, {"ga_digest": digest, "record_version": record.version})
+        return "fitted"
+
+    stage(STAGES[0], ideal_points)
+    for name, methods in zip(STAGES[1:4], POLARITY_METHODS, strict=True):
+
+        def polarity(methods: tuple[str, ...] = methods) -> str:
+            try:
+                load_polarity(home, methods, compute=False)
+                return "kept"
+            except PolycentricError:
+                load_polarity(home, methods, lambda: votes)
+                return "fitted"
+
+        stage(name, polarity)
+
+    def forecaster() -> str:
+        path = forecaster_path(record, home=home)
+        sidecar = path.with_name(path.name + ".sha256.json")
+        manifest_path = Path(path.parent) / "forecaster.json"
+        manifest = _read_json(manifest_path)
+        if path.is_file() and sidecar.is_file():
+            load_forecaster(record, fit=False, home=home)  # verified
+            return "kept"
+        previous = Path(str(manifest.get("path", "")))
+        if manifest.get("ga_digest") == digest and previous.name and previous.is_file() and previous != path:
+            # same General Assembly votes and roll calls under a new version: carry the fit over
+            old_sidecar = previous.with_name(previous.name + ".sha256.json")
+            if old_sidecar.is_file():
+                shutil.copyfile(previous, path)
+                shutil.copyfile(old_sidecar, sidecar)
+                try:
+                    load_forecaster(record, fit=False, home=home)
+                    _write_json(manifest_path, {"ga_digest": digest, "path": str(path)})
+                    return "kept (carried over from the previous version)"
+                except PolycentricError:
+                    pass
+        load_forecaster(record, home=home)
+        _write_json(manifest_path, {"ga_digest": digest, "path": str(path)})
+        return "fitted"
+
+    stage(STAGES[4], forecaster)
+    _prune_forecasters(forecaster_path(record, home=home), record.version)
+    return report
+
+
+def _prune_forecasters(keep: Path, version: str) -> None:
+    """Delete the forecasters of older record versions (about 100 MB each), keeping this version's."""
+    for old in keep.parent.glob("forecaster-*.pkl*"):
+        if old.name.startswith(keep.name) or version in old.name:
+            continue
+        try:
+            old.unlink()
+        except OSError:
+            pass

@@ -1,0 +1,111 @@
+"""The load-or-fit cache (``models.saved``): polarity stored and composed exactly, the forecaster loaded only
+when trusted, and ``precompute_models`` refitting only what changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from _webfixtures import models_home, served_record
+from polycentric.errors import NotFittedError
+from polycentric.models.saved import (
+    forecaster_path,
+    idealpoints_folder,
+    load_forecaster,
+    load_ideal_points,
+    load_polarity,
+    save_forecaster,
+)
+
+__all__ = ["models_home", "served_record"]
+
+
+@pytest.fixture(scope="module")
+def home(models_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the test home (a 1-D fit since 2018 and a forecaster), so the cache files are this module's."""
+    out = tmp_path_factory.mktemp("saved_home")
+    shutil.copytree(models_home, out, dirs_exist_ok=True)
+    shutil.rmtree(out / "cache" / "api", ignore_errors=True)
+    return out
+
+
+def test_polarity_is_stored_and_both_readings_are_exactly_each_alone(home: Path, served_record: Any) -> None:
+    from polycentric.models.polarity import polarity
+
+    votes = served_record.votes(start="2018-01-01")
+    with pytest.raises(NotFittedError, match="polycentric build"):
+        load_polarity(home, ("ideal_points",), compute=False)
+    series, poles, stamp = load_polarity(home, ("ideal_points", "network"), lambda: votes)
+    ideal_points, _ = load_ideal_points(home)
+    direct = polarity(
+        ideal_points, votes, methods=("ideal_points", "network"), sessions=sorted(set(ideal_points["session"]))
+    )
+    assert series.equals(direct.series)
+    assert poles.equals(direct.poles)
+    assert set(series["method"]) == {"ideal_points", "network"}
+    # each reading and both are now stored: read back without votes and without computing
+    for methods in (("ideal_points",), ("network",), ("ideal_points", "network")):
+        again, again_poles, again_stamp = load_polarity(home, methods, compute=False)
+        assert again_stamp == stamp
+        assert again.equals(series.filter(pl.col("method").is_in(list(methods))))
+        assert again_poles.height == poles.filter(pl.col("method").is_in(list(methods))).height
+
+
+def test_the_forecaster_is_loaded_only_when_its_digest_matches(home: Path, served_record: Any) -> None:
+    path = forecaster_path(served_record, home=home)
+    sidecar = path.with_name(path.name + ".sha256.json")
+    model = load_forecaster(served_record, fit=False, home=home)  # the fixture's, written by save_forecaster
+    assert sidecar.is_file() and json.loads(sidecar.read_text())["sha256"]
+    save_forecaster(model, path, served_record.version)
+    stamp = path.stat().st_mtime_ns
+    # a file swapped in behind the cache's back (same name, other bytes) is not loaded
+    path.write_bytes(path.read_bytes() + b"tampered")
+    with pytest.raises(NotFittedError):
+        load_forecaster(served_record, fit=False, home=home)
+    # nor one that others may write
+    save_forecaster(model, path, served_record.version)
+    os.chmod(path, 0o666)
+    with pytest.raises(NotFittedError):
+        load_forecaster(served_record, fit=False, home=home)
+    os.chmod(path, 0o644)
+    assert load_forecaster(served_record, fit=False, home=home).cache_key() == model.cache_key()
+    assert path.stat().st_mtime_ns >= stamp
+
+
+def test_ga_digest_follows_the_votes(served_record: Any) -> None:
+    from polycentric.models.precompute import ga_digest
+
+    votes = served_record.votes(start="2020-01-01")
+    rc = served_record.roll_calls(start="2020-01-01")
+    assert ga_digest(votes, rc) == ga_digest(votes.clone(), rc.clone())
+    flipped = votes.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("A")).otherwise(pl.col("vote")).alias("vote")
+    )
+    assert votes["vote"][0] != "A"
+    assert ga_digest(flipped, rc) != ga_digest(votes, rc)
+    assert ga_digest(votes.head(-1), rc) != ga_digest(votes, rc)
+
+
+def test_precompute_keeps_what_did_not_change(home: Path, served_record: Any) -> None:
+    """With the fit's digest stamped and every result stored, a rerun fits nothing and says so."""
+    from polycentric.models.precompute import STAGES, ga_digest, precompute_models
+
+    folder = idealpoints_folder(home)
+    votes, rc = served_record.votes(body="GA"), served_record.roll_calls(body="GA")
+    (folder / "record.json").write_text(json.dumps({"ga_digest": ga_digest(votes, rc)}))
+    before = (folder / "ideal_points.parquet").stat().st_mtime_ns
+    report = precompute_models(home, record=served_record)
+    assert [name for name, _what, _s in report.stages] == list(STAGES)
+    done = {name: what for name, what, _s in report.stages}
+    assert done["ideal points"] == "kept"
+    assert (folder / "ideal_points.parquet").stat().st_mtime_ns == before
+    assert done["forecaster"] == "kept"
+    assert all(done[s] in ("kept", "fitted") for s in STAGES[1:4]), done
+    again = {name: what for name, what, _s in precompute_models(home, record=served_record).stages}
+    assert again == dict.fromkeys(STAGES, "kept")
