@@ -28,6 +28,7 @@ from polycentric.errors import (
     RegistryError,
     SourceError,
     StoreBusyError,
+    UnknownResolutionError,
 )
 
 app = typer.Typer(
@@ -148,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         result = app(args=argv, standalone_mode=False)
     except PolycentricError as exc:
         typer.echo(f"error: {exc}", err=True)
-        bad_input = (InputFormatError, ConfigurationError, SourceError, RegistryError, StoreBusyError)
+        bad_input = (
+            InputFormatError, ConfigurationError, SourceError, RegistryError, StoreBusyError, UnknownResolutionError,
+        )  # fmt: skip
         if isinstance(exc, MeasureError) and not isinstance(exc, InsufficientDataError):
             return 2  # a malformed option such as --years 20x
         return 2 if isinstance(exc, bad_input) else 1

@@ -67,11 +67,29 @@ def _roll_calls() -> pl.DataFrame:
     return frame
 
 
-def _flag(df: pl.DataFrame, by: str | None, body: str = "GA") -> pl.DataFrame:
+def note_years_after_record(years: str | int | None, body: str = "GA") -> None:
+    """Say on stderr which asked years lie after the record's last roll call (they have no row, not zeros)."""
+    if years is None:
+        return
+    from polycentric.record.coverage import years_after_record
+    from polycentric.symbols import parse_years
+
+    first, last = parse_years(years)
+    name = {"GA": "General Assembly", "SC": "Security Council"}.get(body.upper(), "")
+    rec = _open_record()
+    after = years_after_record(rec, first, last, body.upper()) if name else []
+    if after:
+        span = str(after[0]) if len(after) == 1 else f"{after[0]}-{after[-1]}"
+        typer.echo(f"note: the record holds no {name} votes for {span} ({rec.coverage_line()})", err=True)
+
+
+def _flag(df: pl.DataFrame, by: str | None, body: str = "GA", years: str | int | None = None) -> pl.DataFrame:
     """The measure with the record's ``partial`` flag per year or session (and ``n_rollcalls`` where absent).
 
     The flag is the General Assembly's (official counts exist for it only): measures of SC votes have none.
+    Asked ``years`` after the record's end are named on stderr (:func:`note_years_after_record`).
     """
+    note_years_after_record(years, body)
     if by not in ("year", "session") or by not in df.columns or body.upper() != "GA":
         return df
     from polycentric.measures._common import annotate_periods
@@ -164,7 +182,7 @@ def agreement_cmd(
 
     state_a, state_b = _state(state_a), _state(state_b)
     df = agreement(_votes(body), state_a, state_b, index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
-    df = _flag(df, _by(by), body)
+    df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -261,7 +279,7 @@ def cohesion_cmd(
         min_present=min_present,
         include_observers=observers,
     )
-    df = _flag(df, _by(by), body)
+    df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -284,7 +302,7 @@ def voice_cmd(
     from polycentric.measures.voice import voice
 
     df = voice(_votes(body), _group_ids(groups), years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
-    df = _flag(df, _by(by), body)
+    df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -344,7 +362,7 @@ def alignment_cmd(
         years=_years(years, year),
         states=chosen,
     )
-    df = _flag(df, "year", body)
+    df = _flag(df, "year", body, _years(years, year))
     df = rank_alignment(df, sort=sort if sort is not None else ("-value" if top else None), top=top, min_shared=min_shared)
     emit(df, fmt, out)
     if plot is not None:
@@ -387,7 +405,7 @@ def neutrality_cmd(
 
     chosen = _states(states)
     df = neutrality(_votes(body), by=_by(by), years=years, states=chosen)
-    df = _flag(df, _by(by), body)
+    df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series

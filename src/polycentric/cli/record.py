@@ -475,11 +475,20 @@ def state(
     )
     if year is not None:
         try:
+            from polycentric.record.coverage import years_after_record
             from polycentric.record.store import open_record
 
-            v = open_record().votes(year=year, state=sid)
+            rec = open_record()
+            v = rec.votes(year=year, state=sid)
             counts = dict(v.group_by("vote").len().iter_rows())
-            row = row.with_columns(**{f"votes_{k}": pl.lit(counts.get(k, 0)) for k in ("Y", "N", "A", "X")})
+            unknown = bool(years_after_record(rec, year, year))  # after the record's end: unknown, not 0
+            if unknown:
+                typer.echo(
+                    f"note: the record holds no General Assembly votes for {year} ({rec.coverage_line()})", err=True
+                )
+            row = row.with_columns(
+                **{f"votes_{k}": pl.lit(None if unknown else counts.get(k, 0), pl.Int64) for k in ("Y", "N", "A", "X")}
+            )
         except RecordNotBuiltError:
             pass
     emit(row, format, out)

@@ -179,11 +179,18 @@ def rollcall_brief(record: Any, symbol: str, *, rollcall_id: int | None = None) 
             }
         )
     symbol_n = rc["resolution"] or symbol
+    if rc.get("body") == "SC":  # the Council's outcome first
+        from polycentric.record.sc import outcome_text
+
+        blocks.insert(0, {"kind": "list", "label": "Outcome", "entries": [outcome_text(rc)], "css": "outcome"})
     sections = [
         Section("tally", "Tally", blocks),
         Section("votes", "How each state voted", lists),
     ]
-    groups = _group_breakdown(votes)
+    if rc.get("votes_complete") is False:  # a veto known from a list alone: no tally, only the votes known
+        known = [x for x in lists if x["entries"]]
+        sections = [Section("tally", "Outcome", blocks[:1]), Section("votes", "Votes known", known)]
+    groups = _group_breakdown(votes) if rc.get("votes_complete") is not False else None
     if groups is not None:
         sections.append(groups)
     issues = [name for key, name in _issue_names().items() if rc.get(f"issue_{key}")]

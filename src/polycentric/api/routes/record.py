@@ -61,6 +61,13 @@ def rollcall_votes(backend: Backend, rollcall_id: int) -> pl.DataFrame:
     return votes.filter(pl.col("rollcall_id") == rollcall_id)
 
 
+def _named(backend: Backend, filters: RecordFilters, df: pl.DataFrame) -> pl.DataFrame:
+    """``df``, unless it is empty because the symbol or UN DL id names no roll call: then ``Record.find``'s 404."""
+    if df.height == 0 and (filters.resolution is not None or filters.undl_id is not None):
+        backend.record.find(resolution=filters.resolution, undl_id=filters.undl_id)  # raises UnknownResolutionError
+    return df
+
+
 class NotFound(RecordError, LookupError):
     """What was asked for (a roll call, a series) is not in the record (mapped to 404)."""
 
@@ -72,9 +79,10 @@ def roll_calls(
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
 ) -> Response:
-    """Roll calls (``Record.roll_calls``), oldest first."""
-    table = with_citation(backend.record.roll_calls(**filters.kwargs()))
-    return table_response(table, fmt, page, filename="rollcalls")
+    """Roll calls (``Record.roll_calls``), oldest first, each cited (``status``, ``link``, ``citation``);
+    404 with the reason when the symbol or id names none."""
+    df = _named(backend, filters, backend.record.roll_calls(**filters.kwargs()))
+    return table_response(with_citation(df), fmt, page, filename="rollcalls")
 
 
 @router.get("/rollcalls/{rollcall_id}", responses=table_responses(RollCall), summary="One roll call")
@@ -105,8 +113,11 @@ def votes(
     backend: Backend = Depends(get_backend),
 ) -> Response:
     """Votes (``Record.votes``): one row per state and roll call, with its roll call's title, status and link.
-    Only the page asked for is built (``Record.votes_page``), so a request's memory follows its ``limit``."""
+    Only the page asked for is built (``Record.votes_page``), so a request's memory follows its ``limit``, not
+    the record. 404 with ``Record.find``'s reason when the symbol or UN DL id names no roll call."""
     total, df = backend.record.votes_page(page.offset, page.limit, **filters.kwargs())
+    if total == 0:
+        _named(backend, filters, df)
     table = with_titles(df, backend.record.roll_calls(body=None))
     return table_response(table, fmt, page, filename="votes", total=total)
 
