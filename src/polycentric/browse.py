@@ -23,7 +23,7 @@ import polars as pl
 from polycentric.errors import MeasureError, UnknownGroupError, UnknownStateError
 from polycentric.measures.vetoes import PERMANENT_MEMBERS, VETOES, veto_counts, vetoes
 from polycentric.record.cite import display_title, with_citation
-from polycentric.record.schema import ISSUES
+from polycentric.schema import ISSUES
 
 __all__ = [
     "PERMANENT_MEMBERS",

@@ -24,7 +24,7 @@ import polars as pl
 from polycentric.errors import InsufficientDataError
 from polycentric.measures._common import check_votes, filter_years
 from polycentric.measures.alignment import alignment, reference_votes
-from polycentric.record.schema import ISSUES
+from polycentric.schema import ISSUES
 
 __all__ = [
     "CITED_RESOLUTIONS",

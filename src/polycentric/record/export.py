@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from polycentric.record.schema import ISSUES
+from polycentric.schema import ISSUES
 
 __all__ = ["COLUMN_LABELS", "VOTE_VALUE_LABELS", "csvw_metadata", "write_csv_with_metadata", "write_stata"]
 

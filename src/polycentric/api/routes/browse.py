@@ -19,7 +19,7 @@ from polycentric.api.backend import Backend, get_backend
 from polycentric.api.params import SESSION_PATTERN, Body, Issue, Kind
 from polycentric.api.tables import Format, Paging, paging, row_model, table_response, table_responses, wanted_format
 from polycentric.browse import SORTABLE, VETOES, counted_tallies, list_roll_calls, veto_counts, vetoes
-from polycentric.record.schema import ROLL_CALLS
+from polycentric.schema import ROLL_CALLS
 
 router = APIRouter(prefix="/api", tags=["browse"])
 
