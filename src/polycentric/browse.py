@@ -180,7 +180,7 @@ def list_roll_calls(
 
 
 def _state_hits(text: str, states: pl.DataFrame) -> pl.DataFrame:
-    from polycentric.registry.states import resolve_state
+    from polycentric.states import resolve_state
 
     try:
         exact: str | None = resolve_state(text)

@@ -149,7 +149,7 @@ def change_command(
     """A state's change of ideal point between two sessions, with an interval from joint posterior draws."""
     from polycentric.models._change import state_change
     from polycentric.models.idealpoints import IdealPointModel
-    from polycentric.registry.states import resolve_state
+    from polycentric.states import resolve_state
 
     folder = _fit_folder(1, None)
     _load_or_fit(1, None)

@@ -2,7 +2,7 @@
 
 Dependency rule: a thin shell; logic lives in the library
 (:mod:`polycentric.record.store`, :mod:`polycentric.record.build`,
-:mod:`polycentric.registry.states`).
+:mod:`polycentric.states`).
 """
 
 from __future__ import annotations
@@ -464,7 +464,7 @@ def state(
 ) -> None:
     """Show a state: codes, UN membership, its name and vote counts in a year."""
     from polycentric.errors import RecordNotBuiltError
-    from polycentric.registry.states import is_member, resolve_state, state_name, states_table
+    from polycentric.states import is_member, resolve_state, state_name, states_table
 
     day = dt.date(year, 7, 1) if year is not None else None
     sid = resolve_state(code, day)

@@ -201,7 +201,7 @@ def regional_groups(date: dt.date | None = None, groups: Sequence[str] = REGIONA
 def _registry_members(date: dt.date) -> tuple[set[str], set[str]] | None:
     """``(UN members on date, every id the registry knows)`` from the state registry, or None."""
     try:
-        from polycentric.registry.states import member_states, states_table
+        from polycentric.states import member_states, states_table
 
         return set(member_states(date)), set(states_table()["state"].to_list())
     except Exception:  # registry data unavailable: fall back to the record's own spans

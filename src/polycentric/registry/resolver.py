@@ -22,9 +22,9 @@ from typing import Literal
 
 import polars as pl
 
+from polycentric import states as _states
 from polycentric.errors import UnknownGroupError, UnknownResolutionError, UnknownStateError
 from polycentric.registry import groups as _groups
-from polycentric.registry import states as _states
 
 __all__ = [
     "Resolved",
@@ -78,7 +78,7 @@ def resolve(
     Parameters
     ----------
     text
-        A state code or name (any scheme :func:`~polycentric.registry.states.resolve_state`
+        A state code or name (any scheme :func:`~polycentric.states.resolve_state`
         reads), a group id, alias or name, or ``group:ID`` to force a group.
     date
         The date a historical code was used on (``YUG`` before or after 2000-11-01).

@@ -19,8 +19,8 @@ import polars as pl
 
 from polycentric import __version__
 from polycentric.errors import MeasureError, NotFittedError, RecordError, UnknownStateError
-from polycentric.registry.states import resolve_state
 from polycentric.report import charts
+from polycentric.states import resolve_state
 
 __all__ = ["Section", "group_brief", "render_brief", "rollcall_brief", "state_brief", "write_brief"]
 

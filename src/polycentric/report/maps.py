@@ -70,7 +70,7 @@ def world_shapes() -> dict[str, list[np.ndarray]]:
 
 
 def _m49_of_states() -> dict[str, str]:
-    from polycentric.registry.states import states_table
+    from polycentric.states import states_table
 
     table = states_table()
     return {s: f"{int(m):03d}" for s, m in zip(table["state"], table["m49"], strict=True) if m is not None}

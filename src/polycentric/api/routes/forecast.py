@@ -33,7 +33,7 @@ from polycentric.api.tables import (
     wanted_format,
 )
 from polycentric.errors import InputFormatError, ModelError, PolycentricError
-from polycentric.registry.states import resolve_state
+from polycentric.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["forecast"])
 

@@ -31,7 +31,7 @@ from polycentric.measures import (
 )
 from polycentric.measures._common import annotate_periods
 from polycentric.registry import groups as registry
-from polycentric.registry.states import resolve_state
+from polycentric.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["measures"])
 

@@ -161,7 +161,7 @@ def practices_route(
     def rows(df: pl.DataFrame) -> list[dict[str, Any]]:
         return df.to_dicts() if df.height else []
 
-    from polycentric.registry.states import state_name
+    from polycentric.states import state_name
 
     name = state_name(sid, f"{year}-07-01")
     return json_response({"state": sid, "name": name, "year": year, "tables": {k: rows(v) for k, v in tables.items()}})

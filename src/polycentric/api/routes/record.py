@@ -28,8 +28,8 @@ from polycentric.api.tables import (
 from polycentric.errors import RecordError, UnknownStateError
 from polycentric.record.cite import with_citation, with_titles
 from polycentric.record.coverage import COVERAGE
-from polycentric.registry.states import resolve_state
 from polycentric.schema import ROLL_CALLS, STATES, VOTES_VIEW
+from polycentric.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["record"])
 

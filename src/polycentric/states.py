@@ -1,4 +1,4 @@
-"""The state registry: one canonical id per state across history.
+"""State identity, on the ground floor: one canonical id per state across history.
 
 Every vote in the record names its state by a canonical id (see the glossary in
 :mod:`polycentric.schema`): the ISO 3166-1 alpha-3 code of the state as
@@ -32,7 +32,8 @@ derived by ``scripts/make_state_registry.py``), ``un_membership.csv``
 ``PSE``: states of the registry that were never members, so they have no votes;
 ``states_table()`` flags them ``un_status="observer"``).
 
-Dependency rule: imports ``polycentric.errors`` and ``polycentric.schema`` only.
+Dependency rule: imports ``polycentric.errors`` and ``polycentric.schema`` only (it is part of the
+ground floor with ``schema`` and ``symbols``: readers map codes with it, so it sits below ``sources``).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 import polars as pl
 
@@ -63,12 +64,15 @@ __all__ = [
     "suggest_states",
 ]
 
+_DATA = Path(__file__).resolve().parent / "registry" / "data"
+"""The curated state files (states.csv, un_membership.csv, code_aliases.csv), shipped with the registry's data."""
+
 Scheme = str  # "code" (ISO2/ISO3/historical), "m49", "cow", "name"
 _SCHEMES = ("code", "m49", "cow", "name")
 
 
 def _read(name: str) -> list[dict[str, str]]:
-    text = resources.files("polycentric.registry").joinpath("data", name).read_text(encoding="utf-8")
+    text = (_DATA / name).read_text(encoding="utf-8")
     # csv keeps "NA" (Namibia) as a string
     return list(csv.DictReader(text.splitlines()))
 
