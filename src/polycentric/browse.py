@@ -240,7 +240,7 @@ def _series_hits(text: str) -> pl.DataFrame:
 
 
 def _roll_call_hits(text: str, roll_calls: pl.DataFrame) -> pl.DataFrame:
-    from polycentric.sources.common import normalise_symbol
+    from polycentric.symbols import normalise_symbol
 
     symbol = normalise_symbol(text)
     exact = pl.col("resolution") == symbol if symbol else pl.lit(False)
