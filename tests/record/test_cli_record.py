@@ -47,7 +47,7 @@ def test_stata_and_parquet_export(home: str, tmp_path: Path, capsys: pytest.Capt
     dta = tmp_path / "v.dta"
     _run(capsys, "--home", home, "votes", "-r", "A/RES/ES-11/1", "--format", "dta", "--out", str(dta))
     df = pd.read_stata(dta)
-    assert len(df) == 193 and (df["vote"] == "Y").sum() == 141
+    assert len(df) == 193 and (df["vote"] == "Yes").sum() == 141  # value labels (Y = 1 "Yes")
     assert str(df["date"].iloc[0].date()) == "2022-03-02"
     rc = tmp_path / "rc.dta"
     _run(capsys, "--home", home, "rollcalls", "--year", "2022", "--format", "dta", "--out", str(rc))

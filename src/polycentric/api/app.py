@@ -1,7 +1,7 @@
 """The FastAPI application: read-only routes over the library, the dashboard, errors as JSON.
 
 :func:`create_app` builds the app; ``polycentric serve`` runs it with uvicorn. Library
-errors map to HTTP statuses (see :data:`ERROR_STATUS`); every error body is
+errors map to HTTP statuses (see :data:`polycentric.errors.ERROR_TABLE`); every error body is
 ``{"error": {"type": ..., "message": ..., "details": ...}}``.
 
 Dependency rule: may import any library package; imports no other shell.
@@ -25,22 +25,10 @@ from polycentric import __version__
 from polycentric.api.backend import Backend
 from polycentric.api.caching import ResponseCache
 from polycentric.api.limits import MAX_BODY, READ_TIMEOUT, REQUEST_TIMEOUT, RequestLimits
-from polycentric.errors import (
-    ConfigurationError,
-    InputFormatError,
-    MeasureError,
-    ModelError,
-    PolycentricError,
-    RecordError,
-    RecordNotBuiltError,
-    RegistryError,
-    SourceError,
-    UnknownGroupError,
-    UnknownStateError,
-)
+from polycentric.errors import PolycentricError, http_status
 from polycentric.record.cite import record_id
 
-__all__ = ["CITATION", "ERROR_STATUS", "create_app"]
+__all__ = ["CITATION", "create_app"]
 
 CITATION = (
     "United Nations Digital Library, General Assembly voting data (record 4060887), "
@@ -49,28 +37,9 @@ CITATION = (
     "Journal of Conflict Resolution 61(2)."
 )
 
-ERROR_STATUS: list[tuple[type[PolycentricError], int]] = [
-    (UnknownStateError, 404),
-    (UnknownGroupError, 404),
-    (RecordNotBuiltError, 503),
-    (InputFormatError, 422),
-    (ConfigurationError, 422),
-    (MeasureError, 422),
-    (RegistryError, 422),
-    (SourceError, 400),
-    (ModelError, 503),
-    (RecordError, 404),
-]
-"""Library error -> HTTP status, first match wins (404 unknown id, 422 bad input, 503 not ready)."""
-
-
 def _status_of(exc: PolycentricError) -> int:
-    if isinstance(exc, LookupError) and isinstance(exc, RecordError):
-        return 404
-    for cls, status in ERROR_STATUS:
-        if isinstance(exc, cls):
-            return status
-    return 400
+    """The HTTP status of a library error: :func:`polycentric.errors.http_status` (one table for every shell)."""
+    return http_status(exc)
 
 
 def _error(status: int, kind: str, message: str, details: Any = None) -> JSONResponse:

@@ -19,17 +19,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from polycentric.errors import (
-    ConfigurationError,
-    InputFormatError,
-    InsufficientDataError,
-    MeasureError,
-    PolycentricError,
-    RegistryError,
-    SourceError,
-    StoreBusyError,
-    UnknownResolutionError,
-)
+from polycentric.errors import PolycentricError, exit_code
 
 app = typer.Typer(
     name="polycentric",
@@ -149,12 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         result = app(args=argv, standalone_mode=False)
     except PolycentricError as exc:
         typer.echo(f"error: {exc}", err=True)
-        bad_input = (
-            InputFormatError, ConfigurationError, SourceError, RegistryError, StoreBusyError, UnknownResolutionError,
-        )  # fmt: skip
-        if isinstance(exc, MeasureError) and not isinstance(exc, InsufficientDataError):
-            return 2  # a malformed option such as --years 20x
-        return 2 if isinstance(exc, bad_input) else 1
+        return exit_code(exc)  # one table for every shell: polycentric.errors.ERROR_TABLE
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except typer.Abort:
