@@ -14,9 +14,10 @@ import pytest
 from idealpoint_simulation import simulate_votes
 
 from polycentric.models._base import Estimator
+from polycentric.models.forecast import VoteForecaster
 from polycentric.models.idealpoints import IdealPointModel
 
-ESTIMATORS: list[type[Any]] = [IdealPointModel]
+ESTIMATORS: list[type[Any]] = [IdealPointModel, VoteForecaster]
 
 
 def _fitted_attributes(obj: object) -> set[str]:
@@ -54,3 +55,13 @@ def test_ideal_point_fit_returns_self_and_sets_fitted_attributes() -> None:
     fitted = _fitted_attributes(model)
     assert {"ideal_points_", "items_", "n_iter_", "converged_"} <= fitted
     assert model.get_params() == IdealPointModel(reference="S00").get_params()  # fit leaves parameters alone
+
+
+def test_forecaster_fit_returns_self_and_sets_fitted_attributes() -> None:
+    from _simulate import simulate
+
+    votes, roll_calls, _ = simulate(seed=2)
+    model = VoteForecaster()
+    assert model.fit(votes, roll_calls) is model
+    assert _fitted_attributes(model), "no fitted attributes after fit()"
+    assert model.get_params() == VoteForecaster().get_params()

@@ -233,8 +233,8 @@ def test_dynamic_ideal_points_from_the_idealpoints_model_recover_simulated_votes
         majority += int((y == 0).sum())
         n += y.size
     assert hits / n > majority / n + 0.15
-    with pytest.raises(ModelError):
-        VoteForecaster(ideal_points="bsv")
+    with pytest.raises(ModelError, match="ideal_points"):
+        VoteForecaster(ideal_points="bsv").fit(votes, roll_calls)  # checked in fit (scikit-learn convention)
 
 
 # --------------------------------------------------------------------------- tally intervals

@@ -38,6 +38,7 @@ from polycentric.errors import (
     UnknownGroupError,
     UnknownStateError,
 )
+from polycentric.record.cite import record_id
 
 __all__ = ["CITATION", "ERROR_STATUS", "create_app"]
 
@@ -83,6 +84,45 @@ def _static_dir() -> Path:
     from polycentric.web import static_dir
 
     return static_dir()
+
+
+DOCS_ASSETS = "/api/docs-assets"
+"""Where the Swagger UI files are served from: no CDN, so the docs work offline."""
+
+
+def _swagger_ui_dir() -> Path | None:
+    """Swagger UI 5 (npm ``swagger-ui-dist``, pinned in web/package-lock.json), copied by scripts/build-web.sh.
+
+    Swagger UI 5 renders the OpenAPI 3.1 schema FastAPI writes (4.x, as in the PyPI
+    ``swagger-ui-bundle`` package, cannot); ``None`` when the dashboard is not built.
+    """
+    folder = _static_dir() / "api-docs"
+    return folder if (folder / "swagger-ui-bundle.js").is_file() else None
+
+
+def _mount_api_docs(app: FastAPI) -> None:
+    """Serve the interactive API docs at ``/api/docs`` from the self-hosted Swagger UI assets."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    folder = _swagger_ui_dir()
+    if folder is not None:
+        app.mount(DOCS_ASSETS, StaticFiles(directory=str(folder)), name="docs-assets")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        if folder is None:
+            return HTMLResponse(
+                "<h1>polycentric API</h1><p>The interactive docs need the dashboard's assets: run "
+                "<code>bash scripts/build-web.sh</code>. The schema is at "
+                "<a href='/api/openapi.json'>/api/openapi.json</a>.</p>"
+            )
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="polycentric API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url="/favicon.svg",
+        )
 
 
 WORKER_THREADS = 4
@@ -171,10 +211,11 @@ def create_app(
             f"Data: {CITATION}"
         ),
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.backend = backend
+    _mount_api_docs(app)
 
     @app.exception_handler(PolycentricError)
     async def _library_error(request: Request, exc: PolycentricError) -> JSONResponse:
@@ -199,21 +240,26 @@ def create_app(
 
     @app.get("/api/meta", tags=["meta"], summary="Record version, package version, citation")
     def meta() -> dict[str, Any]:
-        """The record's version (used in ETags), polycentric's version, how to cite the data, and its coverage.
+        """The record's id (``Record.version``, as Python and the reports show it), polycentric's version,
+        how to cite the data, and its coverage.
 
         ``coverage``: ``General Assembly votes through DATE; Security Council through DATE`` (the footer says it).
         """
+        rec = backend.record
+        coverage = getattr(rec, "coverage_line", None)
         return {
-            "record_version": backend.version(),
+            "record_version": record_id(rec),
             "polycentric_version": __version__,
             "citation": CITATION,
-            "coverage": backend.record.coverage_line(),
+            "coverage": coverage() if callable(coverage) else None,
         }
 
+    from polycentric.api.routes import browse as browse_routes
     from polycentric.api.routes import forecast as forecast_routes
     from polycentric.api.routes import groups as group_routes
     from polycentric.api.routes import idealpoints as idealpoint_routes
     from polycentric.api.routes import measures as measure_routes
+    from polycentric.api.routes import profile as profile_routes
     from polycentric.api.routes import record as record_routes
     from polycentric.api.routes import search as search_routes
     from polycentric.api.routes import series as series_routes
@@ -225,6 +271,8 @@ def create_app(
     app.include_router(idealpoint_routes.router)
     app.include_router(forecast_routes.router)
     app.include_router(search_routes.router)
+    app.include_router(browse_routes.router)
+    app.include_router(profile_routes.router)
 
     static = _static_dir()
     if (static / "index.html").is_file():

@@ -28,6 +28,7 @@ from polycentric.errors import (
     RegistryError,
     SourceError,
     StoreBusyError,
+    UnknownResolutionError,
 )
 
 app = typer.Typer(
@@ -35,8 +36,16 @@ app = typer.Typer(
     help="The UN voting record as a measurable model of the international system.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from polycentric import __version__
+
+        typer.echo(f"polycentric {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
@@ -50,6 +59,12 @@ def _root(
         Optional[Path],
         typer.Option("--data", help="Folder of local source files (default: $POLYCENTRIC_DATA or ../shared/data)."),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print polycentric's version and exit."
+        ),
+    ] = False,
     raw: Annotated[
         bool,
         typer.Option(
@@ -134,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         result = app(args=argv, standalone_mode=False)
     except PolycentricError as exc:
         typer.echo(f"error: {exc}", err=True)
-        bad_input = (InputFormatError, ConfigurationError, SourceError, RegistryError, StoreBusyError)
+        bad_input = (
+            InputFormatError, ConfigurationError, SourceError, RegistryError, StoreBusyError, UnknownResolutionError,
+        )  # fmt: skip
         if isinstance(exc, MeasureError) and not isinstance(exc, InsufficientDataError):
             return 2  # a malformed option such as --years 20x
         return 2 if isinstance(exc, bad_input) else 1

@@ -126,6 +126,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,6 +137,7 @@ import polars as pl
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from polycentric.errors import InputFormatError, ModelError, ModelFitError, NotFittedError, PolycentricError
+from polycentric.models._base import Estimator
 from polycentric.models._corpus import _CODE, VOTE_ORDER, _Corpus, _date_of, _years
 from polycentric.models._features import absence_features, previous_instances
 from polycentric.models._irt import _IRT
@@ -173,6 +175,14 @@ _FIT_FORMAT = 4  # bumped when a fitted forecaster gains attributes, so stale ca
 _UN_FOUNDED = dt.date(1945, 10, 24)
 
 
+_ISSUE_TOKEN = re.compile(r"\s*\bzzissue[a-z]{2}\b")
+
+
+def _display_text(text: str) -> str:
+    """A roll call's text as people read it: the internal issue tokens of :func:`_text_frame` removed."""
+    return _ISSUE_TOKEN.sub("", text).strip()
+
+
 def regional_groups(date: dt.date | None = None, groups: Sequence[str] = REGIONAL_GROUPS) -> dict[str, str]:
     """``{state: group}`` for the states in ``groups`` on ``date`` (default today), from the group registry.
 
@@ -191,7 +201,7 @@ def regional_groups(date: dt.date | None = None, groups: Sequence[str] = REGIONA
 def _registry_members(date: dt.date) -> tuple[set[str], set[str]] | None:
     """``(UN members on date, every id the registry knows)`` from the state registry, or None."""
     try:
-        from polycentric.registry.states import member_states, states_table
+        from polycentric.states import member_states, states_table
 
         return set(member_states(date)), set(states_table()["state"].to_list())
     except Exception:  # registry data unavailable: fall back to the record's own spans
@@ -215,7 +225,7 @@ class _State:
     ideal_point_model: Any = None  # the IdealPointModel behind ``irt`` when ideal_points == "dynamic"
 
 
-class VoteForecaster:
+class VoteForecaster(Estimator):
     """Forecast each member's Y / A / N / X vote on a draft (see the module docstring).
 
     Parameters
@@ -260,8 +270,7 @@ class VoteForecaster:
         calibration_sessions: int = 3,
         ideal_points: str = "window",
     ) -> None:
-        if ideal_points not in ("window", "dynamic"):
-            raise ModelError(f"ideal_points must be 'window' or 'dynamic', not {ideal_points!r}")
+        # scikit-learn convention: parameters stored unchanged, checked in fit()
         self.ideal_points = ideal_points
         self.n_neighbours = n_neighbours
         self.similarity_power = similarity_power
@@ -317,6 +326,8 @@ class VoteForecaster:
         group-break scores; ``before`` restricts learning to roll calls dated
         strictly before that date.
         """
+        if self.ideal_points not in ("window", "dynamic"):
+            raise ModelError(f"ideal_points must be 'window' or 'dynamic', not {self.ideal_points!r}")
         try:
             corpus = _Corpus.build(votes, roll_calls)
             cutoff = corpus.codes.shape[0] if before is None else corpus.cutoff_before(_years([before])[0])
@@ -660,7 +671,7 @@ class VoteForecaster:
                 "similarity": sim.astype(float),
                 "prior_weight": (prior / prior.sum()).astype(float),
                 "posterior_weight": weights.astype(float),
-                "text": [corpus.item_text[i][:120] for i in templates],
+                "text": [_display_text(corpus.item_text[i])[:120] for i in templates],
             }
         ).sort("posterior_weight", descending=True)
         return Forecast(

@@ -70,7 +70,6 @@ from polycentric.record.merge import (
     sort_votes,
     votes_view,
 )
-from polycentric.registry.states import member_states, resolve_state, state_names_at, states_table
 from polycentric.schema import ISSUES, ROLL_CALLS, SC_OUTCOME, STATES, VOTES, VOTES_VIEW, conform
 from polycentric.sources.common import (
     LEDGER,
@@ -80,6 +79,7 @@ from polycentric.sources.common import (
     SourceData,
     normalise_symbol,
 )
+from polycentric.states import member_states, resolve_state, state_names_at, states_table
 
 __all__ = [
     "TALLY_MISMATCHES",
@@ -1067,7 +1067,7 @@ class Record:
 
     def non_member_votes(self) -> pl.DataFrame:
         """Stored votes by states that were not UN members on the vote's date per the registry (a data check)."""
-        from polycentric.registry.states import membership_periods
+        from polycentric.states import membership_periods
 
         v = self._get("votes_view").select("rollcall_id", "state", "date", "vote", "resolution")
         m = membership_periods()
