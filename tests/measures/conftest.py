@@ -12,6 +12,7 @@ import pytest
 class FakeGroup:
     def __init__(self, gid: str, frame: pl.DataFrame) -> None:
         self.id = gid
+        self.name = gid
         self.membership = frame
 
 

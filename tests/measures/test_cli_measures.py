@@ -163,9 +163,7 @@ def test_errors_are_one_line(cli_record: tuple[pl.DataFrame, pl.DataFrame], caps
     assert main(["cohesion", "EU", "--plot", "chart.gif"]) == 2
     assert "use a .png, .svg or .pdf" in capsys.readouterr().err
     assert main(["agreement", "USA", "XXX", "--years", "2020"]) == 2
-    assert (
-        capsys.readouterr().err == "error: no votes by state 'XXX' in the selection (states are ISO3 ids, e.g. USA)\n"
-    )
+    assert capsys.readouterr().err == "error: no state is known by 'XXX'\n"  # the one resolver of every command
     assert main(["series"]) == 2
     assert "known series slug" in capsys.readouterr().err
 

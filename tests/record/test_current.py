@@ -84,7 +84,9 @@ def test_records_without_symbol(record) -> None:  # type: ignore[no-untyped-def]
 def test_cli_votes_by_undl_id(record, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     out = _run(capsys, "--home", str(record.home), "votes", "--undl-id", "4067944")
     lines = out.rstrip().splitlines()
-    assert lines[0].startswith("UN DL record 4067944 (no symbol), 2024-12-02, session 79: Measures to uphold")
+    assert lines[0].split()[:3] == ["state", "state_name", "vote"]  # the votes, then how to cite the roll call
+    cite = [line for line in lines if "Measures to uphold the authority of the 1925 Geneva Protocol" in line]
+    assert len(cite) == 1 and "2 December 2024" in cite[0] and "digitallibrary.un.org/record/4067944" in cite[0]
     assert lines[-1].split() == ["Y:", "181", "N:", "0", "A:", "2", "X:", "10"]
 
 

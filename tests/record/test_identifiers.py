@@ -126,11 +126,11 @@ def test_cli_unknown_symbol_exits_non_zero_with_one_line(tmp_path: Path, capsys:
     home = tmp_path / "home"
     ingest([_voeten(tmp_path / "unvotes")], home=home)
     capsys.readouterr()
-    assert main(["--home", str(home), "votes", "--resolution", "217 A (III)"]) == 1
+    assert main(["--home", str(home), "votes", "--resolution", "217 A (III)"]) == 2  # an unknown name: exit 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and err.startswith("error: no roll call has the symbol A/RES/3/217A")
     assert "A/RES/3/933" in err or "A/RES/3/950" in err  # roll calls of session 3 suggested
-    assert main(["--home", str(home), "votes", "--resolution", "A/RES/77/1"]) == 1
+    assert main(["--home", str(home), "votes", "--resolution", "A/RES/77/1"]) == 2
     assert "holds no roll call of session 77" in capsys.readouterr().err
-    assert main(["--home", str(home), "votes", "--undl-id", "123"]) == 1
+    assert main(["--home", str(home), "votes", "--undl-id", "123"]) == 2
     assert "no roll call has the UN Digital Library record id 123" in capsys.readouterr().err

@@ -28,7 +28,9 @@ def progress_bar(*, steps: bool = True) -> Any:
     if steps:
         columns.append(BarColumn())
     columns.append(TimeElapsedColumn())
-    return Progress(*columns, console=Console(stderr=True), transient=True)
+    console = Console(stderr=True)
+    # off on a non-terminal stderr (pipes, CI, tests): Rich would still print a stray blank line there
+    return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
 
 
 @contextlib.contextmanager

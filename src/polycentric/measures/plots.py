@@ -88,7 +88,7 @@ def publication_footer(fig: Figure) -> None:
     if engine is not None and hasattr(engine, "set"):
         try:
             engine.set(rect=(0.0, height + 0.01, 1.0, 1.0 - height - 0.01))  # type: ignore[call-arg]
-        except TypeError:  # a layout engine without rect
+        except (TypeError, NotImplementedError):  # a layout engine without rect (or a placeholder engine)
             fig.subplots_adjust(bottom=height + 0.12)
     else:
         fig.subplots_adjust(bottom=height + 0.12)
