@@ -39,7 +39,7 @@ _EXPORTS: dict[str, str] = {
     # the record
     "open": "polycentric.record.store:open_record",
     "Record": "polycentric.record.store:Record",
-    "ingest": "polycentric.record.store:ingest",
+    "ingest": "polycentric.record.ingest:ingest",
     "build_record": "polycentric.record.build:build_record",
     "read_source": "polycentric.sources.detect:read_source",
     "normalise_symbol": "polycentric.symbols:normalise_symbol",
