@@ -29,7 +29,7 @@ import csv
 import gzip
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from polycentric.errors import InputFormatError
-from polycentric.schema import ISSUE_COLUMNS
+from polycentric.schema import ISSUE_COLUMNS, conform
 from polycentric.symbols import (  # one parser for all layers, re-exported for the readers
     normalise_symbol,
     normalise_symbols,
@@ -55,6 +55,7 @@ __all__ = [
     "SOURCE_ROLL_CALLS",
     "SOURCE_VOTES",
     "SourceData",
+    "source_data",
     "guess_encoding",
     "is_gzip",
     "locate_problem",
@@ -170,6 +171,58 @@ class SourceData:
     input_rows: dict[tuple[str, str], int] = field(default_factory=dict)
     complete_members: bool = True
     rejected: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECTED))
+
+
+LedgerRow = tuple[str, str, str, str, str, int]
+"""One :data:`LEDGER` row: source, file, table, status, reason, rows."""
+
+
+def source_data(
+    path: Path,
+    *,
+    source: str,
+    kind: str,
+    layout: str,
+    input_rows: dict[tuple[str, str], int],
+    roll_calls: pl.DataFrame | None = None,
+    votes: pl.DataFrame | None = None,
+    ledger: pl.DataFrame | Sequence[LedgerRow] = (),
+    duplicates: int = 0,
+    roll_call_schema: dict[str, pl.DataType] | None = None,
+    files: Sequence[str | Path] | None = None,
+    complete_members: bool = True,
+    rejected: pl.DataFrame | None = None,
+) -> SourceData:
+    """A reader's :class:`SourceData` for the input ``path``, finished the same way by every reader.
+
+    ``roll_calls`` and ``votes`` default to none (empty frames); the votes are
+    cast to :data:`SOURCE_VOTES`, the roll calls conformed to
+    ``roll_call_schema`` when given (else kept as they are). ``ledger`` (rows or
+    a :data:`LEDGER` frame) gets one more row when ``duplicates`` vote rows were
+    rejected as a second row for a state (:data:`DUPLICATE_REASON`). ``files``
+    defaults to ``[path]``.
+    """
+    rows = [*ledger.iter_rows()] if isinstance(ledger, pl.DataFrame) else list(ledger)
+    if duplicates:
+        rows.append((source, path.name, "votes", "rejected", DUPLICATE_REASON, duplicates))
+    if roll_calls is None:
+        roll_calls = pl.DataFrame(schema=SOURCE_ROLL_CALLS)
+    elif roll_call_schema is not None:
+        roll_calls = conform(roll_calls, roll_call_schema)
+    return SourceData(
+        source=source,
+        kind=kind,
+        layout=layout,
+        files=[str(f) for f in (files if files is not None else [path])],
+        roll_calls=roll_calls,
+        votes=(
+            pl.DataFrame(schema=SOURCE_VOTES) if votes is None else votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES)  # type: ignore[arg-type]
+        ),
+        ledger=pl.DataFrame(rows, schema=LEDGER, orient="row"),
+        input_rows=input_rows,
+        complete_members=complete_members,
+        rejected=pl.DataFrame(schema=REJECTED) if rejected is None else rejected,
+    )
 
 
 # ---------------------------------------------------------------- files
