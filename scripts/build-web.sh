@@ -15,5 +15,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npx --no-install vite build --logLevel warn
 out=../src/polycentric/web/static
+# the API docs page (/api/docs) is Swagger UI served from here, never from a CDN (works offline)
+mkdir -p "$out/api-docs"
+cp node_modules/swagger-ui-dist/{swagger-ui-bundle.js,swagger-ui.css,LICENSE,NOTICE} "$out/api-docs/"
 sum=$(cd "$out" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 echo "dashboard built into src/polycentric/web/static (content sha256 ${sum})"

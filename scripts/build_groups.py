@@ -177,7 +177,7 @@ def load_states(data: Path) -> tuple[pl.DataFrame, dict[int, str], dict[str, str
     cow.update(COW_EXTRA)
     iso2 = {r["iso2c"]: r["iso3c"] for r in cc.iter_rows(named=True) if r["iso2c"] and r["iso3c"]}
     try:  # validate against the state registry when installed (the package's canonical ids)
-        from polycentric.registry.states import states_table
+        from polycentric.states import states_table
 
         reg = states_table()
         names = dict(zip(reg["state"].to_list(), reg["name"].to_list(), strict=True))
@@ -274,7 +274,7 @@ def un_admission(data: Path, cow: dict[int, str], log: Log | None = None) -> dic
     """
     out: dict[str, tuple[dt.date, str]] = {}
     try:
-        from polycentric.registry.states import membership_periods
+        from polycentric.states import membership_periods
     except ImportError:
         membership_periods = None
     if membership_periods is not None:
@@ -282,7 +282,7 @@ def un_admission(data: Path, cow: dict[int, str], log: Log | None = None) -> dic
         for state, start in first.iter_rows():
             out[state] = (start, "day")
         if log is not None:
-            log.add(f"- UN admission dates: polycentric.registry.states ({len(out)} states, exact days)")
+            log.add(f"- UN admission dates: polycentric.states ({len(out)} states, exact days)")
         return out
     yearly = cow_yearly(data, ["un"], cow, Log())
     for state, years in yearly.items():

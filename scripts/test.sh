@@ -8,7 +8,8 @@ if [ -f scripts/install-browser.sh ]; then
   bash scripts/install-browser.sh
 fi
 export PYTHONUNBUFFERED=1
-echo "ruff and mypy:"
+echo "ruff, mypy and the import-layer contract:"
 .venv/bin/ruff check src tests benchmarks scripts
 .venv/bin/mypy
+.venv/bin/lint-imports
 exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"

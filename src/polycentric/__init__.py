@@ -51,11 +51,18 @@ _EXPORTS: dict[str, str] = {
     "classify_issues": "polycentric.record.issues:classify_issues",
     "explain_issues": "polycentric.record.issues:explain_issues",
     # states
-    "resolve_state": "polycentric.registry.states:resolve_state",
-    "states_table": "polycentric.registry.states:states_table",
-    "is_member": "polycentric.registry.states:is_member",
-    "member_states": "polycentric.registry.states:member_states",
-    "state_name": "polycentric.registry.states:state_name",
+    "resolve_state": "polycentric.states:resolve_state",
+    "states_table": "polycentric.states:states_table",
+    "is_member": "polycentric.states:is_member",
+    "member_states": "polycentric.states:member_states",
+    "state_name": "polycentric.states:state_name",
+    "resolve": "polycentric.registry.resolver:resolve",
+    "resolve_symbol": "polycentric.registry.resolver:resolve_symbol",
+    # browse, search and cite
+    "search": "polycentric.browse:search",
+    "list_roll_calls": "polycentric.browse:list_roll_calls",
+    "vetoes": "polycentric.browse:vetoes",
+    "with_citation": "polycentric.record.cite:with_citation",
     # groups
     "Group": "polycentric.registry.groups:Group",
     "get_group": "polycentric.registry.groups:get_group",

@@ -33,6 +33,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "ERROR_TABLE",
     "ConfigurationError",
     "ConvergenceError",
     "DownloadError",
@@ -54,6 +55,8 @@ __all__ = [
     "UnknownLayoutError",
     "UnknownResolutionError",
     "UnknownStateError",
+    "exit_code",
+    "http_status",
 ]
 
 
@@ -188,3 +191,45 @@ class ModelFitError(ModelError):
 
     The HTTP API answers it with 503 (the model is not available on this record), the CLI with exit 1.
     """
+
+
+# ------------------------------------------------------------------ one table for every shell
+
+ERROR_TABLE: tuple[tuple[type[PolycentricError], int, int], ...] = (
+    # error class,            CLI exit code, HTTP status      (first match wins; subclasses first)
+    (UnknownResolutionError,  2, 404),
+    (UnknownStateError,       2, 404),
+    (UnknownGroupError,       2, 404),
+    (RecordNotBuiltError,     1, 503),
+    (StoreBusyError,          2, 503),
+    (InputFormatError,        2, 422),
+    (ConfigurationError,      2, 422),
+    (InsufficientDataError,   1, 422),
+    (MeasureError,            2, 422),
+    (RegistryError,           2, 422),
+    (SourceError,             2, 400),
+    (ModelError,              1, 503),
+    (RecordError,             1, 404),
+)  # fmt: skip
+"""Every library error -> ``(exit code, HTTP status)``: 2 / 4xx for bad input or an unknown name, 1 / 503
+when the data or a model is not there (yet). The CLI (:func:`exit_code`) and the HTTP API
+(:func:`http_status`) read this one table."""
+
+
+def _row(exc: BaseException) -> tuple[int, int] | None:
+    for cls, code, status in ERROR_TABLE:
+        if isinstance(exc, cls):
+            return code, status
+    return None
+
+
+def exit_code(exc: BaseException) -> int:
+    """The CLI exit code of a library error (:data:`ERROR_TABLE`; 1 for any other error)."""
+    row = _row(exc)
+    return row[0] if row else 1
+
+
+def http_status(exc: BaseException) -> int:
+    """The HTTP status of a library error (:data:`ERROR_TABLE`; 400 for any other library error)."""
+    row = _row(exc)
+    return row[1] if row else 400

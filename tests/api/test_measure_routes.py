@@ -121,3 +121,91 @@ def test_rollcall_groups_route_counts_members_votes(client: TestClient, served_r
     assert rows["EU"]["n_yes"] == 27 and rows["EU"]["rice"] == 1.0
     assert client.get("/api/rollcalls/999999999/groups").status_code == 404
     assert client.get(f"/api/rollcalls/{rid}/groups", params={"groups": "NOPE"}).status_code == 404
+
+
+# --- body: GA (default), SC or all, as the CLI's --body ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sc_client(shared_data: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """An app over the SC votes of 2023-2025 (adopted resolutions, 15 members each) and the GA key-vote sample."""
+    from polycentric.api import create_app
+    from polycentric.record.store import ingest, open_record
+
+    home = tmp_path_factory.mktemp("sc_api_home")
+    ingest(
+        [
+            shared_data / "unga_unsc_votes_2023_2025_combined" / "sc_votes_long.csv.gz",
+            shared_data / "unga_undl_keyvotes_sample",
+        ],
+        home=home,
+    )
+    rec = open_record(home)
+    with TestClient(create_app(home, record=rec), raise_server_exceptions=False) as c:
+        yield c, rec
+
+
+def _body_votes(rec: Any, body: str) -> Any:
+    return rec.votes(body=None if body == "all" else body)
+
+
+@pytest.mark.parametrize("body", ["SC", "all", "GA"])
+def test_agreement_route_body(sc_client: Any, body: str) -> None:
+    client, rec = sc_client
+    params = {"a": "USA", "b": "RUS", "start": 2023, "end": 2023}
+    r = client.get("/api/agreement", params={**params, **({} if body == "GA" else {"body": body})})
+    assert r.status_code == 200, r.text
+    [row] = r.json()["data"]
+    exp = agreement(_body_votes(rec, body), "USA", "RUS", "simple", years=(2023, 2023)).row(0, named=True)
+    assert (row["n_shared"], row["value"]) == (exp["n_shared"], pytest.approx(exp["value"]))
+    # the 50 adopted SC resolutions of 2023 (PROVENANCE), both members voting on each
+    sc_2023 = 50
+    ga_2023 = agreement(rec.votes(body="GA"), "USA", "RUS", "simple", years=(2023, 2023))["n_shared"][0]
+    assert row["n_shared"] == {"SC": sc_2023, "all": sc_2023 + ga_2023, "GA": ga_2023}[body]
+    # the partial flag is the General Assembly's (official counts exist for it only), as in the CLI
+    assert ("partial" in row) == (body == "GA")
+
+
+def test_other_measure_routes_take_body(sc_client: Any) -> None:
+    client, rec = sc_client
+    sc = rec.votes(body="SC")
+    r = client.get("/api/cohesion", params={"groups": "EU", "start": 2023, "end": 2025, "body": "SC"})
+    assert r.status_code == 200, r.text
+    exp = cohesion(sc, ["EU"], years=(2023, 2025), index="agreement")
+    assert [(x["year"], x["n_rollcalls"]) for x in r.json()["data"]] == list(exp.select("year", "n_rollcalls").rows())
+    assert [x["value"] for x in r.json()["data"]] == pytest.approx(exp["value"].to_list())
+
+    r = client.get("/api/alignment", params={"states": "CHN", "references": "USA", "start": 2024, "end": 2024,
+                                             "body": "SC"})  # fmt: skip
+    [row] = r.json()["data"]
+    exp_a = alignment(sc, ["USA"], years=(2024, 2024), states=["CHN"]).row(0, named=True)
+    assert (row["n_shared"], row["value"]) == (exp_a["n_shared"], pytest.approx(exp_a["value"]))
+    assert row["n_shared"] == 45  # the 45 adopted resolutions of 2024
+
+    r = client.get("/api/voice", params={"groups": "EU", "start": 2025, "end": 2025, "body": "SC"})
+    exp_v = voice(sc, ["EU"], years=(2025, 2025)).row(0, named=True)
+    assert r.json()["data"][0]["n_rollcalls"] == exp_v["n_rollcalls"] == 44
+
+    r = client.get("/api/agreement/matrix", params={"states": "USA,RUS,CHN", "start": 2023, "end": 2025, "body": "SC"})
+    cells = {(x["state_a"], x["state_b"]): x["n_shared"] for x in r.json()["data"]}
+    assert (
+        cells[("USA", "RUS")]
+        == agreement_matrix(sc, "simple", states=["USA", "RUS", "CHN"])
+        .to_frame("simple", include_self=True)
+        .filter(state_a="USA", state_b="RUS")["n_shared"][0]
+        == 139
+    )
+
+    r = client.get("/api/shifts", params={"from": "2023", "to": "2025", "reference": "USA", "body": "SC"})
+    assert r.status_code == 200, r.text
+    exp_s = shifts(sc, "2023", "2025", reference="USA")
+    assert {x["state"]: x["change"] for x in r.json()["data"]} == pytest.approx(
+        dict(exp_s.select("state", "change").rows())
+    )
+    r = client.get("/api/shifts/RUS/drivers", params={"from": "2023", "to": "2025", "body": "SC"})
+    assert r.status_code == 200, r.text
+    assert {x["year"] for x in r.json()["data"]} == {2025}
+    assert sum(x["contribution"] for x in r.json()["data"]) == pytest.approx(
+        exp_s.filter(state="RUS")["change"][0], abs=1e-9
+    )
+    assert client.get("/api/cohesion", params={"groups": "EU", "body": "XX"}).status_code == 422

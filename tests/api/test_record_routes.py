@@ -134,9 +134,26 @@ def test_search_ranks_exact_hits_first(client: TestClient) -> None:
     hits = client.get("/api/search", params={"q": "R/68/262"}).json()["data"]
     assert hits[0]["kind"] == "rollcall" and "A/RES/68/262" in hits[0]["label"]
     hits = client.get("/api/search", params={"q": "india"}).json()["data"]
-    assert hits[0] == {"kind": "state", "id": "IND", "label": "India (IND)", "rank": 0}
+    assert hits[0] == {"kind": "state", "id": "IND", "label": "India (IND)", "detail": "state, UN member", "rank": 0}
     csv_text = client.get("/api/search", params={"q": "ukraine", "format": "csv"}).text
-    assert csv_text.splitlines()[0] == "kind,id,label,rank"
+    assert csv_text.splitlines()[0] == "kind,id,label,detail,rank"
+
+
+def test_unknown_symbol_is_404_with_reason_not_an_empty_list(client: TestClient) -> None:
+    # as the CLI: a symbol or UN DL id naming no roll call says why and suggests roll calls by title
+    for route in ("/api/votes", "/api/rollcalls"):
+        r = client.get(route, params={"resolution": "A/RES/3/999999"})
+        assert r.status_code == 404, r.text
+        err = r.json()["error"]
+        assert err["type"] == "UnknownResolutionError"
+        assert err["message"].startswith("no roll call has the symbol A/RES/3/999999")
+        assert "Voeten's own identifiers, not UN symbols" in err["message"] and "A/RES/3/" in err["message"][60:]
+        r = client.get(route, params={"undl_id": 999999999})
+        assert r.status_code == 404 and "UN Digital Library record id 999999999" in r.json()["error"]["message"]
+    # a known symbol that the other filters exclude is an empty page, not an error
+    r = client.get("/api/votes", params={"resolution": "A/RES/ES-11/1", "year": 1990})
+    assert r.status_code == 200 and r.json()["total"] == 0
+    assert client.get("/api/votes", params={"resolution": "A/RES/ES-11/1", "limit": 1}).json()["total"] == 193
 
 
 def test_coverage_route_and_meta(client: TestClient) -> None:

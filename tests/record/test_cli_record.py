@@ -47,7 +47,7 @@ def test_stata_and_parquet_export(home: str, tmp_path: Path, capsys: pytest.Capt
     dta = tmp_path / "v.dta"
     _run(capsys, "--home", home, "votes", "-r", "A/RES/ES-11/1", "--format", "dta", "--out", str(dta))
     df = pd.read_stata(dta)
-    assert len(df) == 193 and (df["vote"] == "Y").sum() == 141
+    assert len(df) == 193 and (df["vote"] == "Yes").sum() == 141  # value labels (Y = 1 "Yes")
     assert str(df["date"].iloc[0].date()) == "2022-03-02"
     rc = tmp_path / "rc.dta"
     _run(capsys, "--home", home, "rollcalls", "--year", "2022", "--format", "dta", "--out", str(rc))
@@ -86,3 +86,37 @@ def test_check_prints_ledger(home: str, capsys: pytest.CaptureFixture[str]) -> N
 def test_build_offline_says_so(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = _run(capsys, "--home", str(tmp_path / "h"), "--data", str(shared_data), "build", "--offline")
     assert "built from local files" in out and "unvotes" in out
+
+
+def test_unknown_symbol_is_bad_input_with_one_line_reason(home: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    # a symbol that names nothing is bad input (exit 2, as an unknown state is), never a traceback
+    assert main(["--home", home, "votes", "--resolution", "A/RES/3/999999"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.strip().splitlines()
+    assert line.startswith("error: no roll call has the symbol A/RES/3/999999")
+    assert "Voeten's own identifiers, not UN symbols" in line  # says why
+    assert "rollcalls --session 3 --search" in line and "A/RES/3/" in line.split("include", 1)[1]  # suggests
+    assert main(["--home", home, "votes", "--undl-id", "999999999"]) == 2
+
+
+def test_years_after_the_record_are_named_not_shown_as_zero(
+    record, home: str, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from polycentric.record.coverage import years_after_record
+
+    # the GA votes end on 2025-12-18: 2026 is unknown to the record, 2025 is not
+    assert years_after_record(record, 2024, 2027) == [2026, 2027]
+    assert years_after_record(record, 2020, 2025) == []
+    capsys.readouterr()
+    assert main(["--home", home, "state", "USA", "--year", "2026", "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    assert "note: the record holds no General Assembly votes for 2026" in captured.err
+    assert "General Assembly votes through 2025-12-18" in captured.err
+    assert main(["--home", home, "cohesion", "NAM", "--years", "2025-2026", "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    assert [line.split(",")[1] for line in captured.out.strip().splitlines()[1:]] == ["2025"]
+    assert "note: the record holds no General Assembly votes for 2026" in captured.err
+    assert main(["--home", home, "agreement", "USA", "RUS", "--years", "2024-2025", "--format", "csv"]) == 0
+    assert "note:" not in capsys.readouterr().err

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from polycentric.record.merge import votes_view
 from polycentric.record.store import Record, ingest, open_record
-from polycentric.registry.states import resolve_state
 from polycentric.schema import ROLL_CALLS, VOTES_VIEW
 from polycentric.sources.common import normalise_symbol
+from polycentric.states import resolve_state
 
 HEADER = (
     "undl_id,ms_code,ms_name,ms_vote,date,session,resolution,draft,committee_report,meeting,title,agenda_title,"

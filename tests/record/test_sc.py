@@ -312,3 +312,12 @@ def test_undl_sc_file_gets_session_and_outcome(tmp_path: Path) -> None:
     # the veto list names the veto; the votes kept are the UN DL file's, complete
     assert (row["status"], row["vetoed_by"], row["votes_complete"]) == ("vetoed", "RUS", True)
     assert row["sources"] == "undl-sc;unsc-vetoes"
+
+
+def test_coverage_lists_sc_years_in_order(sc_record: Record) -> None:
+    # failed drafts known only by year (no date) stay in their year's place, not after 2026
+    sc = sc_record.coverage().filter(pl.col("body") == "SC")
+    years = [int(s) for s in sc["session"]]
+    assert years == sorted(years) and years[-1] == 2026
+    assert {1967, 1969, 1996, 2000, 2013} <= set(years)  # the years with undated roll calls only
+    assert sc.filter(pl.col("session") == "2023")["rollcalls"][0] == 56  # 50 adopted + 6 vetoes

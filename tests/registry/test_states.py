@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from polycentric.errors import UnknownStateError
-from polycentric.registry.states import (
+from polycentric.schema import STATES
+from polycentric.states import (
     is_member,
     member_states,
     normalise_name,
@@ -19,7 +20,6 @@ from polycentric.registry.states import (
     state_name,
     states_table,
 )
-from polycentric.schema import STATES
 
 TABLE = states_table()
 

@@ -167,3 +167,19 @@ def test_rollcall_brief_group_breakdown(served_record: Any) -> None:
         members = [s for s in get_group(gid).states(dt.date(2022, 3, 2)) if s in by_state]
         assert [int(x) for x in rows[gid][2:6]] == [sum(by_state[s] == v for s in members) for v in "YNAX"], gid
     assert rows["EU"][2] == "27"
+
+
+def test_rollcall_brief_of_a_veto_without_member_votes_shows_no_zero_tally(served_record: Any) -> None:
+    # S/2022/538 (2022-07-08) is in the 1946-2022 veto list: vetoed by the Russian Federation, and the list
+    # names only the vetoing member, so the other 14 votes are unknown and never shown as "Yes 0"
+    [rc] = served_record.roll_calls(resolution="S/2022/538").iter_rows(named=True)
+    assert (rc["status"], rc["vetoed_by"], rc["votes_complete"]) == ("vetoed", "RUS", False)
+    html = rollcall_brief(served_record, "S/2022/538")
+    parsed = _parse(html)
+    assert "tally" not in parsed.tables and "groups" not in parsed.tables
+    assert "Yes (0)" not in html and ">Yes<" not in html
+    assert "vetoed by Russian Federation; the other members&#39; votes are unknown" in html.replace("'", "&#39;")
+    assert re.search(r"<strong>No \(1\)</strong>: Russian Federation \(RUS\)", html)
+    # a GA resolution keeps its tally and has no Council outcome line
+    ga = rollcall_brief(served_record, "A/RES/ES-11/1")
+    assert _parse(ga).tables["tally"][1] == ["Yes", "141"] and "<strong>Outcome</strong>" not in ga

@@ -1,8 +1,10 @@
 // The dashboard's shell: hash router, navigation, search everywhere, footer with the citation.
 import "./style.css";
 import { getJson } from "./api.js";
+import { meta as getMeta } from "./cite.js";
 import { currentRoute, el, routeHref } from "./view.js";
 import { PAGES, NAV } from "./pages/index.js";
+import { hrefOf } from "./pages/search.js";
 
 const app = document.getElementById("app");
 
@@ -36,12 +38,6 @@ const list = document.getElementById("search-results");
 let timer = null;
 let seq = 0;
 
-function hrefOf(item) {
-  if (item.kind === "state") return routeHref("state", { id: item.id });
-  if (item.kind === "group") return routeHref("group", { id: item.id });
-  if (item.kind === "series") return routeHref("series", { q: item.id });
-  return routeHref("rollcall", { id: item.id });
-}
 
 async function search(q) {
   const mine = ++seq;
@@ -66,6 +62,7 @@ async function search(q) {
     ),
   );
   if (!res.data.length) list.replaceChildren(el("li", { class: "none" }, "No match"));
+  list.append(el("li", { class: "all" }, el("a", { href: routeHref("search", { q: q.trim() }), class: "all-results" }, `All results for “${q.trim()}” (${res.total}) →`)));
   list.hidden = false;
 }
 
@@ -75,12 +72,13 @@ input.addEventListener("input", () => {
 });
 document.getElementById("search").addEventListener("submit", (e) => {
   e.preventDefault();
-  const first = list.querySelector("a");
+  const first = list.querySelector("a[data-kind]");
   if (first) {
     window.location.hash = first.getAttribute("href");
     list.hidden = true;
-  } else {
-    search(input.value);
+  } else if (input.value.trim()) {
+    window.location.hash = routeHref("search", { q: input.value.trim() });
+    list.hidden = true;
   }
 });
 list.addEventListener("click", () => {
@@ -97,10 +95,10 @@ document.addEventListener("keydown", (e) => {
 
 async function footer() {
   try {
-    const meta = await getJson("/meta");
+    const meta = await getMeta();
     document.getElementById("foot").replaceChildren(
-      el("span", { class: "coverage" }, meta.coverage ? `${meta.coverage} · ` : ""),
-      el("span", {}, `polycentric ${meta.polycentric_version} · record ${meta.record_version} · `),
+      el("span", { class: "record-id", "data-record": meta.record_version }, `polycentric ${meta.polycentric_version} · record ${meta.record_version} · `),
+      meta.coverage ? el("span", { class: "coverage" }, `${meta.coverage} · `) : null,
       el("span", { class: "citation" }, `Data: ${meta.citation}`),
       " · ",
       el("a", { href: "./api/docs" }, "API"),

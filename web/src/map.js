@@ -20,7 +20,7 @@ const NO_SHAPE = { TUV: [179.2, -8.5] };
 // Shapes smaller than this (steradians) also get a dot, so small island states stay visible.
 const SMALL = 2e-5;
 
-export const VOTE_COLORS = { Y: "#2e7d32", N: "#c62828", A: "#f2c14e", X: "#9e9e9e" };
+export const VOTE_COLORS = { Y: "#0072B2", N: "#D55E00", A: "#E69F00", X: "#999999" }; // = polycentric.record.cite.VOTE_COLORS (Okabe–Ito)
 export const VOTE_NAMES = { Y: "Yes", N: "No", A: "Abstain", X: "Not voting" };
 
 /**

@@ -1,7 +1,7 @@
 """The FastAPI application: read-only routes over the library, the dashboard, errors as JSON.
 
 :func:`create_app` builds the app; ``polycentric serve`` runs it with uvicorn. Library
-errors map to HTTP statuses (see :data:`ERROR_STATUS`); every error body is
+errors map to HTTP statuses (see :data:`polycentric.errors.ERROR_TABLE`); every error body is
 ``{"error": {"type": ..., "message": ..., "details": ...}}``.
 
 Dependency rule: may import any library package; imports no other shell.
@@ -25,21 +25,10 @@ from polycentric import __version__
 from polycentric.api.backend import Backend
 from polycentric.api.caching import ResponseCache
 from polycentric.api.limits import MAX_BODY, READ_TIMEOUT, REQUEST_TIMEOUT, RequestLimits
-from polycentric.errors import (
-    ConfigurationError,
-    InputFormatError,
-    MeasureError,
-    ModelError,
-    PolycentricError,
-    RecordError,
-    RecordNotBuiltError,
-    RegistryError,
-    SourceError,
-    UnknownGroupError,
-    UnknownStateError,
-)
+from polycentric.errors import PolycentricError, http_status
+from polycentric.record.cite import record_id
 
-__all__ = ["CITATION", "ERROR_STATUS", "create_app"]
+__all__ = ["CITATION", "create_app"]
 
 CITATION = (
     "United Nations Digital Library, General Assembly voting data (record 4060887), "
@@ -48,28 +37,9 @@ CITATION = (
     "Journal of Conflict Resolution 61(2)."
 )
 
-ERROR_STATUS: list[tuple[type[PolycentricError], int]] = [
-    (UnknownStateError, 404),
-    (UnknownGroupError, 404),
-    (RecordNotBuiltError, 503),
-    (InputFormatError, 422),
-    (ConfigurationError, 422),
-    (MeasureError, 422),
-    (RegistryError, 422),
-    (SourceError, 400),
-    (ModelError, 503),
-    (RecordError, 404),
-]
-"""Library error -> HTTP status, first match wins (404 unknown id, 422 bad input, 503 not ready)."""
-
-
 def _status_of(exc: PolycentricError) -> int:
-    if isinstance(exc, LookupError) and isinstance(exc, RecordError):
-        return 404
-    for cls, status in ERROR_STATUS:
-        if isinstance(exc, cls):
-            return status
-    return 400
+    """The HTTP status of a library error: :func:`polycentric.errors.http_status` (one table for every shell)."""
+    return http_status(exc)
 
 
 def _error(status: int, kind: str, message: str, details: Any = None) -> JSONResponse:
@@ -83,6 +53,45 @@ def _static_dir() -> Path:
     from polycentric.web import static_dir
 
     return static_dir()
+
+
+DOCS_ASSETS = "/api/docs-assets"
+"""Where the Swagger UI files are served from: no CDN, so the docs work offline."""
+
+
+def _swagger_ui_dir() -> Path | None:
+    """Swagger UI 5 (npm ``swagger-ui-dist``, pinned in web/package-lock.json), copied by scripts/build-web.sh.
+
+    Swagger UI 5 renders the OpenAPI 3.1 schema FastAPI writes (4.x, as in the PyPI
+    ``swagger-ui-bundle`` package, cannot); ``None`` when the dashboard is not built.
+    """
+    folder = _static_dir() / "api-docs"
+    return folder if (folder / "swagger-ui-bundle.js").is_file() else None
+
+
+def _mount_api_docs(app: FastAPI) -> None:
+    """Serve the interactive API docs at ``/api/docs`` from the self-hosted Swagger UI assets."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    folder = _swagger_ui_dir()
+    if folder is not None:
+        app.mount(DOCS_ASSETS, StaticFiles(directory=str(folder)), name="docs-assets")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        if folder is None:
+            return HTMLResponse(
+                "<h1>polycentric API</h1><p>The interactive docs need the dashboard's assets: run "
+                "<code>bash scripts/build-web.sh</code>. The schema is at "
+                "<a href='/api/openapi.json'>/api/openapi.json</a>.</p>"
+            )
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="polycentric API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url="/favicon.svg",
+        )
 
 
 WORKER_THREADS = 4
@@ -171,10 +180,11 @@ def create_app(
             f"Data: {CITATION}"
         ),
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.backend = backend
+    _mount_api_docs(app)
 
     @app.exception_handler(PolycentricError)
     async def _library_error(request: Request, exc: PolycentricError) -> JSONResponse:
@@ -199,21 +209,26 @@ def create_app(
 
     @app.get("/api/meta", tags=["meta"], summary="Record version, package version, citation")
     def meta() -> dict[str, Any]:
-        """The record's version (used in ETags), polycentric's version, how to cite the data, and its coverage.
+        """The record's id (``Record.version``, as Python and the reports show it), polycentric's version,
+        how to cite the data, and its coverage.
 
         ``coverage``: ``General Assembly votes through DATE; Security Council through DATE`` (the footer says it).
         """
+        rec = backend.record
+        coverage = getattr(rec, "coverage_line", None)
         return {
-            "record_version": backend.version(),
+            "record_version": record_id(rec),
             "polycentric_version": __version__,
             "citation": CITATION,
-            "coverage": backend.record.coverage_line(),
+            "coverage": coverage() if callable(coverage) else None,
         }
 
+    from polycentric.api.routes import browse as browse_routes
     from polycentric.api.routes import forecast as forecast_routes
     from polycentric.api.routes import groups as group_routes
     from polycentric.api.routes import idealpoints as idealpoint_routes
     from polycentric.api.routes import measures as measure_routes
+    from polycentric.api.routes import profile as profile_routes
     from polycentric.api.routes import record as record_routes
     from polycentric.api.routes import search as search_routes
     from polycentric.api.routes import series as series_routes
@@ -225,6 +240,8 @@ def create_app(
     app.include_router(idealpoint_routes.router)
     app.include_router(forecast_routes.router)
     app.include_router(search_routes.router)
+    app.include_router(browse_routes.router)
+    app.include_router(profile_routes.router)
 
     static = _static_dir()
     if (static / "index.html").is_file():

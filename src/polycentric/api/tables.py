@@ -5,7 +5,7 @@ Every table route returns :func:`table_response`; the JSON body is a page envelo
 page's rows with the total in the ``X-Total-Count`` header. The format is chosen by
 ``?format=json|csv`` or, when absent, by an ``Accept: text/csv`` header.
 
-Dependency rule: imports polars, pydantic, starlette/fastapi and ``polycentric.export`` only.
+Dependency rule: imports polars, pydantic, starlette/fastapi, ``polycentric.export`` and ``record.export`` (CSVW) only.
 """
 
 from __future__ import annotations
@@ -42,11 +42,13 @@ MAX_LIMIT = 10_000
 
 
 class Format(enum.StrEnum):
-    """Response formats of table routes (``csv_raw``: CSV with cells as stored, asked for by ``?raw=true``)."""
+    """Response formats of table routes (``csv_raw``: CSV with cells as stored, asked for by ``?raw=true``;
+    ``csvw``: the CSV's W3C CSV-on-the-Web metadata)."""
 
     json = "json"
     csv = "csv"
     csv_raw = "csv-raw"
+    csvw = "csvw"
 
     @property
     def is_csv(self) -> bool:
@@ -59,6 +61,7 @@ class _FormatParam(enum.StrEnum):
 
     json = "json"
     csv = "csv"
+    csvw = "csvw"
 
 
 class Paging(BaseModel):
@@ -79,7 +82,9 @@ def paging(
 def wanted_format(
     request: Request,
     format: Optional[_FormatParam] = Query(
-        None, description="json (default) or csv; `Accept: text/csv` also selects CSV."
+        None,
+        description="json (default), csv, or csvw (the CSV's CSV-on-the-Web metadata); "
+        "`Accept: text/csv` also selects CSV.",
     ),
     raw: bool = Query(
         False,
@@ -90,6 +95,8 @@ def wanted_format(
     """FastAPI dependency: the response format from ``?format=`` or the ``Accept`` header (and ``?raw=``)."""
     csv = Format.csv_raw if raw else Format.csv
     if format is not None:
+        if format == _FormatParam.csvw:
+            return Format.csvw
         return csv if format == _FormatParam.csv else Format.json
     accept = request.headers.get("accept", "")
     if "text/csv" in accept and "application/json" not in accept:
@@ -191,7 +198,7 @@ def table_responses(row: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
         "200": {
             "model": page_model(row),
             "description": "A page of rows (JSON) or the rows as CSV.",
-            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "content": {"text/csv": {"schema": {"type": "string"}}, "application/csvw+json": {"schema": {"type": "object"}}},
         },
         "304": {"description": "Not modified: the ETag in If-None-Match still matches."},
         **ERROR_RESPONSES,
@@ -227,8 +234,16 @@ def table_response(
     headers = {"X-Total-Count": str(total), "X-Limit": str(limit), "X-Offset": str(offset)}
     if fmt.is_csv:
         headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
+        # CSVW (W3C): the metadata is the same request with format=csvw
+        headers["Link"] = '<?format=csvw>; rel="describedby"; type="application/csvw+json"'
         body = to_csv(df, raw=fmt == Format.csv_raw)
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+    if fmt == Format.csvw:
+        from polycentric.record.export import csvw_metadata
+
+        headers["Content-Disposition"] = f'inline; filename="{filename}.csv-metadata.json"'
+        meta = csvw_metadata(df, f"{filename}.csv", title=filename)
+        return Response(json.dumps(meta, ensure_ascii=False), media_type="application/csvw+json", headers=headers)
     body = (
         f'{{"total":{total},"limit":{limit},"offset":{offset},"count":{df.height},"data":'
         + (_json_ready(df).write_json() if df.height else "[]")

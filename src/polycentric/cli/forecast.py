@@ -77,6 +77,11 @@ def fitted_forecaster(home: str | Path | None = None, before: dt.date | None = N
 
 
 def _parse_known(text: str | None) -> dict[str, str]:
+    from polycentric.registry.resolver import resolve_states
+
+    def resolve_state(text: str) -> str:
+        return resolve_states([text])[0]
+
     if not text:
         return {}
     out: dict[str, str] = {}
@@ -86,8 +91,8 @@ def _parse_known(text: str | None) -> dict[str, str]:
             continue
         if "=" not in part:
             raise InputFormatError(f"--known entry {part!r}: expected STATE=VOTE, e.g. USA=N", field="known")
-        state, vote = (x.strip().upper() for x in part.split("=", 1))
-        out[state] = vote
+        state, vote = (x.strip() for x in part.split("=", 1))
+        out[resolve_state(state)] = vote.upper()
     return out
 
 
@@ -127,6 +132,8 @@ def register(app: typer.Typer) -> None:
         --like SYMBOL alone, a resolution of the record is retro-forecast from the votes strictly before it
         (and compared with its recorded votes); --at DATE forecasts as of that day.
         """
+        from polycentric.registry.resolver import resolve_states
+
         text = text_file.read_text(encoding="utf-8") if text_file is not None else None
         known_votes, day = _parse_known(known), _parse_date(date)  # bad input fails before the fit
         at_day = _parse_date(at, "--at")
@@ -134,13 +141,16 @@ def register(app: typer.Typer) -> None:
             raise InputFormatError("give --title, --text-file, --agenda or --like SYMBOL", field="title")
         kwargs: dict[str, Any] = {
             "known": known_votes,
-            "sponsors": [s.strip().upper() for s in sponsors.split(",") if s.strip()] if sponsors else None,
+            "sponsors": resolve_states(s for s in sponsors.split(",") if s.strip()) if sponsors else None,
             "majority": majority.value,
         }
         if like and not (title or text or agenda):
             result = _retro(like, at_day, day, kwargs)
         else:
-            model = fitted_forecaster(before=at_day)
+            from polycentric.cli.progress import working
+
+            with working("loading the forecaster (fitted on the first run)"):
+                model = fitted_forecaster(before=at_day)
             result = model.forecast(title, text=text, agenda=agenda, like=like, date=day or at_day, **kwargs)
             if at_day is not None:
                 result.label = (
@@ -163,10 +173,13 @@ def register(app: typer.Typer) -> None:
         from polycentric.models.backtest import backtest, parse_sessions
 
         chosen = [p.value for p in protocol] if protocol else ["none", "p5", "k10"]
-        votes, roll_calls, groups = load_record_frames()
-        table = backtest(
-            votes, roll_calls, parse_sessions(sessions), chosen, groups=groups, per_session=not pooled_only
-        )
+        from polycentric.cli.progress import working
+
+        with working(f"backtest of sessions {sessions} ({', '.join(chosen)})"):
+            votes, roll_calls, groups = load_record_frames()
+            table = backtest(
+                votes, roll_calls, parse_sessions(sessions), chosen, groups=groups, per_session=not pooled_only
+            )
         emit(table, fmt.value, out)
 
 

@@ -28,16 +28,21 @@ def _fit_folder(dims: int, issue: str | None) -> Path:
 
 
 def _record_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
+    from polycentric.cli.record import coverage_line
+    from polycentric.measures.plots import CHART_COVERAGE
     from polycentric.record.store import open_record
 
     record = open_record()
+    CHART_COVERAGE.set(coverage_line(record))
     return record.votes(body="GA"), record.roll_calls(body="GA")
 
 
 def _fit(dims: int, issue: str | None, random_walk_sd: float | None, item_draws: int = 0) -> Path:
+    from polycentric.cli.progress import working
     from polycentric.models.idealpoints import IdealPointModel
 
-    votes, roll_calls = _record_frames()
+    with working("reading the record"):
+        votes, roll_calls = _record_frames()
     model = IdealPointModel(
         dims=dims,  # type: ignore[arg-type]
         issue=issue,
@@ -45,8 +50,9 @@ def _fit(dims: int, issue: str | None, random_walk_sd: float | None, item_draws:
         item_draws=item_draws,
         random_state=0,
     )
-    model.fit(votes, roll_calls)
-    folder = model.save(_fit_folder(dims, issue))
+    with working(f"fitting {dims}-D ideal points on {votes.height:,} votes"):
+        model.fit(votes, roll_calls)
+        folder = model.save(_fit_folder(dims, issue))
     typer.echo(
         f"fitted {model.ideal_points_.height} state-sessions from {model.n_votes_} votes "
         f"in {model.fit_seconds_:.1f} s ({model.n_iter_} sweeps, converged={model.converged_}); saved to {folder}",
@@ -117,9 +123,9 @@ def show_command(
     """Ideal points, one row per state and session: state, session, year, ideal_point, lower, upper."""
     ideal_points = _load_or_fit(dims, issue)
     if state is not None:
-        from polycentric.registry.states import resolve_state
+        from polycentric.registry.resolver import resolve_states
 
-        ideal_points = ideal_points.filter(pl.col("state") == resolve_state(state))
+        ideal_points = ideal_points.filter(pl.col("state") == resolve_states([state])[0])
     span = _parse_years(years)
     if span is not None:
         ideal_points = ideal_points.filter(pl.col("year").is_between(*span))
@@ -143,7 +149,7 @@ def change_command(
     """A state's change of ideal point between two sessions, with an interval from joint posterior draws."""
     from polycentric.models._change import state_change
     from polycentric.models.idealpoints import IdealPointModel
-    from polycentric.registry.states import resolve_state
+    from polycentric.states import resolve_state
 
     folder = _fit_folder(1, None)
     _load_or_fit(1, None)
@@ -183,8 +189,11 @@ def _plot_ideal_points(df: pl.DataFrame, path: Path) -> None:
         ax.legend()
     ax.set_xlabel("year")
     ax.set_ylabel("ideal point (90% interval)")
-    ax.set_title("UN General Assembly ideal points")
+    ax.set_title("UN General Assembly ideal points (Bailey, Strezhnev & Voeten 2017 model)")
     fig.tight_layout()
+    from polycentric.measures.plots import publication_footer
+
+    publication_footer(fig)
     fig.savefig(path)
     plt.close(fig)
     typer.echo(f"chart written to {path}", err=True)
@@ -211,14 +220,17 @@ def polarity_command(
     if span is not None:
         sessions = ideal_points.filter(pl.col("year").is_between(*span))["session"].unique().to_list()
     every = sessions is None or set(sessions) >= set(ideal_points["session"].unique().to_list())
-    if every and alpha == 1.6:  # the default reading over every session: the load-or-fit cache (`build` fills it)
-        from polycentric.models.saved import load_polarity
+    from polycentric.cli.progress import working
 
-        series, pole_table, _ = load_polarity(None, methods, lambda: _record_frames()[0])
-    else:
-        votes = _record_frames()[0] if "network" in methods else None
-        result = polarity(ideal_points, votes, methods=methods, sessions=sessions, alpha=alpha)
-        series, pole_table = result.series, result.poles
+    with working(f"polarity per session ({', '.join(methods)})"):
+        if every and alpha == 1.6:  # the default reading over every session: the load-or-fit cache (`build` fills it)
+            from polycentric.models.saved import load_polarity
+
+            series, pole_table, _ = load_polarity(None, methods, lambda: _record_frames()[0])
+        else:
+            votes = _record_frames()[0] if "network" in methods else None
+            result = polarity(ideal_points, votes, methods=methods, sessions=sessions, alpha=alpha)
+            series, pole_table = result.series, result.poles
     if poles:
         emit(pole_table.drop("members"), fmt, out)
     else:

@@ -19,24 +19,23 @@ from typing import Annotated, Optional
 
 import typer
 
-from polycentric.errors import (
-    ConfigurationError,
-    InputFormatError,
-    InsufficientDataError,
-    MeasureError,
-    PolycentricError,
-    RegistryError,
-    SourceError,
-    StoreBusyError,
-)
+from polycentric.errors import PolycentricError, exit_code
 
 app = typer.Typer(
     name="polycentric",
     help="The UN voting record as a measurable model of the international system.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from polycentric import __version__
+
+        typer.echo(f"polycentric {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
@@ -50,6 +49,12 @@ def _root(
         Optional[Path],
         typer.Option("--data", help="Folder of local source files (default: $POLYCENTRIC_DATA or ../shared/data)."),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print polycentric's version and exit."
+        ),
+    ] = False,
     raw: Annotated[
         bool,
         typer.Option(
@@ -134,10 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         result = app(args=argv, standalone_mode=False)
     except PolycentricError as exc:
         typer.echo(f"error: {exc}", err=True)
-        bad_input = (InputFormatError, ConfigurationError, SourceError, RegistryError, StoreBusyError)
-        if isinstance(exc, MeasureError) and not isinstance(exc, InsufficientDataError):
-            return 2  # a malformed option such as --years 20x
-        return 2 if isinstance(exc, bad_input) else 1
+        return exit_code(exc)  # one table for every shell: polycentric.errors.ERROR_TABLE
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except typer.Abort:

@@ -45,8 +45,21 @@ def _votes(body: str = "GA") -> pl.DataFrame:
     """The votes of one body (``GA`` by default; ``SC``; ``all``): SC votes enter a measure only when asked."""
     if body.upper() not in ("GA", "SC", "ALL"):
         raise ConfigurationError(f"--body {body!r}: expected GA, SC or all")
-    frame: pl.DataFrame = _open_record().votes(body=None if body.upper() == "ALL" else body.upper())
+    from polycentric.cli.progress import working
+
+    with working("reading the record"):
+        record = _open_record()
+        _set_chart_coverage(record)
+        frame: pl.DataFrame = record.votes(body=None if body.upper() == "ALL" else body.upper())
     return frame
+
+
+def _set_chart_coverage(record: Any) -> None:
+    """Charts drawn by this command print the record's coverage line above their source line."""
+    from polycentric.cli.record import coverage_line
+    from polycentric.measures.plots import CHART_COVERAGE
+
+    CHART_COVERAGE.set(coverage_line(record))
 
 
 def _roll_calls() -> pl.DataFrame:
@@ -54,11 +67,29 @@ def _roll_calls() -> pl.DataFrame:
     return frame
 
 
-def _flag(df: pl.DataFrame, by: str | None, body: str = "GA") -> pl.DataFrame:
+def note_years_after_record(years: str | int | None, body: str = "GA") -> None:
+    """Say on stderr which asked years lie after the record's last roll call (they have no row, not zeros)."""
+    if years is None:
+        return
+    from polycentric.record.coverage import years_after_record
+    from polycentric.symbols import parse_years
+
+    first, last = parse_years(years)
+    name = {"GA": "General Assembly", "SC": "Security Council"}.get(body.upper(), "")
+    rec = _open_record()
+    after = years_after_record(rec, first, last, body.upper()) if name else []
+    if after:
+        span = str(after[0]) if len(after) == 1 else f"{after[0]}-{after[-1]}"
+        typer.echo(f"note: the record holds no {name} votes for {span} ({rec.coverage_line()})", err=True)
+
+
+def _flag(df: pl.DataFrame, by: str | None, body: str = "GA", years: str | int | None = None) -> pl.DataFrame:
     """The measure with the record's ``partial`` flag per year or session (and ``n_rollcalls`` where absent).
 
     The flag is the General Assembly's (official counts exist for it only): measures of SC votes have none.
+    Asked ``years`` after the record's end are named on stderr (:func:`note_years_after_record`).
     """
+    note_years_after_record(years, body)
     if by not in ("year", "session") or by not in df.columns or body.upper() != "GA":
         return df
     from polycentric.measures._common import annotate_periods
@@ -90,6 +121,33 @@ def _split(text: str | None) -> list[str] | None:
     return items or None
 
 
+def _states(text: str | None) -> list[str] | None:
+    """Comma-separated states by any code or name (``India,SUN,643``), resolved by the registry's resolver."""
+    from polycentric.registry.resolver import resolve_states
+
+    items = _split(text)
+    return resolve_states(items) if items else None
+
+
+def _state(text: str) -> str:
+    from polycentric.registry.resolver import resolve_states
+
+    return resolve_states([text])[0]
+
+
+def _reference(text: str) -> str:
+    """A state or group (``USA``, ``Russia``, ``EU``, ``group:NAM``) as the measures take it."""
+    from polycentric.registry.resolver import resolve_reference
+
+    return resolve_reference(text)
+
+
+def _group_ids(groups: list[str]) -> list[str]:
+    from polycentric.registry.resolver import resolve_group
+
+    return [resolve_group(g) for g in groups]
+
+
 def _by(by: str) -> str | None:
     if by not in ("year", "session", "none"):
         raise ConfigurationError(f"--by {by!r}: expected year, session or none")
@@ -103,8 +161,8 @@ def _years(years: str | None, year: int | None = None) -> str | int | None:
 
 
 def agreement_cmd(
-    state_a: Annotated[str, typer.Argument(help="First state (ISO3, e.g. USA).")],
-    state_b: Annotated[str, typer.Argument(help="Second state (ISO3, e.g. ISR).")],
+    state_a: Annotated[str, typer.Argument(help="First state: any code or name (USA, India, SUN).")],
+    state_b: Annotated[str, typer.Argument(help="Second state: any code or name (ISR, Russia).")],
     years: Annotated[Optional[str], typer.Option("--years", help=YEARS_HELP)] = None,
     index: Annotated[
         str, typer.Option("--index", help="simple, lijphart, s (Signorino–Ritter) or s_squared.")
@@ -122,8 +180,9 @@ def agreement_cmd(
     _check_plot(plot)
     from polycentric.measures.agreement import agreement
 
-    df = agreement(_votes(body), state_a.upper(), state_b.upper(), index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
-    df = _flag(df, _by(by), body)
+    state_a, state_b = _state(state_a), _state(state_b)
+    df = agreement(_votes(body), state_a, state_b, index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
+    df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -136,6 +195,23 @@ def agreement_cmd(
             title=f"Agreement {state_a.upper()}–{state_b.upper()} ({index})",
             ylabel="agreement",
         )
+
+
+def _matrix_states(text: str | None) -> list[str] | None:
+    """States of a matrix: codes or names, and ``group:ID`` for a group's members today."""
+    from polycentric.registry.groups import get_group
+    from polycentric.registry.resolver import resolve
+
+    items = _split(text)
+    if not items:
+        return None
+    out: list[str] = []
+    for item in items:
+        hit = resolve(item)
+        for sid in get_group(hit.id).states() if hit.kind == "group" else [hit.id]:
+            if sid not in out:
+                out.append(sid)
+    return out
 
 
 def agreement_matrix_cmd(
@@ -153,11 +229,11 @@ def agreement_matrix_cmd(
     from polycentric.measures._common import filter_years
     from polycentric.measures.agreement import agreement_matrix
 
-    chosen = _split(states)
+    chosen = _matrix_states(states)
     result = agreement_matrix(
         filter_years(_votes(body), years),
         index,  # type: ignore[arg-type]
-        states=[s.upper() for s in chosen] if chosen else None,
+        states=chosen,
     )
     emit(result.to_frame(index, min_shared=min_shared), fmt, out)
     if plot is not None:
@@ -196,14 +272,14 @@ def cohesion_cmd(
 
     df = cohesion(
         _votes(body),
-        groups,
+        _group_ids(groups),
         years=years,
         index=index,  # type: ignore[arg-type]
         by=_by(by),
         min_present=min_present,
         include_observers=observers,
     )
-    df = _flag(df, _by(by), body)
+    df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -225,8 +301,8 @@ def voice_cmd(
     _check_plot(plot)
     from polycentric.measures.voice import voice
 
-    df = voice(_votes(body), groups, years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
-    df = _flag(df, _by(by), body)
+    df = voice(_votes(body), _group_ids(groups), years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
+    df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -256,6 +332,18 @@ def alignment_cmd(
         Optional[str], typer.Option("--states", help="Comma-separated states to list (default: all).")
     ] = None,
     index: Annotated[str, typer.Option("--index", help="simple, lijphart, s or s_squared.")] = "simple",
+    sort: Annotated[
+        Optional[str],
+        typer.Option(
+            "--sort",
+            help="Sort by a column: value, n_shared, state, reference or year; '-value' sorts descending "
+            "(default with --top: -value).",
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Keep the first N rows after sorting (0: all).")] = 0,
+    min_shared: Annotated[
+        int, typer.Option("--min-shared", help="Leave out rows with fewer shared votes than this.")
+    ] = 1,
     body: Annotated[str, BODY_OPT] = "GA",
     fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
     out: Annotated[Optional[Path], OUT_OPT] = None,
@@ -263,18 +351,19 @@ def alignment_cmd(
 ) -> None:
     """Each state's agreement with reference states and group majorities, per year."""
     _check_plot(plot)
-    from polycentric.measures.alignment import DEFAULT_REFERENCES, alignment
+    from polycentric.measures.alignment import DEFAULT_REFERENCES, alignment, rank_alignment
 
-    refs = _split(with_) or list(DEFAULT_REFERENCES)
-    chosen = _split(states)
+    refs = [_reference(r) for r in _split(with_) or list(DEFAULT_REFERENCES)]
+    chosen = _states(states)
     df = alignment(
         _votes(body),
         refs,
         index=index,  # type: ignore[arg-type]
         years=_years(years, year),
-        states=[s.upper() for s in chosen] if chosen else None,
+        states=chosen,
     )
-    df = _flag(df, "year", body)
+    df = _flag(df, "year", body, _years(years, year))
+    df = rank_alignment(df, sort=sort if sort is not None else ("-value" if top else None), top=top, min_shared=min_shared)
     emit(df, fmt, out)
     if plot is not None:
         from polycentric.measures.plots import plot_heatmap, plot_time_series
@@ -314,9 +403,9 @@ def neutrality_cmd(
     _check_plot(plot)
     from polycentric.measures.neutrality import neutrality
 
-    chosen = _split(states)
-    df = neutrality(_votes(body), by=_by(by), years=years, states=[s.upper() for s in chosen] if chosen else None)
-    df = _flag(df, _by(by), body)
+    chosen = _states(states)
+    df = neutrality(_votes(body), by=_by(by), years=years, states=chosen)
+    df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
         from polycentric.measures.plots import plot_time_series
@@ -355,6 +444,7 @@ def shifts_cmd(
     _check_plot(plot)
     from polycentric.measures.shifts import shifts
 
+    reference = _reference(reference)
     df = shifts(_votes(body), start, end, reference=reference, index=index, min_shared=min_shared)  # type: ignore[arg-type]
     if top > 0:
         df = df.head(top)

@@ -6,7 +6,7 @@ cells a spreadsheet would run as a formula (leading ``= + - @``, TAB, CR) get a
 single quote in front; ``polycentric --raw ...`` (or ``POLYCENTRIC_CSV_RAW=1``)
 writes them as stored.
 
-Dependency rule: imports polars, rich, ``polycentric.export`` and ``polycentric.errors`` only.
+Dependency rule: imports polars, rich, ``polycentric.export``, ``polycentric.errors`` and ``polycentric.record.export`` (Stata, CSVW).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import polars as pl
 from polycentric.errors import ConfigurationError
 from polycentric.export import to_csv
 
-__all__ = ["OutputFormat", "TableFormat", "csv_raw", "emit", "render", "write_stata"]
+__all__ = ["OutputFormat", "TableFormat", "csv_raw", "emit", "render", "write_csv_with_metadata", "write_stata"]
 
 
 class OutputFormat(str, enum.Enum):
@@ -81,8 +81,14 @@ def csv_raw() -> bool:
     return os.environ.get("POLYCENTRIC_CSV_RAW", "").strip().lower() in ("1", "true", "yes")
 
 
-def render(df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None, raw: bool | None = None) -> str:
-    """The text of ``df`` in ``fmt`` (table, csv or json); CSV cells are neutralised unless ``raw`` (see module doc)."""
+def render(
+    df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None, raw: bool | None = None, color: bool = False
+) -> str:
+    """The text of ``df`` in ``fmt`` (table, csv or json); CSV cells are neutralised unless ``raw`` (see module doc).
+
+    ``color=True`` (a table on a terminal) colours a ``vote`` column's Y/N/A/X with the one palette
+    the dashboard and the charts use (:data:`polycentric.record.cite.VOTE_COLORS`).
+    """
     fmt = getattr(fmt, "value", fmt)
     if fmt == "csv":
         return to_csv(df, raw=csv_raw() if raw is None else raw)
@@ -97,10 +103,20 @@ def render(df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None,
         for name, dtype in shown.schema.items():
             table.add_column(name, justify="right" if dtype.is_numeric() else "left")
         decimals = [_float_decimals(shown[name]) if dtype.is_float() else 0 for name, dtype in shown.schema.items()]
+        vote_at = shown.columns.index("vote") if color and "vote" in shown.columns else None
+        from polycentric.record.cite import VOTE_COLORS
+
         for row in shown.iter_rows():
-            table.add_row(*[_cell(v, d) for v, d in zip(row, decimals, strict=True)])
+            cells: list[object] = [_cell(v, d) for v, d in zip(row, decimals, strict=True)]
+            if vote_at is not None and row[vote_at] in VOTE_COLORS:
+                from rich.text import Text
+
+                cells[vote_at] = Text(str(row[vote_at]), style=f"bold {VOTE_COLORS[row[vote_at]]}")
+            table.add_row(*cells)  # type: ignore[arg-type]
         buf = io.StringIO()
-        Console(file=buf, width=200, force_terminal=False, color_system=None).print(table)
+        Console(
+            file=buf, width=200, force_terminal=color, color_system="truecolor" if color else None
+        ).print(table)
         text = buf.getvalue()
         if max_rows is not None and df.height > max_rows:
             text += f"... {df.height - max_rows} more rows (use --format csv or --out FILE for all)\n"
@@ -109,31 +125,24 @@ def render(df: pl.DataFrame, fmt: str = "table", *, max_rows: int | None = None,
 
 
 def write_stata(df: pl.DataFrame, out: str | Path) -> None:
-    """Write ``df`` as a Stata ``.dta`` file (version 118, UTF-8).
+    """Write ``df`` as a labelled Stata ``.dta`` (:func:`polycentric.record.export.write_stata`)."""
+    from polycentric.record.export import write_stata as write_labelled
 
-    Booleans become 0/1 bytes, dates Stata daily dates (``%td``), integer
-    columns with missing values doubles (Stata's missing ``.``), strings keep
-    their nulls as empty strings.
-    """
-    casts = []
-    for name, dtype in df.schema.items():
-        if dtype == pl.Boolean:
-            casts.append(pl.col(name).cast(pl.Int8))
-        elif dtype.is_integer() and df[name].null_count():
-            casts.append(pl.col(name).cast(pl.Float64))
-        elif dtype == pl.String:
-            casts.append(pl.col(name).fill_null(""))
-    frame = df.with_columns(casts).to_pandas()
-    dates = {name: "td" for name, dtype in df.schema.items() if dtype == pl.Date}
-    for name in dates:
-        frame[name] = frame[name].astype("datetime64[ns]")
-    frame.to_stata(out, write_index=False, convert_dates=dates, version=118)  # type: ignore[arg-type]
+    write_labelled(df, out, label="polycentric: UN voting record")
+
+
+def write_csv_with_metadata(df: pl.DataFrame, out: str | Path) -> Path:
+    """Write ``out`` (CSV) and its CSVW metadata ``out-metadata.json`` (:mod:`polycentric.record.export`)."""
+    from polycentric.record.export import write_csv_with_metadata as write
+
+    return write(df, out, title=Path(out).stem)
 
 
 def emit(df: pl.DataFrame, fmt: str = "table", out: str | Path | None = None, *, max_rows: int | None = 200) -> None:
     """Write ``df`` to ``out`` (or stdout) in ``fmt``.
 
     ``parquet`` and ``dta`` (Stata) need ``out``. A table on stdout is cut at ``max_rows`` rows with a note.
+    A CSV written to ``out`` gets its CSVW metadata beside it (``out-metadata.json``).
     """
     fmt = getattr(fmt, "value", fmt)
     if fmt == "parquet":
@@ -146,8 +155,18 @@ def emit(df: pl.DataFrame, fmt: str = "table", out: str | Path | None = None, *,
             raise ConfigurationError("--format dta needs --out FILE")
         write_stata(df, out)
         return
-    text = render(df, fmt, max_rows=None if out is not None else (max_rows if fmt == "table" else None))
+    on_terminal = out is None and fmt == "table" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    text = render(
+        df, fmt, max_rows=None if out is not None else (max_rows if fmt == "table" else None), color=on_terminal
+    )
     if out is not None:
         Path(out).write_text(text, encoding="utf-8")
+        if fmt == "csv":  # the CSVW description beside it (NAME.csv-metadata.json)
+            import json
+
+            from polycentric.record.export import csvw_metadata
+
+            meta = csvw_metadata(df, Path(out).name, title=Path(out).stem)
+            Path(str(out) + "-metadata.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
     else:
         sys.stdout.write(text)

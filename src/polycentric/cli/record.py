@@ -2,7 +2,7 @@
 
 Dependency rule: a thin shell; logic lives in the library
 (:mod:`polycentric.record.store`, :mod:`polycentric.record.build`,
-:mod:`polycentric.registry.states`).
+:mod:`polycentric.states`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import polars as pl
 import typer
 
 from polycentric.cli.output import OutputFormat, emit
+from polycentric.errors import ConfigurationError
 
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="table, csv, json, parquet or dta (Stata; needs --out).")
@@ -41,6 +42,7 @@ _VOTE_COLUMNS = [
     "state_name",
     "vote",
     "resolution",
+    "title",
     "date",
     "session",
     "session_number",
@@ -49,30 +51,10 @@ _VOTE_COLUMNS = [
 ]
 
 
-def _progress():  # type: ignore[no-untyped-def]
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-
-
 def _run_with_progress(steps: int, work):  # type: ignore[no-untyped-def]
-    with _progress() as bar:
-        task = bar.add_task("starting", total=steps)
+    from polycentric.cli.progress import run_steps
 
-        def say(msg: str) -> None:
-            bar.update(task, description=msg, advance=1)
-
-        result = work(say)
-        bar.update(task, completed=steps)
-    return result
+    return run_steps(steps, work)
 
 
 def build(
@@ -304,20 +286,33 @@ def rollcalls(
     format: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
 ) -> None:
-    """List roll calls."""
+    """List roll calls, each as cited: title, status (adopted, vetoed, ...) and the UN document link."""
+    from polycentric.record.cite import display_title, with_citation
     from polycentric.record.store import open_record
+    from polycentric.registry.resolver import resolve_states
 
-    df = open_record().roll_calls(
-        session=session, year=year, issue=issue, search=search, state=state, kind=kind,
+    record = open_record()
+    df = record.roll_calls(
+        session=session, year=year, issue=issue, search=search,
+        state=resolve_states([state])[0] if state is not None else None, kind=kind,
         body=None if body.lower() == "all" else body, start=start, end=end, undl_id=undl_id,
     )  # fmt: skip
+    if "status" in df.columns and "vetoed_by" not in df.columns:
+        df = df.drop("status")
+    df = with_citation(df)
     if format.value == "table" and out is None:
         cols = (
-            _ROLL_CALL_TABLE
+            [*_ROLL_CALL_TABLE[:7], "status", *_ROLL_CALL_TABLE[7:]]
             if body.upper() == "GA"
             else [*_ROLL_CALL_TABLE[:5], "status", "vetoed_by", *_ROLL_CALL_TABLE[5:]]
         )
-        df = df.select(cols).with_columns(pl.col("title").str.slice(0, 70))
+        df = df.select([c for c in cols if c in df.columns]).with_columns(
+            pl.col("title").map_elements(display_title, return_dtype=pl.String).str.slice(0, 70)
+        )
+        emit(df, format, out)
+        if df.height:
+            typer.echo(f"  {df.height:,} roll calls. Coverage: {coverage_line(record)}")
+        return
     emit(df, format, out)
 
 
@@ -327,6 +322,7 @@ def votes(
     ] = None,
     session: Annotated[Optional[str], typer.Option("--session")] = None,
     year: Annotated[Optional[int], typer.Option("--year")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", help="Years, inclusive: 2014 or 2000-2023.")] = None,
     state: Annotated[Optional[str], typer.Option("--state", help="Only this state's votes (any code or name).")] = None,
     issue: Annotated[Optional[str], typer.Option("--issue")] = None,
     body: Annotated[str, typer.Option("--body", help="GA, SC or all")] = "GA",
@@ -334,53 +330,128 @@ def votes(
         Optional[int], typer.Option("--undl-id", help="UN Digital Library record id (records without a symbol).")
     ] = None,
     search: Annotated[Optional[str], typer.Option("--search", help="Text in the symbol or title.")] = None,
+    map_: Annotated[
+        Optional[Path],
+        typer.Option("--map", help="With --resolution: draw the world map of the votes to FILE.png or FILE.svg."),
+    ] = None,
     format: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
 ) -> None:
-    """List votes (state, state name at the time, Y/N/A/X, resolution, date, session).
+    """List votes (state, state name at the time, Y/N/A/X, resolution, title, date, session).
 
     A --resolution or --undl-id that names no roll call exits 1 with the reason and roll calls of that session.
     """
+    from polycentric.measures._common import parse_years
+    from polycentric.record.cite import with_titles
     from polycentric.record.sc import outcome_lines
     from polycentric.record.store import open_record
+    from polycentric.registry.resolver import resolve_states
 
-    given = (resolution, session, year, state, issue, undl_id, search)
-    if all(x is None for x in given):
+    if all(x is None for x in (resolution, session, year, years, state, issue, undl_id, search)):
         raise typer.BadParameter(
-            "give at least one of --resolution, --undl-id, --search, --session, --year, --state, --issue"
+            "give at least one of --resolution, --undl-id, --search, --session, --year, --years, --state, --issue"
         )
-    rec = open_record()
-    chosen_body = None if body.lower() == "all" else body
+    if year is not None and years is not None:
+        raise ConfigurationError("give --year or --years, not both")
+    if map_ is not None and resolution is None and undl_id is None:
+        raise ConfigurationError("--map draws one roll call: give --resolution too")
+    record = open_record()
+    which_body = None if body.lower() == "all" else body
     if resolution is not None or undl_id is not None:
-        found = rec.find(resolution=resolution, undl_id=undl_id)  # raises with suggestions when nothing matches
-        if chosen_body is not None and not (found["body"] == chosen_body.upper()).any():
-            chosen_body = None  # the symbol names a roll call of the other body: show it
-        if format.value == "table" and out is None and found.height == 1:
-            r = found.row(0, named=True)
-            ident = r["resolution"] or f"UN DL record {r['undl_id']} (no symbol)"
-            note = "" if r["symbol_official"] is not False else " [Voeten's identifier, not a UN symbol]"
-            typer.echo(f"{ident}{note}, {r['date']}, session {r['session']}: {(r['title'] or '')[:100]}")
-    df = rec.votes(
+        found = record.find(resolution=resolution, undl_id=undl_id)  # raises with suggestions when nothing matches
+        if which_body is not None and not (found["body"] == which_body.upper()).any():
+            which_body = None  # the symbol names a roll call of the other body: show it
+    start = end = None
+    if years is not None:
+        first, last = parse_years(years)
+        start, end = dt.date(first, 1, 1), dt.date(last, 12, 31)
+    df = record.votes(
         resolution=resolution,
         session=session,
         year=year,
-        state=state,
+        start=start,
+        end=end,
+        state=resolve_states([state])[0] if state is not None else None,
         issue=issue,
-        body=chosen_body,
+        body=which_body,
         undl_id=undl_id,
         search=search,
-    ).select(_VOTE_COLUMNS)
-    emit(df, format, out)
-    if format.value == "table" and out is None and df.height:
-        rcs = rec.roll_calls(body=None).filter(pl.col("rollcall_id").is_in(df["rollcall_id"].unique().implode()))
-        partial = rcs.filter(pl.col("votes_complete").not_())["rollcall_id"]
-        counts = dict(df.filter(~pl.col("rollcall_id").is_in(partial.implode())).group_by("vote").len().iter_rows())
-        if partial.len() < rcs.height:
-            typer.echo("  " + "  ".join(f"{v}: {counts.get(v, 0)}" for v in ("Y", "N", "A", "X")))
-        if partial.len():
-            typer.echo(f"  tally unknown for {partial.len()} roll call(s): only some members' votes are recorded")
-        for line in outcome_lines(rcs):
-            typer.echo("  " + line)
+    )
+    roll_calls = record.roll_calls(body=which_body)
+    df = with_titles(df, roll_calls).select(_VOTE_COLUMNS)
+    if map_ is not None:
+        _draw_map(record, roll_calls, df, map_)
+        typer.echo(f"map written to {map_}", err=True)
+    if format.value == "table" and out is None:
+        emit(df.drop("title"), format, out)
+        if df.height:
+            typer.echo(_cited_lines(record, roll_calls, df))
+            rcs = roll_calls.filter(pl.col("rollcall_id").is_in(df["rollcall_id"].unique().implode()))
+            partial = (
+                rcs.filter(pl.col("votes_complete").not_())["rollcall_id"]
+                if "votes_complete" in rcs.columns
+                else pl.Series("rollcall_id", [], dtype=pl.Int64)
+            )
+            complete = df.filter(~pl.col("rollcall_id").is_in(partial.implode()))
+            counts = dict(complete.group_by("vote").len().iter_rows())
+            if partial.len() < rcs.height:
+                typer.echo("  " + "  ".join(f"{v}: {counts.get(v, 0)}" for v in ("Y", "N", "A", "X")))
+            if partial.len():
+                typer.echo(f"  tally unknown for {partial.len()} roll call(s): only some members' votes are recorded")
+            for line in outcome_lines(rcs):
+                typer.echo("  " + line)
+    else:
+        emit(df, format, out)
+
+
+def _draw_map(record: object, roll_calls: pl.DataFrame, votes: pl.DataFrame, path: Path) -> None:
+    """The world map of the (whole-resolution) roll call behind ``votes``, titled and sourced for print."""
+    from polycentric.record.cite import with_citation
+    from polycentric.report.maps import draw_vote_map
+
+    if votes.height == 0:
+        raise ConfigurationError("no votes to draw on the map")
+    mine = with_citation(roll_calls.filter(pl.col("rollcall_id").is_in(votes["rollcall_id"].unique().implode())))
+    rc = mine.sort(pl.col("kind") != "resolution", "date").row(0, named=True)
+    shown = votes.filter(pl.col("rollcall_id") == rc["rollcall_id"])
+    symbol = rc["resolution"] or f"UN DL record {rc.get('undl_id')}"
+    title = f"{symbol}: {rc['title']}" if rc.get("title") else str(symbol)
+    tally = dict(shown.group_by("vote").len().iter_rows())
+    subtitle = f"{rc['date']} · {rc.get('status') or 'status not recorded'} · " + ", ".join(
+        f"{k} {tally.get(k, 0)}" for k in ("Y", "N", "A", "X")
+    )
+    draw_vote_map(
+        dict(zip(shown["state"].to_list(), shown["vote"].to_list(), strict=True)),
+        path,
+        title=title if len(title) <= 110 else title[:107] + "…",
+        subtitle=subtitle + (f" · {rc['link']}" if rc.get("link") else ""),
+        coverage=coverage_line(record),
+        names=dict(zip(shown["state"].to_list(), shown["state_name"].to_list(), strict=True)),
+    )
+
+
+def coverage_line(record: object) -> str:
+    """The record's coverage line (what it holds and up to when), or its version when it has none."""
+    line = getattr(record, "coverage_line", None)
+    if callable(line):
+        return str(line())
+    return f"record {getattr(record, 'version', '?')}"
+
+
+def _cited_lines(record: object, roll_calls: pl.DataFrame, votes: pl.DataFrame, most: int = 5) -> str:
+    """How to cite the roll calls behind a vote table (up to ``most``), then the coverage line."""
+    from polycentric.record.cite import with_citation
+
+    ids = votes["rollcall_id"].unique(maintain_order=True)
+    lines = []
+    if ids.len() <= most:
+        cited = with_citation(roll_calls.filter(pl.col("rollcall_id").is_in(ids.implode())))
+        for row in cited.iter_rows(named=True):
+            lines.append(f"  {row['citation']}" + (f"  {row['link']}" if row["link"] else ""))
+    else:
+        lines.append(f"  {ids.len():,} roll calls (--format csv gives each one's title, status and link)")
+    lines.append(f"  Coverage: {coverage_line(record)}")
+    return "\n".join(lines)
 
 
 def state(
@@ -393,7 +464,7 @@ def state(
 ) -> None:
     """Show a state: codes, UN membership, its name and vote counts in a year."""
     from polycentric.errors import RecordNotBuiltError
-    from polycentric.registry.states import is_member, resolve_state, state_name, states_table
+    from polycentric.states import is_member, resolve_state, state_name, states_table
 
     day = dt.date(year, 7, 1) if year is not None else None
     sid = resolve_state(code, day)
@@ -404,11 +475,20 @@ def state(
     )
     if year is not None:
         try:
+            from polycentric.record.coverage import years_after_record
             from polycentric.record.store import open_record
 
-            v = open_record().votes(year=year, state=sid)
+            rec = open_record()
+            v = rec.votes(year=year, state=sid)
             counts = dict(v.group_by("vote").len().iter_rows())
-            row = row.with_columns(**{f"votes_{k}": pl.lit(counts.get(k, 0)) for k in ("Y", "N", "A", "X")})
+            unknown = bool(years_after_record(rec, year, year))  # after the record's end: unknown, not 0
+            if unknown:
+                typer.echo(
+                    f"note: the record holds no General Assembly votes for {year} ({rec.coverage_line()})", err=True
+                )
+            row = row.with_columns(
+                **{f"votes_{k}": pl.lit(None if unknown else counts.get(k, 0), pl.Int64) for k in ("Y", "N", "A", "X")}
+            )
         except RecordNotBuiltError:
             pass
     emit(row, format, out)

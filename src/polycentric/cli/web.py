@@ -113,6 +113,38 @@ def report_group(
     _write(group_brief(polycentric.open(), group, date=day), out, f"report-group-{_slug(group)}.html")
 
 
+@report_app.command("practices")
+def report_practices(
+    state: Annotated[str, typer.Argument(help="State code or name, e.g. IND, India, SUN.")],
+    year: Annotated[int, typer.Option("--year", help="The year of the votes.")],
+    with_: Annotated[
+        Optional[str],
+        typer.Option("--with", help="Comma-separated references: states or group:ID (default USA,CHN,RUS,IND,BRA,ZAF,EU,NAM)."),
+    ] = None,
+    csv_dir: Annotated[
+        Optional[Path], typer.Option("--csv-dir", help="Also write every table as CSV (with CSVW metadata) here.")
+    ] = None,
+    out: OutOption = None,
+) -> None:
+    """"Voting practices" of any state in a year: coincidence overall, on important votes, by issue; groups; SC."""
+    import polycentric
+    from polycentric.cli.progress import working
+    from polycentric.report.practices import practices_brief, practices_tables
+
+    record = polycentric.open()
+    refs = [r.strip() for r in with_.split(",") if r.strip()] if with_ else None
+    with working(f"voting practices of {state} in {year}"):
+        html = practices_brief(record, state, year, references=refs)
+    _write(html, out, f"report-practices-{_slug(state)}-{year}.html")
+    if csv_dir is not None:
+        from polycentric.cli.output import write_csv_with_metadata
+
+        for name, table in practices_tables(record, state, year, references=refs).items():
+            if table.height:
+                path = write_csv_with_metadata(table, csv_dir / f"practices-{_slug(state)}-{year}-{name}.csv")
+                typer.echo(str(path))
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.command("serve")(serve)

@@ -14,9 +14,8 @@ docstring gives the formula and its source paper (overview: ``docs/measures.md``
 - :mod:`~polycentric.measures.series`: recurring resolutions, their tallies and switchers.
 - :mod:`~polycentric.measures.plots`: charts of the above (matplotlib, imported only there).
 
-Dependency rule: imports ``polycentric.errors``, ``polycentric.schema`` and
-``polycentric.registry`` (groups, lazily, when a group is named by id); never the
-store, the models or the shells.
+Dependency rule (enforced by the import-linter contract): imports the registry (groups, for
+membership at each vote's date) and the layers below it; never the models or the shells.
 """
 
 from __future__ import annotations

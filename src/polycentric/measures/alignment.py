@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from polycentric.errors import InsufficientDataError, UnknownStateError
+from polycentric.errors import InsufficientDataError, MeasureError, UnknownStateError
 from polycentric.measures._common import (
     GroupSpec,
     YearSpec,
@@ -37,7 +37,7 @@ from polycentric.measures._common import (
 )
 from polycentric.measures.agreement import Absent, Index, prepare_votes, score_expr
 
-__all__ = ["DEFAULT_REFERENCES", "alignment", "reference_votes"]
+__all__ = ["DEFAULT_REFERENCES", "alignment", "rank_alignment", "reference_votes"]
 
 DEFAULT_REFERENCES: tuple[str, ...] = ("USA", "CHN", "RUS", "IND", "BRA", "group:EU", "group:NAM")
 """USA, China, Russia, India, Brazil, the EU majority and the NAM majority."""
@@ -144,3 +144,43 @@ def alignment(
     return out.sort("state", "_order", *keys).select(
         "state", "reference", "reference_kind", *keys, "index", "value", "n_shared"
     )
+
+
+_SORTABLE = ("value", "n_shared", "state", "reference", "year", "session")
+
+
+def rank_alignment(
+    table: pl.DataFrame, *, sort: str | None = None, top: int = 0, min_shared: int = 1
+) -> pl.DataFrame:
+    """Filter, sort and cut an :func:`alignment` table: the closest (or farthest) states first.
+
+    Parameters
+    ----------
+    table
+        The output of :func:`alignment`.
+    sort
+        A column (``value``, ``n_shared``, ``state``, ``reference``, ``year``, ``session``);
+        a leading ``-`` sorts descending (``"-value"``: most aligned first). Ties keep the
+        state order. ``None`` keeps the table's order.
+    top
+        Keep the first ``top`` rows (0: all).
+    min_shared
+        Drop rows with fewer shared votes (``n_shared < min_shared``): a value over
+        three shared votes says little.
+
+    Raises
+    ------
+    MeasureError
+        ``sort`` names no column of the table, or ``top``/``min_shared`` is negative.
+    """
+    if top < 0 or min_shared < 0:
+        raise MeasureError(f"--top and --min-shared must be >= 0, not {top} and {min_shared}")
+    out = table.filter(pl.col("n_shared") >= min_shared) if min_shared > 1 else table
+    if sort:
+        descending = sort.startswith("-")
+        column = sort.lstrip("-+")
+        if column not in _SORTABLE or column not in out.columns:
+            choices = ", ".join(c for c in _SORTABLE if c in out.columns)
+            raise MeasureError(f"cannot sort by {column!r}: expected one of {choices} (prefix - for descending)")
+        out = out.sort([column, "state"], descending=[descending, False], nulls_last=True)
+    return out.head(top) if top else out

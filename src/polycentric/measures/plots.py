@@ -9,8 +9,10 @@ Dependency rule: imports numpy, polars, matplotlib and ``polycentric.errors``.
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,8 +26,12 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "CHART_COVERAGE",
+    "SOURCE_LINE",
+    "chart_coverage",
     "check_plot_path",
     "draw_time_series",
+    "publication_footer",
     "plot_bars",
     "plot_heatmap",
     "plot_series_history",
@@ -52,8 +58,46 @@ def check_plot_path(path: str | Path) -> Path:
     return path
 
 
+SOURCE_LINE = (
+    "Source: polycentric, from the UN Digital Library voting data (digitallibrary.un.org/record/4060887) "
+    "and Voeten, UNGA Voting Data (hdl:1902.1/12379)."
+)
+"""The source line every exported chart carries."""
+
+CHART_COVERAGE: ContextVar[str] = ContextVar("chart_coverage", default="")
+"""The record's coverage line printed above the source line (set by the shell that opened the record)."""
+
+
+@contextlib.contextmanager
+def chart_coverage(line: str) -> Iterator[None]:
+    """Print ``Coverage: line`` on the charts saved inside the block."""
+    token = CHART_COVERAGE.set(line)
+    try:
+        yield
+    finally:
+        CHART_COVERAGE.reset(token)
+
+
+def publication_footer(fig: Figure) -> None:
+    """Add the coverage and source lines under a figure (space is reserved below the axes)."""
+    coverage = CHART_COVERAGE.get()
+    lines = ([f"Coverage: {coverage}"] if coverage else []) + [SOURCE_LINE]
+    text = "\n".join(textwrap.fill(line, 150) for line in lines)
+    engine = fig.get_layout_engine()
+    height = 0.035 * (text.count("\n") + 1) * 4.5 / fig.get_figheight()
+    if engine is not None and hasattr(engine, "set"):
+        try:
+            engine.set(rect=(0.0, height + 0.01, 1.0, 1.0 - height - 0.01))  # type: ignore[call-arg]
+        except TypeError:  # a layout engine without rect
+            fig.subplots_adjust(bottom=height + 0.12)
+    else:
+        fig.subplots_adjust(bottom=height + 0.12)
+    fig.text(0.01, 0.005, text, fontsize=6.5, color="#444444", ha="left", va="bottom")
+
+
 def _save(fig: Figure, path: str | Path) -> Path:
     path = check_plot_path(path)
+    publication_footer(fig)
     fig.savefig(path, dpi=150, metadata={"Software": "polycentric"} if path.suffix.lower() == ".png" else None)
     return path
 
@@ -149,7 +193,7 @@ def plot_bars(
     fig, ax = _figure(7.0, max(3.0, 0.25 * len(labels) + 1.0))
     pos = np.arange(len(labels))[::-1]
     vals = np.asarray(values, dtype=float)
-    ax.barh(pos, vals, color=np.where(vals >= 0, "#3b75af", "#c44e52"))
+    ax.barh(pos, vals, color=np.where(vals >= 0, "#0072B2", "#D55E00"))
     ax.set_yticks(pos, labels=list(labels), fontsize=8)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(xlabel)
@@ -165,7 +209,9 @@ def plot_series_history(history: pl.DataFrame, path: str | Path, *, title: str =
     labels = [f"{y} {r or ''}".strip() for y, r in zip(h["year"], h["resolution"], strict=True)]
     pos = np.arange(h.height)
     bottom = np.zeros(h.height)
-    for col, color in (("yes", "#55a868"), ("no", "#c44e52"), ("abstain", "#8c8c8c")):
+    from polycentric.record.cite import VOTE_COLORS
+
+    for col, color in (("yes", VOTE_COLORS["Y"]), ("no", VOTE_COLORS["N"]), ("abstain", VOTE_COLORS["A"])):
         vals = h[col].to_numpy().astype(float)
         ax.bar(pos, vals, bottom=bottom, color=color, label=col)
         bottom += vals

@@ -1,5 +1,5 @@
 """Estimators: ideal points, polarity, forecasting (``fit() -> self``, fitted attributes end in ``_``).
 
-Dependency rule: imports ``polycentric.errors``, ``polycentric.schema``,
-``polycentric.registry`` and ``polycentric.measures``; never the store or the shells.
+Dependency rule (enforced by the import-linter contract): imports ``polycentric.measures`` and the
+layers below it; never the shells.
 """

@@ -126,6 +126,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,6 +175,14 @@ _FIT_FORMAT = 4  # bumped when a fitted forecaster gains attributes, so stale ca
 _UN_FOUNDED = dt.date(1945, 10, 24)
 
 
+_ISSUE_TOKEN = re.compile(r"\s*\bzzissue[a-z]{2}\b")
+
+
+def _display_text(text: str) -> str:
+    """A roll call's text as people read it: the internal issue tokens of :func:`_text_frame` removed."""
+    return _ISSUE_TOKEN.sub("", text).strip()
+
+
 def regional_groups(date: dt.date | None = None, groups: Sequence[str] = REGIONAL_GROUPS) -> dict[str, str]:
     """``{state: group}`` for the states in ``groups`` on ``date`` (default today), from the group registry.
 
@@ -192,7 +201,7 @@ def regional_groups(date: dt.date | None = None, groups: Sequence[str] = REGIONA
 def _registry_members(date: dt.date) -> tuple[set[str], set[str]] | None:
     """``(UN members on date, every id the registry knows)`` from the state registry, or None."""
     try:
-        from polycentric.registry.states import member_states, states_table
+        from polycentric.states import member_states, states_table
 
         return set(member_states(date)), set(states_table()["state"].to_list())
     except Exception:  # registry data unavailable: fall back to the record's own spans
@@ -662,7 +671,7 @@ class VoteForecaster(Estimator):
                 "similarity": sim.astype(float),
                 "prior_weight": (prior / prior.sum()).astype(float),
                 "posterior_weight": weights.astype(float),
-                "text": [corpus.item_text[i][:120] for i in templates],
+                "text": [_display_text(corpus.item_text[i])[:120] for i in templates],
             }
         ).sort("posterior_weight", descending=True)
         return Forecast(

@@ -550,6 +550,9 @@ def plot_polarity(series: pl.DataFrame, path: str | Path) -> Path:
     axes[0].legend()
     axes[0].set_title("Polarity of the UN General Assembly")
     fig.tight_layout()
+    from polycentric.measures.plots import publication_footer
+
+    publication_footer(fig)  # coverage and source lines, for publication
     path = Path(path)
     fig.savefig(path)
     plt.close(fig)

@@ -1,5 +1,6 @@
 """The embedded store: schema, ingest, queries. The only package that writes SQL.
 
-Dependency rule: imports ``polycentric.sources``, ``polycentric.registry``,
-``polycentric.errors``, ``polycentric.config``; never measures, models or shells.
+Dependency rule (enforced by the import-linter contract): imports ``polycentric.sources`` and the
+ground floor (``schema``, ``symbols``, ``states``) plus ``errors``/``config``; never the registry of
+groups, measures, models or shells.
 """

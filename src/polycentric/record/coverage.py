@@ -65,6 +65,7 @@ __all__ = [
     "coverage_line",
     "load_official",
     "period_status",
+    "years_after_record",
 ]
 
 CLEARLY_FEWER = 0.9
@@ -230,7 +231,16 @@ def coverage(rec: Record, official: OfficialTotals | str | Path | bool | None = 
         .then(pl.lit("more whole-resolution votes than the official file (Voeten also counts drafts not adopted)")),
     )
     return (
-        out.sort(pl.col("body") != "GA", "first_date", "session", nulls_last=True).select(list(COVERAGE)).cast(COVERAGE)  # type: ignore[arg-type]
+        out.sort(
+            pl.col("body") != "GA",
+            # a Security Council session is a year: in year order even when its roll calls have no date
+            pl.when(pl.col("body") == "SC").then(pl.col("session").cast(pl.Int64, strict=False)),
+            "first_date",
+            "session",
+            nulls_last=True,
+        )
+        .select(list(COVERAGE))
+        .cast(COVERAGE)  # type: ignore[arg-type]
     )
 
 
@@ -308,6 +318,20 @@ def coverage_line(rec: Record) -> str:
         else:
             parts.append(f"{name} through {last!s}")
     return "; ".join(parts)
+
+
+def years_after_record(rec: Record, first: int, last: int, body: str = "GA") -> list[int]:
+    """The years of ``first``-``last`` that begin after the record's last roll call of ``body``.
+
+    The record knows nothing of them: a measure has no row for them and a count is not zero but
+    unknown, so the shells name them (with :func:`coverage_line`) instead of showing nothing or 0.
+    """
+    end = rec.roll_calls(body=body)["date"].max()
+    years = range(first, last + 1)
+    if end is None:
+        return list(years)
+    assert isinstance(end, dt.date)
+    return [y for y in years if dt.date(y, 1, 1) > end]
 
 
 def check_official(

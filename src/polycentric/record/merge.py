@@ -61,11 +61,11 @@ import polars as pl
 
 from polycentric.record._conflicts import CONFLICTS, find_conflicts
 from polycentric.record._matching import MATCH_WINDOW_DAYS, MATCHES, match_by_tallies
-from polycentric.registry.states import membership_periods, state_names_at
 from polycentric.schema import ISSUE_COLUMNS, ROLL_CALLS, SC_OUTCOME, VOTES, VOTES_VIEW, conform
 from polycentric.sources.common import LEDGER as LEDGER_SCHEMA
 from polycentric.sources.common import REJECTED as SOURCE_REJECTED
 from polycentric.sources.common import SOURCE_ROLL_CALLS
+from polycentric.states import membership_periods, state_names_at
 
 __all__ = [
     "CONFLICTS",

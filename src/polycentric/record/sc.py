@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from polycentric.registry.states import state_name
+from polycentric.states import state_name
 
 __all__ = ["outcome_lines", "outcome_text", "vetoed_by_names"]
 

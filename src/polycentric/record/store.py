@@ -63,9 +63,9 @@ from polycentric.record._tallies import TALLY_MISMATCHES, tally_mismatches
 from polycentric.record.filters import DateLike, FilterKwargs, Filters, as_date
 from polycentric.record.ingest import IngestReport, ingest, verify_store
 from polycentric.record.merge import CONFLICTS, MATCHES, REJECTED_ROWS, sort_votes, votes_view
-from polycentric.registry.states import member_states, resolve_state, state_names_at, states_table
 from polycentric.schema import ROLL_CALLS, STATES, VOTES, VOTES_VIEW, conform
 from polycentric.sources.common import normalise_symbol
+from polycentric.states import member_states, resolve_state, state_names_at, states_table
 
 __all__ = [
     "TALLY_MISMATCHES",
@@ -503,7 +503,7 @@ class Record:
 
     def non_member_votes(self) -> pl.DataFrame:
         """Stored votes by states that were not UN members on the vote's date per the registry (a data check)."""
-        from polycentric.registry.states import membership_periods
+        from polycentric.states import membership_periods
 
         v = self._get("votes_view").select("rollcall_id", "state", "date", "vote", "resolution")
         m = membership_periods()

@@ -26,7 +26,7 @@ Note: ``NAM`` is the Non-Aligned Movement here, although it is also Namibia's
 ISO3 code; group ids and state ids live in different namespaces.
 
 Dependency rule: imports ``polycentric.errors``, ``polycentric.config`` (the
-home folder of user groups) and ``polycentric.registry.states`` (state ids and
+home folder of user groups) and ``polycentric.states`` (state ids and
 names) only.
 """
 
@@ -101,7 +101,7 @@ DateLike = dt.date | dt.datetime | str
 @functools.cache
 def _state_names() -> dict[str, str]:
     """Canonical state id -> current (or last) name, from the state registry (+ UN observer states)."""
-    from polycentric.registry.states import states_table
+    from polycentric.states import states_table
 
     table = states_table()
     names = dict(zip(table["state"].to_list(), table["name"].to_list(), strict=True))

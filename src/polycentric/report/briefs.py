@@ -10,7 +10,6 @@ Dependency rule: may import any library package; no shell imports it except cli/
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,8 @@ import polars as pl
 
 from polycentric import __version__
 from polycentric.errors import MeasureError, NotFittedError, RecordError, UnknownStateError
-from polycentric.registry.states import resolve_state
 from polycentric.report import charts
+from polycentric.states import resolve_state
 
 __all__ = ["Section", "group_brief", "render_brief", "rollcall_brief", "state_brief", "write_brief"]
 
@@ -49,8 +48,10 @@ def _env() -> jinja2.Environment:
 
 
 def _record_version(record: Any) -> str:
-    path = getattr(record, "path", None)
-    return hashlib.sha256(str(path).encode()).hexdigest()[:16] if path is not None else "unknown"
+    """``Record.version``: the same id as the dashboard's footer and Python's ``record.version``."""
+    from polycentric.record.cite import record_id
+
+    return record_id(record)
 
 
 def _sources(record: Any) -> str:
@@ -69,13 +70,31 @@ def _coverage(record: Any) -> str:
         return "coverage unknown"
 
 
-def table_block(df: pl.DataFrame, *, id: str | None = None, note: str | None = None) -> dict[str, Any]:
-    """A table block of a DataFrame (floats to 3 decimals)."""
+def table_block(
+    df: pl.DataFrame, *, id: str | None = None, note: str | None = None, csv: bool = False
+) -> dict[str, Any]:
+    """A table block of a DataFrame (floats to 3 decimals); ``csv=True`` embeds the table as a CSV download.
+
+    The CSV is a ``data:`` link inside the page (the brief stays self-contained) holding every
+    row at full precision, file name ``<id>.csv``.
+    """
+    from urllib.parse import quote
+
     numeric = [c for c, t in df.schema.items() if t.is_numeric()]
     rows = [
         {k: (f"{v:.3f}" if isinstance(v, float) else v) for k, v in row.items()} for row in df.iter_rows(named=True)
     ]
-    return {"kind": "table", "columns": df.columns, "numeric": numeric, "rows": rows, "id": id, "note": note}
+    href = "data:text/csv;charset=utf-8," + quote(df.write_csv()) if csv else None
+    return {
+        "kind": "table",
+        "columns": df.columns,
+        "numeric": numeric,
+        "rows": rows,
+        "id": id,
+        "note": note,
+        "csv": href,
+        "csv_name": f"{id or 'table'}.csv",
+    }
 
 
 def render_brief(
@@ -160,17 +179,27 @@ def rollcall_brief(record: Any, symbol: str, *, rollcall_id: int | None = None) 
             }
         )
     symbol_n = rc["resolution"] or symbol
+    if rc.get("body") == "SC":  # the Council's outcome first
+        from polycentric.record.sc import outcome_text
+
+        blocks.insert(0, {"kind": "list", "label": "Outcome", "entries": [outcome_text(rc)], "css": "outcome"})
     sections = [
         Section("tally", "Tally", blocks),
         Section("votes", "How each state voted", lists),
     ]
-    groups = _group_breakdown(votes)
+    if rc.get("votes_complete") is False:  # a veto known from a list alone: no tally, only the votes known
+        known = [x for x in lists if x["entries"]]
+        sections = [Section("tally", "Outcome", blocks[:1]), Section("votes", "Votes known", known)]
+    groups = _group_breakdown(votes) if rc.get("votes_complete") is not False else None
     if groups is not None:
         sections.append(groups)
     issues = [name for key, name in _issue_names().items() if rc.get(f"issue_{key}")]
-    subtitle = f"{rc['title'] or ''} — {rc['date']}, session {rc['session']}, {rc['kind']}" + (
-        f"; issues: {', '.join(issues)}" if issues else ""
-    )
+    from polycentric.record.cite import with_citation
+
+    cited = with_citation(rcs.filter(pl.col("rollcall_id") == rc["rollcall_id"])).row(0, named=True)
+    subtitle = f"{cited['citation']}; session {rc['session']}" + (f"; issues: {', '.join(issues)}" if issues else "")
+    if cited["link"]:
+        subtitle += f". UN document: {cited['link']}"
     return render_brief(
         record,
         title=f"Vote on {symbol_n}",
@@ -253,9 +282,19 @@ def state_brief(
     )
     period = f"{years[0]}–{years[1]}" if years else "all years"
     recent = votes.sort("date", "rollcall_id", descending=True).head(60)
-    titles = record.roll_calls(state=sid, start=start, end=end).select("rollcall_id", "title")
+    from polycentric.record.cite import display_title, with_citation
+
+    titles = with_citation(record.roll_calls(state=sid, start=start, end=end), citation=False).select(
+        "rollcall_id", "title", "status", "link"
+    )
     recent = recent.join(titles, on="rollcall_id", how="left").select(
-        "date", "resolution", "session", pl.col("title").str.slice(0, 80), "vote"
+        "date",
+        "resolution",
+        "session",
+        pl.col("title").map_elements(display_title, return_dtype=pl.String).str.slice(0, 80),
+        "status",
+        "vote",
+        "link",
     )
     sections = [
         Section(

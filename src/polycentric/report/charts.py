@@ -2,7 +2,7 @@
 
 Output is deterministic for the same data (fixed SVG hash salt, no creation date).
 
-Dependency rule: imports matplotlib and polars only.
+Dependency rule: imports matplotlib, polars and ``record.cite`` (the vote colours) only.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from matplotlib.figure import Figure
 
 __all__ = ["VOTE_COLORS", "VOTE_NAMES", "bar_tally", "line_chart", "stacked_years", "svg_of"]
 
-VOTE_COLORS: dict[str, str] = {"Y": "#2e7d32", "N": "#c62828", "A": "#f2c14e", "X": "#9e9e9e"}
-VOTE_NAMES: dict[str, str] = {"Y": "Yes", "N": "No", "A": "Abstain", "X": "Not voting"}
+from polycentric.record.cite import VOTE_COLORS, VOTE_NAMES  # one colour per vote everywhere
 
 
 def svg_of(fig: Figure) -> str:

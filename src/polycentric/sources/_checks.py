@@ -23,8 +23,8 @@ from pathlib import Path
 import polars as pl
 
 from polycentric.errors import InputFormatError, UnknownStateError
-from polycentric.registry.states import resolve_codes
 from polycentric.sources.common import SourceData, first_bad, physical_line
+from polycentric.states import resolve_codes
 
 __all__ = [
     "FIELD_LIMIT",

@@ -3,7 +3,7 @@
 Lets a user add votes the bulk files do not have yet (for example
 ``../shared/data/unga_undl_keyvotes_sample``). Vote codes are the UN Digital
 Library's (Y, N, A, X; NV is read as X); ``ms_code`` may be any code or name
-:func:`~polycentric.registry.states.resolve_state` knows. One roll call per
+:func:`~polycentric.states.resolve_state` knows. One roll call per
 (resolution, date); symbols ``S/...`` are Security Council votes, all others
 General Assembly.
 

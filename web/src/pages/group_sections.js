@@ -1,6 +1,6 @@
 // Sections of the group page that read measures: cohesion and voice over time, compared with other groups.
 import { csvUrl, getRows } from "../api.js";
-import { Plot, figure } from "../charts.js";
+import { Plot, entityScale, figure } from "../charts.js";
 import { el, setParams } from "../view.js";
 
 export async function groupSections(g, params) {
@@ -23,7 +23,7 @@ export async function groupSections(g, params) {
       marginLeft: 40,
       y: { domain: [0, 1], grid: true, label: index },
       x: { tickFormat: "d", label: null },
-      color: { legend: true },
+      color: entityScale(rows.map((r) => r.group)),
       marks: [Plot.line(rows, { x: "year", y: "value", stroke: "group", title: (d) => `${d.group} ${d.year}: ${d.value.toFixed(2)} (${d.n_rollcalls} roll calls${d.thin ? ", thin" : ""})` })],
     }),
   });
@@ -67,7 +67,7 @@ export async function groupSections(g, params) {
       y: { domain: [0, 1], grid: true, label: "share" },
       x: { tickFormat: "d", label: null },
       fy: { label: null },
-      color: { legend: true },
+      color: entityScale(long.map((r) => r.group)),
       marks: [Plot.line(long, { x: "year", y: "value", stroke: "group", fy: "measure", title: (d) => `${d.group} ${d.year}: ${d.value.toFixed(2)} (${d.n} roll calls)` })],
     }),
   });

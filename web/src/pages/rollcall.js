@@ -3,6 +3,7 @@ import { csvUrl, getJson, getRows } from "../api.js";
 import { Plot, figure, message } from "../charts.js";
 import { VOTE_COLORS, VOTE_NAMES, drawMap } from "../map.js";
 import { el, routeHref, setParams } from "../view.js";
+import { citeBlock, displayTitle } from "../cite.js";
 import { groupBreakdown } from "./rollcall_groups.js";
 
 export const title = "Roll call";
@@ -51,7 +52,7 @@ export async function render(params) {
     "header",
     { class: "page-head" },
     el("h1", {}, symbol),
-    el("p", { class: "title" }, rc.title || ""),
+    el("p", { class: "title" }, displayTitle(rc.title) || "(no title in the record)"),
     el(
       "p",
       { class: "meta" },
@@ -60,6 +61,7 @@ export async function render(params) {
       rc.important ? " · important vote" : "",
     ),
     rc.agenda && rc.agenda !== rc.title ? el("p", { class: "agenda" }, rc.agenda) : null,
+    await citeBlock(rc),
     outcome,
   );
 

@@ -2,7 +2,8 @@
 import { csvUrl, getJson, getRows } from "../api.js";
 import { message } from "../charts.js";
 import { VOTE_NAMES } from "../map.js";
-import { el, routeHref, setParams } from "../view.js";
+import { displayTitle, docLink, statusBadge } from "../cite.js";
+import { el, fmtNumber, routeHref, setParams } from "../view.js";
 import { stateSections } from "./state_sections.js";
 
 export const title = "State";
@@ -48,9 +49,16 @@ export async function render(params) {
       ` · ${votes.length} recorded votes${from || to ? ` in ${from ?? "…"}–${to ?? "…"}` : ""}`,
     ),
     rangeForm,
+    votes.length ? el("p", { class: "meta" }, el("a", { class: "practices-link", href: routeHref("practices", { state: st.state, year: to || votes[0].year }) }, `Voting practices of ${st.name} in ${to || votes[0].year} →`)) : null,
   );
 
-  const sections = await stateSections(st, { from, to });
+  const vpage = Math.max(1, Number.parseInt(params.get("vpage") || "1", 10) || 1);
+  const [sections, summary, near, cited] = await Promise.all([
+    stateSections(st, { from, to }),
+    getJson(`/states/${encodeURIComponent(st.state)}/summary`, { from, to }).then((r) => r.data[0]),
+    neighbourSection(st, to || (votes.length ? Number(votes[0].year) : null)),
+    getRows(`/states/${encodeURIComponent(st.state)}/cited`),
+  ]);
   const spells = await getRows(`/states/${encodeURIComponent(st.state)}/groups`);
   const groupsTable = el(
     "table",
@@ -74,11 +82,13 @@ export async function render(params) {
     ),
   );
   const current = spells.filter((g) => !g.left);
-  const shown = votes.slice(0, 200);
+  const PAGE = 50;
+  const pages = Math.max(1, Math.ceil(votes.length / PAGE));
+  const shown = votes.slice((vpage - 1) * PAGE, vpage * PAGE);
   const table = el(
     "table",
     { class: "votes", "data-rows": votes.length },
-    el("thead", {}, el("tr", {}, el("th", {}, "Date"), el("th", {}, "Resolution"), el("th", {}, "Session"), el("th", {}, "Vote"))),
+    el("thead", {}, el("tr", {}, el("th", {}, "Date"), el("th", {}, "Resolution"), el("th", {}, "Title"), el("th", {}, "Vote"))),
     el(
       "tbody",
       {},
@@ -88,7 +98,7 @@ export async function render(params) {
           {},
           el("td", {}, v.date),
           el("td", {}, el("a", { href: routeHref("rollcall", v.resolution ? { symbol: v.resolution } : { id: v.rollcall_id }) }, v.resolution || `#${v.rollcall_id}`)),
-          el("td", {}, v.session),
+          el("td", { class: "title-cell" }, displayTitle(v.title) || "–", " ", docLink(v, "↗")),
           el("td", { class: `vote-cell vote-${v.vote}` }, VOTE_NAMES[v.vote] || v.vote),
         ),
       ),
@@ -99,6 +109,9 @@ export async function render(params) {
     "section",
     { class: "state", "data-title": st.name, "data-state": st.state },
     head,
+    summaryCards(summary, { from, to }),
+    ...sections.ideal,
+    near,
     el(
       "div",
       { class: "section-head" },
@@ -107,9 +120,116 @@ export async function render(params) {
     ),
     el("p", { class: "meta" }, current.length ? `Today: ${current.map((g) => `${g.group}${g.status === "member" ? "" : ` (${g.status})`}`).join(", ")}.` : "In none of the registry's groups today."),
     el("details", { class: "groups" }, el("summary", {}, `${spells.length} membership spells in the registry's groups`), groupsTable),
-    ...sections,
-    el("div", { class: "section-head" }, el("h2", {}, "Votes"), el("a", { class: "button export-csv", href: csvUrl(`/states/${id}/votes`, filters), download: `${id}-votes.csv` }, "CSV")),
-    votes.length > shown.length ? message(`Latest ${shown.length} of ${votes.length} votes shown; the CSV has them all.`) : null,
-    table,
+    citedSection(cited),
+    ...sections.alignment,
+    el("div", { class: "section-head" }, el("h2", {}, "Every vote"), el("a", { class: "button export-csv", href: csvUrl(`/states/${id}/votes`, filters), download: `${id}-votes.csv` }, "CSV")),
+    pager(id, from, to, vpage, pages, votes.length, PAGE),
+    el("div", { class: "table-scroll" }, table),
+  );
+}
+
+
+function pct(x) {
+  return x === null || x === undefined ? "–" : `${(100 * x).toFixed(1)}%`;
+}
+
+/** Key numbers: votes cast, shares of Yes / No / Abstain among them, absence. */
+function summaryCards(s, { from, to }) {
+  if (!s || !s.n_rollcalls) return message("No recorded General Assembly votes in this period.");
+  const span = from || to ? `${from ?? s.first_year}–${to ?? s.last_year}` : `${s.first_year}–${s.last_year}`;
+  const card = (cls, n, label, key) => el("div", { class: `card ${cls}`, "data-key": key }, el("span", { class: "n" }, n), el("span", { class: "label" }, label));
+  return el(
+    "section",
+    { class: "state-summary", "data-cast": s.votes_cast, "data-rollcalls": s.n_rollcalls },
+    el("h2", {}, `Key numbers, ${span}`),
+    el(
+      "div",
+      { class: "summary-cards" },
+      card("", s.votes_cast.toLocaleString("en"), `votes cast of ${s.n_rollcalls.toLocaleString("en")} roll calls`, "cast"),
+      card("vote-Y", pct(s.share_yes), `Yes (${s.yes})`, "yes"),
+      card("vote-N", pct(s.share_no), `No (${s.no})`, "no"),
+      card("vote-A", pct(s.share_abstain), `Abstain (${s.abstain})`, "abstain"),
+      card("vote-X", pct(s.share_absent), `absent (${s.absent})`, "absent"),
+    ),
+    el("p", { class: "note" }, "Shares of Yes, No and Abstain are of the votes cast; absence is of the roll calls the state could vote in (General Assembly)."),
+  );
+}
+
+async function neighbourSection(st, year) {
+  if (!year) return null;
+  let rows;
+  try {
+    rows = await getRows(`/states/${encodeURIComponent(st.state)}/neighbours`, { year });
+  } catch (err) {
+    return message(`Closest and farthest states in ${year}: ${err.message}`);
+  }
+  const before = rows[0]?.year_before;
+  const table = (side, label) =>
+    el(
+      "table",
+      { class: `neighbours neighbours-${side}`, "data-side": side },
+      el("caption", {}, label),
+      el("thead", {}, el("tr", {}, el("th", {}, "State"), el("th", { class: "num" }, `${year}`), el("th", { class: "num" }, `since ${before}`))),
+      el(
+        "tbody",
+        {},
+        ...rows
+          .filter((r) => r.side === side)
+          .map((r) =>
+            el(
+              "tr",
+              { "data-state": r.state },
+              el("td", {}, el("a", { href: routeHref("state", { id: r.state }) }, r.name || r.state)),
+              el("td", { class: "num" }, fmtNumber(r.agreement)),
+              el("td", { class: `num ${r.change > 0 ? "change-up" : r.change < 0 ? "change-down" : ""}` }, r.change === null ? "–" : `${r.change > 0 ? "+" : ""}${fmtNumber(r.change)}`),
+            ),
+          ),
+      ),
+    );
+  return el(
+    "section",
+    { class: "state-neighbours", "data-year": year },
+    el("div", { class: "section-head" }, el("h2", {}, `Closest and farthest states, ${year}`), el("a", { class: "button export-csv", href: csvUrl(`/states/${encodeURIComponent(st.state)}/neighbours`, { year }), download: `${st.state}-neighbours-${year}.csv` }, "CSV")),
+    el("div", { class: "grid2" }, table("closest", "Closest (share of identical votes)"), table("farthest", "Farthest")),
+    el("p", { class: "note" }, `Agreement: share of the roll calls both voted in (Yes, No or Abstain) where they voted alike; change since ${before}.`),
+  );
+}
+
+function citedSection(rows) {
+  if (!rows.length) return null;
+  return el(
+    "section",
+    { class: "state-cited" },
+    el("h2", {}, "Votes on resolutions people cite"),
+    el("div", { class: "table-scroll" }, el(
+      "table",
+      { class: "cited", "data-rows": rows.length },
+      el("thead", {}, el("tr", {}, el("th", {}, "Resolution"), el("th", {}, "Date"), el("th", {}, "Vote"))),
+      el(
+        "tbody",
+        {},
+        ...rows.map((r) =>
+          el(
+            "tr",
+            { "data-symbol": r.resolution, "data-vote": r.vote || "" },
+            el("td", { class: "title-cell" }, el("a", { href: routeHref("rollcall", { id: r.rollcall_id }) }, r.resolution), ` ${r.label} `, statusBadge(r.status), " ", docLink(r, "↗")),
+            el("td", { class: "nowrap" }, r.date),
+            el("td", { class: `vote-cell vote-${r.vote || "none"}` }, r.vote ? VOTE_NAMES[r.vote] : "not a member"),
+          ),
+        ),
+      ),
+    )),
+  );
+}
+
+function pager(id, from, to, vpage, pages, total, size) {
+  const href = (p) => routeHref("state", { id, from, to, vpage: p > 1 ? p : null });
+  const first = total ? (vpage - 1) * size + 1 : 0;
+  return el(
+    "nav",
+    { class: "pager votes-pager", "data-page": vpage, "data-pages": pages },
+    vpage > 1 ? el("a", { class: "button prev", href: href(vpage - 1) }, "← Newer") : null,
+    el("span", { class: "count" }, `${first}–${Math.min(total, vpage * size)} of ${total.toLocaleString("en")} votes, newest first`),
+    vpage < pages ? el("a", { class: "button next", href: href(vpage + 1) }, "Older →") : null,
   );
 }

@@ -1,7 +1,7 @@
 // Sections of the state page that read measures and models: alignment with the major powers over time,
 // and the state's ideal-point trajectory with its interval.
 import { ApiError, csvUrl, getRows } from "../api.js";
-import { Plot, figure, message } from "../charts.js";
+import { Plot, entityColor, entityScale, figure, message } from "../charts.js";
 
 /** x-axis ticks on whole years only (short spans otherwise get fractional ticks printed twice). */
 function yearTicks(rows) {
@@ -25,7 +25,7 @@ async function alignmentSection(st, { from, to }) {
       marginLeft: 40,
       y: { domain: [0, 1], grid: true, label: "agreement" },
       x: { tickFormat: "d", label: null, ticks: yearTicks(rows) },
-      color: { legend: true },
+      color: entityScale(rows.map((r) => r.reference)),
       marks: [
         Plot.line(rows, { x: "year", y: "value", stroke: "reference", marker: "circle-stroke", title: (d) => `${d.reference} ${d.year}: ${d.value.toFixed(2)} (${d.n_shared} votes)` }),
         Plot.ruleY([0]),
@@ -76,9 +76,9 @@ async function idealPointSection(st, { from, to }) {
       marginLeft: 40,
       y: { grid: true, label: "ideal point" },
       x: { tickFormat: "d", label: null, ticks: yearTicks(rows) },
-      color: { legend: true, domain: [st.state, ...others] },
+      color: entityScale([st.state, ...others]),
       marks: [
-        Plot.areaY(own, { x: "year", y1: "lower", y2: "upper", fill: "#1f4e79", fillOpacity: 0.2 }),
+        Plot.areaY(own, { x: "year", y1: "lower", y2: "upper", fill: entityColor(st.state), fillOpacity: 0.2 }),
         Plot.line(refs, { x: "year", y: "ideal_point", stroke: "state", strokeWidth: 1, strokeDasharray: "4,3" }),
         Plot.line(own, { x: "year", y: "ideal_point", stroke: "state", strokeWidth: 2 }),
         Plot.dot(marked, { x: "year", y: "ideal_point", r: 5, stroke: "#b22222", strokeWidth: 1.5 }),
@@ -93,5 +93,5 @@ async function idealPointSection(st, { from, to }) {
 
 export async function stateSections(st, range) {
   const [alignment, ideal] = await Promise.all([alignmentSection(st, range), idealPointSection(st, range)]);
-  return [...ideal, ...alignment];
+  return { ideal, alignment };
 }

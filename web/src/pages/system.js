@@ -23,6 +23,14 @@ export function notFitted(err) {
   );
 }
 
+/** A pole as people name it: the model's name when it gives one, else its leading members ("pole around USA, GBR, FRA"). */
+export function poleName(p) {
+  if (p.name) return p.name;
+  if (p.label) return p.label;
+  const lead = (p.leading_members || p.members || "").split(",").filter(Boolean).slice(0, 3);
+  return lead.length ? `pole around ${lead.join(", ")}` : `pole ${p.pole}`;
+}
+
 export async function render(params) {
   const method = METHODS[params.get("method")] ? params.get("method") : "ideal_points";
   let series;
@@ -82,6 +90,10 @@ export async function render(params) {
 
   const poles = await getRows("/polarity/poles", { method, session });
   const members = await getRows("/polarity/members", { method, session });
+  const nameOf = (m, pole) => {
+    const p = poles.find((x) => x.method === m && x.pole === pole);
+    return p ? poleName(p) : `pole ${pole}`;
+  };
   const year = poles[0]?.year ?? series.find((r) => r.session === session)?.year;
   const mapMethod = method === "both" ? "ideal_points" : method;
   const mapValues = new Map(members.filter((m) => m.method === mapMethod).map((m) => [m.state, m.pole]));
@@ -90,15 +102,15 @@ export async function render(params) {
   await drawMap(mapFig.querySelector(".chart-body"), mapValues, {
     title: `Poles of session ${session}`,
     color: (v) => POLE_COLORS[(v - 1) % POLE_COLORS.length],
-    label: (s, v) => `${s.name} (${s.state}): ${v ? `pole ${v}` : "no ideal point this session"}`,
+    label: (s, v) => `${s.name} (${s.state}): ${v ? nameOf(mapMethod, v) : "no ideal point this session"}`,
     legend: Array.from({ length: nPoles }, (_, i) => {
       const p = poles.find((x) => x.method === mapMethod && x.pole === i + 1);
-      return { label: `pole ${i + 1}${p ? `: ${p.size} states, mean ${fmtNumber(p.mean_ideal_point)}` : ""}`, color: POLE_COLORS[i % POLE_COLORS.length] };
+      return { label: p ? `${poleName(p)}: ${p.size} states, mean ${fmtNumber(p.mean_ideal_point)}` : nameOf(mapMethod, i + 1), color: POLE_COLORS[i % POLE_COLORS.length] };
     }),
   });
   mapFig.dataset.states = String(mapValues.size);
 
-  const placed = members.filter((m) => m.ideal_point !== null).map((m) => ({ ...m, row: `${m.method === "network" ? "network" : "ideal points"} · pole ${m.pole}` }));
+  const placed = members.filter((m) => m.ideal_point !== null).map((m) => ({ ...m, row: `${m.method === "network" ? "network" : "ideal points"} · ${nameOf(m.method, m.pole)}` }));
   const rowsOfStrip = [...new Set(placed.map((m) => m.row))];
   const strip = figure({
     id: `ideal-points-${session}`,
@@ -112,7 +124,7 @@ export async function render(params) {
       x: { label: "ideal point", grid: true },
       fy: { label: null, domain: rowsOfStrip, axis: "left" },
       color: { domain: d3.range(1, 11), range: POLE_COLORS },
-      marks: [Plot.dot(placed, Plot.dodgeY("middle", { x: "ideal_point", fy: "row", fill: "pole", r: 3, title: (m) => `${m.state}: ${fmtNumber(m.ideal_point)} (pole ${m.pole})` }))],
+      marks: [Plot.dot(placed, Plot.dodgeY("middle", { x: "ideal_point", fy: "row", fill: "pole", r: 3, title: (m) => `${m.state}: ${fmtNumber(m.ideal_point)} (${nameOf(m.method, m.pole)})` }))],
     }),
   });
   const slider = el("input", { type: "range", min: 0, max: sessions.length - 1, value: sessions.indexOf(session), class: "session-slider", "aria-label": "Session" });
@@ -137,7 +149,7 @@ export async function render(params) {
           "tr",
           { "data-method": p.method, "data-pole": p.pole },
           el("td", {}, p.method.replace("_", " ")),
-          el("td", {}, el("span", { class: "swatch", style: `background:${POLE_COLORS[(p.pole - 1) % POLE_COLORS.length]}` }), ` ${p.pole}`),
+          el("td", { class: "pole-name" }, el("span", { class: "swatch", style: `background:${POLE_COLORS[(p.pole - 1) % POLE_COLORS.length]}` }), ` ${poleName(p)}`),
           el("td", { class: "num" }, String(p.size)),
           el("td", { class: "num" }, fmtNumber(p.share)),
           el("td", { class: "num" }, fmtNumber(p.mean_ideal_point)),

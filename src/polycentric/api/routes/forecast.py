@@ -33,7 +33,7 @@ from polycentric.api.tables import (
     wanted_format,
 )
 from polycentric.errors import InputFormatError, ModelError, PolycentricError
-from polycentric.registry.states import resolve_state
+from polycentric.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["forecast"])
 
@@ -169,7 +169,7 @@ def _answer(backend: Backend, draft: Draft, fmt: Format) -> Response:
     except (ValueError, ArithmeticError, IndexError, KeyError) as exc:  # a model defect: say so, never a bare 500
         raise ModelError(f"the forecaster could not answer this draft: {type(exc).__name__}: {exc}") from exc
     states = result.to_frame()
-    if fmt.is_csv:
+    if fmt != Format.json:  # csv (neutralised or raw), or its CSVW metadata
         return table_response(states, fmt, filename="forecast")
     templates = result.neighbours if result.neighbours is not None else pl.DataFrame()
     if templates.height:
@@ -195,8 +195,8 @@ def _answer(backend: Backend, draft: Draft, fmt: Format) -> Response:
 RESPONSES: dict[int | str, dict[str, Any]] = {
     "200": {
         "model": ForecastBody,
-        "description": "The forecast (JSON), or each member's forecast as CSV.",
-        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "description": "The forecast (JSON), or each member's forecast as CSV (or that CSV's CSVW metadata).",
+        "content": {"text/csv": {"schema": {"type": "string"}}, "application/csvw+json": {"schema": {"type": "object"}}},
     },
     "400": {"model": ErrorBody, "description": "The body is not JSON."},
     **ERROR_RESPONSES,

@@ -17,7 +17,7 @@ from polycentric.api.backend import Backend, get_backend
 from polycentric.api.params import IsoDate, StateCode
 from polycentric.api.tables import Format, Paging, paging, row_model, table_response, table_responses, wanted_format
 from polycentric.registry import groups as registry
-from polycentric.registry.states import resolve_state
+from polycentric.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["groups"])
 

@@ -42,8 +42,8 @@ from polycentric.models.saved import (
     load_ideal_points,
     load_polarity,
 )
-from polycentric.registry.states import resolve_state
 from polycentric.schema import ISSUES
+from polycentric.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["ideal points and polarity"])
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from polycentric.api.backend import Backend, get_backend, heavy
-from polycentric.api.params import STATE_PATTERN, StateCode
+from polycentric.api.params import STATE_PATTERN, Body, StateCode
 from polycentric.api.routes.record import RollCallId, rollcall_votes
 from polycentric.api.tables import Format, Paging, paging, row_model, table_response, table_responses, wanted_format
 from polycentric.errors import ConfigurationError, InsufficientDataError
@@ -31,7 +31,7 @@ from polycentric.measures import (
 )
 from polycentric.measures._common import annotate_periods
 from polycentric.registry import groups as registry
-from polycentric.registry.states import resolve_state
+from polycentric.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["measures"])
 
@@ -74,18 +74,37 @@ def _items(text: str, field: str = "list") -> list[str]:
     return items
 
 
-def _flag(backend: Backend, df: pl.DataFrame, by: str | None) -> pl.DataFrame:
-    """The record's ``partial`` flag (and ``n_rollcalls`` where absent) per year or session (docs/measures.md)."""
-    if by not in ("year", "session") or by not in df.columns:
+BODY_QUERY = Query("GA", description="GA (default), SC or all: the roll calls of which body to measure.")
+
+
+def _body_votes(backend: Backend, body: object = "GA") -> pl.DataFrame:
+    """Every vote of one body (as the CLI's ``--body``): the shared GA frame, or the SC's or all, once per version."""
+    name = str(getattr(body, "value", body))
+    if name == "GA":
+        ga: pl.DataFrame = backend.ga_votes()
+        return ga
+    rec = backend.record
+    frame: pl.DataFrame = backend.memo(
+        f"votes-{name}:{getattr(rec, 'version', '')}", lambda: rec.votes(body=None if name == "all" else name)
+    )
+    return frame
+
+
+def _flag(backend: Backend, df: pl.DataFrame, by: str | None, body: object = "GA") -> pl.DataFrame:
+    """The record's ``partial`` flag (and ``n_rollcalls`` where absent) per year or session (docs/measures.md).
+
+    The flag is the General Assembly's (official counts exist for it only): measures of SC votes have none.
+    """
+    if by not in ("year", "session") or by not in df.columns or str(getattr(body, "value", body)) != "GA":
         return df
     return annotate_periods(df, backend.record.periods(by), by)
 
 
-def _votes(backend: Backend, start: int, end: int) -> pl.DataFrame:
-    """The General Assembly's votes in the years ``start``-``end`` (the shared frame when that is all of them)."""
+def _votes(backend: Backend, start: int, end: int, body: object = "GA") -> pl.DataFrame:
+    """The votes of ``body`` (General Assembly by default) in the years ``start``-``end``."""
     if end < start:
         raise ConfigurationError(f"years {start}-{end}: the end comes before the start")
-    votes: pl.DataFrame = backend.ga_votes()
+    votes = _body_votes(backend, body)
     first, last = votes["year"].min(), votes["year"].max()
     if first is None or (start <= first and end >= last):  # type: ignore[operator]
         return votes
@@ -104,10 +123,11 @@ def cohesion_route(
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
+    body: Body = BODY_QUERY,  # type: ignore[valid-type]
 ) -> Response:
     """``measures.cohesion``: yearly Rice or agreement index of each group (members at each vote's date)."""
-    df = cohesion(_votes(backend, start, end), _items(groups, "groups"), years=(start, end), index=index.value)
-    df = _flag(backend, df, "year")
+    df = cohesion(_votes(backend, start, end, body), _items(groups, "groups"), years=(start, end), index=index.value)
+    df = _flag(backend, df, "year", body)
     return table_response(df, fmt, page, filename="cohesion")
 
 
@@ -124,16 +144,17 @@ def alignment_route(
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
+    body: Body = BODY_QUERY,  # type: ignore[valid-type]
 ) -> Response:
     """``measures.alignment``: each state's agreement with each reference per year."""
     df = alignment(
-        _votes(backend, start, end),
+        _votes(backend, start, end, body),
         _items(references, "references"),
         index=index.value,
         years=(start, end),
         states=[s.upper() for s in _items(states, "states")],
     )
-    df = _flag(backend, df, "year")
+    df = _flag(backend, df, "year", body)
     return table_response(df, fmt, page, filename="alignment")
 
 
@@ -192,17 +213,18 @@ def agreement_route(
     fmt: Format = Depends(wanted_format),
     page: Paging = Depends(paging),
     backend: Backend = Depends(get_backend),
+    body: Body = BODY_QUERY,  # type: ignore[valid-type]
 ) -> Response:
     """``measures.agreement``: the two states' agreement per year (or session, or pooled) and shared votes."""
     df = agreement(
-        _votes(backend, start, end),
+        _votes(backend, start, end, body),
         _state_id(a),
         _state_id(b),
         index.value,
         by=None if by == Period.pooled else by.value,
         years=(start, end),
     )
-    df = _flag(backend, df, None if by == Period.pooled else by.value)
+    df = _flag(backend, df, None if by == Period.pooled else by.value, body)
     return table_response(df, fmt, page, filename="agreement")
 
 
@@ -222,10 +244,11 @@ def agreement_matrix_route(
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
+    body: Body = BODY_QUERY,  # type: ignore[valid-type]
 ) -> Response:
     """``measures.agreement_matrix`` pooled over the years: one row per pair ``state_a <= state_b`` (with each
     state's own diagonal), in the order the states were given."""
-    votes = _votes(backend, start, end)
+    votes = _votes(backend, start, end, body)
     ids = _state_set(backend, states, _last_day(end))
     present = set(votes.filter(pl.col("state").is_in(ids))["state"].unique().to_list())
     missing = [s for s in ids if s not in present]
@@ -267,11 +290,12 @@ def voice_route(
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
+    body: Body = BODY_QUERY,  # type: ignore[valid-type]
 ) -> Response:
     """``measures.voice``: how often the group's majority matched the outcome, its share of the votes cast,
     and the roll calls its members decided, per year."""
-    df = voice(_votes(backend, start, end), _items(groups, "groups"), years=(start, end), rule=rule.value)
-    df = _flag(backend, df, "year")
+    df = voice(_votes(backend, start, end, body), _items(groups, "groups"), years=(start, end), rule=rule.value)
+    df = _flag(backend, df, "year", body)
     return table_response(df, fmt, page, filename="voice")
 
 
@@ -312,10 +336,11 @@ def shifts_route(
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
+    body: Body = BODY_QUERY,  # type: ignore[valid-type]
 ) -> Response:
     """``measures.shifts``: states ranked by the change of their agreement with ``reference``, with the
     roll calls that drove it."""
-    df = shifts(backend.ga_votes(), from_, to, reference=_reference(reference), index=index.value,
+    df = shifts(_body_votes(backend, body), from_, to, reference=_reference(reference), index=index.value,
                 min_shared=min_shared)  # fmt: skip
     return table_response(df, fmt, page, filename="shifts")
 
@@ -333,9 +358,10 @@ def shift_drivers_route(
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
+    body: Body = BODY_QUERY,  # type: ignore[valid-type]
 ) -> Response:
     """``measures.shift_drivers``: the later period's roll calls with their contribution (they sum to the change)."""
-    df = shift_drivers(backend.ga_votes(), _state_id(state), from_, to, reference=_reference(reference),
+    df = shift_drivers(_body_votes(backend, body), _state_id(state), from_, to, reference=_reference(reference),
                        index=index.value)  # fmt: skip
     return table_response(df, fmt, page, filename=f"shift-drivers-{state}")
 

@@ -1,5 +1,8 @@
 """Routes over the record: roll calls, votes, states (``polycentric.open()``'s methods).
 
+Every roll call carries how to cite it (``status``, ``link``, ``citation``: ``record.cite.with_citation``)
+and every vote its roll call's ``title``, ``status`` and ``link`` (``record.cite.with_titles``).
+
 Dependency rule: calls ``Record`` methods only; the shell selects and paginates.
 """
 
@@ -23,14 +26,15 @@ from polycentric.api.tables import (
     wanted_format,
 )
 from polycentric.errors import RecordError, UnknownStateError
+from polycentric.record.cite import with_citation, with_titles
 from polycentric.record.coverage import COVERAGE
-from polycentric.registry.states import resolve_state
 from polycentric.schema import ROLL_CALLS, STATES, VOTES_VIEW
+from polycentric.states import resolve_state
 
 router = APIRouter(prefix="/api", tags=["record"])
 
-RollCall = row_model("RollCall", ROLL_CALLS)
-Vote = row_model("Vote", VOTES_VIEW)
+RollCall = row_model("RollCall", {**ROLL_CALLS, "status": pl.String(), "link": pl.String(), "citation": pl.String()})
+Vote = row_model("Vote", {**VOTES_VIEW, "title": pl.String(), "status": pl.String(), "link": pl.String()})
 State = row_model("State", STATES)
 StateMap = row_model("StateMapId", {"state": str, "name": str, "m49": int, "world_atlas_id": str})
 
@@ -57,6 +61,13 @@ def rollcall_votes(backend: Backend, rollcall_id: int) -> pl.DataFrame:
     return votes.filter(pl.col("rollcall_id") == rollcall_id)
 
 
+def _named(backend: Backend, filters: RecordFilters, df: pl.DataFrame) -> pl.DataFrame:
+    """``df``, unless it is empty because the symbol or UN DL id names no roll call: then ``Record.find``'s 404."""
+    if df.height == 0 and (filters.resolution is not None or filters.undl_id is not None):
+        backend.record.find(resolution=filters.resolution, undl_id=filters.undl_id)  # raises UnknownResolutionError
+    return df
+
+
 class NotFound(RecordError, LookupError):
     """What was asked for (a roll call, a series) is not in the record (mapped to 404)."""
 
@@ -68,8 +79,10 @@ def roll_calls(
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
 ) -> Response:
-    """Roll calls (``Record.roll_calls``), oldest first."""
-    return table_response(backend.record.roll_calls(**filters.kwargs()), fmt, page, filename="rollcalls")
+    """Roll calls (``Record.roll_calls``), oldest first, each cited (``status``, ``link``, ``citation``);
+    404 with the reason when the symbol or id names none."""
+    df = _named(backend, filters, backend.record.roll_calls(**filters.kwargs()))
+    return table_response(with_citation(df), fmt, page, filename="rollcalls")
 
 
 @router.get("/rollcalls/{rollcall_id}", responses=table_responses(RollCall), summary="One roll call")
@@ -77,7 +90,7 @@ def roll_call(
     rollcall_id: RollCallId, fmt: Format = Depends(wanted_format), backend: Backend = Depends(get_backend)
 ) -> Response:
     """One roll call by id (404 when absent)."""
-    return table_response(_roll_call(backend, rollcall_id), fmt, filename=f"rollcall-{rollcall_id}")
+    return table_response(with_citation(_roll_call(backend, rollcall_id)), fmt, filename=f"rollcall-{rollcall_id}")
 
 
 @router.get("/rollcalls/{rollcall_id}/votes", responses=table_responses(Vote), summary="Votes of one roll call")
@@ -88,7 +101,8 @@ def roll_call_votes(
     backend: Backend = Depends(get_backend),
 ) -> Response:
     """Every state's vote (Y/N/A/X) on one roll call."""
-    return table_response(rollcall_votes(backend, rollcall_id), fmt, page, filename=f"votes-{rollcall_id}")
+    table = with_titles(rollcall_votes(backend, rollcall_id), _roll_call(backend, rollcall_id))
+    return table_response(table, fmt, page, filename=f"votes-{rollcall_id}")
 
 
 @router.get("/votes", responses=table_responses(Vote), summary="Votes matching the filters")
@@ -98,10 +112,14 @@ def votes(
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
 ) -> Response:
-    """Votes (``Record.votes``): one row per state and roll call. Only the page asked for is built
-    (``Record.votes_page``), so a request's memory follows its ``limit``, not the record."""
+    """Votes (``Record.votes``): one row per state and roll call, with its roll call's title, status and link.
+    Only the page asked for is built (``Record.votes_page``), so a request's memory follows its ``limit``, not
+    the record. 404 with ``Record.find``'s reason when the symbol or UN DL id names no roll call."""
     total, df = backend.record.votes_page(page.offset, page.limit, **filters.kwargs())
-    return table_response(df, fmt, page, filename="votes", total=total)
+    if total == 0:
+        _named(backend, filters, df)
+    table = with_titles(df, backend.record.roll_calls(body=None))
+    return table_response(table, fmt, page, filename="votes", total=total)
 
 
 @router.get("/states", responses=table_responses(State), summary="All states")
@@ -150,6 +168,7 @@ def state_votes(
     """A state's votes (``Record.votes(state=...)``), with the record filters."""
     sid = _state(backend, state)["state"][0]
     total, df = backend.record.votes_page(page.offset, page.limit, state=sid, **filters.kwargs())
+    df = with_titles(df, backend.record.roll_calls(body=None))
     return table_response(df, fmt, page, filename=f"votes-{sid}", total=total)
 
 

@@ -1,4 +1,4 @@
-"""The state registry: one canonical id per state across history.
+"""State identity, on the ground floor: one canonical id per state across history.
 
 Every vote in the record names its state by a canonical id (see the glossary in
 :mod:`polycentric.schema`): the ISO 3166-1 alpha-3 code of the state as
@@ -32,7 +32,8 @@ derived by ``scripts/make_state_registry.py``), ``un_membership.csv``
 ``PSE``: states of the registry that were never members, so they have no votes;
 ``states_table()`` flags them ``un_status="observer"``).
 
-Dependency rule: imports ``polycentric.errors`` and ``polycentric.schema`` only.
+Dependency rule: imports ``polycentric.errors`` and ``polycentric.schema`` only (it is part of the
+ground floor with ``schema`` and ``symbols``: readers map codes with it, so it sits below ``sources``).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 import polars as pl
 
@@ -60,14 +61,18 @@ __all__ = [
     "state_name",
     "state_names_at",
     "states_table",
+    "suggest_states",
 ]
+
+_DATA = Path(__file__).resolve().parent / "registry" / "data"
+"""The curated state files (states.csv, un_membership.csv, code_aliases.csv), shipped with the registry's data."""
 
 Scheme = str  # "code" (ISO2/ISO3/historical), "m49", "cow", "name"
 _SCHEMES = ("code", "m49", "cow", "name")
 
 
 def _read(name: str) -> list[dict[str, str]]:
-    text = resources.files("polycentric.registry").joinpath("data", name).read_text(encoding="utf-8")
+    text = (_DATA / name).read_text(encoding="utf-8")
     # csv keeps "NA" (Namibia) as a string
     return list(csv.DictReader(text.splitlines()))
 
@@ -281,7 +286,36 @@ def resolve_state(
         hit = _lookup(reg, s, value, d)
         if hit is not None:
             return hit
-    raise UnknownStateError(f"no state is known by {value!r}")
+    close = suggest_states(value)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise UnknownStateError(f"no state is known by {value!r}{hint}")
+
+
+def suggest_states(text: str, n: int = 3) -> list[str]:
+    """Close matches for a misspelt state code or name, as ``"Name (ID)"`` (``"Rusia"`` -> ``Russian Federation (RUS)``).
+
+    Names (current, historical and alternative) are compared after :func:`normalise_name`
+    with :func:`difflib.get_close_matches` (ratio >= 0.8; 0.6 for a code of up to three letters); a code-like text is also
+    compared with the codes. Returns at most ``n`` distinct states, closest first.
+    """
+    import difflib
+
+    reg = _registry()
+    current = dict(zip(reg.table["state"].to_list(), reg.table["name"].to_list(), strict=True))
+    by_name: dict[str, str] = {}
+    for (scheme, key), sid in reg.static.items():
+        if scheme in ("name", "code"):
+            by_name.setdefault(key if scheme == "name" else key.casefold(), sid)
+    short = len(text.strip()) <= 3 and text.strip().isalpha()
+    folded = text.strip().casefold() if short else normalise_name(text)
+    hits = difflib.get_close_matches(folded, list(by_name), n=n * 4, cutoff=0.6 if short else 0.8)
+    out: list[str] = []
+    for h in hits:
+        sid = by_name[h]
+        label = f"{current.get(sid, sid)} ({sid})"
+        if label not in out:
+            out.append(label)
+    return out[:n]
 
 
 def resolve_codes(

@@ -1,0 +1,48 @@
+"""Every job over a second shows a Rich progress display (on a terminal), and nothing on stdout."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from polycentric.cli import progress
+
+
+def test_working_draws_a_spinner_with_the_description(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    buf = io.StringIO()
+    real = progress.progress_bar
+
+    def on_a_terminal(*, steps: bool = True):  # type: ignore[no-untyped-def]
+        bar = real(steps=steps)
+        bar.live.console = Console(file=buf, force_terminal=True, width=100)
+        return bar
+
+    monkeypatch.setattr(progress, "progress_bar", on_a_terminal)
+    with progress.working("fitting ideal points") as say:
+        say("fitting session 77")
+    text = buf.getvalue()
+    assert "fitting" in text and "0:00:0" in text  # description and elapsed time were drawn
+
+
+def test_polarity_shows_progress_and_keeps_stdout_clean(
+    models_home, monkeypatch, capsys  # type: ignore[no-untyped-def]
+) -> None:
+    import contextlib
+
+    from polycentric.cli.main import main
+
+    seen: list[str] = []
+
+    @contextlib.contextmanager
+    def recording(description: str):  # type: ignore[no-untyped-def]
+        seen.append(description)
+        yield lambda message: seen.append(message)
+
+    monkeypatch.setattr(progress, "working", recording)
+    rc = main(["--home", str(models_home), "polarity", "--years", "2019-2020", "--method", "ideal_points", "--format", "csv"])
+    captured = capsys.readouterr()
+    out = captured.out
+    assert rc == 0, captured.err
+    assert out.splitlines()[0].startswith("session,")
+    assert any(d.startswith("polarity per session") for d in seen)
