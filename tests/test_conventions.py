@@ -44,3 +44,21 @@ def test_cli_docs_generator_check_mode_runs() -> None:
         [sys.executable, str(ROOT / "scripts" / "make_cli_docs.py"), "--check"], capture_output=True, text=True
     )
     assert out.returncode in (0, 1), out.stderr
+
+
+def test_init_type_checking_block_matches_the_exports() -> None:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_init_types.py"), "--check"], capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+
+
+def test_public_api_is_typed_for_users(tmp_path: Path) -> None:
+    """``reveal_type(pc.open(...).votes())`` is a Polars DataFrame, not Any."""
+    from mypy import api
+
+    snippet = tmp_path / "user.py"
+    snippet.write_text("import polycentric as pc\nreveal_type(pc.open().votes())\nreveal_type(pc.cohesion)\n")
+    stdout, _, _ = api.run([str(snippet), "--no-incremental", "--follow-imports=silent"])
+    assert 'Revealed type is "polars.dataframe.frame.DataFrame"' in stdout, stdout
+    assert "def (votes: polars.dataframe.frame.DataFrame" in stdout, stdout

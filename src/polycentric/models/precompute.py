@@ -173,7 +173,8 @@ def precompute_models(
             load_forecaster(record, fit=False, home=home)  # verified
             return "kept"
         previous = Path(str(manifest.get("path", "")))
-        if manifest.get("ga_digest") == digest and previous.name and previous.is_file() and previous != path:
+        same_model = previous.name.endswith(path.name.split(record.version, 1)[-1])  # hyper-parameters and code
+        if manifest.get("ga_digest") == digest and same_model and previous.is_file() and previous != path:
             # same General Assembly votes and roll calls under a new version: carry the fit over
             old_sidecar = previous.with_name(previous.name + ".sha256.json")
             if old_sidecar.is_file():

@@ -120,7 +120,8 @@ def _private(path: Path) -> bool:
 
 
 def forecaster_path(record: Any, model: Any | None = None, home: str | Path | None = None) -> Path:
-    """``HOME/cache/forecaster-<record version>-<hyper-parameters>.pkl``: where the default forecaster is kept.
+    """``HOME/cache/forecaster-<record version>-<hyper-parameters>-<code>.pkl``: where the default forecaster is kept
+    (``<code>``: a hash of :mod:`polycentric.models.forecast`, so that an upgrade refits).
 
     ``home`` defaults to the record's own home.
     """
@@ -128,8 +129,11 @@ def forecaster_path(record: Any, model: Any | None = None, home: str | Path | No
         from polycentric.models.forecast import VoteForecaster
 
         model = VoteForecaster()
+    from polycentric.models import forecast
+
     version = getattr(record, "version", None) or Path(record.path).name
-    return cache_dir(home if home is not None else record.home) / f"forecaster-{version}-{model.cache_key()}.pkl"
+    code = _code_stamp(forecast.__file__)  # a forecaster pickled by other code is refitted, not half-loaded
+    return cache_dir(home if home is not None else record.home) / f"forecaster-{version}-{model.cache_key()}-{code}.pkl"
 
 
 def save_forecaster(model: Any, path: Path, record_version: str | None = None) -> Path:

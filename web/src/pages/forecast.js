@@ -140,12 +140,12 @@ export async function render(params) {
       el("td", {}, el("a", { href: routeHref("state", { id: r.state }) }, r.state_name || r.state)),
       el("td", { class: `vote-cell vote-${r.predicted}` }, `${VOTE_NAMES[r.predicted]}${r.known ? " (announced)" : ""}`),
       ...ORDER.map((k) => el("td", { class: "num" }, fmtNumber(r[P[k]]))),
-      el("td", { class: "num" }, fmtNumber(r.entropy)),
+      el("td", { class: "num" }, fmtNumber(r.swing)),
       el("td", { class: "num" }, fmtNumber(r.pivotality, 3)),
     );
-  const headRow = el("tr", {}, ...["State", "Forecast", "P(Yes)", "P(No)", "P(Abstain)", "P(Not voting)", "Uncertainty (bits)", "Pivotality"].map((h, i) => el("th", { class: i >= 2 ? "num" : undefined }, h)));
+  const headRow = el("tr", {}, ...["State", "Forecast", "P(Yes)", "P(No)", "P(Abstain)", "P(Not voting)", "Swing", "Pivotality"].map((h, i) => el("th", { class: i >= 2 ? "num" : undefined }, h)));
   const open = res.states.filter((r) => !r.known);
-  const swing = [...open].sort((a, b) => b.entropy - a.entropy).slice(0, 10);
+  const swing = [...open].sort((a, b) => b.swing - a.swing || b.entropy - a.entropy).slice(0, 10);
   const pivotal = [...open].sort((a, b) => b.pivotality - a.pivotality).slice(0, 10);
   const all = [...res.states].sort((a, b) => (a.state_name || a.state).localeCompare(b.state_name || b.state));
 
@@ -173,7 +173,8 @@ export async function render(params) {
     headline,
     tallyFig,
     mapFig,
-    el("h2", {}, "Most uncertain members"),
+    el("h2", {}, "Swing states"),
+    message("Swing: how much the member moves the tally, the standard deviation of its contribution to the margin (Yes +1, No −1, or −2 under a two-thirds majority): 0 for a certain vote, 1 for a coin flip between Yes and No."),
     el("table", { class: "swing" }, el("thead", {}, headRow.cloneNode(true)), el("tbody", {}, ...swing.map(stateRow))),
     el("h2", {}, "Most pivotal members"),
     message("Pivotality: the probability that the member switching between Yes and No changes the outcome, given the others' forecast."),

@@ -166,7 +166,8 @@ def _answer(backend: Backend, draft: Draft, fmt: Format) -> Response:
         )
     except PolycentricError:
         raise
-    except (ValueError, ArithmeticError, IndexError, KeyError) as exc:  # a model defect: say so, never a bare 500
+    except (ValueError, ArithmeticError, IndexError, KeyError, AttributeError, TypeError) as exc:
+        # a model defect: say so, never a bare 500
         raise ModelError(f"the forecaster could not answer this draft: {type(exc).__name__}: {exc}") from exc
     states = result.to_frame()
     if fmt != Format.json:  # csv (neutralised or raw), or its CSVW metadata
