@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from polycentric.errors import IngestError, RecordNotBuiltError
-from polycentric.record import store as store_module
+from polycentric.record import ingest as ingest_module
 from polycentric.record.store import ingest, open_record
 
 UNDL = (
@@ -95,7 +95,7 @@ def test_crash_mid_ingest_leaves_store_intact(tmp_path: Path, monkeypatch: pytes
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store_module, "merge_sources", boom)
+    monkeypatch.setattr(ingest_module, "merge_sources", boom)
     with pytest.raises(IngestError, match="record unchanged"):
         ingest([single], home=home)
     assert (home / "CURRENT").read_text() == current

@@ -58,7 +58,7 @@ def test_second_writer_waits_then_fails_with_exit_2_and_readers_do_not_wait(tmp_
 def test_a_waiting_writer_builds_on_the_version_written_meanwhile(tmp_path: Path) -> None:
     """A writer that waited for the lock merges its file into the version committed meanwhile (no lost update)."""
     from polycentric.record import _versions
-    from polycentric.record.store import IngestReport, _load_sources, _write_version
+    from polycentric.record.ingest import IngestReport, _load_sources, _write_version
     from polycentric.sources.detect import read_source
 
     home = tmp_path / "home"

@@ -493,40 +493,30 @@ def polarity(
     series = series.with_columns(
         pl.col("session").replace_strict(n_rc, default=None, return_dtype=pl.Int32).alias("n_rollcalls"),
     ).with_columns((pl.col("n_rollcalls").fill_null(0) < min_rollcalls).alias("thin"))
-    series = series.select(
-        pl.col("session").cast(pl.Int32),
-        pl.col("year").cast(pl.Int32),
-        "method",
-        pl.col("n_states").cast(pl.Int32),
-        pl.col("n_poles").cast(pl.Int32),
-        pl.col("n_poles_session").cast(pl.Int32),
-        pl.col("support").cast(pl.Float64),
-        pl.col("changed").cast(pl.Boolean),
-        pl.col("effective_poles").cast(pl.Float64),
-        pl.col("polarization").cast(pl.Float64),
-        pl.col("modularity").cast(pl.Float64),
-        "leading",
-        "poles",
-        "n_rollcalls",
-        "thin",
-    ).sort("method", "session")
-    poles_df = (
-        pl.DataFrame(pole_rows, infer_schema_length=None)
-        .select(
-            pl.col("session").cast(pl.Int32),
-            pl.col("year").cast(pl.Int32),
-            "method",
-            pl.col("pole").cast(pl.Int32),
-            pl.col("size").cast(pl.Int32),
-            pl.col("share").cast(pl.Float64),
-            pl.col("mean_ideal_point").cast(pl.Float64),
-            "name",
-            "leading_members",
-            "members",
-        )
-        .sort("method", "session", "pole")
+    series = _typed(series, _SERIES_COLUMNS).sort("method", "session")
+    poles_df = _typed(pl.DataFrame(pole_rows, infer_schema_length=None), _POLE_COLUMNS).sort(
+        "method", "session", "pole"
     )
     return Polarity(series=series, poles=poles_df)
+
+
+_I, _F = pl.Int32, pl.Float64
+_SERIES_COLUMNS: dict[str, type[pl.DataType] | None] = {
+    "session": _I, "year": _I, "method": None, "n_states": _I, "n_poles": _I, "n_poles_session": _I,
+    "support": _F, "changed": pl.Boolean, "effective_poles": _F, "polarization": _F, "modularity": _F,
+    "leading": None, "poles": None, "n_rollcalls": None, "thin": None,
+}  # fmt: skip
+"""The columns of :attr:`Polarity.series`, in order, and the type each is cast to (None: as computed)."""
+_POLE_COLUMNS: dict[str, type[pl.DataType] | None] = {
+    "session": _I, "year": _I, "method": None, "pole": _I, "size": _I, "share": _F, "mean_ideal_point": _F,
+    "name": None, "leading_members": None, "members": None,
+}  # fmt: skip
+"""The columns of :attr:`Polarity.poles`, in order, and their types (None: as computed)."""
+
+
+def _typed(df: pl.DataFrame, columns: dict[str, type[pl.DataType] | None]) -> pl.DataFrame:
+    """``df``'s ``columns``, in their order, each cast to its type (None: kept as it is)."""
+    return df.select(pl.col(c) if t is None else pl.col(c).cast(t) for c, t in columns.items())
 
 
 def _rollcalls_per_session(ideal_points: pl.DataFrame | None, votes: pl.DataFrame | None) -> dict[int, int]:

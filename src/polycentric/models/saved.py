@@ -30,6 +30,7 @@ import polars as pl
 
 from polycentric.config import home_dir
 from polycentric.errors import ModelError, NotFittedError
+from polycentric.sources._files import sha256_file
 
 __all__ = [
     "POLARITY_METHODS",
@@ -107,14 +108,6 @@ def idealpoints_stamp(home: str | Path | None = None, dims: int = 1, issue: str 
     return hashlib.sha256(f"{folder}|{'|'.join(parts)}".encode()).hexdigest()[:16]
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _private(path: Path) -> bool:
     """The file belongs to this user and nobody else may write it (nor its folder)."""
     if not hasattr(os, "getuid"):  # pragma: no cover - Windows: no owner bits to check
@@ -149,7 +142,7 @@ def save_forecaster(model: Any, path: Path, record_version: str | None = None) -
     model.save(path)
     sidecar = path.with_name(path.name + ".sha256.json")
     tmp = sidecar.with_name(f"{sidecar.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"sha256": _sha256(path), "record_version": record_version}), encoding="utf-8")
+    tmp.write_text(json.dumps({"sha256": sha256_file(path), "record_version": record_version}), encoding="utf-8")
     tmp.replace(sidecar)
     return path
 
@@ -183,7 +176,7 @@ def load_forecaster(record: Any, *, fit: bool = True, home: str | Path | None = 
     if path.is_file() and sidecar.is_file():
         try:
             expected = json.loads(sidecar.read_text(encoding="utf-8")).get("sha256")
-            if _private(path) and _private(sidecar) and expected == _sha256(path):
+            if _private(path) and _private(sidecar) and expected == sha256_file(path):
                 return VoteForecaster.load(path)
         except (OSError, ValueError, ModelError, EOFError, AttributeError, ImportError):
             pass  # unreadable or stale: refitted below

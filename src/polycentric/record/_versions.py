@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from polycentric.errors import ConfigurationError, StoreBusyError
+from polycentric.sources._files import holding
 
 __all__ = [
     "CURRENT",
@@ -225,14 +226,8 @@ def writer_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
                 f"the record at {root} is still being written by {_holder(path)} after {wait:g} s; "
                 "nothing was written. Try again later, or wait longer with --wait SECONDS"
             ) from None
-    try:
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
-        fh.flush()
+    with holding(lock, fh, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}"):
         yield
-    finally:
-        lock.release()
 
 
 def try_writer_lock(root: Path) -> Any:

@@ -45,6 +45,10 @@ a non-member row of Voeten's raw file), ``rejected`` (a second row for the same
 state and roll call), and X rows the store adds for members a source omits are
 ``derived`` (they have no input row).
 
+The conflicts table is computed in :mod:`polycentric.record._conflicts` and the
+linking by tallies in :mod:`polycentric.record._matching` (their tables,
+:data:`CONFLICTS`, :data:`MATCHES`, are re-exported here).
+
 Dependency rule: imports polars, ``polycentric.schema``,
 ``polycentric.registry`` and ``polycentric.sources.common``.
 """
@@ -55,6 +59,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from polycentric.record._conflicts import CONFLICTS, find_conflicts
+from polycentric.record._matching import MATCH_WINDOW_DAYS, MATCHES, match_by_tallies
 from polycentric.schema import ISSUE_COLUMNS, ROLL_CALLS, SC_OUTCOME, VOTES, VOTES_VIEW, conform
 from polycentric.sources.common import LEDGER as LEDGER_SCHEMA
 from polycentric.sources.common import REJECTED as SOURCE_REJECTED
@@ -64,6 +70,7 @@ from polycentric.states import membership_periods, state_names_at
 __all__ = [
     "CONFLICTS",
     "MATCHES",
+    "MATCH_WINDOW_DAYS",
     "PRECEDENCE_PARTIAL",
     "REJECTED_ROWS",
     "PRECEDENCE_RESOLUTION",
@@ -73,19 +80,6 @@ __all__ = [
     "sort_votes",
     "votes_view",
 ]
-
-CONFLICTS: dict[str, pl.DataType] = {
-    "rollcall_id": pl.Int64(),
-    "resolution": pl.String(),
-    "date": pl.Date(),
-    "field": pl.String(),  # "vote" or "date"
-    "state": pl.String(),  # for vote conflicts
-    "kept_source": pl.String(),
-    "kept_value": pl.String(),
-    "other_source": pl.String(),
-    "other_value": pl.String(),  # null: no row in that source
-}
-"""Disagreements between sources on one roll call: what was kept and what the other source says."""
 
 REJECTED_ROWS: dict[str, pl.DataType] = {
     "rollcall_id": pl.Int64(),
@@ -99,24 +93,6 @@ REJECTED_ROWS: dict[str, pl.DataType] = {
     "votes_kept": pl.Boolean(),  # the roll call's stored votes come from this row's source
 }
 """Vote rows the readers rejected, one by one, with the roll call they belong to."""
-
-MATCHES: dict[str, pl.DataType] = {
-    "rollcall_id": pl.Int64(),
-    "session": pl.String(),
-    "voeten_symbol": pl.String(),  # Voeten's identifier (his own number for sessions 1-30)
-    "voeten_date": pl.Date(),
-    "official_symbol": pl.String(),  # the symbol of the UN DL file
-    "undl_id": pl.Int64(),
-    "official_date": pl.Date(),
-    "yes": pl.Int32(),
-    "no": pl.Int32(),
-    "abstain": pl.Int32(),
-    "undl_key": pl.String(),
-}
-"""Voeten roll calls linked to a UN DL roll call by session, date window and tallies (no common symbol)."""
-
-MATCH_WINDOW_DAYS = 7
-"""Largest difference in days between the dates two sources give one roll call, for linking by tallies."""
 
 PRECEDENCE_RESOLUTION: dict[str, int] = {"undl": 0, "file": 1, "voeten": 2, "voeten-raw": 3, "vetoes": 4}
 """Rank (lower wins) of source kinds for votes and metadata of whole-resolution roll calls."""
@@ -208,76 +184,6 @@ def _keys(rc: pl.DataFrame) -> pl.DataFrame:
     ).drop("rcid_sym")
 
 
-def _match_by_tallies(rc: pl.DataFrame, sources: list[StoredSource]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Link Voeten roll calls to UN DL roll calls that no symbol links, by session, date window and tallies.
-
-    Voeten's early identifiers (``A/RES/3/933`` for 217 A (III)) are not UN
-    symbols, so a UN DL file with official symbols would store such a roll call
-    a second time. A Voeten whole-resolution roll call and a UN DL roll call
-    that share no key are one roll call when they have the same session, dates
-    at most :data:`MATCH_WINDOW_DAYS` apart and the same numbers of Y, N and A
-    votes, and each is the other's only candidate (ambiguous pairs stay apart).
-    Returns ``rc`` with the Voeten keys replaced and the matches (:data:`MATCHES`).
-    """
-    empty = pl.DataFrame(schema=MATCHES)
-    kinds = rc.group_by("key").agg(
-        pl.col("src_kind").is_in(["voeten", "voeten-raw"]).any().alias("_v"),
-        (pl.col("src_kind") == "undl").any().alias("_u"),
-    )
-    lone = rc.join(kinds, on="key").filter(
-        (pl.col("_v") ^ pl.col("_u")) & (pl.col("body") == "GA") & (pl.col("kind") == "resolution")
-    )
-    a = lone.filter(pl.col("src_kind").is_in(["voeten", "voeten-raw"]) & pl.col("kind_known"))
-    b = lone.filter(pl.col("src_kind") == "undl")
-    if a.height == 0 or b.height == 0:
-        return rc, empty
-    a = a.filter(pl.col("session").is_in(b["session"].unique().implode()))
-    if a.height == 0:
-        return rc, empty
-    tallies = []
-    for s in sources:
-        mine = pl.concat([a, b]).filter(pl.col("source_id") == s.source_id)
-        if mine.height == 0:
-            continue
-        t = (
-            s.votes.join(mine.select("src_rc"), on="src_rc")
-            .group_by("src_rc")
-            .agg(
-                *[
-                    (pl.col("vote") == v).sum().cast(pl.Int32).alias(k)
-                    for k, v in (("yes", "Y"), ("no", "N"), ("abstain", "A"))
-                ]
-            )
-        )
-        tallies.append(t.with_columns(source_id=pl.lit(s.source_id)))
-    tally = pl.concat(tallies)
-    cols = ["key", "session", "date", "resolution", "undl_id"]
-    a = a.join(tally, on=["source_id", "src_rc"]).unique("key", keep="first").select(*cols, "yes", "no", "abstain")
-    b = b.join(tally, on=["source_id", "src_rc"]).unique("key", keep="first").select(*cols, "yes", "no", "abstain")
-    pairs = a.join(b, on=["session", "yes", "no", "abstain"], suffix="_u").filter(
-        (pl.col("date") - pl.col("date_u")).dt.total_days().abs() <= MATCH_WINDOW_DAYS
-    )
-    pairs = pairs.filter((pl.len().over("key") == 1) & (pl.len().over("key_u") == 1))
-    if pairs.height == 0:
-        return rc, empty
-    relink = dict(zip(pairs["key"], pairs["key_u"], strict=True))
-    rc = rc.with_columns(key=pl.col("key").replace(relink))
-    matches = pairs.select(
-        pl.lit(None, dtype=pl.Int64).alias("rollcall_id"),
-        "session",
-        pl.col("resolution").alias("voeten_symbol"),
-        pl.col("date").alias("voeten_date"),
-        pl.col("resolution_u").alias("official_symbol"),
-        pl.col("undl_id_u").alias("undl_id"),
-        pl.col("date_u").alias("official_date"),
-        "yes",
-        "no",
-        "abstain",
-        pl.col("key_u").alias("undl_key"),
-    )
-    return rc, matches
-
-
 def _first_non_null(cols: list[str]) -> list[pl.Expr]:
     return [pl.col(c).drop_nulls().first().alias(c) for c in cols]
 
@@ -306,7 +212,7 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
             )
         )
     rc = _keys(pl.concat(parts, how="vertical_relaxed"))
-    rc, matches = _match_by_tallies(rc, sources)
+    rc, matches = match_by_tallies(rc, sources)
 
     # kind: from sources that can tell it, Voeten first
     kind = rc.sort(~pl.col("kind_known"), "part_rank", "neg_seq").group_by("key").agg(pl.col("kind").first())
@@ -426,7 +332,7 @@ def merge_sources(sources: list[StoredSource], previous_ids: pl.DataFrame | None
     # sources are de-duplicated by their readers and derived X rows fill only missing states
     votes = pl.concat([*vote_parts, *derived_parts])
 
-    conflicts = _conflicts(rc, meta, sources, members)
+    conflicts = find_conflicts(rc, meta, sources, members)
 
     roll_calls = meta.select(list(ROLL_CALLS)).cast(ROLL_CALLS).sort("rollcall_id")  # type: ignore[arg-type]
     ledger = pl.DataFrame(ledger_rows, schema=LEDGER_SCHEMA, orient="row")
@@ -495,115 +401,3 @@ def votes_view(votes: pl.DataFrame, roll_calls: pl.DataFrame) -> pl.DataFrame:
     day = view.select(pl.coalesce("date", pl.date(pl.col("year"), 7, 1)))
     view = view.with_columns(state_name=state_names_at(view["state"], day.to_series()))
     return view.select(list(VOTES_VIEW)).cast(VOTES_VIEW)  # type: ignore[arg-type]
-
-
-def _conflicts(
-    rc: pl.DataFrame, meta: pl.DataFrame, sources: list[StoredSource], members: pl.DataFrame
-) -> pl.DataFrame:
-    multi = meta.filter(pl.col("n_sources") > 1).select(
-        "key", "rollcall_id", "chosen_source", "chosen_rc", "resolution", "date"
-    )
-    if multi.height == 0:
-        return pl.DataFrame(schema=CONFLICTS)
-    others = rc.join(
-        multi.select(
-            "key",
-            "rollcall_id",
-            "chosen_source",
-            "chosen_rc",
-            pl.col("date").alias("kept_date"),
-            pl.col("resolution").alias("kept_res"),
-        ),
-        on="key",
-    ).filter(~((pl.col("source_id") == pl.col("chosen_source")) & (pl.col("src_rc") == pl.col("chosen_rc"))))
-    label = {s.source_id: s.source for s in sources}
-    out = []
-    # date conflicts
-    d = others.filter(
-        pl.col("date").is_not_null() & pl.col("kept_date").is_not_null() & (pl.col("date") != pl.col("kept_date"))
-    )
-    if d.height:
-        out.append(
-            d.select(
-                "rollcall_id",
-                pl.col("kept_res").alias("resolution"),
-                pl.col("kept_date").alias("date"),
-                pl.lit("date").alias("field"),
-                pl.lit(None, dtype=pl.String).alias("state"),
-                pl.col("chosen_source").replace_strict(label, return_dtype=pl.String).alias("kept_source"),
-                pl.col("kept_date").cast(pl.String).alias("kept_value"),
-                pl.col("source").alias("other_source"),
-                pl.col("date").cast(pl.String).alias("other_value"),
-            )
-        )
-    votes_by_source = {s.source_id: s.votes for s in sources}
-    complete = {s.source_id: s.complete_members for s in sources}
-    # sources that hold only some members' votes (the veto list): a member without a row there is unknown
-    partial = {
-        s.source_id
-        for s in sources
-        if "votes_complete" in s.roll_calls.columns and not s.roll_calls["votes_complete"].fill_null(True).all()
-    }
-    for (chosen_id, other_id), grp in others.group_by("chosen_source", "source_id"):
-        pairs = grp.select("rollcall_id", "chosen_rc", pl.col("src_rc").alias("other_rc"), "kept_res", "kept_date")
-        kept = (
-            votes_by_source[str(chosen_id)]
-            .join(pairs.select("rollcall_id", pl.col("chosen_rc").alias("src_rc")), on="src_rc")
-            .select("rollcall_id", "state", pl.col("vote").alias("kept_value"))
-        )
-        other = (
-            votes_by_source[str(other_id)]
-            .join(pairs.select("rollcall_id", pl.col("other_rc").alias("src_rc")), on="src_rc")
-            .select("rollcall_id", "state", pl.col("vote").alias("other_value"))
-        )
-        both = kept.join(other, on=["rollcall_id", "state"], how="full", coalesce=True)
-        both = both.join(pairs.select("rollcall_id", "kept_res", "kept_date"), on="rollcall_id")
-        for side, cid in (("kept_value", chosen_id), ("other_value", other_id)):
-            if str(cid) in partial:
-                both = both.filter(pl.col(side).is_not_null())
-            elif not complete[str(cid)]:
-                # a member missing from a source that drops non-voting members was absent there: X
-                member = (
-                    both.select("rollcall_id", "state", "kept_date")
-                    .join(members, on="state")
-                    .filter(
-                        (pl.col("kept_date") >= pl.col("start"))
-                        & (pl.col("end").is_null() | (pl.col("kept_date") < pl.col("end")))
-                    )
-                    .select("rollcall_id", "state", pl.lit(True).alias("_member"))
-                    .unique()
-                )
-                both = (
-                    both.join(member, on=["rollcall_id", "state"], how="left")
-                    .with_columns(
-                        pl.when(pl.col(side).is_null() & pl.col("_member"))
-                        .then(pl.lit("X"))
-                        .otherwise(pl.col(side))
-                        .alias(side)
-                    )
-                    .drop("_member")
-                )
-        diff = both.filter(
-            (pl.col("kept_value").fill_null("-") != pl.col("other_value").fill_null("-"))
-            & ~(
-                (pl.col("kept_value").is_null() & (pl.col("other_value") == "X"))
-                | (pl.col("other_value").is_null() & (pl.col("kept_value") == "X"))
-            )
-        )
-        if diff.height:
-            out.append(
-                diff.select(
-                    "rollcall_id",
-                    pl.col("kept_res").alias("resolution"),
-                    pl.col("kept_date").alias("date"),
-                    pl.lit("vote").alias("field"),
-                    "state",
-                    pl.lit(label[str(chosen_id)]).alias("kept_source"),
-                    "kept_value",
-                    pl.lit(label[str(other_id)]).alias("other_source"),
-                    "other_value",
-                )
-            )
-    if not out:
-        return pl.DataFrame(schema=CONFLICTS)
-    return pl.concat(out).cast(CONFLICTS).sort("rollcall_id", "field", "state", nulls_last=True)  # type: ignore[arg-type]

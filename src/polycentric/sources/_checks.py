@@ -77,9 +77,14 @@ def _fail(path: Path, df: pl.DataFrame, index: int, field: str, message: str) ->
 def check_required(path: Path, df: pl.DataFrame, columns: list[str]) -> None:
     """Every named column is non-empty on every row."""
     for col in columns:
-        bad = first_bad(df[col].is_null())
-        if bad is not None:
-            raise _fail(path, df, bad, col, "empty value where one is required")
+        _refuse_nulls(path, df, df[col], col, "empty value where one is required")
+
+
+def _refuse_nulls(path: Path, df: pl.DataFrame, values: pl.Series, column: str, message: str) -> None:
+    """Raise ``message`` naming the line of the first row of ``df`` whose value in ``values`` is missing."""
+    bad = first_bad(values.is_null())
+    if bad is not None:
+        raise _fail(path, df, bad, column, message)
 
 
 def parse_dates(
@@ -97,9 +102,7 @@ def parse_dates(
     if bad is not None:
         raise _fail(path, df, bad, column, f"impossible or malformed date {raw[bad]!r} (expected {fmt})")
     if not allow_null:
-        bad = first_bad(raw.is_null())
-        if bad is not None:
-            raise _fail(path, df, bad, column, "missing date")
+        _refuse_nulls(path, df, raw, column, "missing date")
     _check_date_range(path, df, column, parsed)
     return parsed
 
@@ -123,9 +126,7 @@ def parse_ints(
     if bad is not None:
         raise _fail(path, df, bad, column, f"not an integer: {df[column][bad]!r}")
     if not allow_null:
-        bad = first_bad(raw.is_null())
-        if bad is not None:
-            raise _fail(path, df, bad, column, "missing value")
+        _refuse_nulls(path, df, raw, column, "missing value")
     return parsed.cast(dtype)
 
 

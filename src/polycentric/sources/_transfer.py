@@ -74,14 +74,6 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     fsync_dir(path.parent)
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def offline_error(url: str, exc: Exception) -> OfflineError:
     host = urllib.parse.urlsplit(url).netloc or url
     return OfflineError(f"cannot reach {host} ({type(exc).__name__}: {exc}). {OFFLINE_HINT}")

@@ -85,6 +85,7 @@ import portalocker
 from polycentric.config import Home, home_dir
 from polycentric.errors import DownloadError, InputFormatError, OfflineError, SourceError, UnknownLayoutError
 from polycentric.sources import undl_authorities, undl_sc
+from polycentric.sources._files import holding, sha256_file
 from polycentric.sources._http import Deadline, make_client
 from polycentric.sources._transfer import (
     Progress,
@@ -97,7 +98,6 @@ from polycentric.sources._transfer import (
     offline_error,
     overall_timeout_error,
     same_representation,
-    sha256_file,
     stream_get,
     write_json_atomic,
 )
@@ -688,14 +688,8 @@ def downloads_lock(home: str | Path | None = None, wait: float = 10.0) -> Iterat
             f"another `polycentric sync` is running on {home_dir(home)} ({holder}); "
             f"waited {wait:g} s. Try again when it has finished"
         ) from None
-    try:
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()}\n")
-        fh.flush()
+    with holding(lock, fh, f"pid {os.getpid()}"):
         yield
-    finally:
-        lock.release()
 
 
 def _is_pending(entry: dict[str, Any]) -> bool:

@@ -33,11 +33,9 @@ from pathlib import Path
 import polars as pl
 
 from polycentric.errors import InputFormatError
-from polycentric.schema import SC_OUTCOME
+from polycentric.schema import SC_OUTCOME, conform
 from polycentric.sources._checks import check_required, map_votes, parse_dates, parse_ints, resolve_states
 from polycentric.sources.common import (
-    DUPLICATE_REASON,
-    LEDGER,
     SOURCE_ROLL_CALLS,
     SOURCE_VOTES,
     SourceData,
@@ -46,6 +44,7 @@ from polycentric.sources.common import (
     physical_line,
     read_frame,
     session_in_progress_expr,
+    source_data,
 )
 
 __all__ = [
@@ -154,19 +153,31 @@ def with_sc_rows(ga: SourceData, path: Path, header: list[str]) -> SourceData:
 
 
 def _finish(rc: pl.DataFrame) -> pl.DataFrame:
-    for c, dtype in _SCHEMA.items():
-        if c not in rc.columns:
-            rc = rc.with_columns(pl.lit(None, dtype=dtype).alias(c))
-    return rc.select(list(_SCHEMA)).cast(_SCHEMA)  # type: ignore[arg-type]
+    return conform(rc, _SCHEMA)
 
 
-def _votes(path: Path, df: pl.DataFrame, dates: pl.Series | None, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Votes (canonical ids, Y/N/A/X, one per member) and the ledger of the rows dropped as duplicates."""
+def _votes(path: Path, df: pl.DataFrame, dates: pl.Series | None) -> tuple[pl.DataFrame, int]:
+    """Votes (canonical ids, Y/N/A/X, one per member) and the number of rows dropped as duplicates."""
     state = resolve_states(path, df, "ms_code", dates)
     vote = map_votes(path, df, "ms_vote", _SC_VOTES)
-    votes, n_dup = dedupe_votes(pl.DataFrame({"src_rc": df["src_rc"], "state": state, "vote": vote}))
-    rows = [(source, path.name, "votes", "rejected", DUPLICATE_REASON, n_dup)] if n_dup else []
-    return votes, pl.DataFrame(rows, schema=LEDGER, orient="row")
+    return dedupe_votes(pl.DataFrame({"src_rc": df["src_rc"], "state": state, "vote": vote}))
+
+
+def _sc_source(
+    path: Path, source: str, kind: str, layout: str, rc: pl.DataFrame, votes: pl.DataFrame, n_dup: int, n_rows: int
+) -> SourceData:
+    """The :class:`SourceData` of a Security Council long file (every row a vote)."""
+    return source_data(
+        path,
+        source=source,
+        kind=kind,
+        layout=layout,
+        roll_calls=rc,
+        roll_call_schema=_SCHEMA,
+        votes=votes,
+        duplicates=n_dup,
+        input_rows={(path.name, "votes"): n_rows},
+    )
 
 
 def read_sc_long(path: Path, header: list[str], *, only_sc: bool = False) -> SourceData:
@@ -180,7 +191,7 @@ def read_sc_long(path: Path, header: list[str], *, only_sc: bool = False) -> Sou
     check_required(path, df, ["undl_id", "date", "ms_code", "ms_vote"])
     dates = parse_dates(path, df, "date")
     df = df.with_columns(src_rc=parse_ints(path, df, "undl_id", allow_null=False), date=dates)
-    votes, ledger = _votes(path, df, dates, "undl-sc")
+    votes, n_dup = _votes(path, df, dates)
     rc = (
         df.group_by("src_rc", maintain_order=True)
         .agg(
@@ -209,17 +220,7 @@ def read_sc_long(path: Path, header: list[str], *, only_sc: bool = False) -> Sou
     rc = rc.with_columns(
         status=pl.when(pl.col("resolution").str.starts_with("S/RES/")).then(pl.lit("adopted")).otherwise(None)
     )
-    return SourceData(
-        source="undl-sc",
-        kind="undl",
-        layout="sc-long",
-        files=[str(path)],
-        roll_calls=_finish(rc),
-        votes=votes.cast(SOURCE_VOTES),  # type: ignore[arg-type]
-        ledger=ledger,
-        input_rows={(path.name, "votes"): df.height},
-        complete_members=True,
-    )
+    return _sc_source(path, "undl-sc", "undl", "sc-long", rc, votes, n_dup, df.height)
 
 
 _VOTING_ON = r"(?i)^(S/[0-9A-Z./\-]+?)(?:\s+((?:last\s+)?paragraphs?\b.*))?$"
@@ -244,7 +245,7 @@ def read_failed_drafts(path: Path, header: list[str]) -> SourceData:
     df = df.with_columns(src_rc=parse_ints(path, df, "vote_seq", allow_null=False), year=years)
     # the state as on the last day of the year (the sample has no dates): the China seat of 1971 is the PRC's
     state_day = pl.Series([dt.date(int(y), 12, 31) for y in years], dtype=pl.Date)
-    votes, ledger = _votes(path, df, state_day, "unsc-failed-drafts")
+    votes, n_dup = _votes(path, df, state_day)
     text = pl.col("voting_on").str.replace_all(r"\s+", " ").str.strip_chars()
     rc = (
         df.group_by("src_rc", maintain_order=True)
@@ -291,14 +292,4 @@ def read_failed_drafts(path: Path, header: list[str]) -> SourceData:
         kind_known=pl.lit(True),
         votes_complete=pl.lit(True),
     )
-    return SourceData(
-        source="unsc-failed-drafts",
-        kind="file",
-        layout="sc-failed-drafts",
-        files=[str(path)],
-        roll_calls=_finish(rc),
-        votes=votes.cast(SOURCE_VOTES),  # type: ignore[arg-type]
-        ledger=ledger,
-        input_rows={(path.name, "votes"): df.height},
-        complete_members=True,
-    )
+    return _sc_source(path, "unsc-failed-drafts", "file", "sc-failed-drafts", rc, votes, n_dup, df.height)

@@ -18,15 +18,13 @@ import polars as pl
 
 from polycentric.sources._checks import check_required, map_votes, parse_dates, resolve_states
 from polycentric.sources.common import (
-    DUPLICATE_REASON,
-    LEDGER,
     SOURCE_ROLL_CALLS,
-    SOURCE_VOTES,
     SourceData,
     dedupe_votes,
     normalise_symbols,
     read_frame,
     session_in_progress_expr,
+    source_data,
 )
 from polycentric.sources.undl import VOTE_CODES
 
@@ -70,20 +68,14 @@ def read_single_votes(path: Path, header: list[str]) -> SourceData:
         .then(pl.col("session").cast(pl.Int32, strict=False))
         .otherwise(session_in_progress_expr(pl.col("date")))
     )
-    for c, dtype in SOURCE_ROLL_CALLS.items():
-        if c not in rc.columns:
-            rc = rc.with_columns(pl.lit(None, dtype=dtype).alias(c))
-    ledger = []
-    if n_dup:
-        ledger.append((source, path.name, "votes", "rejected", DUPLICATE_REASON, n_dup))
-    return SourceData(
+    return source_data(
+        path,
         source=source,
         kind="file",
         layout="single-vote",
-        files=[str(path)],
-        roll_calls=rc.select(list(SOURCE_ROLL_CALLS)).cast(SOURCE_ROLL_CALLS),  # type: ignore[arg-type]
-        votes=votes.cast(SOURCE_VOTES),  # type: ignore[arg-type]
-        ledger=pl.DataFrame(ledger, schema=LEDGER, orient="row"),
+        roll_calls=rc,
+        roll_call_schema=SOURCE_ROLL_CALLS,
+        votes=votes,
+        duplicates=n_dup,
         input_rows={(path.name, "votes"): df.height},
-        complete_members=True,
     )

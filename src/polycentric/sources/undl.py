@@ -29,16 +29,14 @@ import polars as pl
 from polycentric.schema import ISSUE_COLUMNS, conform
 from polycentric.sources._checks import check_required, map_votes, parse_dates, parse_ints, resolve_states
 from polycentric.sources.common import (
-    DUPLICATE_REASON,
-    LEDGER,
     SOURCE_ROLL_CALLS,
-    SOURCE_VOTES,
     SourceData,
     normalise_symbols,
     read_csv_fast_runs,
     read_frame,
     rejected_rows,
     session_in_progress_expr,
+    source_data,
     split_duplicates,
     stream_csv,
 )
@@ -153,18 +151,16 @@ def read_undl(path: Path, layout: str, header: list[str], *, source: str = "undl
     del raw
 
     roll_calls = _roll_calls(path, meta) if meta is not None else pl.DataFrame(schema=SOURCE_ROLL_CALLS)
-    if n_dup:
-        ledger_rows.append((source, path.name, "votes", "rejected", DUPLICATE_REASON, n_dup))
-    return SourceData(
+    return source_data(
+        path,
         source=source,
         kind="undl",
         layout=layout,
-        files=[str(path)],
         roll_calls=roll_calls,
-        votes=votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES),  # type: ignore[arg-type]
-        ledger=pl.DataFrame(ledger_rows, schema=LEDGER, orient="row"),
+        votes=votes,
+        ledger=ledger_rows,
+        duplicates=n_dup,
         input_rows={(path.name, "votes"): n_rows},
-        complete_members=True,
         rejected=rejected,
     )
 
@@ -265,15 +261,11 @@ def read_long_index(path: Path) -> SourceData:
     parse_ints(path, df, "undl_id", allow_null=False)
     parse_dates(path, df, "date", allow_null=True)
     reason = "roll-call list of the vote files beside it (same titles, tallies counted from their rows): not stored"
-    return SourceData(
+    return source_data(
+        path,
         source="undl-long",
         kind="undl",
         layout="undl-long-index",
-        files=[str(path)],
-        roll_calls=pl.DataFrame(schema=SOURCE_ROLL_CALLS),
-        votes=pl.DataFrame(schema=SOURCE_VOTES),
-        ledger=pl.DataFrame(
-            [("undl-long", path.name, "index", "skipped", reason, df.height)], schema=LEDGER, orient="row"
-        ),
+        ledger=[("undl-long", path.name, "index", "skipped", reason, df.height)],
         input_rows={(path.name, "index"): df.height},
     )

@@ -21,12 +21,11 @@ import polars as pl
 from polycentric.schema import SC_OUTCOME
 from polycentric.sources._checks import resolve_states
 from polycentric.sources.common import (
-    LEDGER,
     SOURCE_ROLL_CALLS,
-    SOURCE_VOTES,
     SourceData,
     dedupe_votes,
     normalise_symbols,
+    source_data,
 )
 
 __all__ = ["read_authorities_source", "read_sc_source"]
@@ -69,21 +68,16 @@ def read_sc_source(path: Path) -> SourceData:
         )
         .sort("src_rc")
     )
-    ledger = []
-    if n_dup:
-        from polycentric.sources.common import DUPLICATE_REASON
-
-        ledger.append(("undl-sc", path.name, "votes", "rejected", DUPLICATE_REASON, n_dup))
-    return SourceData(
+    return source_data(
+        path,
         source="undl-sc",
         kind="undl",
         layout="undl-sc",
-        files=[str(path)],
-        roll_calls=rc.select(list(_SC_SCHEMA)).cast(_SC_SCHEMA),  # type: ignore[arg-type]
-        votes=votes.cast(SOURCE_VOTES),  # type: ignore[arg-type]
-        ledger=pl.DataFrame(ledger, schema=LEDGER, orient="row"),
+        roll_calls=rc.select(list(_SC_SCHEMA)),
+        roll_call_schema=_SC_SCHEMA,
+        votes=votes,
+        duplicates=n_dup,
         input_rows={(path.name, "votes"): raw.height},
-        complete_members=True,
     )
 
 
@@ -94,14 +88,11 @@ def read_authorities_source(path: Path) -> SourceData:
     auth = read_member_state_authorities(path)
     n = int(auth["line"].n_unique()) if auth.height else 0
     ledger = [("undl-authorities", path.name, "names", "skipped", "member-state names and name chains, not votes", n)]
-    return SourceData(
+    return source_data(
+        path,
         source="undl-authorities",
         kind="undl",
         layout="undl-authorities",
-        files=[str(path)],
-        roll_calls=pl.DataFrame(schema=SOURCE_ROLL_CALLS),
-        votes=pl.DataFrame(schema=SOURCE_VOTES),
-        ledger=pl.DataFrame(ledger, schema=LEDGER, orient="row"),
+        ledger=ledger,
         input_rows={(path.name, "names"): n},
-        complete_members=True,
     )

@@ -28,12 +28,12 @@ import polars as pl
 from polycentric.schema import SC_OUTCOME
 from polycentric.sources._checks import check_columns, check_required, parse_dates, resolve_states
 from polycentric.sources.common import (
-    LEDGER,
     SOURCE_ROLL_CALLS,
     SOURCE_VOTES,
     SourceData,
     read_frame,
     session_in_progress_expr,
+    source_data,
 )
 
 __all__ = ["VETO_COLUMNS", "read_vetoes"]
@@ -109,19 +109,14 @@ def read_vetoes(path: Path, header: list[str]) -> SourceData:
             votes_complete=pl.lit(False),
         )
     )
-    schema = {**SOURCE_ROLL_CALLS, **SC_OUTCOME}
-    for c, dtype in schema.items():
-        if c not in rc.columns:
-            rc = rc.with_columns(pl.lit(None, dtype=dtype).alias(c))
     n = df.height  # each row is a roll call: the store counts them stored or merged
-    return SourceData(
+    return source_data(
+        path,
         source="unsc-vetoes",
         kind="vetoes",
         layout="unsc-vetoes",
-        files=[str(path)],
-        roll_calls=rc.select(list(schema)).cast(schema),  # type: ignore[arg-type]
-        votes=votes.cast(SOURCE_VOTES),  # type: ignore[arg-type]
-        ledger=pl.DataFrame(schema=LEDGER),
+        roll_calls=rc,
+        roll_call_schema={**SOURCE_ROLL_CALLS, **SC_OUTCOME},
+        votes=votes,
         input_rows={(path.name, "roll_calls"): n},
-        complete_members=True,
     )

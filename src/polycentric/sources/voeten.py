@@ -33,10 +33,7 @@ from polycentric.errors import InputFormatError
 from polycentric.schema import ISSUES, conform
 from polycentric.sources._checks import check_required, map_votes, parse_dates, parse_ints, resolve_states
 from polycentric.sources.common import (
-    DUPLICATE_REASON,
-    LEDGER,
     SOURCE_ROLL_CALLS,
-    SOURCE_VOTES,
     SourceData,
     dedupe_votes,
     normalise_symbols,
@@ -44,6 +41,7 @@ from polycentric.sources.common import (
     read_header,
     rejected_rows,
     session_in_progress_expr,
+    source_data,
     split_duplicates,
 )
 
@@ -198,17 +196,15 @@ def read_unvotes(folder: Path) -> SourceData:
     n_votes = votes.height
     votes, dropped = split_duplicates(votes)
     n_dup = dropped.height
-    ledger = []
-    if n_dup:
-        ledger.append(("voeten", v_path.name, "votes", "rejected", DUPLICATE_REASON, n_dup))
-    return SourceData(
+    return source_data(
+        v_path,
         source="voeten",
         kind="voeten",
         layout="unvotes",
-        files=[str(v_path), str(rc_path), str(i_path)],
+        files=[v_path, rc_path, i_path],
         roll_calls=roll_calls,
-        votes=votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES),  # type: ignore[arg-type]
-        ledger=pl.DataFrame(ledger, schema=LEDGER, orient="row"),
+        votes=votes,
+        duplicates=n_dup,
         rejected=rejected_rows(v_path, dropped, lines_are_records=False),
         input_rows={
             (v_path.name, "votes"): n_votes,
@@ -324,17 +320,15 @@ def read_voeten_raw(path: Path, header: list[str]) -> SourceData:
         else:
             rc = rc.with_columns(pl.lit(None, dtype=pl.Boolean).alias(f"issue_{key}"))
     rc = _finish_roll_calls(rc, kind_known=False)
-    ledger = [("voeten-raw", path.name, "votes", "skipped", "not a member on that date (vote code 9): no vote", n_skip)]
-    if n_dup:
-        ledger.append(("voeten-raw", path.name, "votes", "rejected", DUPLICATE_REASON, n_dup))
-    return SourceData(
+    skipped = ("voeten-raw", path.name, "votes", "skipped", "not a member on that date (vote code 9): no vote", n_skip)
+    return source_data(
+        path,
         source="voeten-raw",
         kind="voeten-raw",
         layout="voeten-raw",
-        files=[str(path)],
         roll_calls=rc,
-        votes=votes.cast(SOURCE_VOTES),  # type: ignore[arg-type]
-        ledger=pl.DataFrame(ledger, schema=LEDGER, orient="row"),
+        votes=votes,
+        ledger=[skipped],
+        duplicates=n_dup,
         input_rows={(path.name, "votes"): n_rows},
-        complete_members=True,
     )
