@@ -91,3 +91,17 @@ def test_cli_shifts_from_old_style_symbol(record) -> None:  # type: ignore[no-un
     lines = result.output.strip().splitlines()
     assert lines[0].startswith("state,reference")
     assert len(lines) == 4
+
+
+def test_as_date_is_the_one_date_reading() -> None:
+    import datetime as dt
+
+    from polycentric.symbols import as_date
+
+    assert as_date(None) is None
+    assert as_date("2022-03-02") == dt.date(2022, 3, 2)
+    assert as_date("2022-03-02T10:30:00") == dt.date(2022, 3, 2)
+    assert as_date(dt.datetime(2022, 3, 2, 10, 30)) == dt.date(2022, 3, 2)
+    for bad in ("2022-13-01", "2022-03-02junk", "yesterday"):
+        with pytest.raises(InputFormatError, match="is not a date"):
+            as_date(bad)

@@ -97,35 +97,19 @@ class Home:
     """
 
     root: Path
+    current_pointer: Path
+    writer_lock: Path
+    downloads: Path
+    groups: Path
+    models: Path
+    cache: Path
 
     @classmethod
     def at(cls, home: str | Path | None = None) -> Home:
-        """The home resolved as :func:`home_dir` resolves it."""
-        return cls(home_dir(home))
-
-    @property
-    def current_pointer(self) -> Path:
-        return self.root / "CURRENT"
-
-    @property
-    def writer_lock(self) -> Path:
-        return self.root / ".writer.lock"
-
-    @property
-    def downloads(self) -> Path:
-        return self.root / "downloads"
-
-    @property
-    def groups(self) -> Path:
-        return self.root / "groups"
-
-    @property
-    def models(self) -> Path:
-        return self.root / "models"
-
-    @property
-    def cache(self) -> Path:
-        return self.root / "cache"
+        """The layout of the home resolved as :func:`home_dir` resolves it."""
+        root = home_dir(home)
+        names = ("CURRENT", ".writer.lock", "downloads", "groups", "models", "cache")
+        return cls(root, *(root / name for name in names))
 
     def versions(self) -> list[Path]:
         """The complete-or-not version folders ``v-*``, oldest name first."""

@@ -216,20 +216,16 @@ when the data or a model is not there (yet). The CLI (:func:`exit_code`) and the
 (:func:`http_status`) read this one table."""
 
 
-def _row(exc: BaseException) -> tuple[int, int] | None:
-    for cls, code, status in ERROR_TABLE:
-        if isinstance(exc, cls):
-            return code, status
-    return None
+def _row(exc: BaseException) -> tuple[int, int]:
+    """``(exit code, HTTP status)`` of ``exc``: its first row in :data:`ERROR_TABLE`, else ``(1, 400)``."""
+    return next(((code, status) for cls, code, status in ERROR_TABLE if isinstance(exc, cls)), (1, 400))
 
 
 def exit_code(exc: BaseException) -> int:
     """The CLI exit code of a library error (:data:`ERROR_TABLE`; 1 for any other error)."""
-    row = _row(exc)
-    return row[0] if row else 1
+    return _row(exc)[0]
 
 
 def http_status(exc: BaseException) -> int:
     """The HTTP status of a library error (:data:`ERROR_TABLE`; 400 for any other library error)."""
-    row = _row(exc)
-    return row[1] if row else 400
+    return _row(exc)[1]

@@ -50,6 +50,7 @@ import polars as pl
 
 from polycentric.errors import UnknownStateError
 from polycentric.schema import STATES
+from polycentric.symbols import as_date
 
 __all__ = [
     "is_member",
@@ -194,16 +195,6 @@ def _registry() -> _Registry:
     return _Registry(table, static, ambiguous, dated, spells, names)
 
 
-def _as_date(date: dt.date | dt.datetime | str | None) -> dt.date | None:
-    if date is None:
-        return None
-    if isinstance(date, dt.datetime):
-        return date.date()
-    if isinstance(date, dt.date):
-        return date
-    return dt.date.fromisoformat(str(date)[:10])
-
-
 def _guess_schemes(value: str) -> tuple[Scheme, ...]:
     v = value.strip()
     if v.isdecimal():
@@ -275,7 +266,7 @@ def resolve_state(
     value = str(code_or_name).strip()
     if not value:
         raise UnknownStateError("empty state code")
-    d = _as_date(date)
+    d = as_date(date)
     prefix, sep, rest = value.partition(":")
     if sep and prefix.lower() in _SCHEMES and scheme is None:
         scheme, value = prefix.lower(), rest.strip()
@@ -394,7 +385,7 @@ def is_member(state: str, date: dt.date | dt.datetime | str) -> bool:
 
     Membership runs from the admission date (inclusive) to the end date (exclusive).
     """
-    d = _as_date(date)
+    d = as_date(date)
     assert d is not None
     sid = resolve_state(state, d)
     return any(a <= d and (b is None or d < b) for a, b in _registry().spells.get(sid, []))
@@ -402,7 +393,7 @@ def is_member(state: str, date: dt.date | dt.datetime | str) -> bool:
 
 def member_states(date: dt.date | dt.datetime | str) -> list[str]:
     """The canonical ids of the UN members on ``date``, sorted."""
-    d = _as_date(date)
+    d = as_date(date)
     assert d is not None
     return sorted(
         s for s, spells in _registry().spells.items() if any(a <= d and (b is None or d < b) for a, b in spells)
@@ -412,7 +403,7 @@ def member_states(date: dt.date | dt.datetime | str) -> list[str]:
 def state_name(state: str, date: dt.date | dt.datetime | str | None = None) -> str:
     """The English name of ``state`` at ``date`` (its current or last name when no date)."""
     reg = _registry()
-    d = _as_date(date)
+    d = as_date(date)
     sid = resolve_state(state, d)
     if d is not None:
         for name, a, b in reg.names.get(sid, []):

@@ -7,6 +7,7 @@ range calls this module; nothing else parses them.
   symbol (``R/68/262`` = ``A/RES/68/262``; ``A/RES/3379(XXX)`` = ``A/RES/30/3379``).
 - :func:`parse_session`, :func:`session_in_progress`: session labels (``"77"``,
   ``"S-10"``, ``"ES-11"``) and the regular session in progress on a date.
+- :func:`as_date`: the one reading of a date argument (a date, a datetime or ISO text).
 - :func:`parse_range`: one parser for every range a user types: years
   (``"2000-2023"``, ``"2014"``) and sessions (``"60-77"``, ``"60,62,70-72"``).
 
@@ -23,6 +24,8 @@ import polars as pl
 from polycentric.errors import InputFormatError
 
 __all__ = [
+    "DateLike",
+    "as_date",
     "normalise_symbol",
     "normalise_symbols",
     "parse_range",
@@ -214,3 +217,34 @@ def parse_years(spec: str | int) -> tuple[int, int]:
 def parse_sessions(spec: str | int) -> list[int]:
     """``"60-77"`` or ``"60,62,70-72"`` -> sorted regular session numbers."""
     return parse_range(spec, what="sessions")
+
+
+# ---------------------------------------------------------------- dates
+
+DateLike = dt.date | dt.datetime | str | None
+"""A date argument: a date, a datetime (its date is used), ISO text (``YYYY-MM-DD`` or a date-time) or None."""
+
+
+def as_date(value: DateLike) -> dt.date | None:
+    """The date a :data:`DateLike` names (None stays None).
+
+    Raises
+    ------
+    InputFormatError
+        When text is not an ISO date.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text).date()  # "2022-03-02T10:00:00"
+    except ValueError:
+        raise InputFormatError(f"{value!r} is not a date (expected YYYY-MM-DD)", field="date") from None

@@ -28,13 +28,13 @@ from polycentric.registry.groups import (
     MEMBERSHIP,
     STATUSES,
     Group,
-    _as_date,
     _builtin,
     _check_state,
     _norm,
     _user_groups,
     user_groups_dir,
 )
+from polycentric.symbols import as_date
 
 __all__ = ["define_group", "load_groups_file", "remove_group"]
 
@@ -320,8 +320,8 @@ def _group_from_spec(spec: Mapping[str, Any], *, where: Path | None) -> Group:
                 dates[key] = None
                 continue
             try:
-                dates[key] = _as_date(value)
-            except RegistryError:
+                dates[key] = as_date(value)
+            except InputFormatError:
                 raise fail(f"{value!r} is not a date (expected YYYY-MM-DD)", field_name(key), line) from None
         if dates["joined"] and dates["left"] and dates["left"] < dates["joined"]:
             raise fail(f"left ({dates['left']}) is before joined ({dates['joined']})", field_name("left"), line)

@@ -45,6 +45,7 @@ from typing import Any
 import polars as pl
 
 from polycentric.errors import RegistryError, UnknownGroupError, UnknownStateError
+from polycentric.symbols import as_date
 
 __all__ = [
     "GROUP_KINDS",
@@ -122,19 +123,6 @@ def _check_state(state: str) -> str:
 # ---------------------------------------------------------------------------------------------- dates
 
 
-def _as_date(value: DateLike | None) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise RegistryError(f"{value!r} is not a date (expected YYYY-MM-DD)") from None
-
-
 # ---------------------------------------------------------------------------------------------- Group
 
 
@@ -191,7 +179,7 @@ class Group:
             ``state``, ``state_name``, ``status``, ``joined``, ``left``, ``precision``,
             ``uncertain``, ``source``, ``note``; sorted by status (as in :data:`STATUSES`) and state.
         """
-        d = _as_date(date) or dt.date.today()
+        d = as_date(date) or dt.date.today()
         wanted = _statuses(statuses)
         m = self.membership.filter(
             pl.col("status").is_in(wanted),
@@ -364,7 +352,7 @@ def list_groups(
         ``id``, ``name``, ``kind``, ``origin``, ``n_members``, ``n_observers``, ``since`` (first
         joining date), ``aliases``, ``sources``, ``description``.
     """
-    d = _as_date(date) or dt.date.today()
+    d = as_date(date) or dt.date.today()
     rows = []
     for g in _all_groups(home)[0].values():
         if kind is not None and g.kind != kind:
@@ -523,7 +511,7 @@ def members_on(
     if isinstance(dates, pl.Series):
         ds = dates.cast(pl.Date).unique().drop_nulls()
     else:
-        ds = pl.Series("date", [_as_date(d) for d in dates], dtype=pl.Date).unique()
+        ds = pl.Series("date", [as_date(d) for d in dates], dtype=pl.Date).unique()
     g = get_group(group, home=home)
     spells = g.membership.filter(pl.col("status").is_in(_statuses(statuses))).select(
         "state", "status", "joined", "left"

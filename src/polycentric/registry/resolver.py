@@ -25,6 +25,7 @@ import polars as pl
 from polycentric import states as _states
 from polycentric.errors import UnknownGroupError, UnknownResolutionError, UnknownStateError
 from polycentric.registry import groups as _groups
+from polycentric.symbols import as_date
 
 __all__ = [
     "Resolved",
@@ -102,7 +103,7 @@ def resolve(
     if "state" in kinds:
         try:
             sid = _states.resolve_state(value, date)
-            return Resolved("state", sid, _states.state_name(sid, _as_date(date)))
+            return Resolved("state", sid, _states.state_name(sid, as_date(date)))
         except UnknownStateError as exc:
             if "ambiguous" in str(exc):
                 raise
@@ -122,16 +123,6 @@ def resolve(
             raise UnknownStateError(message) from None
     assert state_error is not None
     raise state_error
-
-
-def _as_date(date: DateLike) -> dt.date | None:
-    if date is None:
-        return None
-    if isinstance(date, dt.datetime):
-        return date.date()
-    if isinstance(date, dt.date):
-        return date
-    return dt.date.fromisoformat(str(date)[:10])
 
 
 def resolve_reference(text: str, date: DateLike = None, *, home: str | Path | None = None) -> str:
