@@ -6,6 +6,8 @@ Dependency rule: calls ``Record.roll_calls``, ``Record.votes`` and ``polycentric
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import polars as pl
 from fastapi import APIRouter, Depends, Query
@@ -66,37 +68,49 @@ def _family(df: pl.DataFrame, family: int | None) -> pl.DataFrame:
     return df if family is None else df.filter(pl.col("family") == family)
 
 
-@router.get("/series/history", responses=table_responses(HistoryRow), summary="A series' vote history")
-@heavy
-def series_history_route(
-    q: str = SEARCH,
-    family: int | None = Query(None, ge=1, le=1000, description="Only this family (1 = the largest)."),
-    threshold: float = THRESHOLD,
-    page: Paging = Depends(paging),
-    fmt: Format = Depends(wanted_format),
-    backend: Backend = Depends(get_backend),
-) -> Response:
-    """``measures.series_history``: one row per roll call of the series with its tally (404 when nothing matches)."""
-    try:
-        df = series_history(backend.record.roll_calls(), backend.ga_votes(), q, threshold=threshold)
-    except InsufficientDataError as exc:
-        raise NotFound(str(exc)) from exc
-    return table_response(_family(df, family), fmt, page, filename="series-history")
+FAMILY = Query(None, ge=1, le=1000, description="Only this family (1 = the largest).")
 
 
-@router.get("/series/switchers", responses=table_responses(SwitcherRow), summary="States that changed their vote")
-@heavy
-def series_switchers_route(
-    q: str = SEARCH,
-    family: int | None = Query(None, ge=1, le=1000, description="Only this family (1 = the largest)."),
-    threshold: float = THRESHOLD,
-    page: Paging = Depends(paging),
-    fmt: Format = Depends(wanted_format),
-    backend: Backend = Depends(get_backend),
-) -> Response:
-    """``measures.series_switchers``: states whose Y/N/A vote changed between consecutive roll calls of a family."""
+def _series_answer(
+    measure: Callable[..., pl.DataFrame], backend: Backend, q: str, family: int | None, threshold: float
+) -> pl.DataFrame:
+    """``measure(roll_calls, votes, q)`` of one family (404 when nothing matches)."""
     try:
-        df = series_switchers(backend.record.roll_calls(), backend.ga_votes(), q, threshold=threshold)
+        return _family(measure(backend.record.roll_calls(), backend.ga_votes(), q, threshold=threshold), family)
     except InsufficientDataError as exc:
         raise NotFound(str(exc)) from exc
-    return table_response(_family(df, family), fmt, page, filename="series-switchers")
+
+
+def _series_route(path: str, rows: Any, summary: str, measure: Callable[..., pl.DataFrame], doc: str) -> None:
+    """Register ``GET path``: ``measure`` of the series ``q``, one family or all, as a paged table."""
+    filename = path.strip("/").replace("/", "-")
+
+    @router.get(path, responses=table_responses(rows), summary=summary, description=doc, name=filename)
+    @heavy
+    def route(
+        q: str = SEARCH,
+        family: int | None = FAMILY,
+        threshold: float = THRESHOLD,
+        page: Paging = Depends(paging),
+        fmt: Format = Depends(wanted_format),
+        backend: Backend = Depends(get_backend),
+    ) -> Response:
+        return table_response(_series_answer(measure, backend, q, family, threshold), fmt, page, filename=filename)
+
+    route.__doc__ = doc  # FastAPI read ``description`` above; this is for help() and the reader
+
+
+_series_route(
+    "/series/history",
+    HistoryRow,
+    "A series' vote history",
+    series_history,
+    "``measures.series_history``: one row per roll call of the series with its tally (404 when nothing matches).",
+)
+_series_route(
+    "/series/switchers",
+    SwitcherRow,
+    "States that changed their vote",
+    series_switchers,
+    "``measures.series_switchers``: states whose Y/N/A vote changed between consecutive roll calls of a family.",
+)
