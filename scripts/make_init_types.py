@@ -32,14 +32,26 @@ def block(source: str) -> str:
     lines = [BEGIN, "    # isort: off\n"]
     for name, target in sorted(exports(source).items(), key=lambda kv: (kv[1].split(":")[0], kv[0])):
         module, attr = target.split(":")
-        # ``as`` the public name: an explicit re-export; a different name needs ruff told (__all__ is computed)
-        noqa = "" if attr == name else "  # noqa: F401"
-        lines.append(f"    from {module} import {attr} as {name}{noqa}\n")
+        # ``as`` the public name: an explicit re-export, listed in the literal ``__all__``
+        lines.append(f"    from {module} import {attr} as {name}\n")
     lines += ["    # isort: on\n", END]
     return "".join(lines)
 
 
+def all_list(source: str) -> str:
+    """``__all__`` as a literal list (type checkers read a literal, not ``sorted(...)``)."""
+    names = sorted([*exports(source), "__version__"])
+    return "__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]\n"
+
+
 def render(source: str) -> str:
+    start = source.index("__all__ = ")
+    end = (
+        source.index("\n", start) + 1
+        if not source[start:].startswith("__all__ = [\n")
+        else source.index("]\n", start) + 2
+    )
+    source = source[:start] + all_list(source) + source[end:]
     new = block(source)
     if BEGIN in source:
         start = source.index(BEGIN)

@@ -86,15 +86,15 @@ def record_filters(
     year: Optional[int] = Query(None, ge=1945, le=2100, description="Calendar year of the vote."),
     start: Optional[IsoDate] = Query(None, description="First date (inclusive), YYYY-MM-DD."),
     end: Optional[IsoDate] = Query(None, description="Last date (inclusive), YYYY-MM-DD."),
-    issue: Optional[Issue] = Query(None, description="Issue code."),  # type: ignore[valid-type]
+    issue: Optional[Issue] = Query(None, description="Issue code."),
     resolution: Optional[str] = Query(
         None,
         pattern=SYMBOL_PATTERN,
         description="Resolution symbol (A/RES/68/262 or R/68/262; S/RES/2720 (2023), S/RES/2720, draft S/2022/720).",
     ),
     search: Optional[str] = Query(None, min_length=1, max_length=200, description="Text in the title or symbol."),
-    kind: Optional[Kind] = Query(None, description="resolution, amendment, paragraph or procedural."),  # type: ignore[valid-type]
-    body: Body = Query(  # type: ignore[valid-type,assignment]
+    kind: Optional[Kind] = Query(None, description="resolution, amendment, paragraph or procedural."),
+    body: Body = Query(
         "GA", description="GA (default), SC or all. A resolution symbol selects its own body (S/... is SC)."
     ),
     undl_id: Optional[int] = Query(None, ge=1, le=2**40, description="UN Digital Library record id (4067944)."),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 import polars as pl
 from fastapi import Query, Request
@@ -141,7 +141,7 @@ def row_model(name: str, schema: dict[str, pl.DataType] | dict[str, Any]) -> typ
         fields[col] = (Optional[py], None)
     model = create_model(name, __config__=ConfigDict(extra="allow"), **fields)
     _MODELS[name] = model
-    return model
+    return cast("type[BaseModel]", model)
 
 
 class Page(BaseModel):

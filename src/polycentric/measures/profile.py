@@ -202,7 +202,7 @@ def coincidence(
     rows = []
     for ref in references:
         try:
-            label, kind, frame = reference_votes(v, ref, groups=groups)  # type: ignore[arg-type]
+            label, kind, frame = reference_votes(v, ref, groups=groups)
         except (InsufficientDataError, LookupError):
             label, kind, frame = (
                 ref.split(":", 1)[-1],

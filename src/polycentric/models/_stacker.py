@@ -36,6 +36,7 @@ Dependency rule: numpy and scikit-learn only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -131,11 +132,11 @@ class Stacker:
         flat = features.reshape(-1, features.shape[-1])
         if self.model is None:  # identity: the raw probabilities, renormalised
             p = np.exp(flat[:, :4])
-            return (p / p.sum(1, keepdims=True)).reshape(*lead, 4)
+            return cast("np.ndarray", (p / p.sum(1, keepdims=True)).reshape(*lead, 4))
         out = np.zeros((flat.shape[0], 4))
         out[:, self.model.classes_] = self.model.predict_proba((flat - self.centre) / self.scale)
         return out.reshape(*lead, 4)
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """Point forecasts ``argmax_v w_v P(v)`` (codes 0..3) of probabilities (..., 4)."""
-        return (np.log(np.clip(proba, 1e-12, 1.0)) + self.log_weights).argmax(-1)
+        return cast("np.ndarray", (np.log(np.clip(proba, 1e-12, 1.0)) + self.log_weights).argmax(-1))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -100,7 +100,7 @@ class IntervalCalibration:
     def scores(self, level: float) -> np.ndarray:
         """(m, 4) conformity scores ``max(lo − y, y − hi)`` of the calibration roll calls."""
         lo, hi = central_interval(self.distributions.astype(float), level)
-        return np.maximum(lo - self.actual, self.actual - hi)
+        return cast("np.ndarray", np.maximum(lo - self.actual, self.actual - hi))
 
     def widening(self, level: float) -> np.ndarray:
         """(4,) conformal widening ``q̂`` of the Y, A, N, X intervals at ``level`` (0 without calibration data)."""
@@ -303,7 +303,7 @@ class Forecast:
         recorded; without them, the arg-max of the probabilities.
         """
         log_w = self.decision_log_weights if self.decision_log_weights is not None else np.zeros(4)
-        return (np.log(np.clip(self.probabilities, 1e-12, None)) + log_w).argmax(1)
+        return cast("np.ndarray", (np.log(np.clip(self.probabilities, 1e-12, None)) + log_w).argmax(1))
 
     def swing(self) -> np.ndarray:
         """How much each state moves the tally: the standard deviation of its contribution to the margin.
@@ -315,12 +315,12 @@ class Forecast:
         """
         c = _margin_weights(self.majority).astype(float)
         mean = self.probabilities @ c
-        return np.sqrt(np.clip(self.probabilities @ (c**2) - mean**2, 0.0, None))
+        return cast("np.ndarray", np.sqrt(np.clip(self.probabilities @ (c**2) - mean**2, 0.0, None)))
 
     def entropy(self) -> np.ndarray:
         """Entropy (bits) of the Y / A / N forecast conditional on voting."""
         p3 = self.probabilities[:, :3] / np.clip(self.probabilities[:, :3].sum(1, keepdims=True), 1e-12, None)
-        return -(p3 * np.log2(np.clip(p3, 1e-12, None))).sum(1)
+        return cast("np.ndarray", -(p3 * np.log2(np.clip(p3, 1e-12, None))).sum(1))
 
     def p_break_group(self) -> np.ndarray:
         """P(the state casts a vote other than its group's modal forecast); NaN without a group."""

@@ -156,6 +156,6 @@ def write_stata(df: pl.DataFrame, out: str | Path, *, label: str | None = None) 
         convert_dates=dates,  # type: ignore[arg-type]
         version=118,
         variable_labels=variable_labels,
-        value_labels=value_labels or None,  # type: ignore[arg-type]
+        value_labels=value_labels or None,
         data_label=(label or "polycentric export")[:80],
     )

@@ -150,7 +150,9 @@ def practices_brief(record: Any, state: str, year: int, *, references: Sequence[
 
 
 def _coincidence_bars(table: pl.DataFrame, title: str) -> str:
-    fig, ax = charts.plt.subplots(figsize=(7.5, 0.6 + 0.32 * max(table.height, 1)))
+    import matplotlib.pyplot as plt  # after polycentric.report.charts chose the Agg backend
+
+    fig, ax = plt.subplots(figsize=(7.5, 0.6 + 0.32 * max(table.height, 1)))
     shown = table.filter(pl.col("coincidence").is_not_null())
     labels = shown["reference"].to_list()[::-1]
     values = [v * 100 for v in shown["coincidence"].to_list()][::-1]

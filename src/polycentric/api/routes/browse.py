@@ -41,16 +41,16 @@ Status = enum.Enum("Status", {s.replace(" ", "_"): s for s in ("adopted", "not a
     "/browse/rollcalls", responses=table_responses(CitedRollCall), summary="Roll calls to browse, filtered and sorted"
 )
 def browse_roll_calls(
-    body: Optional[Body] = Query(None, description="GA or SC (default both)."),  # type: ignore[valid-type]
+    body: Optional[Body] = Query(None, description="GA or SC (default both)."),
     session: Optional[str] = Query(None, pattern=SESSION_PATTERN, description='Session: "77", "ES-11".'),
     start: Optional[int] = Query(None, alias="from", ge=1945, le=2100, description="First year (inclusive)."),
     end: Optional[int] = Query(None, alias="to", ge=1945, le=2100, description="Last year (inclusive)."),
-    issue: Optional[Issue] = Query(None, description="Issue code."),  # type: ignore[valid-type]
+    issue: Optional[Issue] = Query(None, description="Issue code."),
     q: Optional[str] = Query(None, max_length=200, description="Words that must all occur in the symbol or text."),
-    status: Optional[Status] = Query(None, description="adopted, not adopted, vetoed or failed."),  # type: ignore[valid-type]
+    status: Optional[Status] = Query(None, description="adopted, not adopted, vetoed or failed."),
     important: Optional[bool] = Query(None, description="Only important votes (true) or only the others (false)."),
-    kind: Optional[Kind] = Query(None, description="resolution, amendment or paragraph."),  # type: ignore[valid-type]
-    sort: Sort = Query("-date", description="Column to sort by; a leading - sorts descending."),  # type: ignore[valid-type,assignment]
+    kind: Optional[Kind] = Query(None, description="resolution, amendment or paragraph."),
+    sort: Sort = Query("-date", description="Column to sort by; a leading - sorts descending."),
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),

@@ -49,7 +49,7 @@ GroupId = Annotated[
 
 @router.get("/groups", responses=table_responses(GroupRow), summary="Every group with its size on a date")
 def groups(
-    kind: Optional[GroupKind] = Query(None, description="Only groups of this kind."),  # type: ignore[valid-type]
+    kind: Optional[GroupKind] = Query(None, description="Only groups of this kind."),
     date: Optional[IsoDate] = Query(None, description="Day the sizes are counted on (default today)."),
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
@@ -77,7 +77,7 @@ def group(
 def group_members(
     group: GroupId,
     date: Optional[IsoDate] = Query(None, description="Day membership is evaluated on (default today)."),
-    status: Optional[list[Status]] = Query(  # type: ignore[valid-type]
+    status: Optional[list[Status]] = Query(
         None, description="Statuses to list (repeatable); default member and observer."
     ),
     page: Paging = Depends(paging),
@@ -114,7 +114,7 @@ def group_members_by_year(
     group: GroupId,
     start: int = Query(1946, ge=1900, le=2100, description="First year."),
     end: Optional[int] = Query(None, ge=1900, le=2100, description="Last year (default this year)."),
-    status: Optional[list[Status]] = Query(  # type: ignore[valid-type]
+    status: Optional[list[Status]] = Query(
         None, description="Statuses to list (repeatable); default member and observer."
     ),
     page: Paging = Depends(paging),

@@ -142,7 +142,7 @@ def ideal_points_route(
     start: Optional[int] = Query(None, ge=1946, le=2100, description="First year."),
     end: Optional[int] = Query(None, ge=1946, le=2100, description="Last year."),
     dims: Dims = Query(Dims.one, description="The fit's dimensions (1 or 2)."),
-    issue: IssueFit = Query("all", description="The fit's issue (all, or an issue code)."),  # type: ignore[valid-type,assignment]
+    issue: IssueFit = Query("all", description="The fit's issue (all, or an issue code)."),
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
@@ -165,7 +165,7 @@ def ideal_points_route(
 def state_ideal_points(
     state: StateCode,
     dims: Dims = Query(Dims.one, description="The fit's dimensions (1 or 2)."),
-    issue: IssueFit = Query("all", description="The fit's issue (all, or an issue code)."),  # type: ignore[valid-type,assignment]
+    issue: IssueFit = Query("all", description="The fit's issue (all, or an issue code)."),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
 ) -> Response:
@@ -211,7 +211,7 @@ def state_ideal_point_changes(
 @router.get("/idealpoints/fit", responses=dict(ERROR_RESPONSES), summary="How the saved ideal points were fitted")
 def ideal_points_fit(
     dims: Dims = Query(Dims.one, description="The fit's dimensions (1 or 2)."),
-    issue: IssueFit = Query("all", description="The fit's issue (all, or an issue code)."),  # type: ignore[valid-type,assignment]
+    issue: IssueFit = Query("all", description="The fit's issue (all, or an issue code)."),
     backend: Backend = Depends(get_backend),
 ) -> Response:
     """The saved fit's parameters and diagnostics (``model.json``): dims, random-walk sd, interval level,

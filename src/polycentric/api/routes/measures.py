@@ -123,7 +123,7 @@ def cohesion_route(
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
-    body: Body = BODY_QUERY,  # type: ignore[valid-type]
+    body: Body = BODY_QUERY,
 ) -> Response:
     """``measures.cohesion``: yearly Rice or agreement index of each group (members at each vote's date)."""
     df = cohesion(_votes(backend, start, end, body), _items(groups, "groups"), years=(start, end), index=index.value)
@@ -144,7 +144,7 @@ def alignment_route(
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
-    body: Body = BODY_QUERY,  # type: ignore[valid-type]
+    body: Body = BODY_QUERY,
 ) -> Response:
     """``measures.alignment``: each state's agreement with each reference per year."""
     df = alignment(
@@ -213,7 +213,7 @@ def agreement_route(
     fmt: Format = Depends(wanted_format),
     page: Paging = Depends(paging),
     backend: Backend = Depends(get_backend),
-    body: Body = BODY_QUERY,  # type: ignore[valid-type]
+    body: Body = BODY_QUERY,
 ) -> Response:
     """``measures.agreement``: the two states' agreement per year (or session, or pooled) and shared votes."""
     df = agreement(
@@ -244,7 +244,7 @@ def agreement_matrix_route(
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
-    body: Body = BODY_QUERY,  # type: ignore[valid-type]
+    body: Body = BODY_QUERY,
 ) -> Response:
     """``measures.agreement_matrix`` pooled over the years: one row per pair ``state_a <= state_b`` (with each
     state's own diagonal), in the order the states were given."""
@@ -290,7 +290,7 @@ def voice_route(
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
-    body: Body = BODY_QUERY,  # type: ignore[valid-type]
+    body: Body = BODY_QUERY,
 ) -> Response:
     """``measures.voice``: how often the group's majority matched the outcome, its share of the votes cast,
     and the roll calls its members decided, per year."""
@@ -336,7 +336,7 @@ def shifts_route(
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
-    body: Body = BODY_QUERY,  # type: ignore[valid-type]
+    body: Body = BODY_QUERY,
 ) -> Response:
     """``measures.shifts``: states ranked by the change of their agreement with ``reference``, with the
     roll calls that drove it."""
@@ -358,7 +358,7 @@ def shift_drivers_route(
     page: Paging = Depends(paging),
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
-    body: Body = BODY_QUERY,  # type: ignore[valid-type]
+    body: Body = BODY_QUERY,
 ) -> Response:
     """``measures.shift_drivers``: the later period's roll calls with their contribution (they sum to the change)."""
     df = shift_drivers(_body_votes(backend, body), _state_id(state), from_, to, reference=_reference(reference),

@@ -174,7 +174,7 @@ def practices_route(
 )
 def practices_table_route(
     state: StateCode,
-    table: PracticesTable,  # type: ignore[valid-type]
+    table: PracticesTable,
     year: int = Query(..., ge=1946, le=2100, description="The year."),
     references: Optional[str] = Query(None, max_length=300, description="Comma-separated states or group:ID."),
     fmt: Format = Depends(wanted_format),

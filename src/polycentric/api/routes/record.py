@@ -8,7 +8,7 @@ Dependency rule: calls ``Record`` methods only; the shell selects and paginates.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 import polars as pl
 from fastapi import APIRouter, Depends, Path
@@ -46,7 +46,7 @@ def _roll_call(backend: Backend, rollcall_id: int) -> pl.DataFrame:
     row = rc.filter(pl.col("rollcall_id") == rollcall_id)
     if row.height == 0:
         raise NotFound(f"no roll call with id {rollcall_id}")
-    return row
+    return cast("pl.DataFrame", row)
 
 
 def rollcall_votes(backend: Backend, rollcall_id: int) -> pl.DataFrame:
@@ -58,7 +58,7 @@ def rollcall_votes(backend: Backend, rollcall_id: int) -> pl.DataFrame:
         if symbol
         else backend.record.votes(start=date, end=date, body=None)
     )
-    return votes.filter(pl.col("rollcall_id") == rollcall_id)
+    return cast("pl.DataFrame", votes.filter(pl.col("rollcall_id") == rollcall_id))
 
 
 def _named(backend: Backend, filters: RecordFilters, df: pl.DataFrame) -> pl.DataFrame:
@@ -147,7 +147,7 @@ def _state(backend: Backend, state: str) -> pl.DataFrame:
     row = backend.record.states().filter(pl.col("state") == sid)
     if row.height == 0:
         raise UnknownStateError(f"unknown state {state!r}: see /api/states for the ids")
-    return row
+    return cast("pl.DataFrame", row)
 
 
 @router.get("/states/{state}", responses=table_responses(State), summary="One state")
