@@ -109,7 +109,11 @@ def precompute_answers(
         ``(stored, failed, seconds)``: answers stored, URLs that did not answer 200 (not stored; the
         server computes them on demand), and the time taken.
     """
-    from fastapi.testclient import TestClient
+    import warnings
+
+    with warnings.catch_warnings():  # starlette's note about its httpx client is for test suites, not users
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
 
     from polycentric.api.app import create_app
 

@@ -90,7 +90,7 @@ class IngestReport:
                 "(stored once; see Record.matches())"
             )
         lines.append(
-            f"record at {self.home}: {self.roll_calls:,} roll calls, {self.votes:,} votes, {self.conflicts:,} conflicts between sources"
+            f"record at {self.home}: {self.roll_calls:,} roll calls, {self.votes:,} votes, {self.conflicts:,} {'conflict' if self.conflicts == 1 else 'conflicts'} between sources"
         )
         return "\n".join(lines)
 
