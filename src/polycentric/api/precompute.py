@@ -112,7 +112,7 @@ def precompute_answers(
     import warnings
 
     with warnings.catch_warnings():  # starlette's note about its httpx client is for test suites, not users
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")  # StarletteDeprecationWarning is not a DeprecationWarning subclass
         from fastapi.testclient import TestClient
 
     from polycentric.api.app import create_app
