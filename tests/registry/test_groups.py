@@ -535,3 +535,13 @@ def test_unknown_state_error_is_a_key_error() -> None:
         G._check_state("ZZZ")
     with pytest.raises(UnknownStateError):
         G._check_state("ZZZ")
+
+
+def test_memberships_of_a_state_lists_its_spells_current_first() -> None:
+    """``memberships_of`` is what the state page and ``/api/states/{state}/groups`` show."""
+    df = G.memberships_of("IND")
+    assert {"BRICS", "G20", "SCO", "NAM", "G77"} <= set(df.filter(pl.col("left").is_null())["group"].to_list())
+    current = df["left"].is_null().to_list()
+    assert current == sorted(current, reverse=True)  # current spells (no end date) come first
+    assert set(df["state"].unique()) == {"IND"}
+    assert G.memberships_of("XXX").height == 0

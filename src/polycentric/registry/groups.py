@@ -58,6 +58,7 @@ __all__ = [
     "list_groups",
     "load_groups_file",
     "members_on",
+    "memberships_of",
     "membership_frame",
     "membership_mask",
     "remove_group",
@@ -527,6 +528,40 @@ def members_on(
         .sort("date", "state")
     )
     return out
+
+
+def memberships_of(state: str, *, home: str | Path | None = None) -> pl.DataFrame:
+    """Every membership spell of ``state`` in every group of the registry (built-in and user-defined).
+
+    Returns
+    -------
+    pl.DataFrame
+        ``group, group_name, kind, state, status, joined, left, uncertain, source, note``
+        (:meth:`Group.history` rows), current spells (no ``left``) first, then by kind, group and date.
+    """
+    frames = []
+    for gid in group_ids(home=home):
+        g = get_group(gid, home=home)
+        spells = g.history().filter(pl.col("state") == state)
+        if spells.height:
+            frames.append(
+                spells.select(
+                    group=pl.lit(g.id),
+                    group_name=pl.lit(g.name),
+                    kind=pl.lit(g.kind),
+                    state="state",
+                    status="status",
+                    joined="joined",
+                    left="left",
+                    uncertain="uncertain",
+                    source="source",
+                    note="note",
+                )
+            )
+    if not frames:
+        return pl.DataFrame(schema={"group": pl.String, "group_name": pl.String, "kind": pl.String})
+    df = pl.concat(frames, how="vertical_relaxed")
+    return df.sort(pl.col("left").is_not_null(), "kind", "group", "joined", nulls_last=False)
 
 
 # ------------------------------------------------------------------------- defining and loading groups

@@ -147,30 +147,8 @@ def state_groups(
     fmt: Format = Depends(wanted_format),
     backend: Backend = Depends(get_backend),
 ) -> Response:
-    """Every membership spell of the state in every group of the registry (``Group.history``), current spells
-    (no ``left`` date) first."""
+    """Every membership spell of the state in every group of the registry (``registry.memberships_of``), current
+    spells (no ``left`` date) first."""
     sid = resolve_state(state)
-    frames = []
-    for gid in registry.group_ids(home=backend.home):
-        g = registry.get_group(gid, home=backend.home)
-        spells = g.history().filter(pl.col("state") == sid)
-        if spells.height:
-            frames.append(
-                spells.select(
-                    group=pl.lit(g.id),
-                    group_name=pl.lit(g.name),
-                    kind=pl.lit(g.kind),
-                    state="state",
-                    status="status",
-                    joined="joined",
-                    left="left",
-                    uncertain="uncertain",
-                    source="source",
-                    note="note",
-                )
-            )
-    schema = {"group": pl.String, "group_name": pl.String, "kind": pl.String}
-    df = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame(schema=schema)
-    if df.height:
-        df = df.sort(pl.col("left").is_not_null(), "kind", "group", "joined", nulls_last=False)
+    df = registry.memberships_of(sid, home=backend.home)
     return table_response(df, fmt, page, filename=f"groups-{sid}")
