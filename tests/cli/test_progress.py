@@ -14,15 +14,21 @@ def test_working_draws_a_spinner_with_the_description(monkeypatch) -> None:  # t
     real = progress.progress_bar
 
     def on_a_terminal(*, steps: bool = True):  # type: ignore[no-untyped-def]
-        bar = real(steps=steps)
-        bar.live.console = Console(file=buf, force_terminal=True, width=100)
-        return bar
+        return real(steps=steps, console=Console(file=buf, force_terminal=True, width=100))
 
     monkeypatch.setattr(progress, "progress_bar", on_a_terminal)
     with progress.working("fitting ideal points") as say:
         say("fitting session 77")
     text = buf.getvalue()
     assert "fitting" in text and "0:00:0" in text  # description and elapsed time were drawn
+
+
+def test_nothing_is_drawn_on_a_non_terminal() -> None:
+    """Pipes, CI and tests get no progress output at all (Rich would otherwise leave a blank line)."""
+    buf = io.StringIO()
+    with progress.progress_bar(steps=False, console=Console(file=buf, force_terminal=False)) as bar:
+        bar.add_task("fitting", total=None)
+    assert buf.getvalue() == ""
 
 
 def test_polarity_shows_progress_and_keeps_stdout_clean(

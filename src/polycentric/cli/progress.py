@@ -19,8 +19,8 @@ __all__ = ["progress_bar", "run_steps", "working"]
 T = TypeVar("T")
 
 
-def progress_bar(*, steps: bool = True) -> Any:
-    """A transient Rich ``Progress`` on stderr: spinner, description, (bar,) elapsed time."""
+def progress_bar(*, steps: bool = True, console: Any = None) -> Any:
+    """A transient Rich ``Progress`` on ``console`` (default stderr): spinner, description, (bar,) elapsed time."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -28,7 +28,7 @@ def progress_bar(*, steps: bool = True) -> Any:
     if steps:
         columns.append(BarColumn())
     columns.append(TimeElapsedColumn())
-    console = Console(stderr=True)
+    console = console if console is not None else Console(stderr=True)
     # off on a non-terminal stderr (pipes, CI, tests): Rich would still print a stray blank line there
     return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
 
