@@ -16,6 +16,7 @@ from typing import Annotated, Any, Optional
 import polars as pl
 import typer
 
+from polycentric.cli.options import FormatOpt, OutOpt
 from polycentric.cli.output import TableFormat, emit, render
 from polycentric.errors import InputFormatError
 
@@ -123,8 +124,8 @@ def register(app: typer.Typer) -> None:
             Optional[str], typer.Option("--at", help="Forecast as of YYYY-MM-DD: learn only from votes before it.")
         ] = None,
         majority: Annotated[Majority, typer.Option("--majority", help="Adoption rule.")] = Majority.simple,
-        fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
-        out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file.")] = None,
+        fmt: FormatOpt = TableFormat.table,
+        out: OutOpt = None,
     ) -> None:
         """Forecast every member's vote on a new draft: probabilities, tally, adoption, swing states.
 
@@ -166,8 +167,8 @@ def register(app: typer.Typer) -> None:
             Optional[list[Protocol]], typer.Option("--protocol", help="none, p5 or k10 (repeatable; default all).")
         ] = None,
         pooled_only: Annotated[bool, typer.Option("--pooled", help="Only the pooled rows.")] = False,
-        fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
-        out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file.")] = None,
+        fmt: FormatOpt = TableFormat.table,
+        out: OutOpt = None,
     ) -> None:
         """Fit on the past, forecast each session's resolutions, score the model against baselines."""
         from polycentric.models.backtest import backtest, parse_sessions

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from polycentric.cli.options import FormatOpt, OutOpt
 from polycentric.cli.output import TableFormat, emit
 
 groups_app = typer.Typer(
@@ -18,8 +19,6 @@ groups_app = typer.Typer(
     no_args_is_help=True,
 )
 
-FormatOpt = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to FILE instead of the screen.")]
 
 
 @groups_app.command("list")

@@ -13,8 +13,10 @@ from typing import Annotated, Optional
 import polars as pl
 import typer
 
+from polycentric.cli.options import FormatOpt, OutOpt
 from polycentric.cli.output import TableFormat, emit
 from polycentric.errors import ConfigurationError, NotFittedError
+from polycentric.symbols import parse_years
 
 idealpoints_app = typer.Typer(
     help="Dynamic ordinal ideal points of states (Bailey, Strezhnev & Voeten 2017).", no_args_is_help=True
@@ -74,18 +76,6 @@ def _load_or_fit(dims: int, issue: str | None) -> pl.DataFrame:
     return ideal_points
 
 
-def _parse_years(years: str | None) -> tuple[int, int] | None:
-    if years is None:
-        return None
-    try:
-        if "-" in years:
-            a, b = years.split("-", 1)
-            return int(a), int(b)
-        return int(years), int(years)
-    except ValueError as exc:
-        raise ConfigurationError(f"--years must be YEAR or FROM-TO, not {years!r}") from exc
-
-
 @idealpoints_app.command("fit")
 def fit_command(
     dims: Annotated[int, typer.Option("--dims", min=1, max=2, help="Number of dimensions (1 or 2).")] = 1,
@@ -114,8 +104,8 @@ def show_command(
     dims: Annotated[int, typer.Option("--dims", min=1, max=2)] = 1,
     issue: Annotated[Optional[str], typer.Option("--issue")] = None,
     years: Annotated[Optional[str], typer.Option("--years", help="YEAR or FROM-TO.")] = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to FILE instead of stdout.")] = None,
+    fmt: FormatOpt = TableFormat.table,
+    out: OutOpt = None,
     plot: Annotated[
         Optional[Path], typer.Option("--plot", help="Also draw the series to FILE (png, svg, pdf).")
     ] = None,
@@ -126,7 +116,7 @@ def show_command(
         from polycentric.registry.resolver import resolve_states
 
         ideal_points = ideal_points.filter(pl.col("state") == resolve_states([state])[0])
-    span = _parse_years(years)
+    span = parse_years(years) if years is not None else None
     if span is not None:
         ideal_points = ideal_points.filter(pl.col("year").is_between(*span))
     cols = ["state", "session", "year"]
@@ -143,8 +133,8 @@ def change_command(
     state: Annotated[str, typer.Option("--state", help="A state (ISO3 or name).")],
     from_session: Annotated[int, typer.Option("--from", help="First session (number).")],
     to_session: Annotated[int, typer.Option("--to", help="Second session (number).")],
-    fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to FILE instead of stdout.")] = None,
+    fmt: FormatOpt = TableFormat.table,
+    out: OutOpt = None,
 ) -> None:
     """A state's change of ideal point between two sessions, with an interval from joint posterior draws."""
     from polycentric.models._change import state_change
@@ -204,8 +194,8 @@ def polarity_command(
     method: Annotated[str, typer.Option("--method", help="ideal_points, network or both.")] = "both",
     alpha: Annotated[float, typer.Option("--alpha", help="Esteban–Ray alpha (0 to 1.6).")] = 1.6,
     poles: Annotated[bool, typer.Option("--poles", help="List the poles and their leading members instead.")] = False,
-    fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to FILE instead of stdout.")] = None,
+    fmt: FormatOpt = TableFormat.table,
+    out: OutOpt = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Draw the series to FILE.")] = None,
 ) -> None:
     """Poles, effective number of poles and Esteban–Ray polarization per session."""
@@ -215,7 +205,7 @@ def polarity_command(
     if any(m not in ("ideal_points", "network") for m in methods):
         raise ConfigurationError(f"--method must be ideal_points, network or both, not {method!r}")
     ideal_points = _load_or_fit(1, None)
-    span = _parse_years(years)
+    span = parse_years(years) if years is not None else None
     sessions = None
     if span is not None:
         sessions = ideal_points.filter(pl.col("year").is_between(*span))["session"].unique().to_list()

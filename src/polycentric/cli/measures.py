@@ -10,6 +10,7 @@ Dependency rule: a thin shell; logic lives in the library.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -17,12 +18,11 @@ import numpy as np
 import polars as pl
 import typer
 
+from polycentric.cli.options import FormatOpt, OutOpt, register_commands
 from polycentric.cli.output import TableFormat, emit
 from polycentric.errors import ConfigurationError
 
 YEARS_HELP = "Years, inclusive: 2014 or 2000-2023 (default: all)."
-FORMAT_OPT = typer.Option("--format", "-f", help="Output format.")
-OUT_OPT = typer.Option("--out", "-o", help="Write the listing to FILE instead of the terminal.")
 BODY_OPT = typer.Option("--body", help="GA (default), SC or all: the roll calls of which body to measure.")
 PLOT_OPT = typer.Option("--plot", help="Also draw a chart to FILE (.png, .svg or .pdf).")
 
@@ -172,8 +172,8 @@ def agreement_cmd(
         str, typer.Option("--absent", help="exclude (default) or abstain: how X votes count.")
     ] = "exclude",
     body: Annotated[str, BODY_OPT] = "GA",
-    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
-    out: Annotated[Optional[Path], OUT_OPT] = None,
+    fmt: FormatOpt = TableFormat.table,
+    out: OutOpt = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Agreement between two states per year, with the number of shared votes."""
@@ -220,8 +220,8 @@ def agreement_matrix_cmd(
     index: Annotated[str, typer.Option("--index", help="simple, lijphart, s or s_squared.")] = "simple",
     min_shared: Annotated[int, typer.Option("--min-shared", help="Leave out pairs with fewer shared votes.")] = 1,
     body: Annotated[str, BODY_OPT] = "GA",
-    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
-    out: Annotated[Optional[Path], OUT_OPT] = None,
+    fmt: FormatOpt = TableFormat.table,
+    out: OutOpt = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Pooled agreement of every pair of states, in one pass (long format; --plot draws the heatmap)."""
@@ -262,8 +262,8 @@ def cohesion_cmd(
     ] = 2,
     observers: Annotated[bool, typer.Option("--observers", help="Count observers as members.")] = False,
     body: Annotated[str, BODY_OPT] = "GA",
-    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
-    out: Annotated[Optional[Path], OUT_OPT] = None,
+    fmt: FormatOpt = TableFormat.table,
+    out: OutOpt = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Cohesion of groups per year: the Hix–Noury–Roland agreement index (default) or the Rice index."""
@@ -293,8 +293,8 @@ def voice_cmd(
     rule: Annotated[str, typer.Option("--rule", help="simple (Y > N) or two_thirds (Y >= 2/3 of Y + N).")] = "simple",
     by: Annotated[str, typer.Option("--by", help="year, session or none (pooled).")] = "year",
     body: Annotated[str, BODY_OPT] = "GA",
-    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
-    out: Annotated[Optional[Path], OUT_OPT] = None,
+    fmt: FormatOpt = TableFormat.table,
+    out: OutOpt = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """A group's voice: majority matched the outcome, share of votes cast, decisive roll calls."""
@@ -345,8 +345,8 @@ def alignment_cmd(
         int, typer.Option("--min-shared", help="Leave out rows with fewer shared votes than this.")
     ] = 1,
     body: Annotated[str, BODY_OPT] = "GA",
-    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
-    out: Annotated[Optional[Path], OUT_OPT] = None,
+    fmt: FormatOpt = TableFormat.table,
+    out: OutOpt = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Each state's agreement with reference states and group majorities, per year."""
@@ -395,8 +395,8 @@ def neutrality_cmd(
     states: Annotated[Optional[str], typer.Option("--states", help="Comma-separated states (default: all).")] = None,
     by: Annotated[str, typer.Option("--by", help="year, session or none (pooled).")] = "year",
     body: Annotated[str, BODY_OPT] = "GA",
-    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
-    out: Annotated[Optional[Path], OUT_OPT] = None,
+    fmt: FormatOpt = TableFormat.table,
+    out: OutOpt = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Abstention and non-voting rates per state and year."""
@@ -436,8 +436,8 @@ def shifts_cmd(
         ),
     ] = 1,
     body: Annotated[str, BODY_OPT] = "GA",
-    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
-    out: Annotated[Optional[Path], OUT_OPT] = None,
+    fmt: FormatOpt = TableFormat.table,
+    out: OutOpt = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """States whose alignment with a reference changed most between two periods, with the driving roll calls."""
@@ -471,8 +471,8 @@ def series_cmd(
         float, typer.Option("--threshold", help="Share of the search's words a title must contain.")
     ] = 0.85,
     list_: Annotated[bool, typer.Option("--list", help="List the known series slugs and exit.")] = False,
-    fmt: Annotated[TableFormat, FORMAT_OPT] = TableFormat.table,
-    out: Annotated[Optional[Path], OUT_OPT] = None,
+    fmt: FormatOpt = TableFormat.table,
+    out: OutOpt = None,
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """A recurring resolution's vote history per year (or its switchers)."""
@@ -499,13 +499,19 @@ def series_cmd(
         plot_series_history(hist, plot, title=label)
 
 
+COMMANDS: dict[str, Callable[..., Any]] = {
+    "agreement": agreement_cmd,
+    "agreement-matrix": agreement_matrix_cmd,
+    "cohesion": cohesion_cmd,
+    "voice": voice_cmd,
+    "alignment": alignment_cmd,
+    "neutrality": neutrality_cmd,
+    "shifts": shifts_cmd,
+    "series": series_cmd,
+}
+"""This module's commands, by name."""
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("agreement")(agreement_cmd)
-    app.command("agreement-matrix")(agreement_matrix_cmd)
-    app.command("cohesion")(cohesion_cmd)
-    app.command("voice")(voice_cmd)
-    app.command("alignment")(alignment_cmd)
-    app.command("neutrality")(neutrality_cmd)
-    app.command("shifts")(shifts_cmd)
-    app.command("series")(series_cmd)
+    register_commands(app, COMMANDS)

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import polars as pl
 import typer
 
+from polycentric.cli.options import OutOpt, register_commands
+from polycentric.cli.options import RecordFormatOpt as FormatOpt
 from polycentric.cli.output import OutputFormat, emit
 from polycentric.errors import ConfigurationError
-
-FormatOpt = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="table, csv, json, parquet or dta (Stata; needs --out).")
-]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of the screen.")]
 
 _ROLL_CALL_TABLE = [
     "rollcall_id",
@@ -494,12 +492,18 @@ def state(
     emit(row, format, out)
 
 
+COMMANDS: dict[str, Callable[..., Any]] = {
+    "build": build,
+    "ingest": ingest,
+    "check": check,
+    "coverage": coverage,
+    "rollcalls": rollcalls,
+    "votes": votes,
+    "state": state,
+}
+"""This module's commands, by name."""
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("build")(build)
-    app.command("ingest")(ingest)
-    app.command("check")(check)
-    app.command("coverage")(coverage)
-    app.command("rollcalls")(rollcalls)
-    app.command("votes")(votes)
-    app.command("state")(state)
+    register_commands(app, COMMANDS)

@@ -6,11 +6,11 @@ Dependency rule: a thin shell over :func:`polycentric.record.build.sync_record`;
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from polycentric.cli.options import OutOpt, RecordFormatOpt
 from polycentric.cli.output import OutputFormat, emit
 
 
@@ -55,10 +55,8 @@ def register(app: typer.Typer) -> None:
         wait: Annotated[
             float, typer.Option("--wait", min=0.0, help="Seconds to wait for another sync on this home to finish.")
         ] = 10.0,
-        fmt: Annotated[
-            OutputFormat, typer.Option("--format", "-f", help="table, csv, json, parquet or dta (Stata).")
-        ] = OutputFormat.table,
-        out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the report to this file.")] = None,
+        fmt: RecordFormatOpt = OutputFormat.table,
+        out: OutOpt = None,
     ) -> None:
         """Download the newest UN Digital Library voting and member-state files when they changed, then ingest them.
 

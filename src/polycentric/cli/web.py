@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from polycentric.errors import ConfigurationError
+from polycentric.symbols import as_date, parse_years
 
 report_app = typer.Typer(help="Write a self-contained HTML brief (opens without a server).", no_args_is_help=True)
 
@@ -42,18 +42,6 @@ def serve(
         limit_concurrency=256,  # connections beyond get 503 at once instead of queueing without bound
         h11_max_incomplete_event_size=64 * 1024,  # request line and headers: 64 KiB at most
     )
-
-
-def _years(spec: str | None) -> tuple[int, int] | None:
-    if spec is None:
-        return None
-    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–:]\s*(\d{4}))?\s*", spec)
-    if not m:
-        raise ConfigurationError(f"--years {spec!r}: expected YYYY or YYYY-YYYY")
-    start, end = int(m.group(1)), int(m.group(2) or m.group(1))
-    if end < start:
-        raise ConfigurationError(f"--years {spec!r}: the end comes before the start")
-    return start, end
 
 
 def _slug(text: str) -> str:
@@ -89,7 +77,7 @@ def report_state(
     import polycentric
     from polycentric.report import state_brief
 
-    span = _years(years)
+    span = parse_years(years) if years is not None else None
     suffix = f"-{span[0]}-{span[1]}" if span else ""
     _write(state_brief(polycentric.open(), state, years=span), out, f"report-state-{_slug(state)}{suffix}.html")
 
@@ -101,15 +89,10 @@ def report_group(
     out: OutOption = None,
 ) -> None:
     """A brief on one group: membership over time, members on a date, sources."""
-    import datetime as dt
-
     import polycentric
     from polycentric.report import group_brief
 
-    try:
-        day = dt.date.fromisoformat(date) if date else None
-    except ValueError as exc:
-        raise ConfigurationError(f"--date {date!r}: expected YYYY-MM-DD") from exc
+    day = as_date(date) if date else None
     _write(group_brief(polycentric.open(), group, date=day), out, f"report-group-{_slug(group)}.html")
 
 
