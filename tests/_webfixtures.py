@@ -10,6 +10,7 @@ the forecaster and the polarity stored as ``polycentric build`` stores them;
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import socket
 import threading
@@ -91,21 +92,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(app: Any) -> Iterator[str]:
-    """The app served by uvicorn on 127.0.0.1 at a free port; yields its base URL."""
+@contextlib.contextmanager
+def serving(app: Any, *, start_timeout: float = 10.0) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on 127.0.0.1 at a free port, in a thread; yields its base URL."""
     import uvicorn
 
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(200):
+    for _ in range(int(start_timeout / 0.05)):
         if server.started:
             break
         time.sleep(0.05)
     else:
         pytest.fail("uvicorn did not start")
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Any) -> Iterator[str]:
+    """The app served by uvicorn on 127.0.0.1 at a free port; yields its base URL."""
+    with serving(app) as url:
+        yield url

@@ -13,10 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +23,7 @@ import polars as pl
 import pytest
 from _store_helpers import CLI, cli_env, run_cli
 
+from _webfixtures import serving
 from polycentric.export import neutralise, to_csv
 
 pytestmark = [pytest.mark.reliability, pytest.mark.xdist_group("reliability-exports")]
@@ -106,33 +104,13 @@ def test_cli_raw_writes_cells_as_stored(home: Path) -> None:
     _assert_raw(_titles(_csv_cli(home, "rollcalls", "--format", "csv", POLYCENTRIC_CSV_RAW="1")))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(home: Path) -> Iterator[str]:
     """The API and dashboard over the formula record, served by uvicorn on a free port (a thread)."""
-    import uvicorn
-
     from polycentric.api import create_app
 
-    port = _free_port()
-    config = uvicorn.Config(create_app(home), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(400):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail("uvicorn did not start")
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(home), start_timeout=20.0) as url:
+        yield url
 
 
 def test_api_csv(server: str) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from _webfixtures import free_port
+from _webfixtures import serving
 
 pytestmark = pytest.mark.browser
 
@@ -18,8 +16,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def sc_server(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A record of the Security Council sources served by uvicorn on 127.0.0.1 (models not needed)."""
-    import uvicorn
-
     from polycentric.api import create_app
     from polycentric.record.store import ingest, open_record
 
@@ -32,20 +28,8 @@ def sc_server(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         ],
         home=home,
     )
-    app = create_app(home, record=open_record(home))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail("uvicorn did not start")
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(home, record=open_record(home))) as url:
+        yield url
 
 
 def _open(page: Any, url: str) -> None:
