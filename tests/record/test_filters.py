@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import pytest
+from undl_rows import undl_file
 
 from polycentric.errors import ConfigurationError, UnknownResolutionError
 from polycentric.record.filters import Filters, as_date
 from polycentric.record.store import Record, ingest, open_record
-
-HEADER = (
-    "undl_id,ms_code,ms_name,ms_vote,date,session,resolution,draft,committee_report,meeting,title,agenda_title,"
-    "subjects,total_yes,total_no,total_abstentions,total_non_voting,total_ms,undl_link\n"
-)
-
-
-def _undl(path: Path, undl_id: int, symbol: str, date: str, votes: dict[str, str]) -> Path:
-    y = sum(v == "Y" for v in votes.values())
-    n = sum(v == "N" for v in votes.values())
-    a = sum(v == "A" for v in votes.values())
-    rows = [
-        f"{undl_id},{code},{code},{vote},{date},,{symbol},,,,Title {undl_id} {symbol},Agenda,,{y},{n},{a},0,{len(votes)},"
-        for code, vote in votes.items()
-    ]
-    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +16,9 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Record:
     """Three GA roll calls: 68/262 (2014-03-27), 69/1 (2014-10-01), 70/5 (2015-11-02)."""
     d = tmp_path_factory.mktemp("filters")
     files = [
-        _undl(d / "a.csv", 4001, "A/RES/68/262", "2014-03-27", {"USA": "Y", "RUS": "N", "CHN": "A"}),
-        _undl(d / "b.csv", 4002, "A/RES/69/1", "2014-10-01", {"USA": "Y", "FRA": "Y"}),
-        _undl(d / "c.csv", 4003, "A/RES/70/5", "2015-11-02", {"USA": "N", "RUS": "Y", "FRA": "A"}),
+        undl_file(d / "a.csv", 4001, "A/RES/68/262", "2014-03-27", {"USA": "Y", "RUS": "N", "CHN": "A"}),
+        undl_file(d / "b.csv", 4002, "A/RES/69/1", "2014-10-01", {"USA": "Y", "FRA": "Y"}),
+        undl_file(d / "c.csv", 4003, "A/RES/70/5", "2015-11-02", {"USA": "N", "RUS": "Y", "FRA": "A"}),
     ]
     ingest(files, home=d / "home")
     return open_record(d / "home")

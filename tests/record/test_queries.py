@@ -9,29 +9,13 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from undl_rows import HEADER, undl_file
 
 from polycentric.record.merge import votes_view
 from polycentric.record.store import Record, ingest, open_record
 from polycentric.schema import ROLL_CALLS, VOTES_VIEW
 from polycentric.sources.common import normalise_symbol
 from polycentric.states import resolve_state
-
-HEADER = (
-    "undl_id,ms_code,ms_name,ms_vote,date,session,resolution,draft,committee_report,meeting,title,agenda_title,"
-    "subjects,total_yes,total_no,total_abstentions,total_non_voting,total_ms,undl_link\n"
-)
-
-
-def _undl(path: Path, undl_id: int, symbol: str, date: str, votes: dict[str, str]) -> Path:
-    y = sum(v == "Y" for v in votes.values())
-    n = sum(v == "N" for v in votes.values())
-    a = sum(v == "A" for v in votes.values())
-    rows = [
-        f"{undl_id},{code},{code},{vote},{date},,{symbol},,,,Title {undl_id},Agenda,,{y},{n},{a},0,{len(votes)},"
-        for code, vote in votes.items()
-    ]
-    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    return path
 
 
 def _reference_votes(record: Record, **filters: object) -> pl.DataFrame:
@@ -122,7 +106,7 @@ def test_results_are_copies(record: Record) -> None:
 
 def test_a_new_version_is_seen_without_reopening(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    first = _undl(tmp_path / "a.csv", 1, "A/RES/76/1", "2021-10-01", {"USA": "Y", "FRA": "N"})
+    first = undl_file(tmp_path / "a.csv", 1, "A/RES/76/1", "2021-10-01", {"USA": "Y", "FRA": "N"})
     ingest([first], home=home)
     rec = open_record(home)
     v1 = rec.version
@@ -131,7 +115,7 @@ def test_a_new_version_is_seen_without_reopening(tmp_path: Path) -> None:
     # the same file again: nothing changes, not even the version
     ingest([first], home=home)
     assert rec.version == v1
-    second = _undl(tmp_path / "b.csv", 2, "A/RES/76/2", "2021-10-02", {"USA": "N", "FRA": "A", "DEU": "Y"})
+    second = undl_file(tmp_path / "b.csv", 2, "A/RES/76/2", "2021-10-02", {"USA": "N", "FRA": "A", "DEU": "Y"})
     ingest([second], home=home, keep=1)
     assert rec.version != v1
     assert not (home / v1).exists()  # keep=1: the old version is gone; the open record reads the new one
@@ -145,7 +129,7 @@ def test_a_new_version_is_seen_without_reopening(tmp_path: Path) -> None:
 
 def test_threads_query_while_a_new_version_is_ingested(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    ingest([_undl(tmp_path / "a.csv", 1, "A/RES/76/1", "2021-10-01", {"USA": "Y", "FRA": "N"})], home=home)
+    ingest([undl_file(tmp_path / "a.csv", 1, "A/RES/76/1", "2021-10-01", {"USA": "Y", "FRA": "N"})], home=home)
     rec = open_record(home)
     seen: list[list[int]] = [[] for _ in range(4)]
     errors: list[BaseException] = []
@@ -162,7 +146,7 @@ def test_threads_query_while_a_new_version_is_ingested(tmp_path: Path) -> None:
     for t in threads:
         t.start()
     for i in range(2, 5):
-        path = _undl(tmp_path / f"f{i}.csv", i, f"A/RES/76/{i}", f"2021-10-0{i}", {"USA": "Y", "FRA": "Y"})
+        path = undl_file(tmp_path / f"f{i}.csv", i, f"A/RES/76/{i}", f"2021-10-0{i}", {"USA": "Y", "FRA": "Y"})
         ingest([path], home=home)
     stop.set()
     for t in threads:
@@ -176,7 +160,7 @@ def test_threads_query_while_a_new_version_is_ingested(tmp_path: Path) -> None:
 
 def test_a_record_whose_store_is_removed_says_so(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    ingest([_undl(tmp_path / "a.csv", 1, "A/RES/76/1", "2021-10-01", {"USA": "Y"})], home=home)
+    ingest([undl_file(tmp_path / "a.csv", 1, "A/RES/76/1", "2021-10-01", {"USA": "Y"})], home=home)
     rec = open_record(home)
     import shutil
 
