@@ -11,7 +11,6 @@ Dependency rule: imports ``polycentric.schema``, ``polycentric.symbols`` and
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import TypedDict, Unpack
@@ -20,11 +19,9 @@ import polars as pl
 
 from polycentric.errors import ConfigurationError
 from polycentric.schema import ISSUES
-from polycentric.symbols import normalise_symbol
+from polycentric.symbols import DateLike, as_date, normalise_symbol
 
 __all__ = ["DateLike", "FilterKwargs", "Filters", "as_date"]
-
-DateLike = dt.date | str | None
 
 
 class FilterKwargs(TypedDict, total=False):
@@ -123,13 +120,6 @@ class Filters:
         if self.kind is not None:
             preds.append(pl.col("kind") == self.kind.lower())
         return preds
-
-
-def as_date(value: DateLike) -> dt.date | None:
-    """A date, an ISO ``YYYY-MM-DD`` string or None, as a date (or None)."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
 
 
 def _undl_id(value: int | str) -> int:
