@@ -11,14 +11,16 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
-import polars as pl
 import typer
 
 from polycentric.cli.options import FormatOpt, OutOpt
 from polycentric.cli.output import TableFormat, emit, render
 from polycentric.errors import InputFormatError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class Majority(StrEnum):

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
-import polars as pl
 import typer
 
 from polycentric.cli.options import FormatOpt, OutOpt
 from polycentric.cli.output import TableFormat, emit
 from polycentric.errors import ConfigurationError, NotFittedError
-from polycentric.symbols import parse_years
+
+if TYPE_CHECKING:
+    import polars as pl
 
 idealpoints_app = typer.Typer(
     help="Dynamic ordinal ideal points of states (Bailey, Strezhnev & Voeten 2017).", no_args_is_help=True
@@ -111,6 +112,9 @@ def show_command(
     ] = None,
 ) -> None:
     """Ideal points, one row per state and session: state, session, year, ideal_point, lower, upper."""
+    import polars as pl
+
+    from polycentric.symbols import parse_years
     ideal_points = _load_or_fit(dims, issue)
     if state is not None:
         from polycentric.registry.resolver import resolve_states
@@ -137,6 +141,8 @@ def change_command(
     out: OutOpt = None,
 ) -> None:
     """A state's change of ideal point between two sessions, with an interval from joint posterior draws."""
+    import polars as pl
+
     from polycentric.models._change import state_change
     from polycentric.models.idealpoints import IdealPointModel
     from polycentric.states import resolve_state
@@ -161,6 +167,7 @@ def change_command(
 
 def _plot_ideal_points(df: pl.DataFrame, path: Path) -> None:
     import matplotlib
+    import polars as pl
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -199,7 +206,10 @@ def polarity_command(
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Draw the series to FILE.")] = None,
 ) -> None:
     """Poles, effective number of poles and Esteban–Ray polarization per session."""
+    import polars as pl
+
     from polycentric.models.polarity import plot_polarity, polarity
+    from polycentric.symbols import parse_years
 
     methods = ("ideal_points", "network") if method == "both" else (method,)
     if any(m not in ("ideal_points", "network") for m in methods):

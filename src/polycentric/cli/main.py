@@ -5,6 +5,13 @@ this module only assembles them, sets the home directory and turns
 :class:`~polycentric.errors.PolycentricError` into a one-line message and a
 non-zero exit code (2 for bad input, 1 otherwise).
 
+Start-up: a command imports only what it needs. :data:`COMMAND_MODULES` names the module
+of each top-level command, so ``polycentric votes ...`` builds a command line holding that
+module's commands only (typer inspects every registered function's signature when it builds
+the command line; the full ``app``, with every module, is assembled for ``--help``, an unknown
+command, shell completion, and on first access to :data:`app`). The modules import
+polars, numpy and the library inside the commands, never at import time.
+
 Dependency rule: cli modules may import anything in polycentric; nothing in
 polycentric imports cli.
 """
@@ -21,13 +28,15 @@ import typer
 
 from polycentric.errors import PolycentricError, exit_code
 
-app = typer.Typer(
-    name="polycentric",
-    help="The UN voting record as a measurable model of the international system.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=True,
-)
+
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        name="polycentric",
+        help="The UN voting record as a measurable model of the international system.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=True,
+    )
 
 
 def _show_version(value: bool) -> None:
@@ -38,7 +47,6 @@ def _show_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
 def _root(
     ctx: typer.Context,
     home: Annotated[
@@ -51,9 +59,7 @@ def _root(
     ] = None,
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_show_version, is_eager=True, help="Print polycentric's version and exit."
-        ),
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print polycentric's version and exit."),
     ] = False,
     raw: Annotated[
         bool,
@@ -85,14 +91,76 @@ def _restore_env(name: str, previous: str | None) -> Callable[[], None]:
     return restore
 
 
-def _register_all() -> None:
-    from polycentric.cli import forecast, groups, idealpoints, measures, record, sync, web
+MODULES: tuple[str, ...] = ("record", "sync", "groups", "measures", "idealpoints", "forecast", "web")
+"""The modules of :mod:`polycentric.cli` holding commands, in the order ``--help`` lists them."""
 
-    for module in (record, sync, groups, measures, idealpoints, forecast, web):
-        module.register(app)
+COMMAND_MODULES: dict[str, str] = {
+    **dict.fromkeys(("build", "ingest", "check", "coverage", "rollcalls", "votes", "state"), "record"),
+    "sync": "sync",
+    "groups": "groups",
+    **dict.fromkeys(
+        ("agreement", "agreement-matrix", "cohesion", "voice", "alignment", "neutrality", "shifts", "series"),
+        "measures",
+    ),
+    "idealpoints": "idealpoints",
+    "polarity": "idealpoints",
+    "forecast": "forecast",
+    "backtest": "forecast",
+    "serve": "web",
+    "report": "web",
+}
+"""Top-level command -> the module of :mod:`polycentric.cli` that registers it (``tests/cli`` checks it
+against the full app)."""
+
+_ROOT_VALUE_OPTIONS = ("--home", "--data")
 
 
-_register_all()
+def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
+    """A ``polycentric`` command line with the root options and the commands of ``modules``."""
+    import importlib
+
+    new = _new_app()
+    new.callback()(_root)
+    for name in modules:
+        importlib.import_module(f"polycentric.cli.{name}").register(new)
+    return new
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: the full command line (every module), assembled on first access."""
+    if name == "app":
+        full = build_app()
+        globals()["app"] = full
+        return full
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The top-level command named in ``argv`` (after the root options), or None."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token in _ROOT_VALUE_OPTIONS:
+            skip = True
+            continue
+        if token.startswith("-"):
+            continue
+        return token
+    return None
+
+
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The full ``app`` when it exists already (a caller registered or replaced commands), or is needed
+    (``--help``, an unknown command, shell completion); else one holding only the named command's module."""
+    full = globals().get("app")
+    if full is not None:
+        return full  # type: ignore[no-any-return]
+    module = COMMAND_MODULES.get(_command_of(argv) or "")
+    if module is None or "_POLYCENTRIC_COMPLETE" in os.environ:
+        return __getattr__("app")
+    return build_app((module,))
 
 
 def _is_usage_error(exc: BaseException) -> bool:
@@ -134,9 +202,10 @@ def _show_notices() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and map library errors to exit codes."""
     _show_notices()
+    args = sys.argv[1:] if argv is None else argv
     try:
         # standalone_mode=False: click returns a command's exit code (typer.Exit) instead of exiting
-        result = app(args=argv, standalone_mode=False)
+        result = _app_for(args)(args=args, standalone_mode=False)
     except PolycentricError as exc:
         typer.echo(f"error: {exc}", err=True)
         return exit_code(exc)  # one table for every shell: polycentric.errors.ERROR_TABLE

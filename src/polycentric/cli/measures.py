@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
-import numpy as np
-import polars as pl
 import typer
 
 from polycentric.cli.options import FormatOpt, OutOpt, register_commands
 from polycentric.cli.output import TableFormat, emit
 from polycentric.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 YEARS_HELP = "Years, inclusive: 2014 or 2000-2023 (default: all)."
 BODY_OPT = typer.Option("--body", help="GA (default), SC or all: the roll calls of which body to measure.")
@@ -101,6 +102,8 @@ def _note_partial_years(*periods: str) -> None:
     """Say on stderr which years of year-range periods (``2014``, ``2010-2014``) are partial in the record."""
     import re
 
+    import polars as pl
+
     years: set[int] = set()
     for p in periods:
         m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–]\s*(\d{4}))?\s*", p)
@@ -177,6 +180,7 @@ def agreement_cmd(
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Agreement between two states per year, with the number of shared votes."""
+    import polars as pl
     _check_plot(plot)
     from polycentric.measures.agreement import agreement
 
@@ -225,6 +229,7 @@ def agreement_matrix_cmd(
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Pooled agreement of every pair of states, in one pass (long format; --plot draws the heatmap)."""
+    import numpy as np
     _check_plot(plot)
     from polycentric.measures._common import filter_years
     from polycentric.measures.agreement import agreement_matrix
@@ -350,6 +355,7 @@ def alignment_cmd(
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """Each state's agreement with reference states and group majorities, per year."""
+    import polars as pl
     _check_plot(plot)
     from polycentric.measures.alignment import DEFAULT_REFERENCES, alignment, rank_alignment
 
@@ -476,6 +482,7 @@ def series_cmd(
     plot: Annotated[Optional[Path], PLOT_OPT] = None,
 ) -> None:
     """A recurring resolution's vote history per year (or its switchers)."""
+    import polars as pl
     _check_plot(plot)
     from polycentric.measures.series import KNOWN_SERIES, series_switchers, series_table
 

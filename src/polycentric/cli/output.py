@@ -17,11 +17,12 @@ import json
 import os
 import sys
 from pathlib import Path
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from polycentric.errors import ConfigurationError
-from polycentric.export import to_csv
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["OutputFormat", "TableFormat", "csv_raw", "emit", "render", "write_csv_with_metadata", "write_stata"]
 
@@ -91,6 +92,8 @@ def render(
     """
     fmt = getattr(fmt, "value", fmt)
     if fmt == "csv":
+        from polycentric.export import to_csv
+
         return to_csv(df, raw=csv_raw() if raw is None else raw)
     if fmt == "json":
         return _to_json(df)

@@ -11,15 +11,17 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
-import polars as pl
 import typer
 
 from polycentric.cli.options import OutOpt, register_commands
 from polycentric.cli.options import RecordFormatOpt as FormatOpt
 from polycentric.cli.output import OutputFormat, emit
 from polycentric.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _ROLL_CALL_TABLE = [
     "rollcall_id",
@@ -167,6 +169,8 @@ def check(
     damaged older versions are listed.
     With --official FILE: the record's roll calls and Y/N/A/X totals per session and state against the official ones.
     """
+    import polars as pl
+
     from polycentric.record.store import open_record, refusable_rows, verify_store
 
     rec = open_record()
@@ -219,6 +223,7 @@ def check(
 
 
 def _check_exit(damaged: pl.DataFrame, refusable: pl.DataFrame | None, unexplained: bool) -> None:
+    import polars as pl
     live = damaged.filter(pl.col("live"))
     if live.height:  # a damaged older version is reported; the record read is the live one
         typer.echo(f"error: {live.height} damaged file(s) in the live version of the store", err=True)
@@ -228,6 +233,7 @@ def _check_exit(damaged: pl.DataFrame, refusable: pl.DataFrame | None, unexplain
 
 
 def _check_official(rec, path: Path, format: OutputFormat, out: Optional[Path]) -> None:  # type: ignore[no-untyped-def]
+    import polars as pl
     sessions, diffs = rec.check_official(path)
     if format.value != "table" or out is not None:
         emit(sessions, format, out)
@@ -285,6 +291,8 @@ def rollcalls(
     out: OutOpt = None,
 ) -> None:
     """List roll calls, each as cited: title, status (adopted, vetoed, ...) and the UN document link."""
+    import polars as pl
+
     from polycentric.record.cite import display_title, with_citation
     from polycentric.record.store import open_record
     from polycentric.registry.resolver import resolve_states
@@ -339,6 +347,8 @@ def votes(
 
     A --resolution or --undl-id that names no roll call exits 1 with the reason and roll calls of that session.
     """
+    import polars as pl
+
     from polycentric.measures._common import parse_years
     from polycentric.record.cite import with_titles
     from polycentric.record.sc import outcome_lines
@@ -404,6 +414,8 @@ def votes(
 
 def _draw_map(record: object, roll_calls: pl.DataFrame, votes: pl.DataFrame, path: Path) -> None:
     """The world map of the (whole-resolution) roll call behind ``votes``, titled and sourced for print."""
+    import polars as pl
+
     from polycentric.record.cite import with_citation
     from polycentric.report.maps import draw_vote_map
 
@@ -438,6 +450,8 @@ def coverage_line(record: object) -> str:
 
 def _cited_lines(record: object, roll_calls: pl.DataFrame, votes: pl.DataFrame, most: int = 5) -> str:
     """How to cite the roll calls behind a vote table (up to ``most``), then the coverage line."""
+    import polars as pl
+
     from polycentric.record.cite import with_citation
 
     ids = votes["rollcall_id"].unique(maintain_order=True)
@@ -461,6 +475,8 @@ def state(
     out: OutOpt = None,
 ) -> None:
     """Show a state: codes, UN membership, its name and vote counts in a year."""
+    import polars as pl
+
     from polycentric.errors import RecordNotBuiltError
     from polycentric.states import is_member, resolve_state, state_name, states_table
 

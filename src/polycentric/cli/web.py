@@ -12,8 +12,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from polycentric.symbols import as_date, parse_years
-
 report_app = typer.Typer(help="Write a self-contained HTML brief (opens without a server).", no_args_is_help=True)
 
 OutOption = Annotated[Optional[Path], typer.Option("--out", "-o", help="HTML file to write (default: a name in .).")]
@@ -76,6 +74,7 @@ def report_state(
     """A brief on one state's votes (and alignment and ideal points where available)."""
     import polycentric
     from polycentric.report import state_brief
+    from polycentric.symbols import parse_years
 
     span = parse_years(years) if years is not None else None
     suffix = f"-{span[0]}-{span[1]}" if span else ""
@@ -91,6 +90,7 @@ def report_group(
     """A brief on one group: membership over time, members on a date, sources."""
     import polycentric
     from polycentric.report import group_brief
+    from polycentric.symbols import as_date
 
     day = as_date(date) if date else None
     _write(group_brief(polycentric.open(), group, date=day), out, f"report-group-{_slug(group)}.html")
