@@ -17,6 +17,7 @@ def test_working_draws_a_spinner_with_the_description(monkeypatch) -> None:  # t
         return real(steps=steps, console=Console(file=buf, force_terminal=True, width=100))
 
     monkeypatch.setattr(progress, "progress_bar", on_a_terminal)
+    monkeypatch.setattr(progress, "_plain_stderr", lambda: False)  # as on a terminal
     with progress.working("fitting ideal points") as say:
         say("fitting session 77")
     text = buf.getvalue()
@@ -52,3 +53,18 @@ def test_polarity_shows_progress_and_keeps_stdout_clean(
     assert rc == 0, captured.err
     assert out.splitlines()[0].startswith("session,")
     assert any(d.startswith("polarity per session") for d in seen)
+
+
+def test_on_a_non_terminal_working_does_not_load_rich() -> None:
+    """A piped command (scripts, the benchmarks) skips Rich altogether: nothing would be drawn."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom polycentric.cli import progress\n"
+        "with progress.working('reading') as say:\n    say('still reading')\n"
+        "print('rich.progress' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+    assert done.stderr == ""

@@ -109,3 +109,36 @@ def test_precompute_keeps_what_did_not_change(home: Path, served_record: Any) ->
     assert all(done[s] in ("kept", "fitted") for s in STAGES[1:4]), done
     again = {name: what for name, what, _s in precompute_models(home, record=served_record).stages}
     assert again == dict.fromkeys(STAGES, "kept")
+
+
+def test_the_stored_votes_view_is_the_records_view(record: Any) -> None:
+    """``stored_votes`` is ``record.votes(body="GA")``: written on first use, read back equal, by years too."""
+    from polycentric.models.saved import stored_votes, votes_view_path
+
+    path = votes_view_path(record, "GA")
+    path.unlink(missing_ok=True)
+    expected = record.votes(body="GA")
+    first = stored_votes(record)
+    assert path.is_file()
+    assert first.equals(expected)
+    again = stored_votes(record)  # read from the file
+    assert again.equals(expected)
+    assert again.schema == expected.schema
+    some = stored_votes(record, "GA", (1991, 2022))
+    assert some.equals(expected.filter(pl.col("year").is_between(1991, 2022)))
+    assert set(some["year"].unique()) == set(range(1991, 2023))
+    # a damaged file is not trusted: rebuilt and rewritten
+    path.write_bytes(b"PAR1 not a parquet file")
+    assert stored_votes(record).equals(expected)
+    assert pl.read_parquet(path).equals(expected)
+
+
+def test_the_stored_periods_are_the_records_periods(record: Any) -> None:
+    from polycentric.models.saved import stored_periods
+
+    for by in ("year", "session"):
+        expected = record.periods(by)
+        assert stored_periods(record, by).equals(expected)
+        assert stored_periods(record, by).equals(expected)  # read back
+    files = list((Path(record.home) / "cache" / "views").glob("periods-year-*.parquet"))
+    assert len(files) == 1

@@ -65,15 +65,16 @@ def _fit(dims: int, issue: str | None, random_walk_sd: float | None, item_draws:
 
 
 def _load_or_fit(dims: int, issue: str | None) -> pl.DataFrame:
-    from polycentric.models.idealpoints import IdealPointModel
+    """The saved fit's ideal points (read with :func:`polycentric.models.saved.load_ideal_points`: the
+    estimator is not imported), fitted and saved first when the home holds none."""
+    from polycentric.models.saved import load_ideal_points
 
-    folder = _fit_folder(dims, issue)
     try:
-        ideal_points, _, _ = IdealPointModel.load_results(folder)
+        ideal_points, _ = load_ideal_points(None, dims, issue)
     except NotFittedError:
         typer.echo("no saved fit: fitting now (polycentric idealpoints fit)", err=True)
         _fit(dims, issue, 0.35)
-        ideal_points, _, _ = IdealPointModel.load_results(folder)
+        ideal_points, _ = load_ideal_points(None, dims, issue)
     return ideal_points
 
 

@@ -33,25 +33,62 @@ def _check_plot(plot: Path | None) -> None:
         from polycentric.measures.plots import check_plot_path
 
         check_plot_path(plot)
+        _set_chart_coverage(_open_record())
+
+
+_RECORDS: dict[str, Any] = {}
 
 
 def _open_record() -> Any:
-    """The record at the home chosen by ``--home`` / POLYCENTRIC_HOME."""
+    """The record at the home chosen by ``--home`` / POLYCENTRIC_HOME (opened once per home and process: the
+    record follows a newer version itself, and its tables are read once)."""
     import polycentric
+    from polycentric.config import home_dir
 
-    return polycentric.open()
+    key = str(home_dir())
+    record = _RECORDS.get(key)
+    if record is None:
+        record = _RECORDS[key] = polycentric.open()
+    return record
 
 
-def _votes(body: str = "GA") -> pl.DataFrame:
-    """The votes of one body (``GA`` by default; ``SC``; ``all``): SC votes enter a measure only when asked."""
+def _stored(record: Any) -> bool:
+    """Whether ``record`` is a store's record (its stored views can be used), not a stand-in."""
+    from polycentric.record.store import Record
+
+    return isinstance(record, Record)
+
+
+def _votes(body: str = "GA", years: str | int | None = None) -> pl.DataFrame:
+    """The votes of one body (``GA`` by default; ``SC``; ``all``): SC votes enter a measure only when asked.
+
+    With ``years`` (as the measure takes them), only those years' rows: the measure keeps the same rows
+    itself. The General Assembly's votes come from the stored view
+    (:func:`polycentric.models.saved.stored_votes`), read with predicate push-down.
+    """
     if body.upper() not in ("GA", "SC", "ALL"):
         raise ConfigurationError(f"--body {body!r}: expected GA, SC or all")
     from polycentric.cli.progress import working
 
     with working("reading the record"):
         record = _open_record()
-        _set_chart_coverage(record)
+        if body.upper() == "GA" and _stored(record):
+            from polycentric.models.saved import stored_votes
+            from polycentric.symbols import parse_years
+
+            return stored_votes(record, "GA", parse_years(years) if years is not None else None)
         frame: pl.DataFrame = record.votes(body=None if body.upper() == "ALL" else body.upper())
+    return frame
+
+
+def _periods(by: str) -> pl.DataFrame:
+    """The record's ``partial`` flags per year or session (stored per record version: see ``stored_periods``)."""
+    record = _open_record()
+    if _stored(record):
+        from polycentric.models.saved import stored_periods
+
+        return stored_periods(record, by)
+    frame: pl.DataFrame = record.periods(by)
     return frame
 
 
@@ -95,7 +132,7 @@ def _flag(df: pl.DataFrame, by: str | None, body: str = "GA", years: str | int |
         return df
     from polycentric.measures._common import annotate_periods
 
-    return annotate_periods(df, _open_record().periods(by), by)
+    return annotate_periods(df, _periods(by), by)
 
 
 def _note_partial_years(*periods: str) -> None:
@@ -111,7 +148,7 @@ def _note_partial_years(*periods: str) -> None:
             years.update(range(int(m.group(1)), int(m.group(2) or m.group(1)) + 1))
     if not years:
         return
-    status = _open_record().periods("year")
+    status = _periods("year")
     partial = status.filter(pl.col("year").is_in(sorted(years)) & pl.col("partial"))
     for year, reason in partial.select("year", "partial_reason").iter_rows():
         typer.echo(f"note: {year} is a partial period ({reason})", err=True)
@@ -185,7 +222,7 @@ def agreement_cmd(
     from polycentric.measures.agreement import agreement
 
     state_a, state_b = _state(state_a), _state(state_b)
-    df = agreement(_votes(body), state_a, state_b, index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
+    df = agreement(_votes(body, years), state_a, state_b, index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
     df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
@@ -236,7 +273,7 @@ def agreement_matrix_cmd(
 
     chosen = _matrix_states(states)
     result = agreement_matrix(
-        filter_years(_votes(body), years),
+        filter_years(_votes(body, years), years),
         index,  # type: ignore[arg-type]
         states=chosen,
     )
@@ -276,7 +313,7 @@ def cohesion_cmd(
     from polycentric.measures.cohesion import cohesion
 
     df = cohesion(
-        _votes(body),
+        _votes(body, years),
         _group_ids(groups),
         years=years,
         index=index,  # type: ignore[arg-type]
@@ -306,7 +343,7 @@ def voice_cmd(
     _check_plot(plot)
     from polycentric.measures.voice import voice
 
-    df = voice(_votes(body), _group_ids(groups), years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
+    df = voice(_votes(body, years), _group_ids(groups), years=years, rule=rule, by=_by(by))  # type: ignore[arg-type]
     df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
@@ -362,7 +399,7 @@ def alignment_cmd(
     refs = [_reference(r) for r in _split(with_) or list(DEFAULT_REFERENCES)]
     chosen = _states(states)
     df = alignment(
-        _votes(body),
+        _votes(body, _years(years, year)),
         refs,
         index=index,  # type: ignore[arg-type]
         years=_years(years, year),
@@ -410,7 +447,7 @@ def neutrality_cmd(
     from polycentric.measures.neutrality import neutrality
 
     chosen = _states(states)
-    df = neutrality(_votes(body), by=_by(by), years=years, states=chosen)
+    df = neutrality(_votes(body, years), by=_by(by), years=years, states=chosen)
     df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":

@@ -33,12 +33,27 @@ def progress_bar(*, steps: bool = True, console: Any = None) -> Any:
     return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
 
 
+def _plain_stderr() -> bool:
+    """stderr is no terminal and nothing forces one: Rich would draw nothing, so it is not even imported."""
+    import os
+    import sys
+
+    forced = any(os.environ.get(v) for v in ("FORCE_COLOR", "FORCE_TERMINAL", "TTY_COMPATIBLE", "TTY_INTERACTIVE"))
+    try:
+        return not forced and not sys.stderr.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stderr
+        return False
+
+
 @contextlib.contextmanager
 def working(description: str) -> Iterator[Callable[[str], None]]:
     """Show ``description`` with a spinner and the elapsed time while the block runs.
 
     Yields a function that replaces the description (``say("fitting session 77")``).
     """
+    if _plain_stderr():
+        yield lambda _message: None
+        return
     with progress_bar(steps=False) as bar:
         task = bar.add_task(description, total=None)
 

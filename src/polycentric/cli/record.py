@@ -349,11 +349,11 @@ def votes(
     """
     import polars as pl
 
-    from polycentric.measures._common import parse_years
     from polycentric.record.cite import with_titles
     from polycentric.record.sc import outcome_lines
     from polycentric.record.store import open_record
     from polycentric.registry.resolver import resolve_states
+    from polycentric.symbols import parse_years
 
     if all(x is None for x in (resolution, session, year, years, state, issue, undl_id, search)):
         raise typer.BadParameter(

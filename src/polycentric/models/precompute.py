@@ -13,6 +13,9 @@ polarity, three readings   ``HOME/cache/api/polarity-<fit>-*.parquet`` the ideal
 forecaster                 ``HOME/cache/forecaster-<version>-*.pkl``   the General Assembly's votes or roll
                                                                        calls changed (otherwise the stored fit
                                                                        is carried over to the new version)
+record views               ``HOME/cache/views/``: the General          the record version, or the code that
+                           Assembly's votes view and the partial       makes them, changed
+                           flags per year and session
 =========================  ==========================================  =====================================
 
 The ideal points are fitted as ``polycentric idealpoints fit`` fits them (``random_walk_sd=0.35``,
@@ -53,6 +56,7 @@ STAGES: tuple[str, ...] = (
     "polarity (network)",
     "polarity (both)",
     "forecaster",
+    "record views",
 )
 """The stages of :func:`precompute_models`, in order (for progress bars: one step each)."""
 
@@ -192,6 +196,18 @@ def precompute_models(
 
     stage(STAGES[4], forecaster)
     _prune_forecasters(forecaster_path(record, home=home), record.version)
+
+    def views() -> str:
+        from polycentric.models.saved import VIEW_BODIES, stored_periods, stored_votes, votes_view_path
+
+        fresh = all(votes_view_path(record, body, home).is_file() for body in VIEW_BODIES)
+        for body in VIEW_BODIES:
+            stored_votes(record, body, home=home)
+        for by in ("year", "session"):
+            stored_periods(record, by, home=home)
+        return "kept" if fresh else "stored"
+
+    stage(STAGES[5], views)
     return report
 
 

@@ -24,7 +24,7 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
@@ -61,22 +61,27 @@ def fit_command(home: str | Path | None = None, dims: int = 1, issue: str | None
 def load_ideal_points(
     home: str | Path | None = None, dims: int = 1, issue: str | None = None
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
-    """``(ideal_points, meta)`` of the saved fit (``IdealPointModel.load_results``).
+    """``(ideal_points, meta)`` of the saved fit: the ``ideal_points.parquet`` and ``model.json`` that
+    :meth:`IdealPointModel.save` wrote (the items are not read; ``IdealPointModel.load_results`` reads all).
+
+    Reads the files only: the estimator's module (and scipy) is not imported, so a command that shows a
+    saved fit starts fast.
 
     Raises
     ------
     NotFittedError
         When the home holds no such fit; the message names the command that makes it.
     """
-    from polycentric.models.idealpoints import IdealPointModel
-
     folder = idealpoints_folder(home, dims, issue)
-    if not (folder / "ideal_points.parquet").is_file() or not (folder / "model.json").is_file():
+    points, model = folder / "ideal_points.parquet", folder / "model.json"
+    try:
+        meta = json.loads(model.read_text(encoding="utf-8"))
+        ideal_points = pl.read_parquet(points)
+    except FileNotFoundError:
         raise NotFittedError(
             f"no fitted ideal points ({dims}-D, issue {issue or 'all'}) in this home: run `"
             f"{fit_command(home, dims, issue)}` (under a minute)"
-        )
-    ideal_points, _items, meta = IdealPointModel.load_results(folder)
+        ) from None
     return ideal_points, meta
 
 
@@ -260,3 +265,131 @@ def load_polarity(
     except OSError:  # a read-only home: computed, not kept
         pass
     return series, poles, stamp
+
+
+# --- stored views of the record: what a fresh process would rebuild on every command ---------------------------
+
+VIEW_BODIES: tuple[str, ...] = ("GA",)
+"""The bodies whose votes view is stored (the measures' default body)."""
+
+
+def _stamp_files(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"-")
+    return h.hexdigest()[:8]
+
+
+def _view_stamp() -> str:
+    """A hash of the code and curated data the votes view is made from (the join of :func:`votes_view` and
+    the states' names at the time), so an upgrade that changes either rebuilds the stored view."""
+    from polycentric import schema, states
+    from polycentric.record import merge
+
+    data = Path(states.__file__).parent / "registry" / "data"
+    files = [Path(m.__file__ or "") for m in (schema, states, merge)]
+    return _stamp_files(files + sorted(data.glob("*.csv")))
+
+
+def _views_dir(record: Any, home: str | Path | None = None) -> Path:
+    return cache_dir(home if home is not None else record.home) / "views"
+
+
+def votes_view_path(record: Any, body: str = "GA", home: str | Path | None = None) -> Path:
+    """``HOME/cache/views/votes-<body>-<record version>-<code>.parquet``: the stored votes view of ``body``
+    (``home`` defaults to the record's own)."""
+    return _views_dir(record, home) / f"votes-{body}-{record.version}-{_view_stamp()}.parquet"
+
+
+def _write_frame(df: pl.DataFrame, path: Path, stale: str) -> None:
+    """Write ``df`` to ``path`` atomically and delete the files matching ``stale`` (older versions); a read-only
+    home keeps nothing."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        df.write_parquet(tmp, statistics=True, row_group_size=65_536)
+        tmp.replace(path)
+        for old in path.parent.glob(stale):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _read_frame(path: Path, schema: Any, years: tuple[int, int] | None) -> pl.DataFrame | None:
+    """The stored frame (rows of ``years`` only, read with predicate push-down), or None when it is missing,
+    unreadable or not in ``schema`` (then it is rebuilt)."""
+    if not path.is_file():
+        return None
+    try:
+        lazy = pl.scan_parquet(path)
+        if dict(lazy.collect_schema()) != dict(schema):
+            return None
+        if years is not None:
+            lazy = lazy.filter(pl.col("year").is_between(*years))
+        return lazy.collect()
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def stored_votes(
+    record: Any, body: str = "GA", years: tuple[int, int] | None = None, *, home: str | Path | None = None
+) -> pl.DataFrame:
+    """``record.votes(body=body)`` (the VOTES_VIEW schema, by roll call and state), read from the stored view.
+
+    The view (each vote with its roll call's symbol, date, year and session and the state's name then) is
+    built from the record's tables by :meth:`Record.votes` in about half a second; a command line process
+    would build it on every command. Here it is stored once per record version in
+    ``HOME/cache/views/`` (:func:`votes_view_path`; ``polycentric build`` writes it, else the first call)
+    and read back in milliseconds, only the rows of ``years`` (first, last; inclusive) when given.
+
+    The stored file is a copy of what ``record.votes(body=body)`` returns (``tests/models/test_saved.py``
+    checks they are equal); a missing, damaged or outdated one is rebuilt.
+    """
+    from polycentric.schema import VOTES_VIEW
+
+    version = record.version
+    path = votes_view_path(record, body, home)
+    frame = _read_frame(path, VOTES_VIEW, years)
+    if frame is not None:
+        return frame
+    frame = cast(pl.DataFrame, record.votes(body=body))
+    if record.version == version:  # not replaced meanwhile by another process's ingest
+        _write_frame(frame, path, f"votes-{body}-*.parquet")
+    if years is not None:
+        frame = frame.filter(pl.col("year").is_between(*years))
+    return frame
+
+
+def _periods_stamp() -> str:
+    """The official totals file :meth:`Record.periods` reads (path, size, time) and the code that reads it."""
+    from polycentric.record import coverage
+    from polycentric.sources import official
+
+    found = official.find_official_totals()
+    ident = "none"
+    if found is not None:
+        st = found.stat()
+        ident = f"{found.resolve()}:{st.st_size}:{st.st_mtime_ns}"
+    code = _stamp_files([Path(coverage.__file__ or ""), Path(official.__file__ or "")])
+    return hashlib.sha256(f"{ident}|{code}".encode()).hexdigest()[:12]
+
+
+def stored_periods(record: Any, by: str = "year", *, home: str | Path | None = None) -> pl.DataFrame:
+    """``record.periods(by)`` (``n_rollcalls`` and the ``partial`` flag per year or session), stored per record
+    version and official totals file in ``HOME/cache/views/`` (reading the official totals takes half a second).
+    """
+    path = _views_dir(record, home) / f"periods-{by}-{record.version}-{_periods_stamp()}.parquet"
+    if path.is_file():
+        try:
+            return pl.read_parquet(path)
+        except (OSError, pl.exceptions.PolarsError):
+            pass
+    version = record.version
+    frame: pl.DataFrame = record.periods(by)
+    if record.version == version:
+        _write_frame(frame, path, f"periods-{by}-*.parquet")
+    return frame
