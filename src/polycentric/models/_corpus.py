@@ -12,15 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from polycentric.errors import InputFormatError, ModelFitError
 from polycentric.models._titles import title_keys
 from polycentric.schema import ISSUES
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 VOTE_ORDER: tuple[str, ...] = ("Y", "A", "N", "X")
 """Category order of every probability array: yes, abstain, no, not voting."""
@@ -34,6 +36,8 @@ _TFIDF_PARAMS: dict[str, Any] = {"ngram_range": (1, 2), "stop_words": "english",
 
 def _tfidf_vectorizer(**kwargs: Any) -> TfidfVectorizer:
     """The text representation of roll calls: word 1–2-grams, English stop words, sublinear tf, l2 norm."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # imported when fitting only
+
     return TfidfVectorizer(sublinear_tf=True, **_TFIDF_PARAMS, **kwargs)
 
 
@@ -152,6 +156,8 @@ class _Corpus:
         keeps the terms that occur in it (in the same sorted order) and learns their
         document frequencies from the cached counts.
         """
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer  # when fitting only
+
         if self._counts is None:
             counter = CountVectorizer(**_TFIDF_PARAMS)
             self._counts = (counter.fit_transform(self.item_text).tocsr(), counter.get_feature_names_out())

@@ -18,15 +18,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.special import expit
-from scipy.stats import norm
 
 from polycentric.models._corpus import _Corpus
 
 
 def _ordinal_probs(eta: np.ndarray, cut: np.ndarray, gap: np.ndarray) -> np.ndarray:
     """P(Y), P(A), P(N) under the ordinal logit with cut-points ``cut`` < ``cut + gap``."""
+    from scipy.special import expit
+
     f1 = expit(cut - eta)
     f2 = expit(cut + gap - eta)
     return np.stack([1.0 - f2, f2 - f1, f1], axis=-1)
@@ -95,6 +94,9 @@ class _IRT:
         max_iter: int = 80,
     ) -> _IRT:
         """Fit on ``codes[item_index]`` (Y/A/N cells only); prior N(0,1) on θ, N(0,2²) on a."""
+        from scipy.optimize import minimize
+        from scipy.special import expit
+
         y = codes[item_index]
         present = (y >= 0) & (y <= 2)
         n_i, n_s = y.shape
@@ -157,6 +159,8 @@ class _IRT:
         cut = self.cut[window_rows][:, None]
         gap = np.exp(self.log_gap[window_rows])[:, None]
         if self.link == "probit":
+            from scipy.stats import norm
+
             f1, f2 = norm.cdf(cut - eta), norm.cdf(cut + gap - eta)
             return np.stack([1.0 - f2, f2 - f1, f1], axis=-1)
         return _ordinal_probs(eta, cut, gap)

@@ -36,10 +36,12 @@ Dependency rule: numpy and scikit-learn only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
 
 __all__ = ["C", "MIN_CELLS", "PREVIOUS_FEATURES", "Stacker", "macro_f1_all", "stack_features"]
 
@@ -107,7 +109,7 @@ def _decision_weights(proba: np.ndarray, y: np.ndarray) -> np.ndarray:
 class Stacker:
     """The fitted four-class calibration and decision rule (identity until :meth:`fit` has enough cells)."""
 
-    model: LogisticRegression | None = None
+    model: LogisticRegression | None = None  # or models._lean.LeanLogistic in a stored forecaster
     log_weights: np.ndarray = field(default_factory=lambda: np.zeros(4))
     n_cells: int = 0
     centre: np.ndarray = field(default_factory=lambda: np.zeros(1))
@@ -120,6 +122,8 @@ class Stacker:
         if y.size < MIN_CELLS or np.unique(y).size < 2:
             self.model, self.log_weights = None, np.zeros(4)
             return self
+        from sklearn.linear_model import LogisticRegression  # imported when fitting only
+
         self.centre = features.mean(0)
         self.scale = np.where(features.std(0) > 1e-9, features.std(0), 1.0)
         self.model = LogisticRegression(C=c, max_iter=1000).fit((features - self.centre) / self.scale, y)

@@ -137,11 +137,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from polycentric.errors import InputFormatError, ModelError, ModelFitError, NotFittedError, PolycentricError
 from polycentric.models._base import Estimator
@@ -160,6 +159,9 @@ from polycentric.models._tally import (
     conformal_quantile,
 )
 from polycentric.models._titles import title_key
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = [
     "REGIONAL_GROUPS",
@@ -215,6 +217,31 @@ def _registry_members(date: dt.date) -> tuple[set[str], set[str]] | None:
         return None
 
 
+_PICKLE_MODULES = ("builtins", "copyreg", "collections", "datetime", "numpy", "scipy.sparse", "sklearn")
+"""Modules a stored forecaster's classes may come from, besides ``polycentric.models`` (see :class:`_Unpickler`)."""
+
+
+class _Unpickler(pickle.Unpickler):
+    """Unpickle only classes of ``polycentric.models``, numpy, scipy.sparse, scikit-learn and builtins' data."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        ok = module.startswith("polycentric.models.") or any(
+            module == m or module.startswith(m + ".") for m in _PICKLE_MODULES
+        )
+        if not ok or (module == "builtins" and name in ("eval", "exec", "compile", "open", "__import__", "getattr")):
+            raise pickle.UnpicklingError(f"a stored forecaster may not refer to {module}.{name}")
+        return super().find_class(module, name)
+
+
+def _similarities(state: Any, texts: Sequence[str]) -> np.ndarray:
+    """(len(texts), cutoff) cosine similarities of the texts to the templates (TF-IDF rows, l2-normalised)."""
+    lean = getattr(state.vectorizer, "similarities", None)
+    if lean is not None:  # a stored forecaster (models._lean): the same numbers without scikit-learn
+        return np.asarray(lean(list(texts), state.text_matrix))
+    q = state.vectorizer.transform(list(texts))
+    return np.asarray((q @ state.text_matrix.T).todense(), dtype=float)
+
+
 # --------------------------------------------------------------------------- fitted state
 
 
@@ -223,7 +250,7 @@ class _State:
     """Everything fitted from the items before one cut-off."""
 
     cutoff: int
-    vectorizer: TfidfVectorizer
+    vectorizer: TfidfVectorizer  # or models._lean.LeanTfidf in a stored forecaster
     text_matrix: Any  # sparse (cutoff, vocab), L2-normalised rows
     base: np.ndarray  # (n_states, 4) recent base rates
     irt: _IRT | None
@@ -292,21 +319,30 @@ class VoteForecaster(Estimator):
     # ------------------------------------------------------------------ persistence
 
     def save(self, path: str | Path) -> Path:
-        """Write the fitted forecaster to ``path`` (a pickle: load only files you wrote yourself)."""
+        """Write what forecasting needs to ``path`` (:func:`polycentric.models._lean.lean_copy`: no vote frames,
+        numpy in place of scikit-learn and scipy; a pickle, read back by :meth:`load` with only this package's,
+        numpy's and the standard library's classes allowed). The loaded forecaster forecasts exactly as this
+        one; it cannot be refitted from (fit a new one)."""
+        from polycentric.models._lean import lean_copy
+
         self._check()
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(target.suffix + ".tmp")
         with tmp.open("wb") as fh:
-            pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(lean_copy(self), fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(target)
         return target
 
     @staticmethod
     def load(path: str | Path) -> VoteForecaster:
-        """Read a forecaster written by :meth:`save`."""
+        """Read a forecaster written by :meth:`save` (load only files you wrote yourself: see
+        :func:`polycentric.models.saved.load_forecaster`, which checks the file's digest first)."""
         with Path(path).open("rb") as fh:
-            model = pickle.load(fh)
+            try:
+                model = _Unpickler(fh).load()
+            except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
+                raise ModelError(f"{path} does not hold a readable forecaster ({exc})") from exc
         if not isinstance(model, VoteForecaster):
             raise ModelError(f"{path} does not hold a VoteForecaster")
         return model
@@ -484,8 +520,7 @@ class VoteForecaster(Estimator):
         self, state: _State, query_text: Sequence[str], query_time: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Top-k templates per query: (indices (m, k), prior weights (m, k), similarities (m, k))."""
-        q = state.vectorizer.transform(list(query_text))
-        sims = np.asarray((q @ state.text_matrix.T).todense(), dtype=float)
+        sims = _similarities(state, query_text)
         corpus = self.corpus_
         age = np.clip(query_time[:, None] - corpus.item_time[None, : state.cutoff], 0.0, None)
         # ages relative to the youngest template: the same weights up to a constant, without underflow far ahead

@@ -134,10 +134,11 @@ def forecaster_path(record: Any, model: Any | None = None, home: str | Path | No
         from polycentric.models.forecast import VoteForecaster
 
         model = VoteForecaster()
-    from polycentric.models import forecast
+    from polycentric.models import _lean, forecast
 
     version = getattr(record, "version", None) or Path(record.path).name
-    code = _code_stamp(forecast.__file__)  # a forecaster pickled by other code is refitted, not half-loaded
+    # a forecaster stored by other code (the model or its stored form) is refitted, not half-loaded
+    code = _stamp_files([Path(forecast.__file__), Path(_lean.__file__)])
     return cache_dir(home if home is not None else record.home) / f"forecaster-{version}-{model.cache_key()}-{code}.pkl"
 
 
@@ -155,10 +156,13 @@ def save_forecaster(model: Any, path: Path, record_version: str | None = None) -
 def load_forecaster(record: Any, *, fit: bool = True, home: str | Path | None = None) -> Any:
     """The default :class:`~polycentric.models.forecast.VoteForecaster` of ``record``'s version: loaded, else fitted.
 
-    The forecaster is written with :meth:`VoteForecaster.save` (a pickle), so it is loaded only when it can
-    be trusted: it must belong to this user with no group or world write permission (file and folder), and
-    its SHA-256 must match the digest written beside it (``.sha256.json``) by :func:`save_forecaster`.
-    Anything else (a file dropped in a shared folder, a damaged or stale file) is ignored and refitted.
+    The forecaster is written with :meth:`VoteForecaster.save`: what forecasting needs only (a few MB; no vote
+    frames, no scikit-learn or scipy objects, so loading takes milliseconds and imports neither), as a pickle
+    that :meth:`VoteForecaster.load` reads allowing only this package's, numpy's and the standard library's
+    classes. It is loaded only when it can be trusted: it must belong to this user with no group or world write
+    permission (file and folder), and its SHA-256 (checked on every load: a few milliseconds) must match the
+    digest written beside it (``.sha256.json``) by :func:`save_forecaster`. Anything else (a file dropped in a
+    shared folder, a damaged or stale file) is ignored and refitted.
 
     Parameters
     ----------
