@@ -142,3 +142,22 @@ def test_the_stored_periods_are_the_records_periods(record: Any) -> None:
         assert stored_periods(record, by).equals(expected)  # read back
     files = list((Path(record.home) / "cache" / "views").glob("periods-year-*.parquet"))
     assert len(files) == 1
+
+
+def test_a_range_of_the_stored_network_reading_is_the_reading_over_that_range(home: Path, served_record: Any) -> None:
+    """``polarity --years A-B --method network`` is served from the stored reading: prove it is what a fit over
+    those sessions gives, row for row and pole for pole."""
+    from polycentric.models.polarity import polarity
+    from polycentric.models.saved import slice_network_polarity
+
+    votes = served_record.votes(start="2018-01-01", body="GA")
+    series, poles, _ = load_polarity(home, ("network",), lambda: votes)
+    ideal_points, _ = load_ideal_points(home)
+    all_sessions = sorted(set(ideal_points["session"]))
+    assert len(all_sessions) >= 5
+    for sessions in (all_sessions[1:4], all_sessions[-2:], all_sessions[:1]):
+        direct = polarity(ideal_points, votes, methods=("network",), sessions=sessions)
+        got_series, got_poles = slice_network_polarity(series, poles, sessions)
+        assert got_series.equals(direct.series), sessions
+        assert got_poles.equals(direct.poles), sessions
+        assert got_series["session"].to_list() == sessions

@@ -206,13 +206,19 @@ def polarity_command(
     out: OutOpt = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Draw the series to FILE.")] = None,
 ) -> None:
-    """Poles, effective number of poles and Esteban–Ray polarization per session."""
+    """Poles, effective number of poles and Esteban–Ray polarization per session.
+
+    Without --years (and with the default --alpha) the reading stored by `polycentric build` is shown at once.
+    With --years, the network reading is the stored one's rows of those sessions (the same numbers: each
+    session's network stands alone); the ideal-point reading is computed over those sessions (seconds to
+    a minute): its pole counts draw on neighbouring and earlier sessions, so the whole history's rows differ
+    from a reading over a range at the range's edges.
+    """
     import polars as pl
 
-    from polycentric.models.polarity import plot_polarity, polarity
     from polycentric.symbols import parse_years
 
-    methods = ("ideal_points", "network") if method == "both" else (method,)
+    methods: tuple[str, ...] = ("ideal_points", "network") if method == "both" else (method,)
     if any(m not in ("ideal_points", "network") for m in methods):
         raise ConfigurationError(f"--method must be ideal_points, network or both, not {method!r}")
     ideal_points = _load_or_fit(1, None)
@@ -220,23 +226,54 @@ def polarity_command(
     sessions = None
     if span is not None:
         sessions = ideal_points.filter(pl.col("year").is_between(*span))["session"].unique().to_list()
+        if not sessions:
+            from polycentric.errors import InsufficientDataError
+
+            raise InsufficientDataError(f"no session of the saved ideal points lies in {years}")
     every = sessions is None or set(sessions) >= set(ideal_points["session"].unique().to_list())
     from polycentric.cli.progress import working
+    from polycentric.models.saved import load_polarity, slice_network_polarity
 
-    with working(f"polarity per session ({', '.join(methods)})"):
+    def votes() -> pl.DataFrame:
+        return _record_frames()[0]
+
+    with working(f"polarity per session ({', '.join(methods)})") as say:
         if every and alpha == 1.6:  # the default reading over every session: the load-or-fit cache (`build` fills it)
-            from polycentric.models.saved import load_polarity
-
-            series, pole_table, _ = load_polarity(None, methods, lambda: _record_frames()[0])
+            series, pole_table, _ = load_polarity(None, methods, votes)
         else:
-            votes = _record_frames()[0] if "network" in methods else None
-            result = polarity(ideal_points, votes, methods=methods, sessions=sessions, alpha=alpha)
-            series, pole_table = result.series, result.poles
+            series_parts, pole_parts = [], []
+            rest = methods
+            if alpha == 1.6 and "network" in methods and sessions is not None:
+                stored_series, stored_poles, _ = load_polarity(None, ("network",), votes)
+                part = slice_network_polarity(stored_series, stored_poles, sessions)
+                series_parts.append(part[0])
+                pole_parts.append(part[1])
+                rest = tuple(m for m in methods if m != "network")
+            if rest:
+                from polycentric.models.polarity import polarity
+
+                if "ideal_points" in rest and years is not None:
+                    typer.echo(
+                        f"note: the ideal-point reading of {years} is computed now (it is not the stored reading's rows "
+                        "for these years: pole counts draw on neighbouring and earlier sessions); "
+                        "`polycentric polarity` without --years shows the stored reading at once",
+                        err=True,
+                    )
+                say(f"computing polarity per session ({', '.join(rest)})")
+                result = polarity(
+                    ideal_points, votes() if "network" in rest else None, methods=rest, sessions=sessions, alpha=alpha
+                )
+                series_parts.append(result.series)
+                pole_parts.append(result.poles)
+            series = pl.concat(series_parts, how="vertical_relaxed").sort("method", "session")
+            pole_table = pl.concat(pole_parts, how="vertical_relaxed").sort("method", "session", "pole")
     if poles:
         emit(pole_table.drop("members"), fmt, out)
     else:
         emit(series, fmt, out)
     if plot is not None:
+        from polycentric.models.polarity import plot_polarity
+
         plot_polarity(series, plot)
         print(f"chart written to {plot}", file=sys.stderr)
 

@@ -212,9 +212,10 @@ def _code_stamp(module_file: str) -> str:
 
 
 def _polarity_paths(home: str | Path | None, stamp: str, methods: tuple[str, ...]) -> tuple[Path, Path]:
-    from polycentric.models import polarity
+    from importlib.util import find_spec
 
-    key = f"polarity-{stamp}-{_code_stamp(polarity.__file__)}-{'-'.join(methods)}"
+    spec = find_spec("polycentric.models.polarity")  # its source's hash, without importing it (and scipy)
+    key = f"polarity-{stamp}-{_code_stamp(str(spec.origin if spec else ''))}-{'-'.join(methods)}"
     folder = cache_dir(home) / "api"
     return folder / f"{key}-series.parquet", folder / f"{key}-poles.parquet"
 
@@ -269,6 +270,26 @@ def load_polarity(
     except OSError:  # a read-only home: computed, not kept
         pass
     return series, poles, stamp
+
+
+def slice_network_polarity(
+    series: pl.DataFrame, poles: pl.DataFrame, sessions: list[int]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows of ``sessions`` of a stored ``network`` polarity reading, exactly as
+    ``polarity(ideal_points, votes, methods=("network",), sessions=sessions)`` computes them.
+
+    The network reading of a session uses that session's votes (and its states' ideal points) alone, so
+    a reading over some sessions is the whole reading's rows of those sessions, except ``changed`` of
+    the first one (it has no previous session in the range: False). The ``ideal_points`` reading cannot
+    be sliced so: its pole counts average the bootstrap support over neighbouring sessions and carry over
+    from earlier ones (``models._stable_poles``). ``tests/models/test_saved.py`` checks the equality.
+    """
+    keep = pl.col("session").is_in(sorted(sessions))
+    mine = series.filter((pl.col("method") == "network") & keep).sort("session")
+    if mine.height:
+        first = pl.int_range(pl.len()) == 0
+        mine = mine.with_columns(pl.when(first).then(False).otherwise(pl.col("changed")).alias("changed"))
+    return mine, poles.filter((pl.col("method") == "network") & keep)
 
 
 # --- stored views of the record: what a fresh process would rebuild on every command ---------------------------
