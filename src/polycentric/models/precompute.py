@@ -212,9 +212,10 @@ def precompute_models(
 
 
 def _prune_forecasters(keep: Path, version: str) -> None:
-    """Delete the forecasters of older record versions (about 100 MB each), keeping this version's."""
+    """Delete the stored forecasters of older record versions or older code, keeping this one and this version's
+    cut-off fits (``forecaster-<version>-...-before-<date>.pkl``, the CLI's ``--at`` cache)."""
     for old in keep.parent.glob("forecaster-*.pkl*"):
-        if old.name.startswith(keep.name) or version in old.name:
+        if old.name.startswith(keep.name) or (version in old.name and "-before-" in old.name):
             continue
         try:
             old.unlink()
