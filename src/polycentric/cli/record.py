@@ -489,11 +489,13 @@ def state(
     )
     if year is not None:
         try:
+            from polycentric.models.saved import stored_votes
             from polycentric.record.coverage import years_after_record
             from polycentric.record.store import open_record
 
             rec = open_record()
-            v = rec.votes(year=year, state=sid)
+            # the General Assembly's votes of that year (rec.votes(year=year, state=sid)), from the stored view
+            v = stored_votes(rec, "GA", (year, year)).filter(pl.col("state") == sid)
             counts = dict(v.group_by("vote").len().iter_rows())
             unknown = bool(years_after_record(rec, year, year))  # after the record's end: unknown, not 0
             if unknown:
