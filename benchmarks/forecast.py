@@ -89,12 +89,29 @@ def main() -> None:
         fc.tally()
         _ = fc.p_adopt
 
+    # the stored forecaster (what `polycentric build` writes and the CLI and the server load): models._lean
+    stored_path = Path(tempfile.mkdtemp(prefix="polycentric_fc_")) / "forecaster.pkl"
+    model.save(stored_path)
+    t0 = time.perf_counter()
+    stored = VoteForecaster.load(stored_path)
+    load_s = time.perf_counter() - t0
+    same = all(
+        np.array_equal(model.forecast(t).probabilities, stored.forecast(t).probabilities) for t in DRAFTS
+    )
+
+    def run_stored(title: str) -> None:
+        fc = stored.forecast(title)
+        fc.to_frame()
+        fc.tally()
+        _ = fc.p_adopt
+
     p5 = {"USA": "Y", "GBR": "Y", "FRA": "Y", "RUS": "N", "CHN": "A"}
-    timings: dict[str, list[float]] = {"model": [], "model + known": [], "baseline": []}
+    timings: dict[str, list[float]] = {"model": [], "model + known": [], "stored model": [], "baseline": []}
     for _ in range(args.repeat):
         for name, fn in (
             ("model", lambda t: run_model(t)),
             ("model + known", lambda t: run_model(t, p5)),
+            ("stored model", run_stored),
             ("baseline", baseline),
         ):
             for title in DRAFTS:
@@ -112,6 +129,10 @@ def main() -> None:
     for k in timings:
         print(f"{k:>14}: median {med[k] * 1000:8.1f} ms   max {worst[k] * 1000:8.1f} ms   ({len(timings[k])} drafts)")
     print(f"ratio model / baseline: {med['model'] / med['baseline']:.1f}")
+    print(
+        f"stored model: {stored_path.stat().st_size / 1e6:.1f} MB, loaded in {load_s * 1000:.0f} ms; "
+        f"its forecasts equal the fitted model's: {same}"
+    )
     print(f"target: a forecast under 2 s once fitted -> worst {max(worst['model'], worst['model + known']):.3f} s")
     print(f"peak RSS of the process (data loaded, model fitted): {peak_mib:.0f} MiB")
 
