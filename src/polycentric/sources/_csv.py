@@ -467,7 +467,7 @@ def read_csv_fast_runs(
     from_anchor = [c for c in columns if c not in lead]
     if from_anchor:
         rows = rows.with_columns(parsed.select(pl.col(from_anchor).gather(which)).get_columns())
-    rows = rows.with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+    rows = rows.with_columns(pl.int_range(rows.height, dtype=pl.Int64).alias("_rec"))
     firsts = parsed.with_columns(anchor_rows.cast(pl.Int64).alias("_rec")).filter(pl.col(key).is_first_distinct())
     return rows.select("_rec", *columns), firsts.select("_rec", *first_columns)
 
