@@ -103,6 +103,39 @@ def test_crash_mid_ingest_leaves_store_intact(tmp_path: Path, monkeypatch: pytes
     assert open_record(home).votes(resolution="A/RES/68/262").equals(before)
 
 
+@pytest.mark.parametrize("failing", ["source votes", "record votes", "record ledger"])
+def test_a_failed_write_in_either_thread_leaves_store_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """The source's files and the record's votes are written by a second thread: its failure still aborts."""
+    import errno
+    import os
+
+    undl, single = _files(tmp_path)
+    home = tmp_path / "home"
+    ingest([undl], home=home)
+    before = open_record(home).votes(resolution="A/RES/68/262")
+    current = (home / "CURRENT").read_text()
+    target = {
+        "source votes": ("sources", "votes.parquet"),
+        "record votes": (None, "votes.parquet"),
+        "record ledger": (None, "ledger.parquet"),
+    }[failing]
+    real = ingest_module._write
+
+    def full_disk(frame: pl.DataFrame, path: Path, **options: object) -> None:
+        if path.name == target[1] and (path.parent.parent.name == "sources") == (target[0] == "sources"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real(frame, path, **options)
+
+    monkeypatch.setattr(ingest_module, "_write", full_disk)
+    with pytest.raises(IngestError, match=r"record unchanged.*No space left on device"):
+        ingest([single], home=home)
+    assert (home / "CURRENT").read_text() == current
+    assert not list(home.glob(".tmp-*"))
+    assert open_record(home).votes(resolution="A/RES/68/262").equals(before)
+
+
 def test_ids_are_stable_when_sources_are_added(tmp_path: Path) -> None:
     undl, _ = _files(tmp_path)
     home = tmp_path / "home"

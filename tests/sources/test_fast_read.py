@@ -187,6 +187,24 @@ def test_runs_read_declines(tmp_path: Path, body: bytes, why: str) -> None:
     assert read_csv_fast_runs(path, VOTE_HEADER, "key", 3, ["key", "code"], ["key"]) is None, why
 
 
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"1,USA,Y,\n1,FRA,N\n",  # the short row repeats the (empty) remainder of the row before it
+        b"1,USA,Y,\n1,FRA,N\n1,RUS,A,\n",
+        b"1,USA,Y\n",
+    ],
+)
+def test_runs_read_declines_a_row_of_only_the_per_vote_fields(tmp_path: Path, body: bytes) -> None:
+    """A row with no comma after its per-vote fields is short, even when what follows them matches the row before."""
+    header = ["key", "code", "vote", "note"]
+    path = _file(tmp_path, b"key,code,vote,note\n" + body, gz=False)
+    assert read_csv_fast_runs(path, header, "key", 3, ["key", "code", "vote", "note"], ["key"]) is None
+    with pytest.raises(InputFormatError, match=r"ragged|CSV"):  # the streaming reader refuses it
+        _streamed(path, header, header)
+
+
 @settings(max_examples=80, deadline=None)
 @given(
     st.lists(

@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -284,6 +285,26 @@ def ingest(
     return report
 
 
+def _write(frame: pl.DataFrame, path: Path, **options: Any) -> None:
+    """Write one Parquet file and fsync it at once (commit_version fsyncs it again: by then a cheap no-op).
+
+    Flushing each file as soon as it is written lets the disk work while the
+    other thread computes, instead of all at once at the commit.
+    """
+    frame.write_parquet(path, **options)
+    _versions.fsync_path(path)
+
+
+def _write_source(
+    folder: Path, roll_calls: pl.DataFrame, votes: pl.DataFrame, ledger: pl.DataFrame, rejected: pl.DataFrame
+) -> None:
+    """The tables of one new source, in its folder of the version being written."""
+    _write(roll_calls, folder / "roll_calls.parquet", compression="lz4")  # long texts: lz4 is cheaper than zstd
+    _write(votes, folder / "votes.parquet", compression="lz4")
+    _write(ledger, folder / "ledger.parquet")
+    _write(rejected, folder / "rejected.parquet")
+
+
 def _write_version(
     root: Path,
     tmp: Path,
@@ -304,61 +325,67 @@ def _write_version(
             src = current / "sources" / m["source_id"] / name
             if src.exists() or name != "rejected.parquet":  # stores written before 2026-11 have none
                 _link_or_copy(src, tmp / "sources" / m["source_id"] / name)
-    for sid, data in new:
-        seq += 1
-        d = tmp / "sources" / sid
-        d.mkdir(parents=True)
-        rc = conform(data.roll_calls, {**SOURCE_ROLL_CALLS, **SC_OUTCOME})
-        votes = data.votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES)  # type: ignore[arg-type]
-        ledger = data.ledger.cast(LEDGER)  # type: ignore[arg-type]
-        rc.write_parquet(d / "roll_calls.parquet")
-        votes.write_parquet(d / "votes.parquet", compression="lz4")
-        ledger.write_parquet(d / "ledger.parquet")
-        rejected = data.rejected.select(list(REJECTED)).cast(REJECTED)  # type: ignore[arg-type]
-        rejected.write_parquet(d / "rejected.parquet")
-        meta = {
-            "source_id": sid,
-            "seq": seq,
-            "source": data.source,
-            "kind": data.kind,
-            "layout": data.layout,
-            "files": [str(Path(f).resolve()) for f in data.files],
-            "input_rows": {f"{f}\t{t}": n for (f, t), n in data.input_rows.items()},
-            "complete_members": data.complete_members,
-            "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
-        manifest_sources.append(meta)
-        report.added.append(meta)
-        stored.append(
-            StoredSource(
-                sid,
-                seq,
-                data.source,
-                data.kind,
-                data.files,
-                rc,
-                votes,
-                ledger,
-                data.input_rows,
-                data.complete_members,
-                rejected,
+    # the Parquet files are written by a second thread while this one goes on (Polars releases the GIL), each
+    # awaited before the fault point that follows it; leaving the block waits for every write, even on an error
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="polycentric-write") as writer:
+        source_writes: list[Future[None]] = []
+        for sid, data in new:
+            seq += 1
+            d = tmp / "sources" / sid
+            d.mkdir(parents=True)
+            rc = conform(data.roll_calls, {**SOURCE_ROLL_CALLS, **SC_OUTCOME})
+            votes = data.votes.select(list(SOURCE_VOTES)).cast(SOURCE_VOTES)  # type: ignore[arg-type]
+            ledger = data.ledger.cast(LEDGER)  # type: ignore[arg-type]
+            rejected = data.rejected.select(list(REJECTED)).cast(REJECTED)  # type: ignore[arg-type]
+            source_writes.append(writer.submit(_write_source, d, rc, votes, ledger, rejected))
+            meta = {
+                "source_id": sid,
+                "seq": seq,
+                "source": data.source,
+                "kind": data.kind,
+                "layout": data.layout,
+                "files": [str(Path(f).resolve()) for f in data.files],
+                "input_rows": {f"{f}\t{t}": n for (f, t), n in data.input_rows.items()},
+                "complete_members": data.complete_members,
+                "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            }
+            manifest_sources.append(meta)
+            report.added.append(meta)
+            stored.append(
+                StoredSource(
+                    sid,
+                    seq,
+                    data.source,
+                    data.kind,
+                    data.files,
+                    rc,
+                    votes,
+                    ledger,
+                    data.input_rows,
+                    data.complete_members,
+                    rejected,
+                )
             )
+        say("merging sources")
+        previous_ids = pl.read_parquet(current / "ids.parquet") if current is not None else None
+        merged = merge_sources(stored, previous_ids)  # while the sources are written
+        for done in source_writes:
+            done.result()
+        _versions.fault_point("sources-written")
+        say("writing the record")
+        votes_written = writer.submit(
+            _write,
+            merged.votes,
+            tmp / "votes.parquet",
+            compression="lz4",
+            statistics=True,
+            row_group_size=_VOTES_ROW_GROUP,
         )
-    _versions.fault_point("sources-written")
-    say("merging sources")
-    previous_ids = pl.read_parquet(current / "ids.parquet") if current is not None else None
-    merged = merge_sources(stored, previous_ids)
-    roll_calls = _issue_hook(merged.roll_calls)
-    say("writing the record")
-    roll_calls.write_parquet(tmp / "roll_calls.parquet")
-    merged.votes.write_parquet(
-        tmp / "votes.parquet", compression="lz4", statistics=True, row_group_size=_VOTES_ROW_GROUP
-    )
-    merged.ledger.write_parquet(tmp / "ledger.parquet")
-    merged.conflicts.write_parquet(tmp / "conflicts.parquet")
-    merged.rejected.write_parquet(tmp / "rejected.parquet")
-    merged.matches.write_parquet(tmp / "matches.parquet")
-    merged.ids.write_parquet(tmp / "ids.parquet")
+        roll_calls = _issue_hook(merged.roll_calls)
+        _write(roll_calls, tmp / "roll_calls.parquet", compression="lz4")
+        for name in ("ledger", "conflicts", "rejected", "matches", "ids"):
+            _write(getattr(merged, name), tmp / f"{name}.parquet")
+        votes_written.result()
     _versions.fault_point("tables-written")
     final = _versions.commit_version(root, tmp, {"format": _FORMAT, "sources": manifest_sources}, current)
     return final, merged, roll_calls

@@ -51,9 +51,8 @@ import json
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Unpack, cast
+from typing import TYPE_CHECKING, Any, Unpack, cast
 
-import numpy as np
 import polars as pl
 
 from polycentric.config import home_dir
@@ -66,6 +65,9 @@ from polycentric.record.merge import CONFLICTS, MATCHES, REJECTED_ROWS, sort_vot
 from polycentric.schema import ROLL_CALLS, STATES, VOTES, VOTES_VIEW, conform
 from polycentric.sources.common import normalise_symbol
 from polycentric.states import member_states, resolve_state, state_names_at, states_table
+
+if TYPE_CHECKING:  # numpy is imported where the indexes are used: an ingest never needs it
+    import numpy as np
 
 __all__ = [
     "TALLY_MISMATCHES",
@@ -277,11 +279,15 @@ class Record:
         return rc.filter(*preds) if preds else rc
 
     def _state_rows(self, state: str) -> np.ndarray:
+        import numpy as np
+
         rows: dict[str, np.ndarray] = self._get("state_rows")
         return rows.get(state, np.empty(0, dtype=np.uint32))
 
     def _rollcall_rows(self, ids: np.ndarray) -> np.ndarray:
         """The rows of the votes of the given roll calls (ascending), by binary search in the sorted ids."""
+        import numpy as np
+
         col: np.ndarray = self._get("vote_rollcall_ids")
         ids = np.unique(ids)
         starts = np.searchsorted(col, ids, side="left")
@@ -292,6 +298,8 @@ class Record:
 
     def _vote_rows(self, filters: Filters, *, whole: bool) -> np.ndarray | None:
         """The rows of the votes matching ``filters`` (ascending); None for every row when ``whole`` allows it."""
+        import numpy as np
+
         rows: np.ndarray | None = None
         if not (whole and filters.keeps_every_roll_call()):
             rc = self._roll_call_filter(replace(filters, state=None))

@@ -336,6 +336,36 @@ def _parse_all(data: str | bytes | Path, header: list[str]) -> pl.DataFrame | No
     return df
 
 
+def _split_leading(body: pl.Series, lead: list[str]) -> pl.DataFrame | None:
+    """The first ``len(lead)`` fields of each line and the length in bytes of what follows them (``_rest_len``).
+
+    None when a line has fewer fields than that, or a quote among them (the
+    split would not be CSV). The lines are cut into one slice per thread,
+    processed in parallel (:func:`polars.collect_all`).
+    """
+    n = len(lead)
+    line = pl.col("line")
+    fields = line.str.split_exact(",", n - 1).struct.rename_fields(lead).struct.unnest()
+    lead_len = pl.sum_horizontal([pl.col(c).str.len_bytes() for c in lead]).cast(pl.Int64) + n
+    step = max(1, -(-body.len() // pl.thread_pool_size()))
+    frames = [
+        pl.LazyFrame({"line": body.slice(offset, step)})
+        .select(fields, line.str.len_bytes().cast(pl.Int64).alias("_len"), line.str.find('"', literal=True).alias("_q"))
+        .with_columns(lead_len.alias("_lead"))
+        .select(
+            *lead,
+            (pl.col("_len") - pl.col("_lead")).alias("_rest_len"),
+            # split_exact leaves the missing last fields null; the quote's offset is in bytes (null: no quote)
+            (pl.col(lead[-1]).is_null() | (pl.col("_q") < pl.col("_lead")).fill_null(False)).alias("_bad"),
+        )
+        for offset in range(0, max(body.len(), 1), step)
+    ]
+    split = pl.concat(pl.collect_all(frames), rechunk=False)
+    if bool(split["_bad"].any()):
+        return None
+    return split.drop("_bad")
+
+
 _FAST_READ_DOC = """
 
     It returns frames only when it can vouch for the same guarantees as the
@@ -398,22 +428,11 @@ def read_csv_fast_runs(
     if lines is None:
         return None
     body = lines.slice(1)
-    split = body.str.split_exact(",", n_leading - 1).struct.unnest()
     lead = header[:n_leading]
-    split.columns = lead
-    checks = split.select(
-        pl.any_horizontal([pl.col(c).is_null() for c in lead]).any().alias("short"),  # fewer fields than that
-        pl.any_horizontal([pl.col(c).str.contains('"', literal=True) for c in lead]).any().alias("quoted"),
-    ).row(0)
-    if any(checks):
+    split = _split_leading(body, lead)
+    if split is None:
         return None
-    # where each line's roll-call part (after the n-th comma) starts, in bytes, and how long it is
-    rest_len = (
-        body.str.len_bytes().cast(pl.Int64)
-        - split.select(
-            pl.sum_horizontal([pl.col(c).str.len_bytes().cast(pl.Int64) for c in lead]) + n_leading
-        ).to_series()
-    )
+    rest_len = split.drop_in_place("_rest_len")
     k = split[key]
     run_start = (k != k.shift(1)).fill_null(True)
     starts = run_start.arg_true()
@@ -443,13 +462,12 @@ def read_csv_fast_runs(
         pl.DataFrame({"a": anchor, "s": run_start, "p": position})
         .select(pl.when(pl.col("a")).then(pl.col("p")).otherwise(pl.when(pl.col("s")).then(pl.col("p")).forward_fill()))
         .to_series()
-        .to_numpy()
     )
     rows = _null_empty(split, [c for c in columns if c in lead])
     from_anchor = [c for c in columns if c not in lead]
     if from_anchor:
-        rows = rows.with_columns(parsed.select(from_anchor)[which].get_columns())
-    rows = rows.with_row_index("_rec").with_columns(pl.col("_rec").cast(pl.Int64))
+        rows = rows.with_columns(parsed.select(pl.col(from_anchor).gather(which)).get_columns())
+    rows = rows.with_columns(pl.int_range(rows.height, dtype=pl.Int64).alias("_rec"))
     firsts = parsed.with_columns(anchor_rows.cast(pl.Int64).alias("_rec")).filter(pl.col(key).is_first_distinct())
     return rows.select("_rec", *columns), firsts.select("_rec", *first_columns)
 

@@ -238,10 +238,13 @@ def split_duplicates(votes: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     seated). A Y/N/A row wins over an X row; otherwise the first row is kept.
     """
     hashed = votes.select(pl.struct("src_rc", "state").hash()).to_series()
-    if hashed.n_unique() == votes.height:  # distinct hashes: distinct keys (the common case, one cheap pass)
+    # repeated hashes, found by sorting the 64-bit hashes (cheaper than a hash table of them)
+    in_order = hashed.sort()
+    repeated = in_order.filter(in_order == in_order.shift(1))
+    if repeated.len() == 0:  # distinct hashes: distinct keys (the common case)
         return votes, votes.clear()
     # rows whose key hash repeats: the true duplicates (and any hash collision, sorted out exactly below)
-    clash = votes.with_row_index("_order").filter(hashed.is_duplicated())
+    clash = votes.with_row_index("_order").filter(hashed.is_in(repeated.implode()))
     winners = clash.sort(["src_rc", "state", pl.col("vote") == "X", "_order"]).unique(["src_rc", "state"], keep="first")
     losers = clash.join(winners.select("_order"), on="_order", how="anti").sort("_order")
     keep = pl.repeat(True, votes.height, eager=True).scatter(losers["_order"], False)
