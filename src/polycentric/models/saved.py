@@ -12,8 +12,12 @@ saved fit's files (polarity), in safe formats (Parquet; the forecaster's pickle 
 digest matches the one written beside it and nobody else can write it). ``polycentric build`` fills it
 (:mod:`polycentric.models.precompute`), so the CLI and the API start warm.
 
+The stored views (:func:`stored_votes`, :func:`stored_periods`) keep what a command line process would
+otherwise rebuild from the record's tables on every command, per record version, in ``HOME/cache/views``.
+
 Dependency rule: imports ``polycentric.config``, ``polycentric.errors`` and, lazily, the models
-(``idealpoints``, ``forecast``, ``polarity``) only; records are passed in.
+(``idealpoints``, ``forecast``, ``polarity``) and, for the stamps of the stored views, ``polycentric.schema``,
+``polycentric.states``, ``polycentric.record`` and ``polycentric.sources.official``; records are passed in.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from polycentric.sources._files import sha256_file
 
 __all__ = [
     "POLARITY_METHODS",
+    "VIEW_BODIES",
     "cache_dir",
     "fit_command",
     "forecaster_path",
@@ -43,6 +48,10 @@ __all__ = [
     "load_ideal_points",
     "load_polarity",
     "save_forecaster",
+    "slice_network_polarity",
+    "stored_periods",
+    "stored_votes",
+    "votes_view_path",
 ]
 
 
