@@ -98,6 +98,12 @@ def test_only_the_models_classes_may_be_unpickled(tmp_path: Path) -> None:
     bad.write_bytes(pickle.dumps(_Evil()))
     with pytest.raises(ModelError, match=r"may not refer to (posix|os)\.system"):
         VoteForecaster.load(bad)
+    # a class in an allowed package that touches files, a function of the models, a builtin function
+    for module, name in (("numpy", "memmap"), ("polycentric.models.forecast", "retro_forecast"), ("builtins", "eval")):
+        crafted = tmp_path / f"{name}.pkl"
+        crafted.write_bytes(b"\x80\x04c" + f"{module}\n{name}\n".encode() + b"N\x85R.")
+        with pytest.raises(ModelError, match="may not refer to"):
+            VoteForecaster.load(crafted)
     cut = tmp_path / "cut.pkl"
     cut.write_bytes(b"\x80\x05garbage")
     with pytest.raises(ModelError, match="readable forecaster"):

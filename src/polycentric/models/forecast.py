@@ -217,20 +217,39 @@ def _registry_members(date: dt.date) -> tuple[set[str], set[str]] | None:
         return None
 
 
-_PICKLE_MODULES = ("builtins", "copyreg", "collections", "datetime", "numpy", "scipy.sparse", "sklearn")
-"""Modules a stored forecaster's classes may come from, besides ``polycentric.models`` (see :class:`_Unpickler`)."""
+_PICKLE_FUNCTIONS = frozenset(
+    (f"numpy.{core}.{module}", name)
+    for core in ("_core", "core")
+    for module, name in (("multiarray", "_reconstruct"), ("multiarray", "scalar"), ("numeric", "_frombuffer"))
+)
+"""The only functions a stored forecaster may call while it is read: numpy's array and scalar reconstructors."""
+_PICKLE_BUILTINS = frozenset(("set", "frozenset", "dict", "list", "tuple", "slice", "complex", "bytearray", "bytes"))
 
 
 class _Unpickler(pickle.Unpickler):
-    """Unpickle only classes of ``polycentric.models``, numpy, scipy.sparse, scikit-learn and builtins' data."""
+    """Unpickle a stored forecaster: classes of ``polycentric.models``, numpy's arrays and dtypes (with their
+    reconstructors), scikit-learn and ``scipy.sparse`` classes (kept where ``models._lean`` has no equivalent),
+    and builtin containers. Anything else (a function such as ``os.system``, ``numpy.memmap``) is refused
+    before its module is imported."""
 
     def find_class(self, module: str, name: str) -> Any:
-        ok = module.startswith("polycentric.models.") or any(
-            module == m or module.startswith(m + ".") for m in _PICKLE_MODULES
+        where = f"{module}.{name}"
+        if (module, name) in _PICKLE_FUNCTIONS or (module == "builtins" and name in _PICKLE_BUILTINS):
+            return super().find_class(module, name)
+        classes_of = (
+            module.startswith("polycentric.models.")
+            or module.startswith(("sklearn.", "scipy.sparse"))
+            or (module == "numpy" and name in ("dtype", "ndarray"))
+            or module == "numpy.dtypes"
+            or (module == "collections" and name in ("OrderedDict", "defaultdict"))
+            or (module == "datetime" and name in ("date", "datetime", "timedelta"))
         )
-        if not ok or (module == "builtins" and name in ("eval", "exec", "compile", "open", "__import__", "getattr")):
-            raise pickle.UnpicklingError(f"a stored forecaster may not refer to {module}.{name}")
-        return super().find_class(module, name)
+        if not classes_of:
+            raise pickle.UnpicklingError(f"a stored forecaster may not refer to {where}")
+        found = super().find_class(module, name)
+        if not isinstance(found, type):
+            raise pickle.UnpicklingError(f"a stored forecaster may not refer to {where} (not a class)")
+        return found
 
 
 def _similarities(state: Any, texts: Sequence[str]) -> np.ndarray:
