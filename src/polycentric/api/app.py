@@ -120,9 +120,11 @@ def create_app(
     record
         An opened record to serve instead (tests).
     warm
-        Open the record and load what ``polycentric build`` stored (ideal points, polarity, the
-        forecaster) before accepting requests, so the first visitor does not wait; anything not
-        stored is then loaded or fitted in a background thread (``polycentric serve`` does this).
+        Open the record and load what ``polycentric build`` stored (the record's tables, ideal points,
+        polarity, the forecaster) in a background thread started with the server, then fit anything not
+        stored (``polycentric serve`` does this). The server accepts requests at once: routes that need
+        nothing still loading answer straight away, and a route whose model is loading waits for that load
+        (not for the others) instead of starting its own.
     max_body
         Largest request body in bytes (413 beyond; :mod:`polycentric.api.limits`).
     request_timeout
@@ -151,21 +153,19 @@ def create_app(
         if warm:
             from polycentric.api.routes import forecast, idealpoints
 
-            def load_stored() -> None:
+            def warm_up() -> None:
                 try:
                     backend.preload()
                 except Exception:  # no record yet: the requests say so
                     return
                 idealpoints.warm(backend, stored_only=True)
                 forecast.warm(backend, stored_only=True)
-
-            await anyio.to_thread.run_sync(load_stored)
-
-            def warm_models() -> None:
-                idealpoints.warm(backend)
+                idealpoints.warm(backend)  # anything not stored: fitted now
                 forecast.warm(backend)
 
-            threading.Thread(target=warm_models, daemon=True, name="polycentric-warm").start()
+            # In the background: the server answers at once (health, and whatever is already loaded); a request
+            # that needs what is still loading waits for that one load (``Backend.memo`` is single-flight).
+            threading.Thread(target=warm_up, daemon=True, name="polycentric-warm").start()
         yield
 
     app = FastAPI(

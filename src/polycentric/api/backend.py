@@ -92,13 +92,21 @@ class Backend:
         return Path(home) / "cache" / "responses" / self.version()
 
     def preload(self) -> None:
-        """Read the record's tables into memory now (roll calls, the General Assembly's votes, their indexes), so
-        that the first request does not pay for it."""
+        """Read the record's tables into memory now (roll calls, the General Assembly's votes, their indexes, the
+        ``partial`` flags of every year and session), so that the first request does not pay for it."""
         rec = self.record
         self.ga_votes()
         rec.roll_calls(body=None)
         rec.votes(session="1")  # builds the roll-call and state indexes of the votes
         rec.states()
+        for by in ("year", "session"):  # the partial flags (official totals read once per version: ~0.5 s)
+            self.periods(by)
+
+    def periods(self, by: str) -> Any:
+        """``Record.periods(by)`` (the ``partial`` flag per year or session), computed once per record version:
+        concurrent first requests wait for the one computation instead of each reading the official totals."""
+        rec = self.record
+        return self.memo(f"periods-{by}:{getattr(rec, 'version', '')}", lambda: rec.periods(by))
 
     def ga_votes(self) -> Any:
         """Every General Assembly vote (``Record.votes()``), one frame per record version shared by requests.

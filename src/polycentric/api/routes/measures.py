@@ -97,7 +97,7 @@ def _flag(backend: Backend, df: pl.DataFrame, by: str | None, body: object = "GA
     """
     if by not in ("year", "session") or by not in df.columns or str(getattr(body, "value", body)) != "GA":
         return df
-    return annotate_periods(df, backend.record.periods(by), by)
+    return annotate_periods(df, backend.periods(by), by)
 
 
 def _votes(backend: Backend, start: int, end: int, body: object = "GA") -> pl.DataFrame:
