@@ -1,6 +1,7 @@
 """What the API serves from: the record (opened lazily) and its version.
 
-Dependency rule: imports the record layer, ``polycentric.models.saved`` and the standard library only.
+Dependency rule: imports the record layer, ``polycentric.models.saved``, ``polycentric.models.precompute`` and the
+standard library only.
 """
 
 from __future__ import annotations
@@ -101,6 +102,24 @@ class Backend:
         rec.states()
         for by in ("year", "session"):  # the partial flags (official totals read once per version: ~0.5 s)
             self.periods(by)
+        self.pair_counts()
+
+    def pair_counts(self) -> Any:
+        """The General Assembly's pair counts of the record's version (``models.precompute.load_pair_counts``:
+        memory-mapped from what ``polycentric build`` stored, else counted once and stored), or ``None`` when
+        they cannot be had (the measures then read the votes)."""
+        from polycentric.errors import PolycentricError
+        from polycentric.models.precompute import load_pair_counts
+
+        rec = self.record
+
+        def load() -> Any:
+            try:
+                return load_pair_counts(rec, getattr(rec, "home", None) or self.home, compute=True)
+            except (PolycentricError, OSError):
+                return None
+
+        return self.memo(f"pair-counts:{getattr(rec, 'version', '')}", load)
 
     def periods(self, by: str) -> Any:
         """``Record.periods(by)`` (the ``partial`` flag per year or session), computed once per record version:

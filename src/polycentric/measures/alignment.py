@@ -130,8 +130,8 @@ def alignment(
     check_votes(votes, ("rollcall_id", "state", "vote"))
     _check_index(index)
     keys = time_keys(by)
-    v = filter_years(votes, years)
     stored = counts if counts is not None and by in (None, "year", "session") else None
+    v = filter_years(votes, years) if stored is None else None  # with counts: only if a reference needs the votes
     wanted = None if states is None else list(states)
     rows: pl.DataFrame | None = None
     frames = []
@@ -160,6 +160,8 @@ def alignment(
             )
             label = name
         else:
+            if v is None:
+                v = filter_years(votes, years)
             if rows is None:
                 cast = prepare_votes(v, absent)
                 rows = cast if wanted is None else cast.filter(pl.col("state").is_in(wanted))
