@@ -113,9 +113,13 @@ class Backend:
 
         rec = self.record
 
+        home = getattr(rec, "home", None) or self.home
+        if home is None or not isinstance(getattr(rec, "version", None), str):
+            return None  # a record without a home or versions: the measures read the votes
+
         def load() -> Any:
             try:
-                return load_pair_counts(rec, getattr(rec, "home", None) or self.home, compute=True)
+                return load_pair_counts(rec, home, compute=True)
             except (PolycentricError, OSError):
                 return None
 
