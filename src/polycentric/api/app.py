@@ -153,19 +153,25 @@ def create_app(
         if warm:
             from polycentric.api.routes import forecast, idealpoints
 
-            def warm_up() -> None:
+            def load_record() -> None:
                 try:
                     backend.preload()
                 except Exception:  # no record yet: the requests say so
                     return
-                idealpoints.warm(backend, stored_only=True)
+
+            def load_models() -> None:
+                # the forecaster first: a forecast of a new draft is the one answer build cannot store ahead
                 forecast.warm(backend, stored_only=True)
+                idealpoints.warm(backend, stored_only=True)
                 idealpoints.warm(backend)  # anything not stored: fitted now
                 forecast.warm(backend)
 
-            # In the background: the server answers at once (health, and whatever is already loaded); a request
-            # that needs what is still loading waits for that one load (``Backend.memo`` is single-flight).
-            threading.Thread(target=warm_up, daemon=True, name="polycentric-warm").start()
+            # In the background, on two threads (the record's tables are read by Polars, which releases the
+            # GIL, while the models are unpickled): the server answers at once (health, and whatever is
+            # already loaded); a request that needs what is still loading waits for that one load
+            # (``Backend.memo`` is single-flight) instead of starting its own.
+            for target, name in ((load_record, "polycentric-warm-record"), (load_models, "polycentric-warm-models")):
+                threading.Thread(target=target, daemon=True, name=name).start()
         yield
 
     app = FastAPI(
