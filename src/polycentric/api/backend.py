@@ -96,10 +96,11 @@ class Backend:
         """Read the record's tables into memory now (roll calls, the General Assembly's votes, their indexes, the
         ``partial`` flags of every year and session), so that the first request does not pay for it."""
         rec = self.record
-        self.ga_votes()
+        # what most routes read first (the record holds its lock while it loads a table): roll calls, indexes
         rec.roll_calls(body=None)
         rec.votes(session="1")  # builds the roll-call and state indexes of the votes
         rec.states()
+        self.ga_votes()
         for by in ("year", "session"):  # the partial flags (official totals read once per version: ~0.5 s)
             self.periods(by)
         self.pair_counts()
