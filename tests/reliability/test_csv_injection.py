@@ -146,7 +146,9 @@ def test_dashboard_csv_button(server: str, tmp_path: Path) -> None:
             page: Any = browser.new_context(accept_downloads=True).new_page()
             page.goto(f"{server}/#/rollcall?id=1")
             page.wait_for_selector("#app[data-ready=true]", timeout=60_000)
-            button = page.locator("a.export-csv").first
+            # the votes table's button, named by its link (the page has other CSV buttons, rendered in any order)
+            button = page.locator('a.export-csv[href*="/rollcalls/1/votes"]').first
+            button.wait_for(state="visible", timeout=60_000)
             with page.expect_download(timeout=60_000) as info:
                 button.click()
             saved = tmp_path / "download.csv"

@@ -67,7 +67,9 @@ def _rows(page: Any, selector: str, attr: str) -> list[str]:
     return page.eval_on_selector_all(selector, f"els => els.map(e => e.getAttribute('{attr}'))")
 
 
-def test_rollcall_list_filters_sort_pages_and_url(page: Any, live_server: str, served_record: Any, artifacts: Path) -> None:
+def test_rollcall_list_filters_sort_pages_and_url(
+    page: Any, live_server: str, served_record: Any, artifacts: Path
+) -> None:
     from polycentric.browse import list_roll_calls
 
     rc = served_record.roll_calls(body=None)
@@ -83,7 +85,9 @@ def test_rollcall_list_filters_sort_pages_and_url(page: Any, live_server: str, s
     page.locator("nav.pager a.next").click()
     page.wait_for_function("() => location.hash.includes('page=2')")
     page.wait_for_selector("#app[data-ready=true]")
-    assert _rows(page, "table.rollcall-list tbody tr", "data-id") == [str(i) for i in everything["rollcall_id"].slice(50, 50)]
+    assert _rows(page, "table.rollcall-list tbody tr", "data-id") == [
+        str(i) for i in everything["rollcall_id"].slice(50, 50)
+    ]
     # sort by title by clicking its header: descending first, and the URL keeps it
     page.locator("th[data-sort=title] a").click()
     page.wait_for_function("() => location.hash.includes('sort=-title')")
@@ -235,6 +239,11 @@ PHONE_PAGES = [
     "#/vetoes",
     "#/search?q=aggression%20against%20Ukraine",
     "#/group?id=NAM",
+    "#/agreement?states=USA,RUS,CHN,GBR,FRA",
+    "#/shifts?from=2014&to=2022&reference=USA",
+    "#/series?q=cuba-embargo",
+    "#/system",
+    "#/forecast",
 ]
 
 
