@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,25 @@ def test_load_refuses_a_damaged_folder(tmp_path: Path) -> None:
     np.save(tmp_path / "counts.npy", np.zeros((1, 2, 2, 5), dtype=np.uint8))
     with pytest.raises(MeasureError, match="another format or shape"):
         PairCounts.load(tmp_path)
+
+
+def test_build_stores_the_counts_of_the_record_version(record: Any) -> None:
+    """``load_pair_counts``: nothing stored -> None; ``compute`` counts and stores them; the next read is mapped."""
+    from polycentric.models.precompute import PAIR_GROUPS, load_pair_counts, pair_counts_folder
+
+    folder = pair_counts_folder(record)
+    assert folder.name == record.version
+    shutil.rmtree(folder, ignore_errors=True)  # (another test's server may have counted them already)
+    stale = folder.parent / "v-older"
+    stale.mkdir(parents=True, exist_ok=True)
+    assert load_pair_counts(record) is None
+    made = load_pair_counts(record, compute=True)
+    assert made is not None and made.source == record.version and set(made.groups) == set(PAIR_GROUPS)
+    assert not stale.exists()  # the counts of older versions are deleted
+    read = load_pair_counts(record)
+    assert isinstance(read.counts, np.memmap) and read.states == made.states
+    votes = record.votes(body="GA")
+    assert_frame_equal(
+        agreement(votes, "USA", "CHN", "lijphart", by="session", counts=read),
+        agreement(votes, "USA", "CHN", "lijphart", by="session"),
+    )
