@@ -10,6 +10,7 @@ Dependency rule: may import any library package; imports no other shell.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -94,6 +95,14 @@ def _mount_api_docs(app: FastAPI) -> None:
         )
 
 
+def _lower_priority(niceness: int = 5) -> None:
+    """Lower the CPU priority of the calling thread only (Linux: a thread is a task with its own nice value)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):  # not Linux, or not allowed: run at the normal priority
+        pass
+
+
 WORKER_THREADS = 4
 """Requests computed at once (the thread pool of the synchronous routes). The machine has few cores, so
 more threads add no speed, only memory: each whole-record measure holds its working frames while it runs."""
@@ -160,6 +169,7 @@ def create_app(
                     return
 
             def load_models() -> None:
+                _lower_priority()  # requests (and the record's tables they wait for) go first on a busy machine
                 # the forecaster first: a forecast of a new draft is the one answer build cannot store ahead
                 forecast.warm(backend, stored_only=True)
                 idealpoints.warm(backend, stored_only=True)
