@@ -96,6 +96,7 @@ class Backend:
         """Read the record's tables into memory now (roll calls, the General Assembly's votes, their indexes, the
         ``partial`` flags of every year and session), so that the first request does not pay for it."""
         rec = self.record
+        self.version()  # the ETag basis: hashes the code's files once (the first request would pay for it)
         # what most routes read first (the record holds its lock while it loads a table): roll calls, indexes
         rec.roll_calls(body=None)
         rec.votes(session="1")  # builds the roll-call and state indexes of the votes

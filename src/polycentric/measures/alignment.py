@@ -127,10 +127,11 @@ def alignment(
     polars.DataFrame
         ``state, reference, reference_kind, [by], index, value, n_shared``.
     """
-    check_votes(votes, ("rollcall_id", "state", "vote"))
     _check_index(index)
     keys = time_keys(by)
     stored = counts if counts is not None and by in (None, "year", "session") else None
+    if stored is None:
+        check_votes(votes, ("rollcall_id", "state", "vote"))
     v = filter_years(votes, years) if stored is None else None  # with counts: only if a reference needs the votes
     wanted = None if states is None else list(states)
     rows: pl.DataFrame | None = None
@@ -160,7 +161,8 @@ def alignment(
             )
             label = name
         else:
-            if v is None:
+            if v is None:  # the first reference read from the votes (with counts): check them now
+                check_votes(votes, ("rollcall_id", "state", "vote"))
                 v = filter_years(votes, years)
             if rows is None:
                 cast = prepare_votes(v, absent)
