@@ -121,7 +121,10 @@ class Backend:
 
         def load() -> Any:
             try:
-                return load_pair_counts(rec, home, compute=True)
+                counts = load_pair_counts(rec, home, compute=True)
+                for group in counts.groups:  # reads the group registry once (the first alignment would)
+                    counts.group_row(group)
+                return counts
             except (PolycentricError, OSError):
                 return None
 

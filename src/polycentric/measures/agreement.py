@@ -56,7 +56,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 import numpy as np
 import polars as pl
@@ -71,6 +71,7 @@ from polycentric.measures._common import (
     filter_years,
     group_majority,
     membership_frame,
+    parse_years,
     time_keys,
 )
 
@@ -605,17 +606,29 @@ class PairCounts:
 
     # -- reading ---------------------------------------------------------------------------------
     def _cells(self, years: YearSpec) -> np.ndarray:
-        """The indexes of the cells whose year is in ``years`` (as :func:`filter_years` selects votes)."""
-        frame = pl.DataFrame({"year": self.years, "_c": np.arange(len(self.years), dtype=np.int64)})
-        return np.asarray(filter_years(frame, years)["_c"].to_numpy(), dtype=np.int64)
+        """The indexes of the cells whose year is in ``years`` (as :func:`filter_years` selects votes).
+
+        In NumPy: a query reads these a dozen times, and small Polars queries wait for Polars' thread pool
+        when a whole-record computation holds it."""
+        if years is None:
+            return np.arange(len(self.years), dtype=np.int64)
+        if isinstance(years, str):
+            years = parse_years(years)
+        if isinstance(years, int):
+            keep = self.years == years
+        elif isinstance(years, tuple) and len(years) == 2 and all(isinstance(y, int) for y in years):
+            keep = (self.years >= years[0]) & (self.years <= years[1])
+        else:
+            keep = np.isin(self.years, np.asarray(list(years), dtype=np.int64))
+        return np.flatnonzero(keep).astype(np.int64)
 
     @functools.cached_property
     def _rows(self) -> dict[str, int]:
         return {s: i for i, s in enumerate(self.states)}
 
     @functools.cached_property
-    def _state_rows(self) -> list[int]:
-        return [i for i, s in enumerate(self.states) if not s.startswith("group:")]
+    def _group_mask(self) -> np.ndarray:
+        return np.asarray([s.startswith("group:") for s in self.states], dtype=bool)
 
     def index_of(self, state: str) -> int | None:
         """The row of ``state`` (``None``: it has no vote in these counts)."""
@@ -653,21 +666,25 @@ class PairCounts:
             shared, same = shared + block[:, :, 3], same + block[:, :, 4]
         elif absent != "exclude":
             raise MeasureError(f"absent={absent!r}: expected 'exclude' or 'abstain'")
-        n_states = len(self.states)
-        frame = pl.DataFrame(
-            {
-                "_o": np.tile(np.arange(n_states, dtype=np.int64), cells.size),
-                "year": np.repeat(self.years[cells], n_states).astype(np.int32),
-                "session": np.repeat(np.asarray(self.sessions, dtype=object)[cells], n_states).tolist(),
-                "n_shared": shared.ravel(),
-                "n_same": same.ravel(),
-                "n_opposite": block[:, :, 2].ravel(),
-            },
-            schema_overrides={"session": pl.String},
-        ).filter((pl.col("n_shared") > 0) & pl.col("_o").is_in(self._state_rows))
-        summed = frame.group_by("_o", *keys).agg(pl.col("n_shared", "n_same", "n_opposite").sum())
-        names = pl.DataFrame({"_o": np.arange(n_states, dtype=np.int64), "other": list(self.states)})
-        return summed.join(names, on="_o", how="left").select("other", *keys, "n_shared", "n_same", "n_opposite")
+        shared[:, self._group_mask] = 0  # other rows are states only (group majorities are references)
+        opposite = block[:, :, 2]
+        if keys:
+            labels = self.years[cells] if keys[0] == "year" else np.asarray(self.sessions, dtype=object)[cells]
+            periods, which = np.unique(labels, return_inverse=True)
+        else:
+            periods, which = np.zeros(1, dtype=np.int64), np.zeros(cells.size, dtype=np.int64)
+        sums = np.zeros((len(periods), shared.shape[1], 3), dtype=np.int64)
+        np.add.at(sums, which, np.stack([shared, same, opposite], axis=-1))
+        period, other = np.nonzero(sums[:, :, 0] > 0)
+        columns: dict[str, Any] = {"other": np.asarray(self.states, dtype=object)[other].tolist()}
+        if keys:
+            key_values = periods[period]
+            columns[keys[0]] = key_values.astype(np.int32) if keys[0] == "year" else key_values.tolist()
+        for k, name in enumerate(("n_shared", "n_same", "n_opposite")):
+            columns[name] = sums[period, other, k]
+        schema = {"other": pl.String, **{k: (pl.Int32 if k == "year" else pl.String) for k in keys},
+                  "n_shared": pl.Int64, "n_same": pl.Int64, "n_opposite": pl.Int64}  # fmt: skip
+        return pl.DataFrame(columns, schema=schema)
 
     def matrix(
         self,
