@@ -33,6 +33,23 @@ def test_alignment_route_equals_library(client: TestClient, served_record: Any) 
     )
 
 
+def test_alignment_route_reads_the_pair_counts_and_equals_the_votes(client: TestClient, served_record: Any) -> None:
+    """The route answers from the stored pair counts (group majorities included): the same rows and values as the
+    library over the votes, for the state page's default references over the whole record."""
+    from polycentric.measures.alignment import DEFAULT_REFERENCES
+
+    backend = client.app.state.backend  # type: ignore[attr-defined]
+    counts = backend.pair_counts()
+    assert counts is not None and counts.source == served_record.version and {"EU", "NAM"} <= set(counts.groups)
+    r = client.get("/api/alignment", params={"states": "BRA", "index": "lijphart", "limit": 1000})
+    assert r.status_code == 200
+    rows = r.json()["data"]
+    expected = alignment(served_record.votes(body="GA"), list(DEFAULT_REFERENCES), index="lijphart", states=["BRA"])
+    assert len(rows) == expected.height > 7 * 60
+    got = {(x["reference"], x["year"]): (x["value"], x["n_shared"]) for x in rows}
+    assert got == {(x["reference"], x["year"]): (x["value"], x["n_shared"]) for x in expected.iter_rows(named=True)}
+
+
 def test_measure_routes_reject_bad_input(client: TestClient) -> None:
     assert client.get("/api/cohesion", params={"groups": "NOPE"}).status_code == 404
     assert client.get("/api/cohesion", params={"groups": "NAM", "start": 2020, "end": 2010}).status_code == 422

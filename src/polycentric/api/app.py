@@ -10,6 +10,7 @@ Dependency rule: may import any library package; imports no other shell.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -94,6 +95,14 @@ def _mount_api_docs(app: FastAPI) -> None:
         )
 
 
+def _lower_priority(niceness: int = 5) -> None:
+    """Lower the CPU priority of the calling thread only (Linux: a thread is a task with its own nice value)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):  # not Linux, or not allowed: run at the normal priority
+        pass
+
+
 WORKER_THREADS = 4
 """Requests computed at once (the thread pool of the synchronous routes). The machine has few cores, so
 more threads add no speed, only memory: each whole-record measure holds its working frames while it runs."""
@@ -120,9 +129,11 @@ def create_app(
     record
         An opened record to serve instead (tests).
     warm
-        Open the record and load what ``polycentric build`` stored (ideal points, polarity, the
-        forecaster) before accepting requests, so the first visitor does not wait; anything not
-        stored is then loaded or fitted in a background thread (``polycentric serve`` does this).
+        Open the record and load what ``polycentric build`` stored (the record's tables, ideal points,
+        polarity, the forecaster) in a background thread started with the server, then fit anything not
+        stored (``polycentric serve`` does this). The server accepts requests at once: routes that need
+        nothing still loading answer straight away, and a route whose model is loading waits for that load
+        (not for the others) instead of starting its own.
     max_body
         Largest request body in bytes (413 beyond; :mod:`polycentric.api.limits`).
     request_timeout
@@ -151,21 +162,26 @@ def create_app(
         if warm:
             from polycentric.api.routes import forecast, idealpoints
 
-            def load_stored() -> None:
+            def load_record() -> None:
                 try:
                     backend.preload()
                 except Exception:  # no record yet: the requests say so
                     return
-                idealpoints.warm(backend, stored_only=True)
+
+            def load_models() -> None:
+                _lower_priority()  # requests (and the record's tables they wait for) go first on a busy machine
+                # the forecaster first: a forecast of a new draft is the one answer build cannot store ahead
                 forecast.warm(backend, stored_only=True)
-
-            await anyio.to_thread.run_sync(load_stored)
-
-            def warm_models() -> None:
-                idealpoints.warm(backend)
+                idealpoints.warm(backend, stored_only=True)
+                idealpoints.warm(backend)  # anything not stored: fitted now
                 forecast.warm(backend)
 
-            threading.Thread(target=warm_models, daemon=True, name="polycentric-warm").start()
+            # In the background, on two threads (the record's tables are read by Polars, which releases the
+            # GIL, while the models are unpickled): the server answers at once (health, and whatever is
+            # already loaded); a request that needs what is still loading waits for that one load
+            # (``Backend.memo`` is single-flight) instead of starting its own.
+            for target, name in ((load_record, "polycentric-warm-record"), (load_models, "polycentric-warm-models")):
+                threading.Thread(target=target, daemon=True, name=name).start()
         yield
 
     app = FastAPI(

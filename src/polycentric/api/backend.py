@@ -1,6 +1,7 @@
 """What the API serves from: the record (opened lazily) and its version.
 
-Dependency rule: imports the record layer, ``polycentric.models.saved`` and the standard library only.
+Dependency rule: imports the record layer, ``polycentric.models.saved``, ``polycentric.models.precompute`` and the
+standard library only.
 """
 
 from __future__ import annotations
@@ -92,13 +93,48 @@ class Backend:
         return Path(home) / "cache" / "responses" / self.version()
 
     def preload(self) -> None:
-        """Read the record's tables into memory now (roll calls, the General Assembly's votes, their indexes), so
-        that the first request does not pay for it."""
+        """Read the record's tables into memory now (roll calls, the General Assembly's votes, their indexes, the
+        ``partial`` flags of every year and session), so that the first request does not pay for it."""
         rec = self.record
-        self.ga_votes()
+        self.version()  # the ETag basis: hashes the code's files once (the first request would pay for it)
+        # what most routes read first (the record holds its lock while it loads a table): roll calls, indexes
         rec.roll_calls(body=None)
         rec.votes(session="1")  # builds the roll-call and state indexes of the votes
         rec.states()
+        self.ga_votes()
+        for by in ("year", "session"):  # the partial flags (official totals read once per version: ~0.5 s)
+            self.periods(by)
+        self.pair_counts()
+
+    def pair_counts(self) -> Any:
+        """The General Assembly's pair counts of the record's version (``models.precompute.load_pair_counts``:
+        memory-mapped from what ``polycentric build`` stored, else counted once and stored), or ``None`` when
+        they cannot be had (the measures then read the votes)."""
+        from polycentric.errors import PolycentricError
+        from polycentric.models.precompute import load_pair_counts
+
+        rec = self.record
+
+        home = getattr(rec, "home", None) or self.home
+        if home is None or not isinstance(getattr(rec, "version", None), str):
+            return None  # a record without a home or versions: the measures read the votes
+
+        def load() -> Any:
+            try:
+                counts = load_pair_counts(rec, home, compute=True)
+                for group in counts.groups:  # reads the group registry once (the first alignment would)
+                    counts.group_row(group)
+                return counts
+            except (PolycentricError, OSError):
+                return None
+
+        return self.memo(f"pair-counts:{getattr(rec, 'version', '')}", load)
+
+    def periods(self, by: str) -> Any:
+        """``Record.periods(by)`` (the ``partial`` flag per year or session), computed once per record version:
+        concurrent first requests wait for the one computation instead of each reading the official totals."""
+        rec = self.record
+        return self.memo(f"periods-{by}:{getattr(rec, 'version', '')}", lambda: rec.periods(by))
 
     def ga_votes(self) -> Any:
         """Every General Assembly vote (``Record.votes()``), one frame per record version shared by requests.

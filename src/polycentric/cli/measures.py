@@ -92,6 +92,19 @@ def _periods(by: str) -> pl.DataFrame:
     return frame
 
 
+def _counts(body: str = "GA") -> Any:
+    """The pair counts ``polycentric build`` stored for the General Assembly (``None`` for another body or
+    when none are stored): agreement and alignment then read their sums instead of the votes."""
+    if body.upper() != "GA":
+        return None
+    from polycentric.models.precompute import load_pair_counts
+
+    record = _open_record()
+    if getattr(record, "home", None) is None or not isinstance(getattr(record, "version", None), str):
+        return None  # a record without a home or versions: nothing stored for it
+    return load_pair_counts(record)
+
+
 def _set_chart_coverage(record: Any) -> None:
     """Charts drawn by this command print the record's coverage line above their source line."""
     from polycentric.cli.record import coverage_line
@@ -222,7 +235,8 @@ def agreement_cmd(
     from polycentric.measures.agreement import agreement
 
     state_a, state_b = _state(state_a), _state(state_b)
-    df = agreement(_votes(body, years), state_a, state_b, index, by=_by(by), years=years, absent=absent)  # type: ignore[arg-type]
+    df = agreement(_votes(body, years), state_a, state_b, index, by=_by(by), years=years, absent=absent,  # type: ignore[arg-type]
+                   counts=_counts(body))  # fmt: skip
     df = _flag(df, _by(by), body, years)
     emit(df, fmt, out)
     if plot is not None and by != "none":
@@ -404,6 +418,7 @@ def alignment_cmd(
         index=index,  # type: ignore[arg-type]
         years=_years(years, year),
         states=chosen,
+        counts=_counts(body),
     )
     df = _flag(df, "year", body, _years(years, year))
     df = rank_alignment(df, sort=sort if sort is not None else ("-value" if top else None), top=top, min_shared=min_shared)

@@ -23,8 +23,9 @@ def serve(
 ) -> None:
     """Serve the HTTP API and the dashboard from the embedded record (open http://HOST:PORT/).
 
-    What ``polycentric build`` stored (models, the dashboard's default answers) is loaded before the first
-    request is accepted. Bodies over 1 MiB get 413, stalled bodies 408, answers slower than 60 s 503.
+    The server answers at once; what ``polycentric build`` stored (the record's tables, models, pair counts) is
+    loaded in the background as it starts, and the dashboard's default answers are read from disk. Bodies over
+    1 MiB get 413, stalled bodies 408, answers slower than 60 s 503.
     """
     import uvicorn
 

@@ -34,19 +34,34 @@ Signorino, C. S. & Ritter, J. M. (1999). Tau-b or Not Tau-b: Measuring the
 Similarity of Foreign Policy Positions. *International Studies Quarterly* 43(1),
 115–144.
 
+Stored counts
+-------------
+Every index is a ratio of sums over roll calls (shared votes, identical votes,
+opposite votes), so it decomposes exactly over periods. :class:`PairCounts` holds
+these sums for every pair of states in every (year, session) of a record;
+:func:`agreement`, :func:`agreement_matrix` and
+:func:`polycentric.measures.alignment.alignment` read any state, index and year
+range from them (``counts=``) as a sum over periods, with the same result as the
+direct computation over the votes. ``polycentric build`` stores them for the
+General Assembly (:func:`polycentric.models.precompute.load_pair_counts`).
+
 Dependency rule: imports numpy, polars, ``polycentric.errors`` and ``polycentric.measures._common``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
 from collections.abc import Iterator, Sequence
-from typing import Literal, NamedTuple, TypeAlias
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 import numpy as np
 import polars as pl
 
-from polycentric.errors import InsufficientDataError, MeasureError, UnknownStateError
+from polycentric.errors import InsufficientDataError, MeasureError, PolycentricError, UnknownStateError
 from polycentric.measures._common import (
     CAST,
     MIN_ROLLCALLS,
@@ -54,6 +69,9 @@ from polycentric.measures._common import (
     check_unique,
     check_votes,
     filter_years,
+    group_majority,
+    membership_frame,
+    parse_years,
     time_keys,
 )
 
@@ -61,6 +79,7 @@ __all__ = [
     "INDICES",
     "AgreementMatrix",
     "Index",
+    "PairCounts",
     "agreement",
     "agreement_matrix",
     "agreement_pairs",
@@ -85,6 +104,31 @@ def _check_index(index: str) -> str:
 
 def _indices(index: str | Sequence[str]) -> list[str]:
     return [_check_index(i) for i in ([index] if isinstance(index, str) else index)]
+
+
+def _index_value(index: str, shared: np.ndarray, same: np.ndarray, opposite: np.ndarray) -> np.ndarray:
+    """The index from the counts: the sum of the per-roll-call scores over ``shared`` (NaN where it is 0).
+
+    A shared roll call scores 1 (same vote), -1 (Y against N) or, when one abstains and the other
+    votes Y or N (``half = shared - same - opposite``), 0 (simple), 0.5 (Lijphart), 0 (S) or 0.5 (S
+    with squared distances). The sums are exact in floating point, so the value equals the mean of
+    :func:`score_expr` over the shared roll calls to the last bit.
+    """
+    shared = np.asarray(shared, dtype=np.float64)
+    same = np.asarray(same, dtype=np.float64)
+    opposite = np.asarray(opposite, dtype=np.float64)
+    half = shared - same - opposite
+    if index == "simple":
+        total = same
+    elif index == "lijphart":
+        total = same + 0.5 * half
+    elif index == "s":
+        total = same - opposite
+    else:
+        total = same + 0.5 * half - opposite
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = total / shared
+    return np.where(shared > 0, value, np.nan)
 
 
 def prepare_votes(votes: pl.DataFrame, absent: Absent = "exclude") -> pl.DataFrame:
@@ -246,18 +290,7 @@ def agreement_matrix(
         shared = (p @ p.T).astype(np.float64)
         same = (y @ y.T + a @ a.T + n @ n.T).astype(np.float64)
         yn = (y @ n.T).astype(np.float64)
-    opposite = yn + yn.T
-    half = shared - same - opposite
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if index == "simple":
-            value = same / shared
-        elif index == "lijphart":
-            value = (same + 0.5 * half) / shared
-        elif index == "s":
-            value = 1.0 - 2.0 * (0.5 * half + opposite) / shared
-        else:
-            value = 1.0 - 2.0 * (0.25 * half + opposite) / shared
-    value[shared == 0] = np.nan
+    value = _index_value(index, shared, same, yn + yn.T)
     return AgreementMatrix(names, value, shared.astype(np.int64))
 
 
@@ -307,6 +340,7 @@ def agreement(
     by: str | None = "year",
     years: YearSpec = None,
     absent: Absent = "exclude",
+    counts: PairCounts | None = None,
 ) -> pl.DataFrame:
     """Agreement of two states, per year (or session, or pooled with ``by=None``).
 
@@ -315,6 +349,10 @@ def agreement(
     (abstention counts half; Lijphart 1963 APSR) or the Signorino–Ritter
     S-score ``1 - 2 Σ|x_a - x_b| / (n d_max)`` with Y = 1, A = 0.5, N = 0 and
     d_max = 1 (Signorino & Ritter 1999 ISQ). Absences are excluded by default.
+
+    With ``counts`` (the :class:`PairCounts` of the same votes, as ``polycentric build`` stores them)
+    the result is read from the stored per-period sums instead of the votes (the same rows and values;
+    ``by="session_number"`` still reads the votes).
 
     Returns
     -------
@@ -331,6 +369,10 @@ def agreement(
     """
     indices = _indices(index)
     keys = time_keys(by)
+    if counts is not None and by in (None, "year", "session"):
+        if absent not in ("exclude", "abstain"):
+            raise MeasureError(f"absent={absent!r}: expected 'exclude' or 'abstain'")
+        return _agreement_from_counts(counts, a, b, indices, keys, years, absent)
     selected = filter_years(votes, years)
     for state in (a, b):
         if selected.filter(pl.col("state") == state).height == 0:
@@ -358,6 +400,355 @@ def agreement(
                 "index",
                 "value",
                 "n_shared",
+                (pl.col("n_shared") < MIN_ROLLCALLS).alias("thin"),
+            )
+        )
+    out = pl.concat(frames)
+    return out.sort([*keys, "index"]) if keys else out.sort("index")
+
+
+# ----------------------------------------------------------------------------- stored pairwise counts
+
+_COUNT_NAMES = ("n_shared", "n_same", "n_opposite", "n_shared_x", "n_same_x")
+"""The five counts of a pair of states in one period (see :class:`PairCounts`)."""
+
+_COUNTS_FORMAT = 1
+
+
+@dataclass(frozen=True, eq=False)
+class PairCounts:
+    """Per-period sums over roll calls for every pair of states: agreement over any years is a sum of them.
+
+    A period (a *cell*) is one (year, session) of the votes. ``counts[c, i, j, k]`` holds, for states
+    ``states[i]`` and ``states[j]`` over the roll calls of cell ``c``, with Y, A, N, X the indicator
+    matrices of each vote (states × roll calls) and P = Y + A + N:
+
+    ==================  ===========================  =====================================================
+    k                   count                        matrix form
+    ==================  ===========================  =====================================================
+    0 ``n_shared``      both cast a vote (Y, N, A)   P Pᵀ
+    1 ``n_same``        the same vote                Y Yᵀ + A Aᵀ + N Nᵀ
+    2 ``n_opposite``    one Y, the other N           Y Nᵀ + N Yᵀ
+    3 ``n_shared_x``    added when X counts as A     P Xᵀ + X Pᵀ + X Xᵀ
+    4 ``n_same_x``      added when X counts as A     A Xᵀ + X Aᵀ + X Xᵀ
+    ==================  ===========================  =====================================================
+
+    Every index of this module is ``Σ score / n_shared`` with the per-roll-call score a function of
+    same / opposite / one-abstains (:func:`_index_value`), so the value over any set of periods is
+    computed exactly from the summed counts (with ``absent="abstain"`` from ``n_shared + n_shared_x``
+    and ``n_same + n_same_x``). ``counts[c, i, i, 0] + counts[c, i, i, 3]`` is the number of votes
+    (any code) state ``i`` has in cell ``c``: whether it has a row at all there.
+
+    Build with :meth:`from_votes`; :meth:`save` and :meth:`load` (memory-mapped: a query reads only
+    the cells and rows it needs) keep it beside a record version. The matrices are symmetric.
+
+    Attributes
+    ----------
+    states
+        State ids, sorted (the rows and columns).
+    years, sessions
+        Per cell: its year (int) and session (str).
+    counts
+        ``(cells, states, states, 5)`` unsigned integers.
+    source
+        Free text naming what the counts were built from (e.g. the record version).
+    groups
+        Group majorities kept as pseudo-states (rows ``"group:<id>"``, the plurality position of the
+        members on each roll call as :func:`polycentric.measures._common.group_majority` gives it): group
+        id -> a digest of the membership they were computed with (:func:`membership_digest`; a group whose
+        membership changed since is computed from the votes again).
+    """
+
+    states: tuple[str, ...]
+    years: np.ndarray
+    sessions: tuple[str, ...]
+    counts: np.ndarray
+    source: str = ""
+    groups: dict[str, str] = field(default_factory=dict)
+
+    # -- building and storing ---------------------------------------------------------------
+    @classmethod
+    def from_votes(cls, votes: pl.DataFrame, *, source: str = "", groups: Sequence[str] = ()) -> PairCounts:
+        """The counts of every pair of states in every (year, session) of ``votes`` (VOTES_VIEW-shaped).
+
+        ``groups``: registry group ids whose majorities are kept as pseudo-states ``"group:<id>"``
+        (members only, not observers).
+
+        Raises
+        ------
+        MeasureError
+            A state has two votes on one roll call, or the frame lacks a column.
+        InsufficientDataError
+            ``votes`` is empty.
+        """
+        check_votes(votes, ("rollcall_id", "state", "vote", "year", "session"))
+        if votes.height == 0:
+            raise InsufficientDataError("no votes to count agreement on")
+        digests = {}
+        if groups:
+            periods = votes.select("rollcall_id", "year", "session").unique("rollcall_id")
+            extra = []
+            for gid in dict.fromkeys(groups):
+                digests[gid] = membership_digest(gid)
+                majority = group_majority(votes, gid).select("rollcall_id", "vote")
+                extra.append(majority.join(periods, on="rollcall_id").with_columns(pl.lit(f"group:{gid}").alias("state")))
+            votes = pl.concat(
+                [votes.select("rollcall_id", "state", "vote", "year", "session"),
+                 *[e.select("rollcall_id", "state", "vote", "year", "session") for e in extra]],
+                how="vertical_relaxed",
+            )  # fmt: skip
+        names = sorted(votes["state"].unique().to_list())
+        cells = votes.select("year", "session").unique().sort("year", "session")
+        cells = cells.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("_c"))
+        lookup = pl.DataFrame({"state": names, "_s": np.arange(len(names), dtype=np.int64)})
+        coded = (
+            votes.select("rollcall_id", "state", "vote", "year", "session")
+            .join(cells, on=["year", "session"], how="left")
+            .join(lookup, on="state", how="left")
+            .select(
+                "_c",
+                "_s",
+                "rollcall_id",
+                pl.col("vote").replace_strict({"Y": 0, "A": 1, "N": 2, "X": 3}, return_dtype=pl.Int8).alias("_v"),
+            )
+            .sort("_c", "rollcall_id")
+        )
+        if coded.select(pl.struct("rollcall_id", "_s").is_duplicated().any()).item():
+            check_unique(votes)  # raises naming an example
+        n_cells, n_states = cells.height, len(names)
+        cell, si, rc, code = (coded[c].to_numpy() for c in ("_c", "_s", "rollcall_id", "_v"))
+        bounds = np.searchsorted(cell, np.arange(n_cells + 1))
+        most = 0
+        out = np.zeros((n_cells, n_states, n_states, len(_COUNT_NAMES)), dtype=np.int64)
+        with _one_blas_thread():
+            for c in range(n_cells):
+                lo, hi = bounds[c], bounds[c + 1]
+                _, r = np.unique(rc[lo:hi], return_inverse=True)
+                n_rc = int(r.max()) + 1
+                most = max(most, n_rc)
+                ind = np.zeros((4, n_states, n_rc), dtype=np.float32)
+                ind[code[lo:hi], si[lo:hi], r] = 1.0
+                y, a, n, x = ind
+                p = y + a + n
+                px = p @ x.T
+                ax = a @ x.T
+                xx = x @ x.T
+                yn = y @ n.T
+                out[c, :, :, 0] = p @ p.T
+                out[c, :, :, 1] = y @ y.T + a @ a.T + n @ n.T
+                out[c, :, :, 2] = yn + yn.T
+                out[c, :, :, 3] = px + px.T + xx
+                out[c, :, :, 4] = ax + ax.T + xx
+        dtype = np.uint8 if most <= np.iinfo(np.uint8).max else np.uint16 if most <= np.iinfo(np.uint16).max else np.uint32
+        return cls(
+            states=tuple(names),
+            years=cells["year"].to_numpy().astype(np.int64),
+            sessions=tuple(cells["session"].cast(pl.String).to_list()),
+            counts=out.astype(dtype),
+            source=source,
+            groups=digests,
+        )
+
+    def save(self, folder: str | Path) -> Path:
+        """Write ``counts.npy`` and ``cells.json`` (states, years, sessions, source) into ``folder``."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / "counts.npy", np.ascontiguousarray(self.counts))
+        meta = {
+            "format": _COUNTS_FORMAT,
+            "states": list(self.states),
+            "years": [int(y) for y in self.years],
+            "sessions": list(self.sessions),
+            "source": self.source,
+            "groups": self.groups,
+            "counts": list(_COUNT_NAMES),
+        }
+        (folder / "cells.json").write_text(json.dumps(meta), encoding="utf-8")
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path, *, mmap: bool = True) -> PairCounts:
+        """Read what :meth:`save` wrote (memory-mapped by default: nothing is read until a query needs it).
+
+        Raises
+        ------
+        MeasureError
+            The folder holds no counts, or counts of another format or shape.
+        """
+        folder = Path(folder)
+        try:
+            meta = json.loads((folder / "cells.json").read_text(encoding="utf-8"))
+            counts = np.load(folder / "counts.npy", mmap_mode="r" if mmap else None, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise MeasureError(f"no readable pair counts in {folder}: {exc}") from exc
+        states, years, sessions = meta.get("states", []), meta.get("years", []), meta.get("sessions", [])
+        expected = (len(years), len(states), len(states), len(_COUNT_NAMES))
+        if meta.get("format") != _COUNTS_FORMAT or counts.shape != expected or len(sessions) != len(years):
+            raise MeasureError(f"pair counts in {folder} have another format or shape ({counts.shape}, not {expected})")
+        return cls(
+            tuple(states),
+            np.asarray(years, dtype=np.int64),
+            tuple(sessions),
+            counts,
+            str(meta.get("source", "")),
+            {str(k): str(v) for k, v in dict(meta.get("groups") or {}).items()},
+        )
+
+    def group_row(self, group: str) -> str | None:
+        """The pseudo-state ``"group:<id>"`` of ``group``'s majority, when stored and its membership unchanged."""
+        digest = self.groups.get(group)
+        if digest is None:
+            return None
+        try:
+            return f"group:{group}" if membership_digest(group) == digest else None
+        except PolycentricError:
+            return None
+
+    # -- reading ---------------------------------------------------------------------------------
+    def _cells(self, years: YearSpec) -> np.ndarray:
+        """The indexes of the cells whose year is in ``years`` (as :func:`filter_years` selects votes).
+
+        In NumPy: a query reads these a dozen times, and small Polars queries wait for Polars' thread pool
+        when a whole-record computation holds it."""
+        if years is None:
+            return np.arange(len(self.years), dtype=np.int64)
+        if isinstance(years, str):
+            years = parse_years(years)
+        if isinstance(years, int):
+            keep = self.years == years
+        elif isinstance(years, tuple) and len(years) == 2 and all(isinstance(y, int) for y in years):
+            keep = (self.years >= years[0]) & (self.years <= years[1])
+        else:
+            keep = np.isin(self.years, np.asarray(list(years), dtype=np.int64))
+        return np.flatnonzero(keep).astype(np.int64)
+
+    @functools.cached_property
+    def _rows(self) -> dict[str, int]:
+        return {s: i for i, s in enumerate(self.states)}
+
+    @functools.cached_property
+    def _group_mask(self) -> np.ndarray:
+        return np.asarray([s.startswith("group:") for s in self.states], dtype=bool)
+
+    def index_of(self, state: str) -> int | None:
+        """The row of ``state`` (``None``: it has no vote in these counts)."""
+        return self._rows.get(state)
+
+    def has_votes(self, state: str, years: YearSpec = None) -> bool:
+        """Whether ``state`` has any vote row (Y, N, A or X) in ``years``."""
+        i = self.index_of(state)
+        if i is None:
+            return False
+        cells = self._cells(years)
+        block = np.asarray(self.counts[cells, i, i], dtype=np.int64)
+        return bool(block[:, 0].sum() + block[:, 3].sum() > 0)
+
+    def versus(
+        self, state: str, years: YearSpec = None, *, by: str | None = "year", absent: Absent = "exclude"
+    ) -> pl.DataFrame:
+        """Every state's summed counts with ``state``, per period: ``other, [by], n_shared, n_same, n_opposite``.
+
+        One row per other state (``state`` itself included) and period with at least one shared vote.
+        """
+        keys = time_keys(by)
+        if keys and keys[0] not in ("year", "session"):
+            raise MeasureError(f"pair counts are kept per year and session, not per {keys[0]}")
+        i = self.index_of(state)
+        cells = self._cells(years)
+        if i is None or cells.size == 0:
+            return pl.DataFrame(
+                schema={"other": pl.String, **{k: (pl.Int32 if k == "year" else pl.String) for k in keys},
+                        "n_shared": pl.Int64, "n_same": pl.Int64, "n_opposite": pl.Int64}
+            )  # fmt: skip
+        block = np.asarray(self.counts[cells, i], dtype=np.int64)  # (cells, states, 5): row i is column i
+        shared, same = block[:, :, 0], block[:, :, 1]
+        if absent == "abstain":
+            shared, same = shared + block[:, :, 3], same + block[:, :, 4]
+        elif absent != "exclude":
+            raise MeasureError(f"absent={absent!r}: expected 'exclude' or 'abstain'")
+        shared[:, self._group_mask] = 0  # other rows are states only (group majorities are references)
+        opposite = block[:, :, 2]
+        if keys:
+            labels = self.years[cells] if keys[0] == "year" else np.asarray(self.sessions, dtype=object)[cells]
+            periods, which = np.unique(labels, return_inverse=True)
+        else:
+            periods, which = np.zeros(1, dtype=np.int64), np.zeros(cells.size, dtype=np.int64)
+        sums = np.zeros((len(periods), shared.shape[1], 3), dtype=np.int64)
+        np.add.at(sums, which, np.stack([shared, same, opposite], axis=-1))
+        period, other = np.nonzero(sums[:, :, 0] > 0)
+        columns: dict[str, Any] = {"other": np.asarray(self.states, dtype=object)[other].tolist()}
+        if keys:
+            key_values = periods[period]
+            columns[keys[0]] = key_values.astype(np.int32) if keys[0] == "year" else key_values.tolist()
+        for k, name in enumerate(("n_shared", "n_same", "n_opposite")):
+            columns[name] = sums[period, other, k]
+        schema = {"other": pl.String, **{k: (pl.Int32 if k == "year" else pl.String) for k in keys},
+                  "n_shared": pl.Int64, "n_same": pl.Int64, "n_opposite": pl.Int64}  # fmt: skip
+        return pl.DataFrame(columns, schema=schema)
+
+    def matrix(
+        self,
+        index: Index = "simple",
+        *,
+        years: YearSpec = None,
+        states: Sequence[str] | None = None,
+        absent: Absent = "exclude",
+    ) -> AgreementMatrix:
+        """:func:`agreement_matrix` pooled over ``years`` (a sum of the stored cells).
+
+        ``states`` orders the rows (default: every state with a vote in ``years``, sorted); a named
+        state without any vote row in ``years`` is left out, as the direct computation leaves it out.
+        """
+        _check_index(index)
+        cells = self._cells(years)
+        if cells.size == 0:
+            raise InsufficientDataError("no votes to compute agreement on")
+        if states is None:
+            names = [s for s in self.states if not s.startswith("group:") and self.has_votes(s, years)]
+        else:
+            names = [s for s in dict.fromkeys(states) if self.has_votes(s, years)]
+        if not names:
+            raise InsufficientDataError("no votes to compute agreement on")
+        rows = np.asarray([self.index_of(s) for s in names], dtype=np.int64)
+        block = np.asarray(self.counts[np.ix_(cells, rows, rows)], dtype=np.int64).sum(axis=0)
+        shared, same = block[:, :, 0], block[:, :, 1]
+        if absent == "abstain":
+            shared, same = shared + block[:, :, 3], same + block[:, :, 4]
+        elif absent != "exclude":
+            raise MeasureError(f"absent={absent!r}: expected 'exclude' or 'abstain'")
+        return AgreementMatrix(names, _index_value(index, shared, same, block[:, :, 2]), shared)
+
+
+def membership_digest(group: str) -> str:
+    """A digest of a registry group's membership spells (what its majority on each roll call depends on)."""
+    import hashlib
+
+    _gid, spells = membership_frame(group)
+    ordered = spells.sort(spells.columns)
+    return hashlib.sha256(ordered.write_csv().encode()).hexdigest()[:16]
+
+
+def _agreement_from_counts(
+    counts: PairCounts, a: str, b: str, indices: list[str], keys: list[str], years: YearSpec, absent: Absent
+) -> pl.DataFrame:
+    """:func:`agreement` read from stored counts (same columns, rows and values)."""
+    for state in (a, b):
+        if not counts.has_votes(state, years):
+            raise UnknownStateError(f"no votes by state {state!r} in the selection (states are ISO3 ids, e.g. USA)")
+    pair = counts.versus(a, years, by=keys[0] if keys else None, absent=absent).filter(pl.col("other") == b)
+    if not keys:
+        pair = pair.select(pl.col("n_shared", "n_same", "n_opposite").sum()).filter(pl.col("n_shared") > 0)
+    frames = []
+    for idx in indices:
+        value = _index_value(idx, pair["n_shared"].to_numpy(), pair["n_same"].to_numpy(), pair["n_opposite"].to_numpy())
+        frames.append(
+            pair.select(
+                pl.lit(a).alias("state_a"),
+                pl.lit(b).alias("state_b"),
+                *keys,
+                pl.lit(idx).alias("index"),
+                pl.Series("value", value, dtype=pl.Float64),
+                pl.col("n_shared").cast(pl.Int64),
                 (pl.col("n_shared") < MIN_ROLLCALLS).alias("thin"),
             )
         )

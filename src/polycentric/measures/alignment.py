@@ -22,7 +22,7 @@ Dependency rule: imports polars, ``polycentric.errors`` and ``polycentric.measur
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import polars as pl
 
@@ -35,12 +35,31 @@ from polycentric.measures._common import (
     group_majority,
     time_keys,
 )
-from polycentric.measures.agreement import Absent, Index, prepare_votes, score_expr
+from polycentric.measures.agreement import (
+    Absent,
+    Index,
+    PairCounts,
+    _check_index,
+    _index_value,
+    prepare_votes,
+    score_expr,
+)
 
 __all__ = ["DEFAULT_REFERENCES", "alignment", "rank_alignment", "reference_votes"]
 
 DEFAULT_REFERENCES: tuple[str, ...] = ("USA", "CHN", "RUS", "IND", "BRA", "group:EU", "group:NAM")
 """USA, China, Russia, India, Brazil, the EU majority and the NAM majority."""
+
+
+def _resolve(reference: str, groups: Mapping[str, GroupSpec], votes_by: Callable[[str], bool]) -> tuple[str, str]:
+    """``(name, kind)`` of a reference (see the module docstring); ``votes_by(name)``: the state has votes."""
+    if reference.startswith("group:"):
+        return reference[len("group:") :], "group"
+    if reference.startswith("state:"):
+        return reference[len("state:") :], "state"
+    if reference in groups:
+        return reference, "group"
+    return reference, "state" if votes_by(reference) else "group"
 
 
 def reference_votes(
@@ -56,19 +75,7 @@ def reference_votes(
     position Y/N/A for a group). See the module docstring for how names resolve.
     """
     groups = dict(groups or {})
-    kind: str | None = None
-    name = reference
-    if reference.startswith("group:"):
-        kind, name = "group", reference[len("group:") :]
-    elif reference.startswith("state:"):
-        kind, name = "state", reference[len("state:") :]
-    if kind is None:
-        if name in groups:
-            kind = "group"
-        elif votes.filter(pl.col("state") == name).height:
-            kind = "state"
-        else:
-            kind = "group"
+    name, kind = _resolve(reference, groups, lambda state: votes.filter(pl.col("state") == state).height > 0)
     if kind == "state":
         frame = votes.filter(pl.col("state") == name).select("rollcall_id", "vote")
         if frame.height == 0:
@@ -89,6 +96,7 @@ def alignment(
     groups: Mapping[str, GroupSpec] | None = None,
     absent: Absent = "exclude",
     include_observers: bool = False,
+    counts: PairCounts | None = None,
 ) -> pl.DataFrame:
     """Each state's agreement with each reference state or group majority, per year.
 
@@ -109,27 +117,64 @@ def alignment(
         Restrict the rows to these states (default: every state).
     groups
         User groups ``name -> membership frame`` (used before the registry).
+    counts
+        The :class:`~polycentric.measures.agreement.PairCounts` of the same votes (``polycentric build``
+        stores them): reference states are then read from the stored per-period sums (the same rows and
+        values); group majorities are always computed from ``votes``.
 
     Returns
     -------
     polars.DataFrame
         ``state, reference, reference_kind, [by], index, value, n_shared``.
     """
-    check_votes(votes, ("rollcall_id", "state", "vote"))
+    _check_index(index)
     keys = time_keys(by)
-    v = filter_years(votes, years)
-    cast = prepare_votes(v, absent)
-    rows = cast if states is None else cast.filter(pl.col("state").is_in(list(states)))
+    stored = counts if counts is not None and by in (None, "year", "session") else None
+    if stored is None:
+        check_votes(votes, ("rollcall_id", "state", "vote"))
+    v = filter_years(votes, years) if stored is None else None  # with counts: only if a reference needs the votes
+    wanted = None if states is None else list(states)
+    rows: pl.DataFrame | None = None
     frames = []
     for order, ref in enumerate(references):
-        label, kind, ref_votes = reference_votes(v, ref, groups=groups, include_observers=include_observers)
-        ref_cast = prepare_votes(ref_votes, absent).select("rollcall_id", pl.col("vote").alias("vote_b"))
-        joined = rows.select("rollcall_id", "state", *keys, pl.col("vote").alias("vote_a")).join(
-            ref_cast, on="rollcall_id", how="inner"
-        )
-        agg = joined.group_by("state", *keys).agg(
-            score_expr(index).mean().alias("value"), pl.len().cast(pl.Int64).alias("n_shared")
-        )
+        if stored is not None:
+            name, kind = _resolve(ref, dict(groups or {}), lambda state: stored.has_votes(state, years))
+        row = None
+        if stored is not None and kind == "state":
+            if not stored.has_votes(name, years):
+                raise UnknownStateError(f"no votes by state {name!r} in the selection")
+            row = name
+        elif stored is not None and not include_observers and name not in (groups or {}):
+            row = stored.group_row(name)  # a stored majority (None: compute it from the votes)
+        if stored is not None and row is not None:
+            pairs = stored.versus(row, years, by=by, absent=absent)
+            if wanted is not None:
+                pairs = pairs.filter(pl.col("other").is_in(wanted))
+            value = _index_value(
+                index, pairs["n_shared"].to_numpy(), pairs["n_same"].to_numpy(), pairs["n_opposite"].to_numpy()
+            )
+            agg = pairs.select(
+                pl.col("other").alias("state"),
+                *keys,
+                pl.Series("value", value, dtype=pl.Float64),
+                pl.col("n_shared").cast(pl.Int64),
+            )
+            label = name
+        else:
+            if v is None:  # the first reference read from the votes (with counts): check them now
+                check_votes(votes, ("rollcall_id", "state", "vote"))
+                v = filter_years(votes, years)
+            if rows is None:
+                cast = prepare_votes(v, absent)
+                rows = cast if wanted is None else cast.filter(pl.col("state").is_in(wanted))
+            label, kind, ref_votes = reference_votes(v, ref, groups=groups, include_observers=include_observers)
+            ref_cast = prepare_votes(ref_votes, absent).select("rollcall_id", pl.col("vote").alias("vote_b"))
+            joined = rows.select("rollcall_id", "state", *keys, pl.col("vote").alias("vote_a")).join(
+                ref_cast, on="rollcall_id", how="inner"
+            )
+            agg = joined.group_by("state", *keys).agg(
+                score_expr(index).mean().alias("value"), pl.len().cast(pl.Int64).alias("n_shared")
+            )
         frames.append(
             agg.with_columns(
                 pl.lit(label).alias("reference"),
@@ -140,7 +185,7 @@ def alignment(
         )
     if not frames:
         raise InsufficientDataError("no reference given")
-    out = pl.concat(frames)
+    out = pl.concat(frames, how="vertical_relaxed")
     return out.sort("state", "_order", *keys).select(
         "state", "reference", "reference_kind", *keys, "index", "value", "n_shared"
     )

@@ -13,16 +13,21 @@ polarity, three readings   ``HOME/cache/api/polarity-<fit>-*.parquet`` the ideal
 forecaster                 ``HOME/cache/forecaster-<version>-*.pkl``   the General Assembly's votes or roll
                                                                        calls changed (otherwise the stored fit
                                                                        is carried over to the new version)
+pair counts                ``HOME/cache/pairs/<version>/``             a new record version (about 1 s)
 record views               ``HOME/cache/views/``: the General          the record version, or the code that
                            Assembly's votes view and the partial       makes them, changed
                            flags per year and session
 =========================  ==========================================  =====================================
 
+The pair counts (:class:`polycentric.measures.agreement.PairCounts`, read with :func:`load_pair_counts`) are
+the General Assembly's per-(year, session) sums of shared, identical and opposite votes of every pair of
+states and of the majorities of :data:`PAIR_GROUPS`: agreement and alignment over any years read them.
+
 The ideal points are fitted as ``polycentric idealpoints fit`` fits them (``random_walk_sd=0.35``,
 ``random_state=0``). Everything goes through :mod:`polycentric.models.saved`, the load-or-fit cache the
 CLI and the HTTP API read.
 
-Dependency rule: imports ``polycentric.models.saved``, the models (lazily), ``polycentric.config`` and
+Dependency rule: imports ``polycentric.models.saved``, the models and ``polycentric.measures.agreement`` (lazily), ``polycentric.config`` and
 ``polycentric.errors``; records are passed in or opened with ``polycentric.record.store.open_record``.
 """
 
@@ -48,7 +53,7 @@ from polycentric.models.saved import (
     load_polarity,
 )
 
-__all__ = ["STAGES", "PrecomputeReport", "ga_digest", "precompute_models"]
+__all__ = ["PAIR_GROUPS", "STAGES", "PrecomputeReport", "ga_digest", "load_pair_counts", "precompute_models"]
 
 STAGES: tuple[str, ...] = (
     "ideal points",
@@ -56,6 +61,7 @@ STAGES: tuple[str, ...] = (
     "polarity (network)",
     "polarity (both)",
     "forecaster",
+    "pair counts",
     "record views",
 )
 """The stages of :func:`precompute_models`, in order (for progress bars: one step each)."""
@@ -82,6 +88,48 @@ def ga_digest(votes: pl.DataFrame, roll_calls: pl.DataFrame) -> str:
         h.update(str(df.shape).encode())
         h.update(df.hash_rows(seed=0).to_numpy().tobytes())
     return h.hexdigest()[:24]
+
+
+PAIR_GROUPS: tuple[str, ...] = ("EU", "NAM", "G77", "NATO", "AU", "OIC", "LAS", "ASEAN", "BRICS", "SCO")
+"""Groups whose majorities the pair counts keep (the dashboard's alignment references and roll-call breakdown)."""
+
+
+def pair_counts_folder(record: Any, home: str | Path | None = None) -> Path:
+    """``HOME/cache/pairs/<record version>/``: where the General Assembly's pair counts of a version are kept."""
+    from polycentric.models.saved import cache_dir
+
+    return cache_dir(home if home is not None else record.home) / "pairs" / str(record.version)
+
+
+def load_pair_counts(record: Any, home: str | Path | None = None, *, compute: bool = False) -> Any:
+    """The General Assembly's :class:`~polycentric.measures.agreement.PairCounts` of ``record``'s version.
+
+    Read memory-mapped from what ``polycentric build`` stored; when nothing is stored, ``None`` (or, with
+    ``compute``, counted now from the record's votes, about a second, and stored). Pass the result as
+    ``counts=`` to :func:`~polycentric.measures.agreement.agreement` and
+    :func:`~polycentric.measures.alignment.alignment`.
+    """
+    from polycentric.errors import MeasureError
+    from polycentric.measures.agreement import PairCounts
+
+    folder = pair_counts_folder(record, home)
+    try:
+        return PairCounts.load(folder)
+    except MeasureError:
+        if not compute:
+            return None
+    counts = PairCounts.from_votes(record.votes(body="GA"), source=str(record.version), groups=PAIR_GROUPS)
+    tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    counts.save(tmp)
+    try:
+        tmp.replace(folder)
+    except OSError:  # another process stored them first
+        shutil.rmtree(tmp, ignore_errors=True)
+    for old in folder.parent.iterdir():  # the counts of older versions
+        if old != folder and old.is_dir() and not old.name.endswith(".tmp"):
+            shutil.rmtree(old, ignore_errors=True)
+    return counts
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -195,6 +243,14 @@ def precompute_models(
         return "fitted"
 
     stage(STAGES[4], forecaster)
+
+    def pairs() -> str:
+        if load_pair_counts(record, home) is not None:
+            return "kept"
+        load_pair_counts(record, home, compute=True)
+        return "counted"
+
+    stage(STAGES[5], pairs)
     _prune_forecasters(forecaster_path(record, home=home), record.version)
 
     def views() -> str:
@@ -207,7 +263,7 @@ def precompute_models(
             stored_periods(record, by, home=home)
         return "kept" if fresh else "stored"
 
-    stage(STAGES[5], views)
+    stage(STAGES[6], views)
     return report
 
 

@@ -30,6 +30,7 @@ from polycentric.measures import (
     voice,
 )
 from polycentric.measures._common import annotate_periods
+from polycentric.measures.agreement import PairCounts
 from polycentric.registry import groups as registry
 from polycentric.states import resolve_state
 
@@ -97,14 +98,32 @@ def _flag(backend: Backend, df: pl.DataFrame, by: str | None, body: object = "GA
     """
     if by not in ("year", "session") or by not in df.columns or str(getattr(body, "value", body)) != "GA":
         return df
-    return annotate_periods(df, backend.record.periods(by), by)
+    return annotate_periods(df, backend.periods(by), by)
 
 
-def _votes(backend: Backend, start: int, end: int, body: object = "GA") -> pl.DataFrame:
-    """The votes of ``body`` (General Assembly by default) in the years ``start``-``end``."""
+def _counts(backend: Backend, body: object = "GA") -> PairCounts | None:
+    """The stored pair counts of the General Assembly (``None`` for another body: the measures read the votes)."""
+    if str(getattr(body, "value", body)) != "GA":
+        return None
+    counts: PairCounts | None = backend.pair_counts()
+    return counts
+
+
+def _check_years(start: int, end: int) -> None:
     if end < start:
         raise ConfigurationError(f"years {start}-{end}: the end comes before the start")
+
+
+def _votes(backend: Backend, start: int, end: int, body: object = "GA", *, counts: object = None) -> pl.DataFrame:
+    """The votes of ``body`` (General Assembly by default) in the years ``start``-``end``.
+
+    With ``counts`` (the measure reads the stored pair counts and selects the years itself) the shared
+    frame of every vote is returned as it is: no copy of the years' votes is made per request.
+    """
+    _check_years(start, end)
     votes = _body_votes(backend, body)
+    if counts is not None:
+        return votes
     first, last = votes["year"].min(), votes["year"].max()
     if first is None or (start <= first and end >= last):  # type: ignore[operator]
         return votes
@@ -147,12 +166,14 @@ def alignment_route(
     body: Body = BODY_QUERY,
 ) -> Response:
     """``measures.alignment``: each state's agreement with each reference per year."""
+    counts = _counts(backend, body)
     df = alignment(
-        _votes(backend, start, end, body),
+        _votes(backend, start, end, body, counts=counts),
         _items(references, "references"),
         index=index.value,
         years=(start, end),
         states=[s.upper() for s in _items(states, "states")],
+        counts=counts,
     )
     df = _flag(backend, df, "year", body)
     return table_response(df, fmt, page, filename="alignment")
@@ -216,13 +237,15 @@ def agreement_route(
     body: Body = BODY_QUERY,
 ) -> Response:
     """``measures.agreement``: the two states' agreement per year (or session, or pooled) and shared votes."""
+    counts = _counts(backend, body)
     df = agreement(
-        _votes(backend, start, end, body),
+        _votes(backend, start, end, body, counts=counts),
         _state_id(a),
         _state_id(b),
         index.value,
         by=None if by == Period.pooled else by.value,
         years=(start, end),
+        counts=counts,
     )
     df = _flag(backend, df, None if by == Period.pooled else by.value, body)
     return table_response(df, fmt, page, filename="agreement")
@@ -248,9 +271,14 @@ def agreement_matrix_route(
 ) -> Response:
     """``measures.agreement_matrix`` pooled over the years: one row per pair ``state_a <= state_b`` (with each
     state's own diagonal), in the order the states were given."""
-    votes = _votes(backend, start, end, body)
+    _check_years(start, end)
     ids = _state_set(backend, states, _last_day(end))
-    present = set(votes.filter(pl.col("state").is_in(ids))["state"].unique().to_list())
+    counts = _counts(backend, body)
+    if counts is not None:
+        present = {s for s in ids if counts.has_votes(s, (start, end))}
+    else:
+        votes = _votes(backend, start, end, body)
+        present = set(votes.filter(pl.col("state").is_in(ids))["state"].unique().to_list())
     missing = [s for s in ids if s not in present]
     if len(ids) - len(missing) < 2:
         raise InsufficientDataError(
@@ -258,7 +286,11 @@ def agreement_matrix_route(
             + (f" (no votes: {', '.join(missing)})" if missing else "")
         )
     kept = [s for s in ids if s in present]
-    df = agreement_matrix(votes, index.value, states=kept).to_frame(index.value, include_self=True)
+    if counts is not None:
+        result = counts.matrix(index.value, years=(start, end), states=kept)
+    else:
+        result = agreement_matrix(votes, index.value, states=kept)
+    df = result.to_frame(index.value, include_self=True)
     return table_response(df, fmt, page, filename="agreement-matrix")
 
 

@@ -88,7 +88,7 @@ def state_summary(
     sid = _sid(backend, state)
     years = (start or 1945, end or 2100) if (start or end) else None
     return table_response(
-        vote_summary(backend.record.votes(body="GA"), sid, years=years), fmt, filename=f"summary-{sid}"
+        vote_summary(backend.ga_votes(), sid, years=years), fmt, filename=f"summary-{sid}"
     )
 
 
@@ -104,7 +104,7 @@ def state_neighbours(
 ) -> Response:
     """``measures.profile.neighbours``: the closest and farthest states in a year and the change since."""
     sid = _sid(backend, state, year)
-    table = neighbours(backend.record.votes(body="GA"), sid, year, n=n, years_before=before, min_shared=min_shared)
+    table = neighbours(backend.ga_votes(), sid, year, n=n, years_before=before, min_shared=min_shared)
     names = backend.record.states().select("state", "name")
     table = table.join(names, on="state", how="left").select(
         "side", "rank", "state", "name", "agreement", "n_shared", "agreement_before", "change", "year", "year_before"
@@ -120,7 +120,7 @@ def state_cited(
 ) -> Response:
     """``measures.profile.cited_votes``: the state's vote on each resolution of ``CITED_RESOLUTIONS`` the record holds."""
     sid = _sid(backend, state)
-    table = cited_votes(backend.record.votes(body="GA"), backend.record.roll_calls(body="GA"), sid)
+    table = cited_votes(backend.ga_votes(), backend.record.roll_calls(body="GA"), sid)
     return table_response(table, fmt, filename=f"cited-{sid}")
 
 
@@ -132,7 +132,7 @@ def _practices(backend: Backend, state: str, year: int, references: str | None) 
         [resolve_reference(r) for r in references.split(",") if r.strip()] if references else list(PRACTICES_REFERENCES)
     )
     tables = practices(
-        backend.record.votes(body="GA"),
+        backend.ga_votes(),
         backend.record.roll_calls(body="GA"),
         sid,
         year,
