@@ -36,13 +36,13 @@ COMMANDS = [
     "shifts --from 2014 --to 2022",
     'series "unilateral coercive measures"',
     "idealpoints show --state IND",
-    "polarity",
+    "polarity --years 1946-2023",
     'forecast --title "Necessity of ending the embargo against Cuba" --known USA=N',
 ]
 """The README's commands that list or measure (not build, fit, backtest, report or serve)."""
 
-EXTRA = ["polarity --years 1946-2023", "polarity --years 1946-2023 --method network"]
-"""Not in the README: a range of years (the ideal-point reading is computed; the network reading sliced)."""
+EXTRA = ["polarity --years 1946-2023 --range-only", "polarity --years 1946-2023 --range-only --method network"]
+"""Not in the README: a reading over a range alone (the ideal-point reading is computed; the network reading sliced)."""
 
 BASELINES = {"python -c pass": [sys.executable, "-c", "pass"], "import polars": [sys.executable, "-c", "import polars"]}
 

@@ -205,14 +205,22 @@ def polarity_command(
     fmt: FormatOpt = TableFormat.table,
     out: OutOpt = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Draw the series to FILE.")] = None,
+    range_only: Annotated[
+        bool,
+        typer.Option(
+            "--range-only",
+            help="Compute the reading over the --years sessions alone (seconds to a minute) instead of showing "
+            "the whole history's rows for them.",
+        ),
+    ] = False,
 ) -> None:
     """Poles, effective number of poles and Esteban–Ray polarization per session.
 
-    Without --years (and with the default --alpha) the reading stored by `polycentric build` is shown at once.
-    With --years, the network reading is the stored one's rows of those sessions (the same numbers: each
-    session's network stands alone); the ideal-point reading is computed over those sessions (seconds to
-    a minute): its pole counts draw on neighbouring and earlier sessions, so the whole history's rows differ
-    from a reading over a range at the range's edges.
+    With the default --alpha the reading stored by `polycentric build` is shown at once; --years keeps its
+    rows of those years (the rows the HTTP API and the dashboard show). With --range-only (or another
+    --alpha) the reading is computed over the --years sessions alone: the network reading gives the same
+    rows (each session's network stands alone), the ideal-point reading may differ at the range's edges,
+    because its pole counts draw on neighbouring and earlier sessions.
     """
     import polars as pl
 
@@ -221,6 +229,8 @@ def polarity_command(
     methods: tuple[str, ...] = ("ideal_points", "network") if method == "both" else (method,)
     if any(m not in ("ideal_points", "network") for m in methods):
         raise ConfigurationError(f"--method must be ideal_points, network or both, not {method!r}")
+    if range_only and years is None:
+        raise ConfigurationError("--range-only needs --years (the range to compute the reading over)")
     ideal_points = _load_or_fit(1, None)
     span = parse_years(years) if years is not None else None
     sessions = None
@@ -230,7 +240,6 @@ def polarity_command(
             from polycentric.errors import InsufficientDataError
 
             raise InsufficientDataError(f"no session of the saved ideal points lies in {years}")
-    every = sessions is None or set(sessions) >= set(ideal_points["session"].unique().to_list())
     from polycentric.cli.progress import working
     from polycentric.models.saved import load_polarity, slice_network_polarity
 
@@ -238,8 +247,11 @@ def polarity_command(
         return _record_frames()[0]
 
     with working(f"polarity per session ({', '.join(methods)})") as say:
-        if every and alpha == 1.6:  # the default reading over every session: the load-or-fit cache (`build` fills it)
+        if alpha == 1.6 and not range_only:  # the stored reading (the load-or-fit cache `build` fills), its rows
             series, pole_table, _ = load_polarity(None, methods, votes)
+            if sessions is not None:
+                keep = pl.col("session").is_in(sorted(sessions))
+                series, pole_table = series.filter(keep), pole_table.filter(keep)
         else:
             series_parts, pole_parts = [], []
             rest = methods
@@ -252,13 +264,6 @@ def polarity_command(
             if rest:
                 from polycentric.models.polarity import polarity
 
-                if "ideal_points" in rest and years is not None:
-                    typer.echo(
-                        f"note: the ideal-point reading of {years} is computed now (it is not the stored reading's rows "
-                        "for these years: pole counts draw on neighbouring and earlier sessions); "
-                        "`polycentric polarity` without --years shows the stored reading at once",
-                        err=True,
-                    )
                 say(f"computing polarity per session ({', '.join(rest)})")
                 result = polarity(
                     ideal_points, votes() if "network" in rest else None, methods=rest, sessions=sessions, alpha=alpha
