@@ -132,6 +132,9 @@ class ResponseCache:
     def _store(self, etag: str, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
         if self.persist:
             self._write_stored(etag, headers, body)
+        self._remember(etag, status, headers, body)
+
+    def _remember(self, etag: str, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
         if len(body) > self.max_bytes // 8:
             return
         self._lru[etag] = (status, headers, body)
@@ -167,10 +170,10 @@ class ResponseCache:
             await send({"type": "http.response.body", "body": b""})
             return
         cached = self._lru.get(etag)
-        if cached is None and not self.persist:
+        if cached is None:  # answered ahead (the ETag names the record, the saved fit and the code): read, not rewritten
             cached = self._read_stored(etag)
             if cached is not None:
-                self._store(etag, *cached)
+                self._remember(etag, *cached)
         if cached is not None:
             self._lru.move_to_end(etag)
             self.hits += 1
