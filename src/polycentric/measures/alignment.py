@@ -206,7 +206,8 @@ def rank_alignment(
     sort
         A column (``value``, ``n_shared``, ``state``, ``reference``, ``year``, ``session``);
         a leading ``-`` sorts descending (``"-value"``: most aligned first). Ties keep the
-        state order. ``None`` keeps the table's order.
+        state order. ``None`` keeps the table's order. A ranking leaves out each reference
+        state's row with itself (its agreement with itself is 1 by definition).
     top
         Keep the first ``top`` rows (0: all).
     min_shared
@@ -222,6 +223,8 @@ def rank_alignment(
         raise MeasureError(f"--top and --min-shared must be >= 0, not {top} and {min_shared}")
     out = table.filter(pl.col("n_shared") >= min_shared) if min_shared > 1 else table
     if sort:
+        if "reference_kind" in out.columns:
+            out = out.filter((pl.col("reference_kind") != "state") | (pl.col("state") != pl.col("reference")))
         descending = sort.startswith("-")
         column = sort.lstrip("-+")
         if column not in _SORTABLE or column not in out.columns:
