@@ -124,3 +124,10 @@ def test_fit_folder_is_the_cli_s(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     monkeypatch.setenv("POLYCENTRIC_HOME", str(tmp_path))
     assert fit_folder(None) == _fit_folder(1, None)
     assert fit_folder(None, 2, "hr") == _fit_folder(2, "hr")
+
+
+def test_the_api_flags_the_same_sessions(client: Any) -> None:
+    body = client.get("/api/polarity", params={"method": "both", "start": 2023, "limit": 100}).json()
+    got = {(r["session"], r["method"]): r["partial"] for r in body["data"]}
+    assert got[(80, "ideal_points")] is True and got[(80, "network")] is True
+    assert got[(79, "ideal_points")] is False and got[(78, "network")] is False

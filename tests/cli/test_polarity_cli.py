@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -42,3 +43,21 @@ def test_range_only_needs_years(models_home: Path, capsys: pytest.CaptureFixture
     rc = main(["--home", str(models_home), "polarity", "--range-only"])
     captured = capsys.readouterr()
     assert rc == 2 and "--range-only needs --years" in captured.err
+
+
+
+def test_sessions_carry_the_records_partial_flag(
+    models_home: Path, served_record: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import polycentric.cli.measures as cli_measures
+
+    # the test home holds a saved fit, not a record: the record's periods come from the suite's record
+    monkeypatch.setattr(cli_measures, "_periods", lambda by: served_record.periods(by))
+    rows = _csv(models_home, capsys, "--years", "2023-2025")
+    periods = served_record.periods("session")
+    expected = {int(s): p for s, p in zip(periods["session"], periods["partial"], strict=True) if s.isdigit()}
+    assert rows.height > 0 and rows["partial"].dtype == pl.Boolean
+    assert dict(zip(rows["session"], rows["partial"], strict=True)) == {s: expected[s] for s in rows["session"]}
+    assert rows.filter(pl.col("session") == 80)["partial"].to_list() == [True, True]  # in progress, both readings
+    assert not any(rows.filter(pl.col("session") == 79)["partial"])
+

@@ -260,5 +260,6 @@ def annotate_periods(df: pl.DataFrame, periods: pl.DataFrame, by: str | None) ->
     if by not in ("year", "session") or by not in df.columns or by not in periods.columns:
         return df
     cols = [by, "partial"] + ([] if "n_rollcalls" in df.columns else ["n_rollcalls"])
-    right = periods.select(cols).with_columns(pl.col(by).cast(df.schema[by]))
+    # a measure by session number (an int) leaves out the emergency special sessions ("ES-11"): not castable
+    right = periods.select(cols).with_columns(pl.col(by).cast(df.schema[by], strict=False)).drop_nulls(by)
     return df.drop([c for c in ("partial",) if c in df.columns]).join(right, on=by, how="left", maintain_order="left")

@@ -35,6 +35,7 @@ from polycentric.api.tables import (
     wanted_format,
 )
 from polycentric.errors import NotFittedError
+from polycentric.measures._common import annotate_periods
 from polycentric.models.saved import (
     fit_command,
     idealpoints_folder,
@@ -68,7 +69,7 @@ PolarityRow = row_model(
     {
         "session": int, "year": int, "method": str, "n_states": int, "n_poles": int, "n_poles_session": int,
         "support": float, "changed": bool, "effective_poles": float, "polarization": float, "modularity": float,
-        "leading": str, "poles": str, "n_rollcalls": int, "thin": bool,
+        "leading": str, "poles": str, "n_rollcalls": int, "thin": bool, "partial": bool,
     },
 )  # fmt: skip
 PoleRow = row_model(
@@ -268,8 +269,10 @@ def polarity_route(
 ) -> Response:
     """``models.polarity.polarity`` over the saved 1-D ideal points: per session the number of poles, the
     Laakso–Taagepera effective number of poles, the Esteban–Ray polarization (alpha 1.6) and, for the network
-    reading, the signed modularity."""
+    reading, the signed modularity; ``partial`` marks a session the record holds in part (in progress, or
+    clearly fewer roll calls than the official count)."""
     series, _poles = _polarity(backend, method.value)
+    series = annotate_periods(series, backend.periods("session"), "session")  # the record's partial sessions
     return table_response(_years(series, start, end), fmt, page, filename="polarity")
 
 
