@@ -39,8 +39,8 @@ def test_idealpoints_cli(
     assert main(["polarity", "--years", "2000-2002", "--format", "csv", "--method", "ideal_points"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out[0].startswith("session,year,method,n_states,n_poles,n_poles_session,support,changed,effective_poles")
-    assert out[0].endswith(",poles,n_rollcalls,thin")
-    assert len(out) == 4
+    assert out[0].endswith(",poles,n_rollcalls,thin,partial")
+    assert len(out) == 4 and all(line.endswith(",false") for line in out[1:])  # sessions 55-57: whole in the record
     assert all("pole around " in line for line in out[1:])
     # a state's change between two sessions, with an interval from joint draws
     assert main(["idealpoints", "change", "--state", "USA", "--from", "70", "--to", "76", "--format", "json"]) == 0
