@@ -42,6 +42,15 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** A form whose submit is handled here: the page is not reloaded, and ``submit`` gets the form's FormData. */
+export function submitForm(attrs, submit, ...children) {
+  const onsubmit = (e) => {
+    e.preventDefault();
+    submit(new FormData(e.target));
+  };
+  return el("form", { ...attrs, onsubmit }, ...children);
+}
+
 export function fmtNumber(x, digits = 2) {
   return x === null || x === undefined || Number.isNaN(x) ? "–" : Number(x).toFixed(digits);
 }

@@ -1,7 +1,7 @@
 // Agreement: the matrix of a set of states (pooled over the years) and one pair over time.
 import { csvUrl, getRows } from "../api.js";
 import { Plot, figure } from "../charts.js";
-import { el, fmtNumber, routeHref, setParams } from "../view.js";
+import { el, fmtNumber, routeHref, setParams, submitForm } from "../view.js";
 
 export const title = "Agreement";
 const INDICES = {
@@ -36,15 +36,10 @@ export async function render(params) {
   const square = order.flatMap((sa) => order.map((sb) => ({ a: sa, b: sb, ...(value.get(`${sa}|${sb}`) || {}) })));
   const signed = index === "s" || index === "s_squared";
 
-  const form = el(
-    "form",
-    {
-      class: "controls",
-      onsubmit: (e) => {
-        e.preventDefault();
-        const f = new FormData(e.target);
-        window.location.hash = routeHref("agreement", { states: f.get("states"), from: f.get("from"), to: f.get("to"), index: f.get("index") });
-      },
+  const form = submitForm(
+    { class: "controls" },
+    (f) => {
+      window.location.hash = routeHref("agreement", { states: f.get("states"), from: f.get("from"), to: f.get("to"), index: f.get("index") });
     },
     el("label", {}, "States ", el("input", { name: "states", value: states, size: 34, title: "Comma-separated ids, or group:ID for a group's members" })),
     el("label", {}, "from ", el("input", { name: "from", type: "number", min: 1946, max: 2100, value: from })),

@@ -3,7 +3,7 @@
 import { apiUrl, getJson, postJson } from "../api.js";
 import { Plot, figure, message } from "../charts.js";
 import { VOTE_COLORS, VOTE_NAMES, drawMap } from "../map.js";
-import { el, fmtNumber, routeHref } from "../view.js";
+import { el, fmtNumber, routeHref, submitForm } from "../view.js";
 
 export const title = "Forecast";
 const ORDER = ["Y", "N", "A", "X"];
@@ -16,25 +16,20 @@ const EXAMPLES = [
 ];
 
 function form(params, text) {
-  return el(
-    "form",
-    {
-      class: "forecast-form",
-      onsubmit: (e) => {
-        e.preventDefault();
-        const f = new FormData(e.target);
-        const body = String(f.get("text") || "");
-        if (body.length > LONG_TEXT) sessionStorage.setItem("forecast-text", body);
-        else sessionStorage.removeItem("forecast-text");
-        window.location.hash = routeHref("forecast", {
-          title: f.get("title"),
-          text: body.length > LONG_TEXT ? "" : body,
-          long: body.length > LONG_TEXT ? "1" : "",
-          like: f.get("like"),
-          known: String(f.get("known") || "").replace(/\s+/g, "").toUpperCase(),
-          majority: f.get("majority"),
-        });
-      },
+  return submitForm(
+    { class: "forecast-form" },
+    (f) => {
+      const body = String(f.get("text") || "");
+      if (body.length > LONG_TEXT) sessionStorage.setItem("forecast-text", body);
+      else sessionStorage.removeItem("forecast-text");
+      window.location.hash = routeHref("forecast", {
+        title: f.get("title"),
+        text: body.length > LONG_TEXT ? "" : body,
+        long: body.length > LONG_TEXT ? "1" : "",
+        like: f.get("like"),
+        known: String(f.get("known") || "").replace(/\s+/g, "").toUpperCase(),
+        majority: f.get("majority"),
+      });
     },
     el("label", { class: "wide" }, "Draft title ", el("input", { name: "title", value: params.get("title") || "", size: 80, placeholder: "e.g. Nuclear disarmament" })),
     el("label", { class: "wide" }, "Text (optional) ", el("textarea", { name: "text", rows: 3, cols: 80, placeholder: "Preambular and operative paragraphs" }, text || "")),

@@ -1,7 +1,7 @@
 // Sections of the group page that read measures: cohesion and voice over time, compared with other groups.
 import { csvUrl, getRows } from "../api.js";
 import { Plot, entityScale, figure } from "../charts.js";
-import { el, setParams } from "../view.js";
+import { el, setParams, submitForm } from "../view.js";
 
 export async function groupSections(g, params) {
   const compare = (params?.get("compare") || (g.id === "EU" ? "NAM,G77" : "EU,G77")).toUpperCase();
@@ -29,16 +29,11 @@ export async function groupSections(g, params) {
   });
   fig.dataset.series = String(new Set(rows.map((r) => r.group)).size);
   fig.dataset.points = String(rows.length);
-  const form = el(
-    "form",
-    {
-      class: "controls",
-      onsubmit: (e) => {
-        e.preventDefault();
-        const f = new FormData(e.target);
-        setParams({ compare: f.get("compare"), index: f.get("index") });
-        window.dispatchEvent(new HashChangeEvent("hashchange"));
-      },
+  const form = submitForm(
+    { class: "controls" },
+    (f) => {
+      setParams({ compare: f.get("compare"), index: f.get("index") });
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
     },
     el("label", {}, "Compare with ", el("input", { name: "compare", value: compare, size: 16 })),
     el(

@@ -4,7 +4,7 @@ import { csvUrl, getJson } from "../api.js";
 import { Plot, figure, message } from "../charts.js";
 import { coverageNote, displayTitle, docLink, statusBadge } from "../cite.js";
 import { VOTE_COLORS, VOTE_NAMES } from "../map.js";
-import { el, routeHref, setParams } from "../view.js";
+import { el, routeHref, setParams, submitForm } from "../view.js";
 
 export const title = "Voting practices";
 const ISSUE_NAMES = { me: "Middle East", nu: "Nuclear weapons", di: "Arms control", hr: "Human rights", co: "Colonialism", ec: "Economic development" };
@@ -48,15 +48,10 @@ export async function render(params) {
   const state = res.state;
   const name = res.name || state;
   const t = res.tables;
-  const form = el(
-    "form",
-    {
-      class: "controls",
-      onsubmit: (e) => {
-        e.preventDefault();
-        const f = new FormData(e.target);
-        window.location.hash = routeHref("practices", { state: f.get("state"), year: f.get("year"), with: f.get("with") });
-      },
+  const form = submitForm(
+    { class: "controls" },
+    (f) => {
+      window.location.hash = routeHref("practices", { state: f.get("state"), year: f.get("year"), with: f.get("with") });
     },
     el("label", {}, "State ", el("input", { name: "state", value: stateParam, size: 10 })),
     el("label", {}, "Year ", el("input", { name: "year", type: "number", min: 1946, max: 2100, value: year, class: "year" })),

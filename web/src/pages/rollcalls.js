@@ -2,7 +2,7 @@
 // pages; every choice is in the URL, so a link reproduces the list.
 import { csvUrl, getJson } from "../api.js";
 import { coverageNote, displayTitle, docLink, rollcallHref, statusBadge } from "../cite.js";
-import { el, routeHref } from "../view.js";
+import { el, routeHref, submitForm } from "../view.js";
 
 export const title = "Roll calls";
 const ISSUES = { me: "Middle East", nu: "Nuclear weapons", di: "Arms control", hr: "Human rights", co: "Colonialism", ec: "Economic development" };
@@ -49,15 +49,10 @@ export async function render(params) {
   };
   const res = await getJson("/browse/rollcalls", { ...query, limit: PAGE, offset: (v.page - 1) * PAGE });
 
-  const form = el(
-    "form",
-    {
-      class: "controls filters",
-      onsubmit: (e) => {
-        e.preventDefault();
-        const f = new FormData(e.target);
-        go({ ...Object.fromEntries(FILTERS.map((k) => [k, (f.get(k) || "").toString().trim()])), important: f.get("important") ? "1" : "", sort: v.sort, page: 1 });
-      },
+  const form = submitForm(
+    { class: "controls filters" },
+    (f) => {
+      go({ ...Object.fromEntries(FILTERS.map((k) => [k, (f.get(k) || "").toString().trim()])), important: f.get("important") ? "1" : "", sort: v.sort, page: 1 });
     },
     el("label", {}, "Body ", select("body", v.body, [["", "both"], ["GA", "General Assembly"], ["SC", "Security Council"]])),
     el("label", {}, "Session ", el("input", { name: "session", value: v.session, size: 5, placeholder: "77, ES-11" })),

@@ -1,7 +1,7 @@
 // Search results: states, groups, resolution series and roll calls matching the words (polycentric.search).
 import { getJson } from "../api.js";
 import { coverageNote } from "../cite.js";
-import { el, routeHref } from "../view.js";
+import { el, routeHref, submitForm } from "../view.js";
 
 export const title = "Search";
 const KINDS = [
@@ -20,15 +20,10 @@ export function hrefOf(item) {
 
 export async function render(params) {
   const q = (params.get("q") || "").trim();
-  const form = el(
-    "form",
-    {
-      class: "controls",
-      role: "search",
-      onsubmit: (e) => {
-        e.preventDefault();
-        window.location.hash = routeHref("search", { q: new FormData(e.target).get("q") });
-      },
+  const form = submitForm(
+    { class: "controls", role: "search" },
+    (f) => {
+      window.location.hash = routeHref("search", { q: f.get("q") });
     },
     el("input", { name: "q", type: "search", value: q, placeholder: "a state, group, symbol or words of a title", "aria-label": "Search", class: "wide-input" }),
     el("button", { type: "submit" }, "Search"),

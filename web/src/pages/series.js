@@ -2,7 +2,7 @@
 import { csvUrl, getRows, getRowsOnce } from "../api.js";
 import { Plot, figure, message } from "../charts.js";
 import { VOTE_COLORS, VOTE_NAMES } from "../map.js";
-import { el, routeHref, setParams } from "../view.js";
+import { el, routeHref, setParams, submitForm } from "../view.js";
 
 export const title = "Series";
 const ORDER = ["Y", "N", "A", "X"];
@@ -21,16 +21,11 @@ export async function render(params) {
   const switchers = await getRows("/series/switchers", query);
   const label = known.find((k) => k.slug === q)?.label || q;
 
-  const form = el(
-    "form",
-    {
-      class: "controls",
-      onsubmit: (e) => {
-        e.preventDefault();
-        const f = new FormData(e.target);
-        const text = (f.get("text") || "").trim();
-        window.location.hash = routeHref("series", { q: text || f.get("known") });
-      },
+  const form = submitForm(
+    { class: "controls" },
+    (f) => {
+      const text = (f.get("text") || "").trim();
+      window.location.hash = routeHref("series", { q: text || f.get("known") });
     },
     el("label", {}, "Series ", el("select", { name: "known" }, ...known.map((k) => el("option", { value: k.slug, selected: k.slug === q ? true : undefined }, k.label)))),
     el("label", {}, " or title words ", el("input", { name: "text", size: 30, value: known.some((k) => k.slug === q) ? "" : q, placeholder: "e.g. right to food" })),

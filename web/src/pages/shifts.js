@@ -3,7 +3,7 @@ import * as d3 from "d3";
 import { csvUrl, getRows } from "../api.js";
 import { Plot, figure, message } from "../charts.js";
 import { drawMap, VOTE_NAMES } from "../map.js";
-import { el, fmtNumber, routeHref, setParams } from "../view.js";
+import { el, fmtNumber, routeHref, setParams, submitForm } from "../view.js";
 
 export const title = "Shifts";
 const INDICES = ["simple", "lijphart", "s", "s_squared"];
@@ -19,15 +19,10 @@ export async function render(params) {
   const byState = new Map(rows.map((r) => [r.state, r]));
   const chosen = (params.get("state") || "").toUpperCase();
 
-  const form = el(
-    "form",
-    {
-      class: "controls",
-      onsubmit: (e) => {
-        e.preventDefault();
-        const f = new FormData(e.target);
-        window.location.hash = routeHref("shifts", { from: f.get("from"), to: f.get("to"), reference: f.get("reference"), index: f.get("index"), min: f.get("min") });
-      },
+  const form = submitForm(
+    { class: "controls" },
+    (f) => {
+      window.location.hash = routeHref("shifts", { from: f.get("from"), to: f.get("to"), reference: f.get("reference"), index: f.get("index"), min: f.get("min") });
     },
     el("label", {}, "Agreement with ", el("input", { name: "reference", value: reference, size: 10, title: "A state, or group:ID for a group's majority" })),
     el("label", {}, "from ", el("input", { name: "from", value: from, size: 14, title: "A year, a range (2010-2014) or resolution symbols" })),

@@ -3,7 +3,7 @@ import { csvUrl, getJson, getRows } from "../api.js";
 import { message } from "../charts.js";
 import { VOTE_NAMES } from "../map.js";
 import { displayTitle, docLink, statusBadge } from "../cite.js";
-import { el, fmtNumber, routeHref, setParams } from "../view.js";
+import { el, fmtNumber, routeHref, setParams, submitForm } from "../view.js";
 import { stateSections } from "./state_sections.js";
 
 export const title = "State";
@@ -22,15 +22,10 @@ export async function render(params) {
   const votes = await getRows(`/states/${id}/votes`, filters);
   votes.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : b.rollcall_id - a.rollcall_id));
 
-  const rangeForm = el(
-    "form",
-    {
-      class: "range",
-      onsubmit: (e) => {
-        e.preventDefault();
-        const f = new FormData(e.target);
-        window.location.hash = routeHref("state", { id, from: f.get("from"), to: f.get("to") });
-      },
+  const rangeForm = submitForm(
+    { class: "range" },
+    (f) => {
+      window.location.hash = routeHref("state", { id, from: f.get("from"), to: f.get("to") });
     },
     el("label", {}, "From ", el("input", { name: "from", type: "number", min: 1946, max: 2100, value: from ?? "", placeholder: "1946" })),
     el("label", {}, " to ", el("input", { name: "to", type: "number", min: 1946, max: 2100, value: to ?? "", placeholder: "now" })),

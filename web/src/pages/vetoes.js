@@ -2,7 +2,7 @@
 import { csvUrl, getRows } from "../api.js";
 import { Plot, figure } from "../charts.js";
 import { coverageNote, displayTitle } from "../cite.js";
-import { el, routeHref } from "../view.js";
+import { el, routeHref, submitForm } from "../view.js";
 
 export const title = "Security Council vetoes";
 const MEMBERS = ["CHN", "FRA", "GBR", "RUS", "USA"];
@@ -18,15 +18,10 @@ export async function render(params) {
   const [all, counts] = await Promise.all([getRows("/vetoes", { ...filters, member: member || null }), getRows("/vetoes/counts", filters)]);
   const totals = Object.fromEntries(MEMBERS.map((m) => [m, counts.filter((c) => c.member === m).reduce((a, c) => a + c.vetoes, 0)]));
 
-  const form = el(
-    "form",
-    {
-      class: "controls",
-      onsubmit: (e) => {
-        e.preventDefault();
-        const f = new FormData(e.target);
-        window.location.hash = routeHref("vetoes", { from: f.get("from"), to: f.get("to"), member: f.get("member") });
-      },
+  const form = submitForm(
+    { class: "controls" },
+    (f) => {
+      window.location.hash = routeHref("vetoes", { from: f.get("from"), to: f.get("to"), member: f.get("member") });
     },
     el("label", {}, "Years ", el("input", { name: "from", type: "number", min: 1946, max: 2100, value: from, placeholder: "1946", class: "year" })),
     el("label", {}, "– ", el("input", { name: "to", type: "number", min: 1946, max: 2100, value: to, placeholder: "now", class: "year" })),
