@@ -132,9 +132,17 @@ class Backend:
 
     def periods(self, by: str) -> Any:
         """``Record.periods(by)`` (the ``partial`` flag per year or session), computed once per record version:
-        concurrent first requests wait for the one computation instead of each reading the official totals."""
+        concurrent first requests wait for the one computation instead of each reading the official totals.
+        A store's record reads the copy ``polycentric build`` stored (``models.saved.stored_periods``), as the CLI does."""
+        from polycentric.models.saved import stored_periods
+        from polycentric.record.store import Record
+
         rec = self.record
-        return self.memo(f"periods-{by}:{getattr(rec, 'version', '')}", lambda: rec.periods(by))
+
+        def make() -> Any:
+            return stored_periods(rec, by) if isinstance(rec, Record) else rec.periods(by)
+
+        return self.memo(f"periods-{by}:{getattr(rec, 'version', '')}", make)
 
     def ga_votes(self) -> Any:
         """Every General Assembly vote (``Record.votes()``), one frame per record version shared by requests.

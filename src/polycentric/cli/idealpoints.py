@@ -272,12 +272,11 @@ def polarity_command(
                 pole_parts.append(result.poles)
             series = pl.concat(series_parts, how="vertical_relaxed").sort("method", "session")
             pole_table = pl.concat(pole_parts, how="vertical_relaxed").sort("method", "session", "pole")
-    from polycentric.cli.measures import _periods
+    from polycentric.cli.measures import _flag
     from polycentric.errors import RecordNotBuiltError
-    from polycentric.measures._common import annotate_periods
 
     try:  # the record's partial sessions (a home holding a saved fit but no record has no flags to give)
-        series = annotate_periods(series, _periods("session"), "session")
+        series = _flag(series, "session")
     except RecordNotBuiltError:
         pass
     if poles:
