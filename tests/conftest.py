@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from _webfixtures import browser
 from polycentric.config import find_local_data_dir
+
+__all__ = ["browser"]  # one Playwright browser per test process: a second sync_playwright() in it fails
 
 
 @pytest.fixture(scope="session")

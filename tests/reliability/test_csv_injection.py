@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,30 +130,22 @@ def test_api_csv(server: str) -> None:
 
 
 @pytest.mark.browser
-def test_dashboard_csv_button(server: str, tmp_path: Path) -> None:
+def test_dashboard_csv_button(server: str, browser: Any, tmp_path: Path) -> None:
     """The roll-call page's CSV button downloads the votes with the formula symbol neutralised."""
-    chromium = "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{chromium} missing: scripts/install-browser.sh should have installed it")
-        pytest.skip(f"{chromium} missing: run scripts/install-browser.sh (as root)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page: Any = browser.new_context(accept_downloads=True).new_page()
-            page.goto(f"{server}/#/rollcall?id=1")
-            page.wait_for_selector("#app[data-ready=true]", timeout=60_000)
-            # the votes table's button, named by its link (the page has other CSV buttons, rendered in any order)
-            button = page.locator('a.export-csv[href*="/rollcalls/1/votes"]').first
-            button.wait_for(state="visible", timeout=60_000)
-            with page.expect_download(timeout=60_000) as info:
-                button.click()
-            saved = tmp_path / "download.csv"
-            info.value.save_as(saved)
-        finally:
-            browser.close()
+    context = browser.new_context(accept_downloads=True)
+    try:
+        page: Any = context.new_page()
+        page.goto(f"{server}/#/rollcall?id=1")
+        page.wait_for_selector("#app[data-ready=true]", timeout=60_000)
+        # the votes table's button, named by its link (the page has other CSV buttons, rendered in any order)
+        button = page.locator('a.export-csv[href*="/rollcalls/1/votes"]').first
+        button.wait_for(state="visible", timeout=60_000)
+        with page.expect_download(timeout=60_000) as info:
+            button.click()
+        saved = tmp_path / "download.csv"
+        info.value.save_as(saved)
+    finally:
+        context.close()
     rows = _rows(saved.read_text(encoding="utf-8"))
     assert len(rows) == 3 and {r["state"] for r in rows} == {"USA", "FRA", "CHN"}
     assert {r["resolution"] for r in rows} == {"'" + FORMULA_SYMBOL}

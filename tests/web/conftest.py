@@ -6,7 +6,6 @@ downloaded. Screenshots go to ``test-artifacts/`` (gitignored) for people to loo
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,38 +13,10 @@ from typing import Any
 import pytest
 
 from _webfixtures import app, client, live_server, models_home, served_record
-from polycentric.web import static_dir
 
-__all__ = ["app", "artifacts", "browser", "client", "live_server", "models_home", "page", "served_record"]
+__all__ = ["app", "artifacts", "client", "live_server", "models_home", "page", "served_record"]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} missing: scripts/install-browser.sh should have installed it")
-        pytest.skip(f"{CHROMIUM} missing: run scripts/install-browser.sh (as root)")
-    if not (static_dir() / "index.html").is_file():
-        pytest.fail("dashboard not built: run bash scripts/build-web.sh")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
