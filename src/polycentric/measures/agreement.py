@@ -131,6 +131,20 @@ def _index_value(index: str, shared: np.ndarray, same: np.ndarray, opposite: np.
     return np.where(shared > 0, value, np.nan)
 
 
+def _check_absent(absent: str) -> None:
+    if absent not in ("exclude", "abstain"):
+        raise MeasureError(f"absent={absent!r}: expected 'exclude' or 'abstain'")
+
+
+def _shared_same(block: np.ndarray, absent: str) -> tuple[np.ndarray, np.ndarray]:
+    """Shared and identical votes of a block of pair counts (last axis: shared, same, opposite, and the two counts
+    an absence adds when read as an abstention)."""
+    _check_absent(absent)
+    if absent == "abstain":
+        return block[..., 0] + block[..., 3], block[..., 1] + block[..., 4]
+    return block[..., 0], block[..., 1]
+
+
 def prepare_votes(votes: pl.DataFrame, absent: Absent = "exclude") -> pl.DataFrame:
     """The votes that count for agreement: Y, N, A (X dropped, or read as A with ``absent="abstain"``)."""
     check_votes(votes, ("rollcall_id", "vote"))
@@ -370,8 +384,7 @@ def agreement(
     indices = _indices(index)
     keys = time_keys(by)
     if counts is not None and by in (None, "year", "session"):
-        if absent not in ("exclude", "abstain"):
-            raise MeasureError(f"absent={absent!r}: expected 'exclude' or 'abstain'")
+        _check_absent(absent)
         return _agreement_from_counts(counts, a, b, indices, keys, years, absent)
     selected = filter_years(votes, years)
     for state in (a, b):
@@ -661,11 +674,7 @@ class PairCounts:
                         "n_shared": pl.Int64, "n_same": pl.Int64, "n_opposite": pl.Int64}
             )  # fmt: skip
         block = np.asarray(self.counts[cells, i], dtype=np.int64)  # (cells, states, 5): row i is column i
-        shared, same = block[:, :, 0], block[:, :, 1]
-        if absent == "abstain":
-            shared, same = shared + block[:, :, 3], same + block[:, :, 4]
-        elif absent != "exclude":
-            raise MeasureError(f"absent={absent!r}: expected 'exclude' or 'abstain'")
+        shared, same = _shared_same(block, absent)
         shared[:, self._group_mask] = 0  # other rows are states only (group majorities are references)
         opposite = block[:, :, 2]
         if keys:
@@ -711,11 +720,7 @@ class PairCounts:
             raise InsufficientDataError("no votes to compute agreement on")
         rows = np.asarray([self.index_of(s) for s in names], dtype=np.int64)
         block = np.asarray(self.counts[np.ix_(cells, rows, rows)], dtype=np.int64).sum(axis=0)
-        shared, same = block[:, :, 0], block[:, :, 1]
-        if absent == "abstain":
-            shared, same = shared + block[:, :, 3], same + block[:, :, 4]
-        elif absent != "exclude":
-            raise MeasureError(f"absent={absent!r}: expected 'exclude' or 'abstain'")
+        shared, same = _shared_same(block, absent)
         return AgreementMatrix(names, _index_value(index, shared, same, block[:, :, 2]), shared)
 
 
