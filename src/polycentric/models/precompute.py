@@ -101,13 +101,16 @@ def pair_counts_folder(record: Any, home: str | Path | None = None) -> Path:
     return cache_dir(home if home is not None else record.home) / "pairs" / str(record.version)
 
 
-def load_pair_counts(record: Any, home: str | Path | None = None, *, compute: bool = False) -> Any:
+def load_pair_counts(
+    record: Any, home: str | Path | None = None, *, compute: bool = False, votes: Any = None
+) -> Any:
     """The General Assembly's :class:`~polycentric.measures.agreement.PairCounts` of ``record``'s version.
 
     Read memory-mapped from what ``polycentric build`` stored; when nothing is stored, ``None`` (or, with
     ``compute``, counted now from the record's votes, about a second, and stored). Pass the result as
     ``counts=`` to :func:`~polycentric.measures.agreement.agreement` and
-    :func:`~polycentric.measures.alignment.alignment`.
+    :func:`~polycentric.measures.alignment.alignment`. ``votes``: ``record.votes(body="GA")`` when the caller
+    already holds it (counted from it instead of building it again).
     """
     from polycentric.errors import MeasureError
     from polycentric.measures.agreement import PairCounts
@@ -118,7 +121,8 @@ def load_pair_counts(record: Any, home: str | Path | None = None, *, compute: bo
     except MeasureError:
         if not compute:
             return None
-    counts = PairCounts.from_votes(record.votes(body="GA"), source=str(record.version), groups=PAIR_GROUPS)
+    ga_votes = record.votes(body="GA") if votes is None else votes
+    counts = PairCounts.from_votes(ga_votes, source=str(record.version), groups=PAIR_GROUPS)
     tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     counts.save(tmp)
@@ -247,7 +251,7 @@ def precompute_models(
     def pairs() -> str:
         if load_pair_counts(record, home) is not None:
             return "kept"
-        load_pair_counts(record, home, compute=True)
+        load_pair_counts(record, home, compute=True, votes=votes)
         return "counted"
 
     stage(STAGES[5], pairs)
