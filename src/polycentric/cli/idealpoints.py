@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -25,9 +25,9 @@ idealpoints_app = typer.Typer(
 
 
 def _fit_folder(dims: int, issue: str | None) -> Path:
-    from polycentric.config import home_dir
+    from polycentric.models.saved import idealpoints_folder
 
-    return home_dir() / "models" / "idealpoints" / f"{issue or 'all'}_{dims}d"
+    return idealpoints_folder(None, dims, issue)
 
 
 def _record_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -64,18 +64,17 @@ def _fit(dims: int, issue: str | None, random_walk_sd: float | None, item_draws:
     return folder
 
 
-def _load_or_fit(dims: int, issue: str | None) -> pl.DataFrame:
-    """The saved fit's ideal points (read with :func:`polycentric.models.saved.load_ideal_points`: the
-    estimator is not imported), fitted and saved first when the home holds none."""
+def _load_or_fit(dims: int, issue: str | None) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """The saved fit's ``(ideal_points, meta)`` (read with :func:`polycentric.models.saved.load_ideal_points`:
+    the estimator is not imported), fitted and saved first when the home holds none."""
     from polycentric.models.saved import load_ideal_points
 
     try:
-        ideal_points, _ = load_ideal_points(None, dims, issue)
+        return load_ideal_points(None, dims, issue)
     except NotFittedError:
         typer.echo("no saved fit: fitting now (polycentric idealpoints fit)", err=True)
         _fit(dims, issue, 0.35)
-        ideal_points, _ = load_ideal_points(None, dims, issue)
-    return ideal_points
+        return load_ideal_points(None, dims, issue)
 
 
 @idealpoints_app.command("fit")
@@ -116,7 +115,7 @@ def show_command(
     import polars as pl
 
     from polycentric.symbols import parse_years
-    ideal_points = _load_or_fit(dims, issue)
+    ideal_points, _ = _load_or_fit(dims, issue)
     if state is not None:
         from polycentric.registry.resolver import resolve_states
 
@@ -145,16 +144,13 @@ def change_command(
     import polars as pl
 
     from polycentric.models._change import state_change
-    from polycentric.models.idealpoints import IdealPointModel
     from polycentric.states import resolve_state
 
-    folder = _fit_folder(1, None)
-    _load_or_fit(1, None)
-    ideal_points, _, meta = IdealPointModel.load_results(folder)
+    ideal_points, meta = _load_or_fit(1, None)
     if "cov_prev" not in ideal_points.columns:
         typer.echo("the saved fit predates joint intervals: refitting (polycentric idealpoints fit)", err=True)
         _fit(1, None, 0.35)
-        ideal_points, _, meta = IdealPointModel.load_results(folder)
+        ideal_points, meta = _load_or_fit(1, None)
     result = state_change(
         ideal_points,
         resolve_state(state),
@@ -231,7 +227,7 @@ def polarity_command(
         raise ConfigurationError(f"--method must be ideal_points, network or both, not {method!r}")
     if range_only and years is None:
         raise ConfigurationError("--range-only needs --years (the range to compute the reading over)")
-    ideal_points = _load_or_fit(1, None)
+    ideal_points, _ = _load_or_fit(1, None)
     span = parse_years(years) if years is not None else None
     sessions = None
     if span is not None:
